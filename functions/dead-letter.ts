@@ -1,0 +1,36 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { awsServices } from '../shared/adapters/aws-services.js';
+import { failJob } from '../shared/engine/lifecycle.js';
+import { failPart } from '../shared/engine/parts.js';
+import { logger } from '../shared/logger.js';
+import type { QueueMessage } from '../shared/ports.js';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Messages that exhausted their receives: the part is recorded FAILED with its last error, and the job fails. */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const services = awsServices();
+  const handleRecord = async (record: SQSRecord) => {
+    let message: QueueMessage;
+    try {
+      message = JSON.parse(record.body) as QueueMessage;
+    } catch {
+      logger.error('dropping an unreadable dead letter', { body: record.body.slice(0, 200) });
+      return;
+    }
+    const attempts = record.attributes.ApproximateReceiveCount;
+    if ('kind' in message) {
+      const step = message.kind === 'plan' ? 'Planning' : `Dispatching parts from ${message.from}`;
+      await failJob(services, message.jobId, { code: `${message.kind}-failed`, message: `${step} failed repeatedly; see the processor logs.` });
+      return;
+    }
+    const last = await services.jobs.lastAttemptError(message.jobId, message.part);
+    await failPart(services, message.jobId, message.part, {
+      code: 'part-exhausted',
+      message: `gave up after repeated attempts${attempts ? ` (${attempts} receives on the DLQ)` : ''}: ${last ?? 'no error was recorded (the processor may have crashed or timed out)'}`,
+      part: message.part,
+    });
+  };
+  return processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
+};

@@ -1,0 +1,36 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { awsServices } from '../shared/adapters/aws-services.js';
+import { dispatchParts, planJob } from '../shared/engine/lifecycle.js';
+import { runPart } from '../shared/engine/parts.js';
+import { logger } from '../shared/logger.js';
+import type { JobRecord, QueueMessage } from '../shared/ports.js';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Parts queue consumer: plan and dispatch commands, and parts. Failed messages come back (partial batch response). */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const services = awsServices();
+  // Parts of one job often arrive together: read the job once per batch.
+  const jobs = new Map<string, Promise<JobRecord | undefined>>();
+  const handleRecord = async (record: SQSRecord) => {
+    const message = JSON.parse(record.body) as QueueMessage;
+    try {
+      if ('kind' in message) {
+        if (message.kind === 'plan') await planJob(services, message.jobId);
+        else await dispatchParts(services, message.jobId, message.from);
+        return;
+      }
+      if (!jobs.has(message.jobId)) jobs.set(message.jobId, services.jobs.get(message.jobId));
+      await runPart(services, message, await jobs.get(message.jobId));
+    } catch (error) {
+      logger.warn('message failed; it will be retried', { jobId: message.jobId, error: error as Error });
+      if ('part' in message) {
+        await services.jobs.noteAttemptError(message.jobId, message.part, (error as Error).message).catch(() => {});
+      }
+      throw error;
+    }
+  };
+  // One record at a time: a part is already a large unit of work, and memory stays bounded.
+  return processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
+};

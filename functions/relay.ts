@@ -1,0 +1,22 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { awsServices } from '../shared/adapters/aws-services.js';
+import { recordFromItem } from '../shared/adapters/dynamodb/job-store.js';
+import { relayOutboxes } from '../shared/engine/relay.js';
+
+/**
+ * The table stream (filtered to items with outbox entries) → events stored, published to
+ * EventBridge, commands queued, outbox cleared. A failure retries the batch: at least once.
+ */
+export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
+  // The newest image of each job holds every entry not yet cleared.
+  const latest = new Map<string, Record<string, unknown>>();
+  for (const record of event.Records) {
+    const image = record.dynamodb?.NewImage;
+    if (!image) continue;
+    const item = unmarshall(image as Record<string, AttributeValue>);
+    if (item.sk === 'JOB') latest.set(String(item.pk), item);
+  }
+  await relayOutboxes(awsServices(), [...latest.values()].map(recordFromItem));
+};

@@ -1,0 +1,133 @@
+/**
+ * The local API Gateway (HTTP API): every request runs the Lambda authorizer (payload 2.0,
+ * simple responses, results cached per Authorization header), then the API function with
+ * the authorizer's context in `requestContext.authorizer.lambda`. `GET /health` needs no
+ * authorizer. `GET /events/stream` is served here from the local bus (in AWS, subscribers
+ * get events from EventBridge rules instead).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { LocalEventBus } from './event-bus.js';
+import { streamEvents } from './event-stream.js';
+import {
+  PAYLOAD_LIMIT_BYTES,
+  problem,
+  toAuthorizerEvent,
+  toHttpApiEvent,
+  toStructuredResult,
+  writeResult,
+} from './http-api-event.js';
+import type { Invoker } from './lambda.js';
+import { describeError, type Logger, silentLogger } from './logger.js';
+
+export interface ApiGatewayOptions {
+  api: Invoker;
+  authorizer: Invoker;
+  /** Source of `GET /events/stream`; without it the route goes to the API function. */
+  bus?: LocalEventBus;
+  /** @default 0 (any free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** How long an allowed authorizer result is reused for the same Authorization header. @default 60 */
+  authorizerCacheSeconds?: number;
+  /** Routes (`METHOD /path`) that skip the authorizer. @default ['GET /health'] */
+  publicRoutes?: string[];
+  log?: Logger;
+}
+
+export interface ApiGateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+type AuthorizerContext = Record<string, unknown>;
+type Authorization = { context: AuthorizerContext } | { denied: APIGatewayProxyStructuredResultV2 };
+
+/** The body, or undefined past the payload limit (read to its end, so the client sees the 413). */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= PAYLOAD_LIMIT_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > PAYLOAD_LIMIT_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGateway> {
+  const log = options.log ?? silentLogger;
+  const publicRoutes = new Set(options.publicRoutes ?? ['GET /health']);
+  const cacheMs = (options.authorizerCacheSeconds ?? 60) * 1000;
+  const cache = new Map<string, { context: AuthorizerContext; expiresAt: number }>();
+
+  async function authorize(event: ReturnType<typeof toHttpApiEvent>): Promise<Authorization> {
+    const identity = event.headers.authorization;
+    if (!identity) {
+      return { denied: problem(401, 'Unauthorized', 'Send the API key as "Authorization: Bearer <key>".') };
+    }
+    const cached = cache.get(identity);
+    if (cached && cached.expiresAt > Date.now()) return { context: cached.context };
+    const response = (await options.authorizer.invoke(toAuthorizerEvent(event, identity))) as
+      | { isAuthorized?: boolean; context?: AuthorizerContext }
+      | undefined;
+    if (response?.isAuthorized !== true) {
+      return { denied: problem(401, 'Unauthorized', 'The API key is not valid.') };
+    }
+    const context = response.context ?? {};
+    if (cacheMs > 0) cache.set(identity, { context, expiresAt: Date.now() + cacheMs });
+    return { context };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (!body) return writeResult(res, problem(413, 'Payload Too Large', 'The request body exceeds 10 MB.'));
+    const event = toHttpApiEvent(req, body);
+    const { method, path } = event.requestContext.http;
+    if (!publicRoutes.has(`${method} ${path}`)) {
+      let authorization: Authorization;
+      try {
+        authorization = await authorize(event);
+      } catch (error) {
+        log.error('authorizer failed', describeError(error));
+        return writeResult(res, problem(500, 'Internal Server Error', 'The authorizer failed.'));
+      }
+      if ('denied' in authorization) return writeResult(res, authorization.denied);
+      if (options.bus && method === 'GET' && path === '/events/stream') {
+        const environmentId = authorization.context.environmentId;
+        return streamEvents(req, res, options.bus, typeof environmentId === 'string' ? environmentId : '');
+      }
+      Object.assign(event.requestContext, { authorizer: { lambda: authorization.context } });
+    }
+    let result: unknown;
+    try {
+      result = await options.api.invoke(event);
+    } catch (error) {
+      log.error(`${method} ${path}: the API function failed`, describeError(error));
+      return writeResult(res, problem(500, 'Internal Server Error', 'The API function failed.'));
+    }
+    writeResult(res, toStructuredResult(result));
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error('request failed', describeError(error));
+      if (!res.headersSent) writeResult(res, problem(500, 'Internal Server Error', 'The request failed.'));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // open event streams, keep-alive sockets
+      }),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The body of one worker thread: one Lambda instance. It imports the handler module once
+ * (a cold start), then runs one invocation at a time for the pool (worker-pool.ts).
+ */
+import { writeSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { lambdaContext, loadHandler } from './lambda.js';
+
+export interface LambdaWorkerData {
+  functionName: string;
+  handlerModule: string;
+  timeoutSeconds: number;
+  /** Armed crash fault: the first worker whose code reaches `point` claims the flag and dies. */
+  crashOnce?: { point: string; claimed: SharedArrayBuffer };
+}
+
+export type ToWorker = { type: 'invoke'; id: number; event: unknown };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id?: number; error: { name: string; message: string; stack?: string } };
+
+/** The exit code of a worker killed by an injected fault (EX_SOFTWARE). */
+export const CRASH_EXIT_CODE = 70;
+
+function serializeError(error: unknown): { name: string; message: string; stack?: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  return { name: 'Error', message: String(error) };
+}
+
+function armCrash(crash: NonNullable<LambdaWorkerData['crashOnce']>, functionName: string): void {
+  const claimed = new Int32Array(crash.claimed);
+  // The contract of shared/faults.ts: `faultPoint(name)` calls this hook when it is set.
+  (globalThis as { __partwiseFaultPoint?: (name: string) => void }).__partwiseFaultPoint = (name) => {
+    if (name !== crash.point) return;
+    // One crash per stack start, shared by every worker: compare-and-swap on shared memory.
+    if (Atomics.compareExchange(claimed, 0, 0, 1) !== 0) return;
+    // A synchronous write: an asynchronous one would be lost with the thread.
+    writeSync(2, `[partwise:faults] ${functionName}: crashing a worker at fault point "${name}"\n`);
+    // Inside a worker thread process.exit() ends only this thread, abruptly, mid-invocation.
+    process.exit(CRASH_EXIT_CODE);
+  };
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('lambda-worker.ts must run in a worker thread');
+  const data = workerData as LambdaWorkerData;
+  if (data.crashOnce) armCrash(data.crashOnce, data.functionName);
+  const send = (message: FromWorker) => port.postMessage(message);
+  let handler: Awaited<ReturnType<typeof loadHandler>>;
+  try {
+    handler = await loadHandler(data.handlerModule);
+  } catch (error) {
+    send({ type: 'error', error: serializeError(error) });
+    return;
+  }
+  port.on('message', async (message: ToWorker) => {
+    try {
+      const value = await handler(message.event, lambdaContext(data.functionName, data.timeoutSeconds));
+      send({ type: 'result', id: message.id, value });
+    } catch (error) {
+      send({ type: 'error', id: message.id, error: serializeError(error) });
+    }
+  });
+  send({ type: 'ready' });
+}
+
+await main();

@@ -1,0 +1,224 @@
+/**
+ * The local stack (DESIGN §7): the emulated AWS services, the resources the CDK construct
+ * would create, and the same handlers wired the way AWS wires them. One per process: the
+ * handlers configure themselves from `process.env` when first imported.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { config, ENV } from '../../shared/config.js';
+import { newApiKey } from '../../shared/domain/ids.js';
+import { startApiGateway } from './api-gateway.js';
+import { localClients } from './clients.js';
+import { startEmulators } from './emulators.js';
+import { startSqsEventSource } from './event-source.js';
+import { armCrash, type LocalFaults, parseFaults } from './faults.js';
+import { type FunctionOptions, inProcessFunction, LOCAL_REGION } from './lambda.js';
+import { consoleLogger, type Logger } from './logger.js';
+import { provision, type Queue } from './provision.js';
+import { startRelayPoller } from './relay-poller.js';
+import { startSchedule } from './schedule.js';
+import { WorkerPool } from './worker-pool.js';
+
+export type HandlerName = 'api' | 'authorizer' | 'processor' | 'deadLetter' | 'relay' | 'sweeper';
+
+export interface LocalStackOptions {
+  /** @default PORT, else 3000; 0 picks a free port */
+  port?: number;
+  /** @default PARTWISE_DATA_DIR, else `.partwise/` in the working directory */
+  dataDir?: string;
+  /** @default PARTWISE_API_KEY, else the key saved in `<dataDir>/api-key`, else a new one */
+  apiKey?: string;
+  /** Processor worker threads. @default PARTWISE_LOCAL_WORKERS, else one per core */
+  workers?: number;
+  /** @default PARTWISE_LOCAL_VISIBILITY_TIMEOUT, else 30 */
+  visibilityTimeoutSeconds?: number;
+  /** @default parsed from PARTWISE_FAULTS */
+  faults?: LocalFaults;
+  /** @default 30 */
+  sweepEverySeconds?: number;
+  /** Handler modules to run instead of `functions/*.ts` (tests). */
+  handlers?: Partial<Record<HandlerName, string | URL>>;
+  log?: Logger;
+}
+
+export interface LocalStack {
+  url: string;
+  apiKey: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const NAMES = {
+  table: 'partwise',
+  bucket: 'partwise',
+  queue: 'partwise-parts',
+  deadLetterQueue: 'partwise-parts-dlq',
+  bus: 'partwise',
+  source: 'partwise',
+};
+
+/** Function timeouts, as the CDK construct would set them. */
+const TIMEOUT_SECONDS: Record<HandlerName, number> = {
+  api: 29,
+  authorizer: 10,
+  processor: 300,
+  deadLetter: 60,
+  relay: 60,
+  sweeper: 300,
+};
+
+const HANDLER_FILES: Record<HandlerName, string> = {
+  api: 'api.ts',
+  authorizer: 'authorizer.ts',
+  processor: 'processor.ts',
+  deadLetter: 'dead-letter.ts',
+  relay: 'relay.ts',
+  sweeper: 'sweeper.ts',
+};
+
+function numberFrom(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer: "${raw}"`);
+  return value;
+}
+
+async function resolveApiKey(option: string | undefined, dataDir: string): Promise<string> {
+  const given = option ?? process.env.PARTWISE_API_KEY;
+  if (given) return given;
+  const file = resolve(dataDir, 'api-key');
+  const saved = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
+  if (saved) return saved;
+  const created = newApiKey();
+  await writeFile(file, `${created}\n`, { mode: 0o600 });
+  return created;
+}
+
+/** What the handlers read, as Lambda's environment would hold it. Workers inherit it. */
+function setHandlerEnvironment(endpoints: Record<string, string>, partsQueue: Queue, faults: LocalFaults): void {
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    [ENV.tableName]: NAMES.table,
+    [ENV.bucketName]: NAMES.bucket,
+    [ENV.partsQueueUrl]: partsQueue.url,
+    [ENV.eventBusName]: NAMES.bus,
+    [ENV.eventSource]: NAMES.source,
+    [ENV.faults]: JSON.stringify(faults),
+    ...endpoints,
+  });
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? consoleLogger();
+  const dataDir = resolve(options.dataDir ?? process.env.PARTWISE_DATA_DIR ?? '.partwise');
+  const port = options.port ?? numberFrom('PORT') ?? 3000;
+  const workers = options.workers ?? numberFrom('PARTWISE_LOCAL_WORKERS') ?? availableParallelism();
+  const visibilityTimeoutSeconds =
+    options.visibilityTimeoutSeconds ?? numberFrom('PARTWISE_LOCAL_VISIBILITY_TIMEOUT') ?? 30;
+  const faults = options.faults ?? parseFaults(config.faults);
+  const handler = (name: HandlerName): FunctionOptions => ({
+    functionName: `partwise-${name}`,
+    handlerModule: options.handlers?.[name] ?? new URL(`../../functions/${HANDLER_FILES[name]}`, import.meta.url),
+    timeoutSeconds: TIMEOUT_SECONDS[name],
+  });
+
+  // Everything started is stopped in reverse order, on stop() or when a later step fails.
+  const stoppers: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.splice(0).reverse()) {
+      await stopOne().catch((error: unknown) => log.error('stopping failed', { error: String(error) }));
+    }
+  };
+  try {
+    await mkdir(dataDir, { recursive: true });
+    const emulators = await startEmulators(dataDir);
+    stoppers.push(() => emulators.stop());
+    const clients = localClients(emulators);
+    stoppers.push(async () => clients.destroy());
+    const resources = await provision(clients, {
+      tableName: NAMES.table,
+      bucketName: NAMES.bucket,
+      queueName: NAMES.queue,
+      deadLetterQueueName: NAMES.deadLetterQueue,
+      visibilityTimeoutSeconds,
+      log,
+    });
+    setHandlerEnvironment(
+      {
+        [ENV.dynamodbEndpoint]: emulators.dynamodbEndpoint,
+        [ENV.s3Endpoint]: emulators.s3Endpoint,
+        [ENV.sqsEndpoint]: emulators.sqsEndpoint,
+        [ENV.eventbridgeEndpoint]: emulators.eventbridgeEndpoint,
+      },
+      resources.partsQueue,
+      faults,
+    );
+
+    const apiKey = await resolveApiKey(options.apiKey, dataDir);
+    const { apiKeyStore } = await import('../../shared/adapters/dynamodb/keys.js');
+    await apiKeyStore.put(apiKey, {
+      environmentId: 'env_dev',
+      name: 'local development',
+      createdAt: new Date().toISOString(),
+    });
+
+    // The SQS event source mappings: processor on the parts queue, dead-letter on its DLQ.
+    const crashOnce = armCrash(faults);
+    for (const [name, queue, size] of [
+      ['processor', resources.partsQueue, Math.max(1, workers)],
+      ['deadLetter', resources.deadLetterQueue, 1],
+    ] as const) {
+      const pool = await WorkerPool.start({ ...handler(name), size, crashOnce, log });
+      const source = startSqsEventSource({
+        sqs: clients.sqs,
+        queueUrl: queue.url,
+        queueArn: queue.arn,
+        target: pool,
+        name: `partwise-${name}`,
+        concurrency: size,
+        duplicateDelivery: faults.duplicateDelivery === true,
+        log,
+      });
+      stoppers.push(() => Promise.all([source.stop(), pool.stop()]));
+    }
+
+    const relay = startRelayPoller({
+      dynamodb: clients.dynamodb,
+      tableName: NAMES.table,
+      relay: await inProcessFunction(handler('relay')),
+      log,
+    });
+    stoppers.push(() => relay.stop());
+    const sweeper = startSchedule({
+      target: await inProcessFunction(handler('sweeper')),
+      ruleName: 'partwise-sweeper',
+      everySeconds: options.sweepEverySeconds ?? 30,
+      firstEvent: { detail: { staleAfterSeconds: 0 } },
+      log,
+    });
+    stoppers.push(() => sweeper.stop());
+
+    const gateway = await startApiGateway({
+      api: await inProcessFunction(handler('api')),
+      authorizer: await inProcessFunction(handler('authorizer')),
+      bus: emulators.bus,
+      port,
+      log,
+    });
+    stoppers.push(() => gateway.stop());
+    return { url: gateway.url, apiKey, dataDir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

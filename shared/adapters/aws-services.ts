@@ -1,0 +1,23 @@
+import type { Services } from '../services.js';
+import { dynamoEventStore } from './dynamodb/event-store.js';
+import { dynamoJobStore } from './dynamodb/job-store.js';
+import { dynamoResourceStore } from './dynamodb/resource-store.js';
+import { eventBridgePublisher } from './eventbridge/event-publisher.js';
+import { s3BlobStore } from './s3/blob-store.js';
+import { sqsPartQueue } from './sqs/part-queue.js';
+
+let services: Services | undefined;
+
+/** The AWS-backed services, built once per process (Lambda instance or local worker). */
+export function awsServices(): Services {
+  services ??= {
+    jobs: dynamoJobStore,
+    events: dynamoEventStore,
+    resources: dynamoResourceStore,
+    blobs: s3BlobStore(),
+    queue: sqsPartQueue(),
+    publisher: eventBridgePublisher(),
+    now: () => new Date(),
+  };
+  return services;
+}

@@ -1,0 +1,150 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { JobError } from '../../domain/job.js';
+import { bucketOf } from '../../domain/parts.js';
+import type { JobRecord, PartOutcome } from '../../ports.js';
+import { dynamo, tableName } from './client.js';
+import { rethrow } from './errors.js';
+import { UpdateBuilder } from './expressions.js';
+
+/**
+ * The per-part bookkeeping of a job: bucket items holding the indexes of finished parts
+ * (a number-set ADD is idempotent, so a duplicate report changes nothing) and one item
+ * per part that finally failed.
+ */
+const bucketKey = (jobId: string, bucket: number) => ({ pk: `JOB#${jobId}`, sk: `BUCKET#${String(bucket).padStart(6, '0')}` });
+const failureKey = (jobId: string, part: number) => ({ pk: `JOB#${jobId}`, sk: `PARTFAIL#${String(part).padStart(6, '0')}` });
+
+interface Bucket {
+  done: Set<number>;
+  stats: Map<number, Record<string, number>>;
+}
+
+async function readBuckets(jobId: string): Promise<Map<number, Bucket>> {
+  const buckets = new Map<number, Bucket>();
+  let startKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': 'BUCKET#' },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const stats = new Map<number, Record<string, number>>();
+        for (const [name, value] of Object.entries(item)) {
+          if (name.startsWith('part_')) stats.set(Number(name.slice(5)), value as Record<string, number>);
+        }
+        buckets.set(Number(String(item.sk).slice(7)), { done: (item.done as Set<number>) ?? new Set(), stats });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  } catch (error) {
+    rethrow(error, `read the parts of job ${jobId}`);
+  }
+  return buckets;
+}
+
+async function readFailures(jobId: string): Promise<Map<number, JobError>> {
+  const failures = new Map<number, JobError>();
+  let startKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': 'PARTFAIL#' },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) failures.set(Number(item.part), item.error as JobError);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  } catch (error) {
+    rethrow(error, `read the failed parts of job ${jobId}`);
+  }
+  return failures;
+}
+
+export const jobPartsStore = {
+  /** Adds a finished part to its bucket; returns how many parts the bucket now holds. */
+  async addToBucket(jobId: string, part: number, stats: Record<string, number>): Promise<number> {
+    const update = new UpdateBuilder().add('done', new Set([part])).set(`part_${part}`, stats);
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: bucketKey(jobId, bucketOf(part)),
+          ...update.params(),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (Attributes?.done as Set<number> | undefined)?.size ?? 0;
+    } catch (error) {
+      return rethrow(error, `record part ${part} of job ${jobId}`);
+    }
+  },
+
+  async putFailure(jobId: string, part: number, error: JobError): Promise<void> {
+    try {
+      await dynamo.send(
+        new PutCommand({ TableName: tableName(), Item: { ...failureKey(jobId, part), kind: 'partFailure', part, error } }),
+      );
+    } catch (err) {
+      rethrow(err, `record the failure of part ${part} of job ${jobId}`);
+    }
+  },
+
+  async listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]> {
+    const to = Math.min(record.job.parts, from + limit);
+    if (to <= from) return [];
+    const [buckets, failures] = await Promise.all([readBuckets(record.job.id), readFailures(record.job.id)]);
+    const outcomes: PartOutcome[] = [];
+    for (let part = from; part < to; part++) {
+      const bucket = buckets.get(bucketOf(part));
+      const error = failures.get(part);
+      const stats = bucket?.stats.get(part);
+      if (bucket?.done.has(part)) outcomes.push({ part, status: 'COMPLETED', ...(stats ? { stats } : {}) });
+      else if (error) outcomes.push({ part, status: 'FAILED', error });
+      else outcomes.push({ part, status: 'PENDING' });
+    }
+    return outcomes;
+  },
+
+  async pendingParts(record: JobRecord): Promise<number[]> {
+    const [buckets, failures] = await Promise.all([readBuckets(record.job.id), readFailures(record.job.id)]);
+    const pending: number[] = [];
+    for (let part = 0; part < record.job.parts; part++) {
+      if (!buckets.get(bucketOf(part))?.done.has(part) && !failures.has(part)) pending.push(part);
+    }
+    return pending;
+  },
+};
+
+const attemptKey = (jobId: string, part: number) => ({ pk: `JOB#${jobId}`, sk: `PARTERR#${String(part).padStart(6, '0')}` });
+
+/** The last error a part's attempt hit, kept so the DLQ handler can say why the part failed. */
+export const attemptErrors = {
+  async note(jobId: string, part: number, message: string): Promise<void> {
+    try {
+      await dynamo.send(
+        new PutCommand({ TableName: tableName(), Item: { ...attemptKey(jobId, part), kind: 'attemptError', message, at: new Date().toISOString() } }),
+      );
+    } catch (error) {
+      rethrow(error, `note the error of part ${part}`);
+    }
+  },
+  async last(jobId: string, part: number): Promise<string | undefined> {
+    try {
+      const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: attemptKey(jobId, part) }));
+      return Item?.message as string | undefined;
+    } catch (error) {
+      return rethrow(error, `read the error of part ${part}`);
+    }
+  },
+};

@@ -1,0 +1,313 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { derivedId } from '../../domain/ids.js';
+import { bucketOf } from '../../domain/parts.js';
+import type { Job, JobError } from '../../domain/job.js';
+import { progressOf } from '../../domain/job.js';
+import type { OutboxEntry } from '../../domain/events.js';
+import { isFinal } from '../../domain/status.js';
+import type { JobChanges, JobRecord, JobStore } from '../../ports.js';
+import { dynamo, tableName } from './client.js';
+import { isConditionFailed, rethrow } from './errors.js';
+import { UpdateBuilder, decodeCursor, encodeCursor, shardOf } from './expressions.js';
+import { attemptErrors, jobPartsStore } from './job-parts.js';
+import { TABLE_SCHEMA } from './table-schema.js';
+
+const { byEnvironment, outbox: outboxIndex, active: activeIndex } = TABLE_SCHEMA.indexes;
+const SHARDS = TABLE_SCHEMA.shards;
+
+/** Public job fields stored as top-level attributes (processed, failed, progress are derived). */
+const JOB_FIELDS = [
+  'id', 'environmentId', 'type', 'operation', 'source', 'destination', 'config', 'trigger', 'mode', 'input',
+  'status', 'parts', 'info', 'outcome', 'error', 'createdAt', 'updatedAt', 'startedAt', 'finishedAt',
+] as const;
+
+export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
+
+type Item = Record<string, unknown>;
+
+/** Reads a job item, as stored or as a stream's NewImage (unmarshalled). */
+export function recordFromItem(item: Item): JobRecord {
+  const doneCounts = (item.doneCounts ?? {}) as Record<string, number>;
+  const processed = Object.values(doneCounts).reduce((sum, n) => sum + n, 0);
+  const failedParts = item.failedParts instanceof Set ? item.failedParts.size : 0;
+  const job = {} as Record<string, unknown>;
+  for (const field of JOB_FIELDS) if (item[field] !== undefined) job[field] = item[field];
+  const parts = Number(item.parts ?? 0);
+  Object.assign(job, { processed, failed: failedParts, progress: progressOf(processed, parts) });
+  const outbox = Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>).sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+  return {
+    job: job as unknown as Job,
+    version: Number(item.version ?? 0),
+    eventCount: Number(item.eventCount ?? 0),
+    executeRequested: item.executeRequested === true,
+    state: (item.state ?? {}) as Record<string, unknown>,
+    lastProgressEventAt: Number(item.lastProgressEventAt ?? 0),
+    outbox,
+  };
+}
+
+function countEvents(outbox: OutboxEntry[]): number {
+  return outbox.filter((entry) => 'event' in entry).length;
+}
+
+function addOutbox(update: UpdateBuilder, jobId: string, outbox: OutboxEntry[], now: string): void {
+  if (outbox.length === 0) return;
+  for (const entry of outbox) update.set(`outbox.${entry.id}`, entry);
+  update.set('outboxShard', shardOf(jobId, SHARDS)).setIfNotExists('outboxAt', now);
+}
+
+async function getItem(jobId: string): Promise<Item | undefined> {
+  try {
+    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: jobKey(jobId), ConsistentRead: true }));
+    return Item;
+  } catch (error) {
+    return rethrow(error, `read job ${jobId}`);
+  }
+}
+
+async function queryShards(indexName: string, keyName: string, sortName: string, before: string, limit: number) {
+  const records: JobRecord[] = [];
+  for (let shard = 0; shard < SHARDS && records.length < limit; shard++) {
+    try {
+      const { Items } = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: indexName,
+          KeyConditionExpression: '#k = :k AND #s < :before',
+          ExpressionAttributeNames: { '#k': keyName, '#s': sortName },
+          ExpressionAttributeValues: { ':k': String(shard), ':before': before },
+          Limit: limit - records.length,
+        }),
+      );
+      // The index is eventually consistent: read each job itself before acting on it.
+      for (const item of Items ?? []) {
+        const fresh = await getItem(String(item.id));
+        if (fresh && !fresh.deletedAt) records.push(recordFromItem(fresh));
+        else if (fresh?.deletedAt && fresh.outboxAt) records.push(recordFromItem(fresh));
+      }
+    } catch (error) {
+      rethrow(error, `query the ${indexName} index`);
+    }
+  }
+  return records;
+}
+
+export const dynamoJobStore: JobStore = {
+  async create(job, outbox, idempotencyKey) {
+    const id = idempotencyKey ? derivedId('job', `${job.environmentId}\n${idempotencyKey}`) : job.id;
+    const stored: Job = { ...job, id };
+    const entries = outbox.map((entry) => ('event' in entry ? { ...entry, event: { ...entry.event, jobId: id, job: stored } } : { ...entry, command: { ...entry.command, jobId: id } }));
+    const item: Item = {
+      ...jobKey(id),
+      kind: 'job',
+      ...Object.fromEntries(JOB_FIELDS.filter((f) => stored[f] !== undefined).map((f) => [f, stored[f]])),
+      version: 1,
+      eventCount: countEvents(entries),
+      state: {},
+      doneCounts: {},
+      outbox: Object.fromEntries(entries.map((entry) => [entry.id, entry])),
+      gsi1pk: `ENV#${job.environmentId}#JOB`,
+      gsi1sk: `${job.createdAt}#${id}`,
+      activeShard: shardOf(id, SHARDS),
+      activeAt: job.createdAt,
+      ...(entries.length ? { outboxShard: shardOf(id, SHARDS), outboxAt: job.createdAt } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    };
+    try {
+      await dynamo.send(
+        new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return { record: recordFromItem(item), created: true };
+    } catch (error) {
+      if (idempotencyKey && isConditionFailed(error)) {
+        const existing = await getItem(id);
+        if (existing) return { record: recordFromItem(existing), created: false };
+      }
+      return rethrow(error, 'create the job');
+    }
+  },
+
+  async get(jobId) {
+    const item = await getItem(jobId);
+    return item && !item.deletedAt ? recordFromItem(item) : undefined;
+  },
+
+  async list(environmentId, filter, limit, cursor) {
+    const conditions: string[] = [];
+    const names: Record<string, string> = { '#pk': byEnvironment.partitionKey };
+    const values: Record<string, unknown> = { ':pk': `ENV#${environmentId}#JOB` };
+    for (const field of ['status', 'operation', 'source'] as const) {
+      const wanted = filter[field];
+      if (wanted === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = wanted;
+      conditions.push(`#${field} = :${field}`);
+    }
+    const jobs: Job[] = [];
+    let startKey = decodeCursor(cursor);
+    let lastKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const page = await dynamo.send(
+          new QueryCommand({
+            TableName: tableName(),
+            IndexName: byEnvironment.indexName,
+            KeyConditionExpression: '#pk = :pk',
+            ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+            Limit: Math.max(limit, 25),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          jobs.push(recordFromItem(item).job);
+          lastKey = { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
+          if (jobs.length === limit) break;
+        }
+        startKey = page.LastEvaluatedKey;
+        // A page cut short by the limit continues after its last returned item; a page
+        // read to its end continues where DynamoDB stopped.
+        if (jobs.length < limit) lastKey = startKey;
+      } while (startKey && jobs.length < limit);
+    } catch (error) {
+      return rethrow(error, 'list jobs');
+    }
+    const more = jobs.length === limit && lastKey !== undefined;
+    return { jobs, ...(more ? { next: encodeCursor(lastKey) } : {}) };
+  },
+
+  async update(record, changes, outbox) {
+    const now = changes.job?.updatedAt ?? new Date().toISOString();
+    const update = new UpdateBuilder();
+    for (const [field, value] of Object.entries(changes.job ?? {})) if (field !== 'updatedAt') update.set(field, value);
+    update.set('updatedAt', now).set('version', record.version + 1);
+    update.set('eventCount', record.eventCount + countEvents(outbox));
+    if (changes.state) update.set('state', changes.state);
+    if (changes.executeRequested !== undefined) update.set('executeRequested', changes.executeRequested);
+    if (changes.lastProgressEventAt !== undefined) update.set('lastProgressEventAt', changes.lastProgressEventAt);
+    if (changes.resetCounts) update.set('doneCounts', {}).remove('failedParts');
+    const status = changes.job?.status ?? record.job.status;
+    if (isFinal(status)) update.remove('activeShard').remove('activeAt');
+    else update.set('activeAt', now);
+    addOutbox(update, record.job.id, outbox, now);
+    const condition = `${update.name('version')} = ${update.value(record.version)} AND attribute_not_exists(${update.name('deletedAt')})`;
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({ TableName: tableName(), Key: jobKey(record.job.id), ...update.params(condition), ReturnValues: 'ALL_NEW' }),
+      );
+      return recordFromItem(Attributes ?? {});
+    } catch (error) {
+      return rethrow(error, `update job ${record.job.id}`);
+    }
+  },
+
+  async markDeleted(record, outbox) {
+    const now = new Date().toISOString();
+    const update = new UpdateBuilder()
+      .set('deletedAt', now)
+      .set('version', record.version + 1)
+      .set('eventCount', record.eventCount + countEvents(outbox))
+      // Deleted jobs linger a week for the relay and for support, then TTL removes them.
+      .set(TABLE_SCHEMA.timeToLiveAttribute, Math.floor(Date.now() / 1000) + 7 * 24 * 3600)
+      .remove('gsi1pk')
+      .remove('gsi1sk')
+      .remove('activeShard')
+      .remove('activeAt');
+    addOutbox(update, record.job.id, outbox, now);
+    const condition = `${update.name('version')} = ${update.value(record.version)}`;
+    try {
+      await dynamo.send(new UpdateCommand({ TableName: tableName(), Key: jobKey(record.job.id), ...update.params(condition) }));
+    } catch (error) {
+      rethrow(error, `delete job ${record.job.id}`);
+    }
+  },
+
+  async countPart(jobId, part, stats) {
+    const bucketCount = await jobPartsStore.addToBucket(jobId, part, stats);
+    const bucket = String(bucketOf(part));
+    const now = new Date().toISOString();
+    // Monotonic and idempotent: a bucket's count only ever rises to the size of its set,
+    // so a duplicate or a retry after a crash sets the same number again (or fails the
+    // condition) and the sum of the counts is the exact number of finished parts.
+    const update = new UpdateBuilder().set(`doneCounts.${bucket}`, bucketCount).set('updatedAt', now).set('activeAt', now);
+    const count = update.name(`doneCounts.${bucket}`);
+    const condition = [
+      `${update.name('status')} = ${update.value('EXECUTING')}`,
+      `attribute_not_exists(${update.name('deletedAt')})`,
+      `(attribute_not_exists(${count}) OR ${count} < ${update.value(bucketCount)})`,
+    ].join(' AND ');
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({ TableName: tableName(), Key: jobKey(jobId), ...update.params(condition), ReturnValues: 'ALL_NEW' }),
+      );
+      return { record: recordFromItem(Attributes ?? {}), counted: true };
+    } catch (error) {
+      if (!isConditionFailed(error)) return rethrow(error, `count part ${part} of job ${jobId}`);
+    }
+    // Already counted (a duplicate, or a retry after a crash) or no longer executing:
+    // hand back the job as it is, so a retried last part can still finalize it.
+    const item = await getItem(jobId);
+    if (!item || item.deletedAt || item.status !== 'EXECUTING') return undefined;
+    return { record: recordFromItem(item), counted: false };
+  },
+
+  async failPart(jobId, part, error: JobError) {
+    await jobPartsStore.putFailure(jobId, part, error);
+    const update = new UpdateBuilder().add('failedParts', new Set([part]));
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: jobKey(jobId),
+          ...update.params(`attribute_exists(${update.name('pk')})`),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) rethrow(err, `record the failure of part ${part}`);
+    }
+  },
+
+  noteAttemptError: (jobId, part, message) => attemptErrors.note(jobId, part, message),
+  lastAttemptError: (jobId, part) => attemptErrors.last(jobId, part),
+
+  listParts: (record, from, limit) => jobPartsStore.listParts(record, from, limit),
+  pendingParts: (record) => jobPartsStore.pendingParts(record),
+
+  async clearOutbox(jobId, entryIds) {
+    if (entryIds.length === 0) return;
+    const update = new UpdateBuilder();
+    for (const id of entryIds) update.remove(`outbox.${id}`);
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: jobKey(jobId),
+          ...update.params(`attribute_exists(${update.name('pk')})`),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (Object.keys((Attributes?.outbox ?? {}) as object).length > 0) return;
+      // Drained: leave the outbox index, unless an entry arrived in between.
+      const drained = new UpdateBuilder().remove('outboxShard').remove('outboxAt');
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: jobKey(jobId),
+          ...drained.params(`size(${drained.name('outbox')}) = ${drained.value(0)}`),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) rethrow(error, `clear the outbox of job ${jobId}`);
+    }
+  },
+
+  withPendingOutbox: (before, limit) =>
+    queryShards(outboxIndex.indexName, outboxIndex.partitionKey, outboxIndex.sortKey, before, limit),
+
+  staleActive: (before, limit) =>
+    queryShards(activeIndex.indexName, activeIndex.partitionKey, activeIndex.sortKey, before, limit),
+};

@@ -1,0 +1,36 @@
+/**
+ * The single table's key schema, shared by the adapters, the CDK construct and the
+ * local stack so the three can never disagree.
+ *
+ * Item layout (pk / sk):
+ * - `KEY#<sha256 of api key>` / `KEY`                      API key → environment
+ * - `ENV#<environmentId>` / `ENV`                          environment
+ * - `JOB#<jobId>` / `JOB`                                  job (+ outbox map, counters)
+ * - `JOB#<jobId>` / `BUCKET#<n>`                           finished part indexes of bucket n
+ * - `JOB#<jobId>` / `PARTFAIL#<part>`                      a part's final failure
+ * - `JOB#<jobId>` / `EVENT#<seq>`                          an event of the job (the feed)
+ * - `IDEMPOTENCY#<environmentId>#<key>` / `IDEMPOTENCY`    Idempotency-Key → job
+ * - `FILE#<fileId>` / `FILE`                               file metadata
+ * - `WORKBOOK#<workbookId>` / `WORKBOOK`                   workbook (sheets inline)
+ * - `SHEET#<sheetId>` / `SHEET`                            sheet
+ * - `SHEET#<sheetId>` / `SEGMENT#<ordinal>`                a records segment (S3 key, rows)
+ *
+ * Indexes:
+ * - `byEnvironment`: lists of one environment's jobs, files, workbooks and events.
+ * - `outbox`: sparse, items whose outbox holds entries not yet relayed. In AWS the table
+ *   stream drives the relay and the sweeper uses this index for entries stuck too long;
+ *   the local stack (dynalite has no streams) polls it.
+ * - `active`: sparse, jobs that are not final, for the sweeper.
+ */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: {
+    byEnvironment: { indexName: 'byEnvironment', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    outbox: { indexName: 'outbox', partitionKey: 'outboxShard', sortKey: 'outboxAt' },
+    active: { indexName: 'active', partitionKey: 'activeShard', sortKey: 'activeAt' },
+  },
+  /** Sparse indexes are spread over this many partition key values (`0`..`n-1`). */
+  shards: 8,
+} as const;

@@ -1,0 +1,41 @@
+import { SQSClient, SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { config } from '../../config.js';
+import { DependencyError } from '../../domain/errors.js';
+import type { PartQueue, QueueMessage } from '../../ports.js';
+
+const sqs = new SQSClient({
+  ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
+  maxAttempts: 5,
+});
+
+/** SendMessageBatch takes at most 10 entries. */
+const BATCH = 10;
+/** Entries that failed inside a successful call are retried this many times. */
+const ENTRY_ATTEMPTS = 5;
+
+/** `queueUrl` defaults to the configured parts queue, read when first used (the API never sends). */
+export function sqsPartQueue(queueUrl?: string): PartQueue {
+  return {
+    async send(messages: QueueMessage[]) {
+      for (let i = 0; i < messages.length; i += BATCH) {
+        let entries: SendMessageBatchRequestEntry[] = messages
+          .slice(i, i + BATCH)
+          .map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) }));
+        for (let attempt = 1; entries.length > 0; attempt++) {
+          let failed: string[];
+          try {
+            const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl ?? config.partsQueueUrl, Entries: entries }));
+            failed = (result.Failed ?? []).map((entry) => entry.Id ?? '');
+          } catch (error) {
+            throw new DependencyError('SQS could not accept the parts.', { cause: error });
+          }
+          entries = entries.filter((entry) => failed.includes(entry.Id ?? ''));
+          if (entries.length > 0 && attempt >= ENTRY_ATTEMPTS) {
+            throw new DependencyError(`SQS refused ${entries.length} messages after ${attempt} attempts.`);
+          }
+          if (entries.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        }
+      }
+    },
+  };
+}

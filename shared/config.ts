@@ -1,0 +1,85 @@
+/**
+ * Configuration, read once from the environment through fail-fast getters.
+ * Nothing else in the code base reads `process.env` (the local stack sets these
+ * variables before it loads a handler, exactly as Lambda does).
+ */
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`Missing required environment variable ${name}`);
+  }
+  return value;
+}
+
+function optional(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(name: string, fallback: number): number {
+  const raw = optional(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`Environment variable ${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Names of the environment variables, shared with the CDK construct and the local stack. */
+export const ENV = {
+  tableName: 'PARTWISE_TABLE_NAME',
+  bucketName: 'PARTWISE_BUCKET_NAME',
+  partsQueueUrl: 'PARTWISE_PARTS_QUEUE_URL',
+  eventBusName: 'PARTWISE_EVENT_BUS_NAME',
+  eventSource: 'PARTWISE_EVENT_SOURCE',
+  defaultPartSizeBytes: 'PARTWISE_DEFAULT_PART_SIZE_BYTES',
+  eventRetentionDays: 'PARTWISE_EVENT_RETENTION_DAYS',
+  /** Endpoint overrides: set by the local stack only. */
+  dynamodbEndpoint: 'PARTWISE_DYNAMODB_ENDPOINT',
+  s3Endpoint: 'PARTWISE_S3_ENDPOINT',
+  sqsEndpoint: 'PARTWISE_SQS_ENDPOINT',
+  eventbridgeEndpoint: 'PARTWISE_EVENTBRIDGE_ENDPOINT',
+  /** Fault injection, honoured only by the local stack's worker pool (see infra/local). */
+  faults: 'PARTWISE_FAULTS',
+} as const;
+
+export const config = {
+  get tableName() {
+    return required(ENV.tableName);
+  },
+  get bucketName() {
+    return required(ENV.bucketName);
+  },
+  get partsQueueUrl() {
+    return required(ENV.partsQueueUrl);
+  },
+  get eventBusName() {
+    return optional(ENV.eventBusName) ?? 'default';
+  },
+  get eventSource() {
+    return optional(ENV.eventSource) ?? 'partwise';
+  },
+  get defaultPartSizeBytes() {
+    return integer(ENV.defaultPartSizeBytes, 32 * 1024 * 1024);
+  },
+  get eventRetentionDays() {
+    return integer(ENV.eventRetentionDays, 30);
+  },
+  get dynamodbEndpoint() {
+    return optional(ENV.dynamodbEndpoint);
+  },
+  get s3Endpoint() {
+    return optional(ENV.s3Endpoint);
+  },
+  get sqsEndpoint() {
+    return optional(ENV.sqsEndpoint);
+  },
+  get eventbridgeEndpoint() {
+    return optional(ENV.eventbridgeEndpoint);
+  },
+  get faults() {
+    return optional(ENV.faults);
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * One error hierarchy for the whole service. Every error carries the HTTP status it
+ * maps to at the edge and whether its message may be shown to a caller (`expose`,
+ * true below 500). Anything unexposed becomes a plain 500 with no internals.
+ */
+export interface FieldError {
+  /** Where in the request: `body.config.partSizeBytes`, `query.limit`, … */
+  pointer: string;
+  detail: string;
+}
+
+export class PartwiseError extends Error {
+  readonly status: number;
+  readonly expose: boolean;
+  /** A short, stable machine-readable code, e.g. `job-not-found`. */
+  readonly code: string;
+  readonly errors?: FieldError[];
+
+  constructor(
+    message: string,
+    status: number,
+    code: string,
+    options?: ErrorOptions & { errors?: FieldError[] },
+  ) {
+    super(message, options);
+    this.name = 'PartwiseError';
+    this.status = status;
+    this.expose = status < 500;
+    this.code = code;
+    if (options?.errors) this.errors = options.errors;
+  }
+}
+
+export class ValidationError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions & { errors?: FieldError[] }) {
+    super(message, 400, 'validation-failed', options);
+    this.name = 'ValidationError';
+  }
+}
+
+export class UnauthorizedError extends PartwiseError {
+  constructor(message = 'A valid API key is required: send "Authorization: Bearer <api key>".') {
+    super(message, 401, 'unauthorized');
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class NotFoundError extends PartwiseError {
+  constructor(kind: string, id: string, options?: ErrorOptions) {
+    super(`${kind} ${id} was not found in this environment.`, 404, `${kind.toLowerCase()}-not-found`, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends PartwiseError {
+  constructor(message: string, code = 'conflict', options?: ErrorOptions) {
+    super(message, 409, code, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/** An optimistic-concurrency check failed: somebody else changed the item first. Retry. */
+export class StaleWriteError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 409, 'stale-write', options);
+    this.name = 'StaleWriteError';
+  }
+}
+
+export class PayloadTooLargeError extends PartwiseError {
+  constructor(message: string) {
+    super(message, 413, 'payload-too-large');
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** A dependency (DynamoDB, S3, SQS, EventBridge) failed in a way the caller cannot fix. */
+export class DependencyError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 503, 'dependency-failed', options);
+    this.name = 'DependencyError';
+  }
+}
+
+/** The content of a resource cannot be processed (a malformed file, say): fails the job, never retried. */
+export class UnprocessableError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 422, 'unprocessable', options);
+    this.name = 'UnprocessableError';
+  }
+}

@@ -1,0 +1,187 @@
+import { ConflictError, NotFoundError, PartwiseError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
+import { DISPATCH_CHUNK } from '../domain/parts.js';
+import { isFinal } from '../domain/status.js';
+import { operationFor } from '../operations/registry.js';
+import type { JobRecord } from '../ports.js';
+import type { Services } from '../services.js';
+import { commitJob, outboxFor } from './commit.js';
+
+export interface CreateJobInput {
+  type: ResourceType;
+  operation: string;
+  source: string;
+  destination?: string;
+  config?: Record<string, unknown>;
+  trigger?: Trigger;
+  mode?: JobMode;
+  input?: Record<string, unknown>;
+}
+
+/** A job of the caller's environment, or 404 (another environment's job is never revealed). */
+export async function jobOf(services: Services, environmentId: string, jobId: string): Promise<JobRecord> {
+  const record = await services.jobs.get(jobId);
+  if (!record || record.job.environmentId !== environmentId) throw new NotFoundError('Job', jobId);
+  return record;
+}
+
+/** Creates a job in PLANNING, committed with `job:waiting` and the command that plans it. */
+export async function createJob(
+  services: Services,
+  environmentId: string,
+  input: CreateJobInput,
+  idempotencyKey?: string,
+): Promise<{ job: Job; created: boolean }> {
+  const operation = operationFor(input.operation);
+  if (!operation.types.includes(input.type)) {
+    throw new ValidationError(
+      `Operation "${operation.name}" takes type ${operation.types.map((t) => `"${t}"`).join(' or ')}, not "${input.type}".`,
+      { errors: [{ pointer: 'body.type', detail: `must be one of: ${operation.types.join(', ')}` }] },
+    );
+  }
+  const config = await operation.validate(
+    { environmentId, type: input.type, source: input.source, config: input.config ?? {}, ...(input.destination ? { destination: input.destination } : {}) },
+    services,
+  );
+  const now = services.now().toISOString();
+  const job: Job = {
+    id: newId('job'),
+    environmentId,
+    type: input.type,
+    operation: operation.name,
+    source: input.source,
+    ...(input.destination ? { destination: input.destination } : {}),
+    config,
+    trigger: input.trigger ?? 'manual',
+    mode: input.mode ?? 'background',
+    ...(input.input ? { input: input.input } : {}),
+    status: 'PLANNING',
+    parts: 0,
+    processed: 0,
+    failed: 0,
+    progress: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const blank: JobRecord = { job, version: 0, eventCount: 0, executeRequested: false, state: {}, lastProgressEventAt: 0, outbox: [] };
+  const outbox = outboxFor(blank, { changes: {}, topics: ['job:waiting'], commands: [{ kind: 'plan', jobId: job.id }] }, now);
+  const { record, created } = await services.jobs.create(job, outbox, idempotencyKey);
+  if (!created && record.job.environmentId !== environmentId) throw new ConflictError('Idempotency key clash.');
+  return { job: record.job, created };
+}
+
+/**
+ * READY → EXECUTING with `job:started` and the first dispatch step. A job still planning
+ * is marked to start as soon as its parts are planned. Any other status: 409.
+ */
+export async function executeJob(services: Services, environmentId: string, jobId: string): Promise<Job> {
+  const first = await jobOf(services, environmentId, jobId);
+  const record = await commitJob(
+    services,
+    jobId,
+    (current) => {
+      if (current.job.status === 'PLANNING') {
+        return current.executeRequested ? undefined : { changes: { executeRequested: true } };
+      }
+      if (current.job.status === 'READY') return startCommit(current, services);
+      throw new ConflictError(
+        `Job ${jobId} is ${current.job.status}: only a PLANNING or READY job can be executed.`,
+        'job-not-executable',
+      );
+    },
+    first,
+  );
+  if (!record) throw new NotFoundError('Job', jobId);
+  return record.job;
+}
+
+function startCommit(record: JobRecord, services: Services) {
+  return {
+    changes: {
+      job: { status: 'EXECUTING' as const, startedAt: services.now().toISOString() },
+      resetCounts: true,
+    },
+    topics: ['job:started' as const],
+    commands: [{ kind: 'dispatch' as const, jobId: record.job.id, from: 0 }],
+  };
+}
+
+/** Deletes a job that is not executing, with `job:deleted`. */
+export async function deleteJob(services: Services, environmentId: string, jobId: string): Promise<void> {
+  let record: JobRecord | undefined = await jobOf(services, environmentId, jobId);
+  for (let attempt = 1; record; attempt++) {
+    if (record.job.status === 'EXECUTING') {
+      throw new ConflictError(`Job ${jobId} is EXECUTING: cancel it or wait until it ends before deleting it.`, 'job-executing');
+    }
+    const now = services.now().toISOString();
+    try {
+      await services.jobs.markDeleted(record, outboxFor(record, { changes: {}, topics: ['job:deleted'] }, now));
+      return;
+    } catch (error) {
+      if (!(error instanceof PartwiseError && error.code === 'stale-write') || attempt >= 10) throw error;
+      record = await services.jobs.get(jobId);
+    }
+  }
+}
+
+/** Fails a job that is not final yet, with `job:failed`. */
+export async function failJob(services: Services, jobId: string, error: JobError): Promise<JobRecord | undefined> {
+  return commitJob(services, jobId, (current) =>
+    isFinal(current.job.status)
+      ? undefined
+      : {
+          changes: { job: { status: 'FAILED', error, finishedAt: services.now().toISOString() } },
+          topics: ['job:failed'],
+        },
+  );
+}
+
+/** The `plan` command: PLANNING → READY, or straight on to EXECUTING when asked to. */
+export async function planJob(services: Services, jobId: string): Promise<void> {
+  const record = await services.jobs.get(jobId);
+  if (!record || record.job.status !== 'PLANNING') return; // a duplicate command
+  const operation = operationFor(record.job.operation);
+  let plan: Awaited<ReturnType<typeof operation.plan>>;
+  try {
+    plan = await operation.plan(record.job, services);
+  } catch (error) {
+    if (error instanceof PartwiseError && error.expose) {
+      await failJob(services, jobId, { code: error.code, message: error.message });
+      return;
+    }
+    throw error;
+  }
+  await commitJob(
+    services,
+    jobId,
+    (current) => {
+      if (current.job.status !== 'PLANNING') return undefined;
+      const planned = {
+        job: { parts: plan.parts, ...(plan.destination ? { destination: plan.destination } : {}) },
+        state: plan.state,
+      };
+      if (current.executeRequested || current.job.trigger === 'immediate') {
+        const start = startCommit(current, services);
+        return { ...start, changes: { ...start.changes, ...planned, job: { ...start.changes.job, ...planned.job } } };
+      }
+      return { changes: { ...planned, job: { ...planned.job, status: 'READY' } } };
+    },
+    record,
+  );
+}
+
+/**
+ * The `dispatch` command: sends parts [from, from + DISPATCH_CHUNK) and hands the rest
+ * to the next step, so no single invocation fans out more than a chunk and a crash
+ * resends at most one chunk (parts are idempotent).
+ */
+export async function dispatchParts(services: Services, jobId: string, from: number): Promise<void> {
+  const record = await services.jobs.get(jobId);
+  if (!record || record.job.status !== 'EXECUTING') return;
+  const operation = operationFor(record.job.operation);
+  const to = Math.min(record.job.parts, from + DISPATCH_CHUNK);
+  const messages = await operation.partMessages(record.job, record.state, from, to, services);
+  await services.queue.send(messages);
+  if (to < record.job.parts) await services.queue.send([{ kind: 'dispatch', jobId, from: to }]);
+}

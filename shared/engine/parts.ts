@@ -1,0 +1,101 @@
+import { PartwiseError, StaleWriteError } from '../domain/errors.js';
+import type { JobError } from '../domain/job.js';
+import { faultPoint } from '../faults.js';
+import type { PartMessage } from '../operations/operation.js';
+import { operationFor } from '../operations/registry.js';
+import type { JobRecord } from '../ports.js';
+import type { Services } from '../services.js';
+import { commitJob, outboxFor } from './commit.js';
+import { failJob } from './lifecycle.js';
+
+/** At most one `job:updated` per job per this many milliseconds (the last one always goes, with completion). */
+export const PROGRESS_EVENT_INTERVAL_MS = 1000;
+
+/**
+ * Runs one part and counts it. Safe to call any number of times for the same part: the
+ * output is overwritten, the count moves once, and only one caller finalizes the job.
+ * `cached` lets a batch of parts of one job share one read of the job.
+ */
+export async function runPart(services: Services, message: PartMessage, cached?: JobRecord): Promise<void> {
+  const record = cached ?? (await services.jobs.get(message.jobId));
+  // Canceled, failed, deleted or already complete: a late or duplicate delivery.
+  if (!record || record.job.status !== 'EXECUTING') return;
+  const operation = operationFor(record.job.operation);
+  let stats: Record<string, number>;
+  try {
+    stats = await operation.runPart(record.job, record.state, message, services);
+  } catch (error) {
+    if (error instanceof PartwiseError && error.expose) {
+      // The input itself is at fault (bad content): retrying cannot help.
+      await failPart(services, message.jobId, message.part, { code: error.code, message: error.message, part: message.part });
+      return;
+    }
+    throw error;
+  }
+  faultPoint('part:after-output');
+  const counted = await services.jobs.countPart(message.jobId, message.part, stats);
+  faultPoint('part:after-count');
+  if (!counted) return;
+  const { record: after } = counted;
+  if (after.job.processed >= after.job.parts) {
+    await finalizeJob(services, after);
+  } else if (counted.counted) {
+    await maybeReportProgress(services, after);
+  }
+}
+
+/** Commits a throttled `job:updated`; losing the race to another part is fine. */
+async function maybeReportProgress(services: Services, record: JobRecord): Promise<void> {
+  const now = services.now();
+  if (now.getTime() - record.lastProgressEventAt < PROGRESS_EVENT_INTERVAL_MS) return;
+  const changes = { lastProgressEventAt: now.getTime(), job: { updatedAt: now.toISOString() } };
+  try {
+    await services.jobs.update(record, changes, outboxFor(record, { changes, topics: ['job:updated'] }, now.toISOString()));
+  } catch (error) {
+    if (!(error instanceof StaleWriteError)) throw error;
+  }
+}
+
+/**
+ * EXECUTING → COMPLETED once every part is counted: the operation's idempotent
+ * finalize, then one conditional write with the last `job:updated` and `job:completed`.
+ * Concurrent callers may both run the operation's finalize; exactly one commits.
+ */
+export async function finalizeJob(services: Services, record: JobRecord): Promise<void> {
+  const operation = operationFor(record.job.operation);
+  let outcome: Record<string, unknown>;
+  try {
+    outcome = await operation.finalize(record.job, record.state, services);
+  } catch (error) {
+    if (error instanceof PartwiseError && error.expose) {
+      await failJob(services, record.job.id, { code: error.code, message: error.message });
+      return;
+    }
+    throw error;
+  }
+  await commitJob(
+    services,
+    record.job.id,
+    (current) =>
+      current.job.status === 'EXECUTING' && current.job.processed >= current.job.parts
+        ? {
+            changes: {
+              job: { status: 'COMPLETED', outcome, finishedAt: services.now().toISOString() },
+              lastProgressEventAt: services.now().getTime(),
+            },
+            topics: ['job:updated', 'job:completed'],
+          }
+        : undefined,
+    record,
+  );
+}
+
+/** A part failed for good (bad input, or it reached the DLQ): record it and fail the job. */
+export async function failPart(services: Services, jobId: string, part: number, error: JobError): Promise<void> {
+  await services.jobs.failPart(jobId, part, error);
+  await failJob(services, jobId, {
+    code: 'part-failed',
+    message: `Part ${part} failed: ${error.message}`,
+    part,
+  });
+}

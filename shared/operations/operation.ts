@@ -1,0 +1,41 @@
+import type { Job, ResourceType } from '../domain/job.js';
+import type { QueueMessage } from '../ports.js';
+import type { Services } from '../services.js';
+
+/** A part message as the processor receives it. */
+export type PartMessage = Extract<QueueMessage, { part: number }>;
+
+export interface CreateRequest {
+  environmentId: string;
+  type: ResourceType;
+  source: string;
+  destination?: string;
+  config: Record<string, unknown>;
+}
+
+export interface PlanResult {
+  parts: number;
+  destination?: string;
+  /** Kept on the job for the parts and finalize; never shown to callers. */
+  state: Record<string, unknown>;
+}
+
+export interface Operation {
+  readonly name: string;
+  /** Resource types the operation accepts as `type`. */
+  readonly types: readonly ResourceType[];
+  /**
+   * Checks a create request before the job exists: the source belongs to the
+   * environment, the config is valid. Returns the config with defaults applied.
+   * Throws ValidationError / NotFoundError with a message for the caller.
+   */
+  validate(request: CreateRequest, services: Services): Promise<Record<string, unknown>>;
+  /** Splits the work into parts (runs asynchronously, on the parts queue). */
+  plan(job: Job, services: Services): Promise<PlanResult>;
+  /** The queue messages of parts [from, to). */
+  partMessages(job: Job, state: Record<string, unknown>, from: number, to: number, services: Services): Promise<PartMessage[]>;
+  /** Does one part's whole work; idempotent (deterministic output keys, overwritten on retry). */
+  runPart(job: Job, state: Record<string, unknown>, message: PartMessage, services: Services): Promise<Record<string, number>>;
+  /** Runs once every part is counted, before the job completes; idempotent. Returns the job's outcome. */
+  finalize(job: Job, state: Record<string, unknown>, services: Services): Promise<Record<string, unknown>>;
+}

@@ -1,0 +1,149 @@
+/**
+ * The ports the engine and the operations depend on. The AWS adapters in
+ * `shared/adapters` implement them; nothing outside the adapters imports an AWS SDK.
+ */
+import type { Readable } from 'node:stream';
+import type { JobCommand, JobEvent, OutboxEntry } from './domain/events.js';
+import type { Job, JobError } from './domain/job.js';
+import type { DataFile, Sheet, SheetSegment, Workbook } from './domain/resources.js';
+export interface BlobStore {
+  /** Size in bytes, or undefined when the object does not exist. */
+  size(key: string): Promise<number | undefined>;
+  /** Streams bytes [start, endExclusive) of an object (the whole object without a range). */
+  read(key: string, range?: { start: number; endExclusive: number }): Promise<Readable>;
+  /** Streams a body into an object (multipart for large bodies); overwrites. */
+  write(key: string, body: Readable | Uint8Array | string, contentType?: string): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+  presignPut(key: string, expiresInSeconds: number, contentType?: string): Promise<string>;
+  presignGet(key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
+}
+
+/** A message on the parts queue: a part to run, or an engine command (plan, dispatch). */
+export type QueueMessage =
+  | { jobId: string; part: number; range?: { start: number; endExclusive: number } }
+  | JobCommand;
+
+export interface PartQueue {
+  /** Sends messages in batches of 10; throws if any message could not be sent after retries. */
+  send(messages: QueueMessage[]): Promise<void>;
+}
+
+export interface EventPublisher {
+  /** Publishes events (10 per PutEvents call); failed entries are retried; throws if some never go. */
+  publish(events: JobEvent[]): Promise<void>;
+}
+
+
+/** A job as stored: the public job plus what the engine keeps beside it. */
+export interface JobRecord {
+  job: Job;
+  /** Bumped by every write that changes status or commits events (optimistic concurrency). */
+  version: number;
+  /** Events committed so far: the next event's sequence is `eventCount + 1`. */
+  eventCount: number;
+  /** Execute was asked for while the job was still planning. */
+  executeRequested: boolean;
+  /** The operation's own planning results (header, destination sheet, …); never shown to callers. */
+  state: Record<string, unknown>;
+  /** When the last `job:updated` progress event was committed (ms since epoch). */
+  lastProgressEventAt: number;
+  /** Entries committed but not yet relayed. */
+  outbox: OutboxEntry[];
+}
+
+export interface JobChanges {
+  job?: Partial<Omit<Job, 'id' | 'environmentId' | 'processed' | 'failed' | 'progress'>>;
+  state?: Record<string, unknown>;
+  executeRequested?: boolean;
+  /** Starts part counting from zero (the job is about to execute its parts). */
+  resetCounts?: boolean;
+  lastProgressEventAt?: number;
+}
+
+export interface JobListFilter {
+  status?: string;
+  operation?: string;
+  source?: string;
+}
+
+export interface PartOutcome {
+  part: number;
+  status: 'PENDING' | 'COMPLETED' | 'FAILED';
+  /** What the part reported (rows written, bytes read, …). */
+  stats?: Record<string, number>;
+  error?: JobError;
+}
+
+export interface JobStore {
+  /**
+   * Creates a job with its first outbox entries. With an idempotency key, a second
+   * create with the same key returns the first job instead (`created: false`).
+   */
+  create(job: Job, outbox: OutboxEntry[], idempotencyKey?: string): Promise<{ record: JobRecord; created: boolean }>;
+  /** The job, or undefined when it does not exist or was deleted. */
+  get(jobId: string): Promise<JobRecord | undefined>;
+  list(
+    environmentId: string,
+    filter: JobListFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ jobs: Job[]; next?: string }>;
+  /**
+   * Applies changes and commits outbox entries in one conditional single-item write
+   * (condition: the version is still `record.version`). Throws StaleWriteError otherwise.
+   */
+  update(record: JobRecord, changes: JobChanges, outbox: OutboxEntry[]): Promise<JobRecord>;
+  /** Soft-deletes: the job disappears from reads and lists; its outbox still drains. */
+  markDeleted(record: JobRecord, outbox: OutboxEntry[]): Promise<void>;
+  /**
+   * Counts a finished part exactly once, however often it is reported. Returns the job
+   * as it stands after the write (`counted: false` when this report moved nothing: a
+   * duplicate, or a retry after a crash), or undefined when the job is not executing.
+   */
+  countPart(
+    jobId: string,
+    part: number,
+    stats: Record<string, number>,
+  ): Promise<{ record: JobRecord; counted: boolean } | undefined>;
+  /** Records a part's final failure (idempotent). */
+  failPart(jobId: string, part: number, error: JobError): Promise<void>;
+  /** Keeps the error of a failed attempt (the part will be retried), for the DLQ to report. */
+  noteAttemptError(jobId: string, part: number, message: string): Promise<void>;
+  lastAttemptError(jobId: string, part: number): Promise<string | undefined>;
+  /** Outcomes of parts [from, from + limit). */
+  listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]>;
+  /** Indexes of parts not yet counted nor failed. */
+  pendingParts(record: JobRecord): Promise<number[]>;
+  /** Removes relayed entries from a job's outbox. */
+  clearOutbox(jobId: string, entryIds: string[]): Promise<void>;
+  /** Jobs whose outbox holds entries committed before `before` (ISO time). */
+  withPendingOutbox(before: string, limit: number): Promise<JobRecord[]>;
+  /** Non-final jobs not changed since `before` (ISO time). */
+  staleActive(before: string, limit: number): Promise<JobRecord[]>;
+}
+
+export interface EventStore {
+  /** Stores events for the feed (idempotent on event id). */
+  put(events: JobEvent[]): Promise<void>;
+  listForJob(jobId: string, limit: number, cursor?: string): Promise<{ events: JobEvent[]; next?: string }>;
+  listForEnvironment(
+    environmentId: string,
+    options: { since?: string; jobId?: string; limit: number },
+  ): Promise<{ events: JobEvent[]; next?: string }>;
+}
+
+export interface ResourceStore {
+  putFile(file: DataFile): Promise<void>;
+  getFile(id: string): Promise<DataFile | undefined>;
+  updateFile(id: string, patch: Partial<Omit<DataFile, 'id' | 'environmentId'>>): Promise<DataFile>;
+  listFiles(environmentId: string, limit: number, cursor?: string): Promise<{ files: DataFile[]; next?: string }>;
+  /** Stores a workbook and its sheets (idempotent). */
+  putWorkbook(workbook: Workbook): Promise<void>;
+  getWorkbook(id: string): Promise<Workbook | undefined>;
+  getSheet(id: string): Promise<Sheet | undefined>;
+  listWorkbooks(environmentId: string, limit: number, cursor?: string): Promise<{ workbooks: Workbook[]; next?: string }>;
+  /** Registers a segment of a sheet's records (idempotent: same sheet and ordinal overwrite). */
+  putSegment(segment: SheetSegment): Promise<void>;
+  /** All segments of a sheet, in ordinal order. */
+  listSegments(sheetId: string): Promise<SheetSegment[]>;
+}

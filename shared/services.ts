@@ -1,0 +1,12 @@
+import type { BlobStore, EventPublisher, EventStore, JobStore, PartQueue, ResourceStore } from './ports.js';
+
+/** Everything the engine and the operations need from the outside world, behind ports. */
+export interface Services {
+  jobs: JobStore;
+  events: EventStore;
+  resources: ResourceStore;
+  blobs: BlobStore;
+  queue: PartQueue;
+  publisher: EventPublisher;
+  now: () => Date;
+}

@@ -1,0 +1,63 @@
+import type { Target } from './stack.js';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A small HTTP client for the partwise API, as a caller would write it. */
+export function apiClient(target: Target, apiKey: string | null = target.apiKey) {
+  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${target.url}${path}`, {
+      method,
+      headers: {
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T } satisfies ApiResponse<T>;
+  }
+
+  async function waitForJob(jobId: string, until: (job: any) => boolean, timeoutMs = 120_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await call('GET', `/jobs/${jobId}`);
+      if (until(body.data)) return body.data;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} timed out: ${JSON.stringify(body.data)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Uploads through the presigned URL, as a browser or curl -T would. */
+  async function uploadFile(name: string, content: string | Buffer) {
+    const created = await call('POST', '/files', { name });
+    if (created.status !== 201) throw new Error(`POST /files: ${created.status} ${JSON.stringify(created.body)}`);
+    const put = await fetch(created.body.data.uploadUrl, { method: 'PUT', body: content });
+    if (!put.ok) throw new Error(`upload failed: ${put.status} ${await put.text()}`);
+    return created.body.data;
+  }
+
+  async function allRecords(sheetId: string) {
+    const records: any[] = [];
+    for (let offset = 0; ; ) {
+      const { status, body } = await call('GET', `/sheets/${sheetId}/records?offset=${offset}&limit=1000`);
+      if (status !== 200) throw new Error(`records: ${status} ${JSON.stringify(body)}`);
+      records.push(...body.data);
+      if (!body.next) return records;
+      offset = Number(body.next);
+    }
+  }
+
+  return { call, waitForJob, uploadFile, allRecords };
+}

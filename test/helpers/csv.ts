@@ -1,0 +1,56 @@
+/** Deterministic CSV fixtures with the hard cases: quoted commas, doubled quotes, newlines, CRLF, UTF-8. */
+
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['alpha', 'beta', 'gamma', 'café', 'naïve', '漢字', 'emoji 🎉', 'x', 'long text here', 'O\'Brien'];
+
+function cell(random: () => number, row: number, column: number): string {
+  const word = WORDS[Math.floor(random() * WORDS.length)] ?? 'w';
+  switch (Math.floor(random() * 8)) {
+    case 0:
+      return `${word}, with a comma`;
+    case 1:
+      return `she said "${word}"`;
+    case 2:
+      return `line one\nline two ${row}`;
+    case 3:
+      return `crlf\r\ninside ${column}`;
+    case 4:
+      return '';
+    default:
+      return `${word} ${row}-${column}`;
+  }
+}
+
+function quote(value: string): string {
+  return /[",\r\n]/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export interface CsvFixture {
+  header: string[];
+  rows: string[][];
+  text: string;
+}
+
+export function generateCsv(rowCount: number, seed = 1, options: { crlf?: boolean; bom?: boolean } = {}): CsvFixture {
+  const random = prng(seed);
+  const header = ['id', 'Full Name', 'note', 'amount'];
+  const newline = options.crlf ? '\r\n' : '\n';
+  const rows: string[][] = [];
+  const lines: string[] = [header.join(',')];
+  for (let r = 0; r < rowCount; r++) {
+    const row = [String(r), cell(random, r, 1), cell(random, r, 2), (random() * 1000).toFixed(2)];
+    rows.push(row);
+    lines.push(row.map(quote).join(','));
+  }
+  return { header, rows, text: `${options.bom ? '\uFEFF' : ''}${lines.join(newline)}${newline}` };
+}

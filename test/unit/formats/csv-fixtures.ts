@@ -1,0 +1,68 @@
+/** Streams, collectors and a naive reference planner for the CSV format tests. */
+import type { CsvLayout } from '../../../shared/formats/csv/boundaries.js';
+import { parseCsvRows } from '../../../shared/formats/csv/rows.js';
+
+export const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
+
+/** Yields `bytes` in chunks whose sizes cycle through `sizes` (each ≥ 1). */
+export async function* chunked(bytes: Uint8Array, sizes: number | number[]): AsyncGenerator<Uint8Array> {
+  const cycle = typeof sizes === 'number' ? [sizes] : sizes;
+  let offset = 0;
+  for (let i = 0; offset < bytes.length; i++) {
+    const size = cycle[i % cycle.length] ?? 1;
+    yield bytes.slice(offset, offset + size);
+    offset += size;
+  }
+}
+
+/** Yields `bytes` split at the given offsets. */
+export async function* splitAt(bytes: Uint8Array, ...cuts: number[]): AsyncGenerator<Uint8Array> {
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    yield bytes.slice(from, cut);
+    from = cut;
+  }
+}
+
+export async function collectRows(
+  chunks: AsyncIterable<Uint8Array>,
+  options?: { delimiter?: string },
+): Promise<string[][]> {
+  const rows: string[][] = [];
+  for await (const batch of parseCsvRows(chunks, options)) rows.push(...batch);
+  return rows;
+}
+
+/** Parses `[from, to)` of `bytes`, delivered in chunks of the given sizes. */
+export function rowsOfRange(bytes: Uint8Array, from: number, to: number, sizes: number | number[] = 65536) {
+  return collectRows(chunked(bytes.subarray(from, to), sizes));
+}
+
+/**
+ * The boundary definition applied literally: every row start is listed from a byte-by-byte
+ * parity walk, then each boundary is the first listed start at or after its nominal start.
+ */
+export function naiveBoundaries(
+  bytes: Uint8Array,
+  partSize: number,
+  headerRow = 1,
+): Pick<CsvLayout, 'bomLength' | 'headerEnd' | 'boundaries'> {
+  const size = bytes.length;
+  const bomLength = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const rowStarts = [bomLength];
+  let inQuotes = false;
+  for (let i = 0; i < size; i++) {
+    if (bytes[i] === 0x22) inQuotes = !inQuotes;
+    else if (bytes[i] === 0x0a && !inQuotes) rowStarts.push(i + 1);
+  }
+  const headerEnd = rowStarts[headerRow] ?? size;
+  const parts = Math.max(1, Math.ceil(size / partSize));
+  const boundaries = [headerEnd];
+  let next = 0;
+  for (let i = 1; i < parts; i++) {
+    while (next < rowStarts.length && (rowStarts[next] ?? size) < i * partSize) next++;
+    boundaries.push(Math.max(headerEnd, rowStarts[next] ?? size));
+  }
+  boundaries.push(size);
+  return { bomLength, headerEnd, boundaries };
+}

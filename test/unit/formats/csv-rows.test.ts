@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../shared/domain/errors.js';
+import { parseCsvLine, parseCsvRows } from '../../../shared/formats/csv/rows.js';
+import { chunked, collectRows, splitAt, utf8 } from './csv-fixtures.js';
+
+const rowsOf = (text: string, options?: { delimiter?: string }) =>
+  collectRows(chunked(utf8(text), 65536), options);
+
+describe('parseCsvRows', () => {
+  describe('cells', () => {
+    it('keeps a quoted delimiter inside its cell', async () => {
+      expect(await rowsOf('a,"b,c",d\n')).toEqual([['a', 'b,c', 'd']]);
+    });
+
+    it('unescapes a doubled quote to one quote', async () => {
+      expect(await rowsOf('"say ""hi""",""""\n')).toEqual([['say "hi"', '"']]);
+    });
+
+    it('keeps LF and CRLF line breaks inside quoted cells as they are', async () => {
+      expect(await rowsOf('"one\ntwo",x\n"three\r\nfour",y\r\n')).toEqual([
+        ['one\ntwo', 'x'],
+        ['three\r\nfour', 'y'],
+      ]);
+    });
+
+    it('keeps a quoted carriage return before the closing quote', async () => {
+      expect(await rowsOf('"a\r",b\r\n')).toEqual([['a\r', 'b']]);
+    });
+
+    it('gives empty cells for consecutive delimiters and a quoted empty cell', async () => {
+      expect(await rowsOf(',,\n"",x\n')).toEqual([
+        ['', '', ''],
+        ['', 'x'],
+      ]);
+    });
+
+    it('keeps each row as long as the file has it, even when rows differ in length', async () => {
+      expect(await rowsOf('1,2\n3,4,5\n"6",7,8,"9"\n10')).toEqual([
+        ['1', '2'],
+        ['3', '4', '5'],
+        ['6', '7', '8', '9'],
+        ['10'],
+      ]);
+    });
+
+    it('reads a single-column file row by row, with a quoted empty cell as a row', async () => {
+      expect(await rowsOf('a\n""\nb\n')).toEqual([['a'], [''], ['b']]);
+    });
+
+    it('splits on a custom delimiter only', async () => {
+      expect(await rowsOf('a;"b;c";d,e\n', { delimiter: ';' })).toEqual([['a', 'b;c', 'd,e']]);
+      expect(await rowsOf('a\tb\n', { delimiter: '\t' })).toEqual([['a', 'b']]);
+    });
+
+    it('keeps a U+FEFF at the start of its input as data, since a part never starts with the BOM', async () => {
+      expect(await rowsOf('\uFEFFa,b\n')).toEqual([['\uFEFFa', 'b']]);
+    });
+  });
+
+  describe('line endings', () => {
+    it('drops the \\r of a CRLF row ending, after an unquoted or a quoted cell', async () => {
+      expect(await rowsOf('a,b\r\n"c","d"\r\n')).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+    });
+
+    it('reads a last row that has no trailing newline, LF or CRLF file alike', async () => {
+      expect(await rowsOf('a,b\nc,d')).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+      expect(await rowsOf('a,b\r\n"c","d"')).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+    });
+
+    it('treats a lone \\r at the very end as the line ending', async () => {
+      expect(await rowsOf('a,b\r')).toEqual([['a', 'b']]);
+    });
+
+    it('skips blank lines, including blank trailing lines', async () => {
+      expect(await rowsOf('\na\n\n\nb\n\n\n')).toEqual([['a'], ['b']]);
+      expect(await rowsOf('\r\na\r\n\r\nb\r\n\r\n')).toEqual([['a'], ['b']]);
+    });
+
+    it('yields nothing for empty input', async () => {
+      expect(await rowsOf('')).toEqual([]);
+    });
+  });
+
+  describe('chunk boundaries', () => {
+    const text = 'é,"漢,😀"\r\n"a""b","line\r\nbreak"\r\nlast,"x"\r\n';
+    const expected = [
+      ['é', '漢,😀'],
+      ['a"b', 'line\r\nbreak'],
+      ['last', 'x'],
+    ];
+
+    it('gives the same rows wherever one split falls, inside a multi-byte char or a CRLF', async () => {
+      const bytes = utf8(text);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        expect(await collectRows(splitAt(bytes, cut)), `split at byte ${cut}`).toEqual(expected);
+      }
+    });
+
+    it('gives the same rows when every byte arrives alone', async () => {
+      expect(await collectRows(chunked(utf8(text), 1))).toEqual(expected);
+    });
+
+    it('yields rows batch by batch as chunks arrive instead of all at the end', async () => {
+      const batches: string[][][] = [];
+      for await (const batch of parseCsvRows(splitAt(utf8('a\nb\nc\n'), 2, 4))) batches.push(batch);
+      expect(batches).toEqual([[['a']], [['b']], [['c']]]);
+    });
+
+    it('parses a row far longer than a chunk in linear time', async () => {
+      // Prepare: one 1.5 MB quoted cell full of doubled quotes, delivered 1 KiB at a time.
+      const cell = 'x""'.repeat(500_000);
+      const bytes = utf8(`"${cell}",end\nnext\n`);
+      // Act
+      const started = performance.now();
+      const rows = await collectRows(chunked(bytes, 1024));
+      // Assess: re-parsing the unfinished row on every chunk would take minutes.
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(rows).toEqual([['x"'.repeat(500_000), 'end'], ['next']]);
+    });
+  });
+
+  describe('malformed quoting', () => {
+    it('appends text after a closing quote to the cell, by quote parity like the planner', async () => {
+      expect(await rowsOf('"a"b,c\nx"y,z"w\n')).toEqual([['ab', 'c'], ['xy,zw']]);
+    });
+
+    it('keeps the rest of the input in the cell when a quote never closes', async () => {
+      expect(await rowsOf('a,"b\nc,d\n')).toEqual([['a', 'b\nc,d\n']]);
+    });
+  });
+
+  it('rejects a delimiter that is not one plain character', async () => {
+    for (const delimiter of ['', ';;', '"', '\n', '\r']) {
+      await expect(rowsOf('a\n', { delimiter })).rejects.toThrow(ValidationError);
+    }
+  });
+});
+
+describe('parseCsvLine', () => {
+  it('parses the first row of a line, quotes handled and the line ending dropped', () => {
+    expect(parseCsvLine('id,"name, full","say ""hi"""\r\n')).toEqual(['id', 'name, full', 'say "hi"']);
+  });
+
+  it('parses with a custom delimiter', () => {
+    expect(parseCsvLine('a;b,c', ';')).toEqual(['a', 'b,c']);
+  });
+
+  it('stops at the first row and gives no cells for a blank line', () => {
+    expect(parseCsvLine('a,b\nc,d\n')).toEqual(['a', 'b']);
+    expect(parseCsvLine('')).toEqual([]);
+    expect(parseCsvLine('\r\n')).toEqual([]);
+  });
+});
