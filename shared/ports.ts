@@ -33,7 +33,6 @@ export interface EventPublisher {
   publish(events: JobEvent[]): Promise<void>;
 }
 
-
 /** A job as stored: the public job plus what the engine keeps beside it. */
 export interface JobRecord {
   job: Job;
@@ -79,7 +78,11 @@ export interface JobStore {
    * Creates a job with its first outbox entries. With an idempotency key, a second
    * create with the same key returns the first job instead (`created: false`).
    */
-  create(job: Job, outbox: OutboxEntry[], idempotencyKey?: string): Promise<{ record: JobRecord; created: boolean }>;
+  create(
+    job: Job,
+    outbox: OutboxEntry[],
+    idempotencyKey?: string,
+  ): Promise<{ record: JobRecord; created: boolean }>;
   /** The job, or undefined when it does not exist or was deleted. */
   get(jobId: string): Promise<JobRecord | undefined>;
   list(
@@ -136,12 +139,20 @@ export interface ResourceStore {
   putFile(file: DataFile): Promise<void>;
   getFile(id: string): Promise<DataFile | undefined>;
   updateFile(id: string, patch: Partial<Omit<DataFile, 'id' | 'environmentId'>>): Promise<DataFile>;
-  listFiles(environmentId: string, limit: number, cursor?: string): Promise<{ files: DataFile[]; next?: string }>;
+  listFiles(
+    environmentId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ files: DataFile[]; next?: string }>;
   /** Stores a workbook and its sheets (idempotent). */
   putWorkbook(workbook: Workbook): Promise<void>;
   getWorkbook(id: string): Promise<Workbook | undefined>;
   getSheet(id: string): Promise<Sheet | undefined>;
-  listWorkbooks(environmentId: string, limit: number, cursor?: string): Promise<{ workbooks: Workbook[]; next?: string }>;
+  listWorkbooks(
+    environmentId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ workbooks: Workbook[]; next?: string }>;
   /** Registers a segment of a sheet's records (idempotent: same sheet and ordinal overwrite). */
   putSegment(segment: SheetSegment): Promise<void>;
   /** All segments of a sheet, in ordinal order. */

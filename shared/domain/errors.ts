@@ -47,7 +47,12 @@ export class UnauthorizedError extends PartwiseError {
 
 export class NotFoundError extends PartwiseError {
   constructor(kind: string, id: string, options?: ErrorOptions) {
-    super(`${kind} ${id} was not found in this environment.`, 404, `${kind.toLowerCase()}-not-found`, options);
+    super(
+      `${kind} ${id} was not found in this environment.`,
+      404,
+      `${kind.toLowerCase()}-not-found`,
+      options,
+    );
     this.name = 'NotFoundError';
   }
 }

@@ -26,7 +26,8 @@ export function bucketCount(parts: number): number {
 
 /** Byte-range parts: how many parts of `partSize` bytes cover `size` bytes (at least one). */
 export function byteRangePartCount(size: number, partSize: number): number {
-  if (partSize < MIN_PART_SIZE_BYTES) throw new RangeError(`part size must be at least ${MIN_PART_SIZE_BYTES} bytes`);
+  if (partSize < MIN_PART_SIZE_BYTES)
+    throw new RangeError(`part size must be at least ${MIN_PART_SIZE_BYTES} bytes`);
   return Math.max(1, Math.ceil(size / partSize));
 }
 

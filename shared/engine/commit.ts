@@ -1,5 +1,11 @@
 import { ConflictError, StaleWriteError } from '../domain/errors.js';
-import { type JobCommand, type JobEvent, type JobTopic, type OutboxEntry, jobEvent } from '../domain/events.js';
+import {
+  type JobCommand,
+  type JobEvent,
+  type JobTopic,
+  jobEvent,
+  type OutboxEntry,
+} from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import { type Job, progressOf } from '../domain/job.js';
 import { canTransition } from '../domain/status.js';
@@ -28,7 +34,10 @@ export function outboxFor(record: JobRecord, commit: Commit, now: string): Outbo
     const event: JobEvent = jobEvent(id, topic, snapshot, record.eventCount + i + 1, now);
     return { id, event };
   });
-  const commands: OutboxEntry[] = (commit.commands ?? []).map((command) => ({ id: newId('command'), command }));
+  const commands: OutboxEntry[] = (commit.commands ?? []).map((command) => ({
+    id: newId('command'),
+    command,
+  }));
   return [...events, ...commands];
 }
 

@@ -41,7 +41,13 @@ export async function createJob(
     );
   }
   const config = await operation.validate(
-    { environmentId, type: input.type, source: input.source, config: input.config ?? {}, ...(input.destination ? { destination: input.destination } : {}) },
+    {
+      environmentId,
+      type: input.type,
+      source: input.source,
+      config: input.config ?? {},
+      ...(input.destination ? { destination: input.destination } : {}),
+    },
     services,
   );
   const now = services.now().toISOString();
@@ -64,10 +70,23 @@ export async function createJob(
     createdAt: now,
     updatedAt: now,
   };
-  const blank: JobRecord = { job, version: 0, eventCount: 0, executeRequested: false, state: {}, lastProgressEventAt: 0, outbox: [] };
-  const outbox = outboxFor(blank, { changes: {}, topics: ['job:waiting'], commands: [{ kind: 'plan', jobId: job.id }] }, now);
+  const blank: JobRecord = {
+    job,
+    version: 0,
+    eventCount: 0,
+    executeRequested: false,
+    state: {},
+    lastProgressEventAt: 0,
+    outbox: [],
+  };
+  const outbox = outboxFor(
+    blank,
+    { changes: {}, topics: ['job:waiting'], commands: [{ kind: 'plan', jobId: job.id }] },
+    now,
+  );
   const { record, created } = await services.jobs.create(job, outbox, idempotencyKey);
-  if (!created && record.job.environmentId !== environmentId) throw new ConflictError('Idempotency key clash.');
+  if (!created && record.job.environmentId !== environmentId)
+    throw new ConflictError('Idempotency key clash.');
   return { job: record.job, created };
 }
 
@@ -112,11 +131,17 @@ export async function deleteJob(services: Services, environmentId: string, jobId
   let record: JobRecord | undefined = await jobOf(services, environmentId, jobId);
   for (let attempt = 1; record; attempt++) {
     if (record.job.status === 'EXECUTING') {
-      throw new ConflictError(`Job ${jobId} is EXECUTING: cancel it or wait until it ends before deleting it.`, 'job-executing');
+      throw new ConflictError(
+        `Job ${jobId} is EXECUTING: cancel it or wait until it ends before deleting it.`,
+        'job-executing',
+      );
     }
     const now = services.now().toISOString();
     try {
-      await services.jobs.markDeleted(record, outboxFor(record, { changes: {}, topics: ['job:deleted'] }, now));
+      await services.jobs.markDeleted(
+        record,
+        outboxFor(record, { changes: {}, topics: ['job:deleted'] }, now),
+      );
       return;
     } catch (error) {
       if (!(error instanceof PartwiseError && error.code === 'stale-write') || attempt >= 10) throw error;
@@ -126,7 +151,11 @@ export async function deleteJob(services: Services, environmentId: string, jobId
 }
 
 /** Fails a job that is not final yet, with `job:failed`. */
-export async function failJob(services: Services, jobId: string, error: JobError): Promise<JobRecord | undefined> {
+export async function failJob(
+  services: Services,
+  jobId: string,
+  error: JobError,
+): Promise<JobRecord | undefined> {
   return commitJob(services, jobId, (current) =>
     isFinal(current.job.status)
       ? undefined
@@ -140,7 +169,7 @@ export async function failJob(services: Services, jobId: string, error: JobError
 /** The `plan` command: PLANNING → READY, or straight on to EXECUTING when asked to. */
 export async function planJob(services: Services, jobId: string): Promise<void> {
   const record = await services.jobs.get(jobId);
-  if (!record || record.job.status !== 'PLANNING') return; // a duplicate command
+  if (record?.job.status !== 'PLANNING') return; // a duplicate command
   const operation = operationFor(record.job.operation);
   let plan: Awaited<ReturnType<typeof operation.plan>>;
   try {
@@ -163,7 +192,10 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
       };
       if (current.executeRequested || current.job.trigger === 'immediate') {
         const start = startCommit(current, services);
-        return { ...start, changes: { ...start.changes, ...planned, job: { ...start.changes.job, ...planned.job } } };
+        return {
+          ...start,
+          changes: { ...start.changes, ...planned, job: { ...start.changes.job, ...planned.job } },
+        };
       }
       return { changes: { ...planned, job: { ...planned.job, status: 'READY' } } };
     },
@@ -178,7 +210,7 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
  */
 export async function dispatchParts(services: Services, jobId: string, from: number): Promise<void> {
   const record = await services.jobs.get(jobId);
-  if (!record || record.job.status !== 'EXECUTING') return;
+  if (record?.job.status !== 'EXECUTING') return;
   const operation = operationFor(record.job.operation);
   const to = Math.min(record.job.parts, from + DISPATCH_CHUNK);
   const messages = await operation.partMessages(record.job, record.state, from, to, services);

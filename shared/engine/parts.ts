@@ -19,7 +19,7 @@ export const PROGRESS_EVENT_INTERVAL_MS = 1000;
 export async function runPart(services: Services, message: PartMessage, cached?: JobRecord): Promise<void> {
   const record = cached ?? (await services.jobs.get(message.jobId));
   // Canceled, failed, deleted or already complete: a late or duplicate delivery.
-  if (!record || record.job.status !== 'EXECUTING') return;
+  if (record?.job.status !== 'EXECUTING') return;
   const operation = operationFor(record.job.operation);
   let stats: Record<string, number>;
   try {
@@ -27,7 +27,11 @@ export async function runPart(services: Services, message: PartMessage, cached?:
   } catch (error) {
     if (error instanceof PartwiseError && error.expose) {
       // The input itself is at fault (bad content): retrying cannot help.
-      await failPart(services, message.jobId, message.part, { code: error.code, message: error.message, part: message.part });
+      await failPart(services, message.jobId, message.part, {
+        code: error.code,
+        message: error.message,
+        part: message.part,
+      });
       return;
     }
     throw error;
@@ -50,7 +54,11 @@ async function maybeReportProgress(services: Services, record: JobRecord): Promi
   if (now.getTime() - record.lastProgressEventAt < PROGRESS_EVENT_INTERVAL_MS) return;
   const changes = { lastProgressEventAt: now.getTime(), job: { updatedAt: now.toISOString() } };
   try {
-    await services.jobs.update(record, changes, outboxFor(record, { changes, topics: ['job:updated'] }, now.toISOString()));
+    await services.jobs.update(
+      record,
+      changes,
+      outboxFor(record, { changes, topics: ['job:updated'] }, now.toISOString()),
+    );
   } catch (error) {
     if (!(error instanceof StaleWriteError)) throw error;
   }
@@ -91,7 +99,12 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
 }
 
 /** A part failed for good (bad input, or it reached the DLQ): record it and fail the job. */
-export async function failPart(services: Services, jobId: string, part: number, error: JobError): Promise<void> {
+export async function failPart(
+  services: Services,
+  jobId: string,
+  part: number,
+  error: JobError,
+): Promise<void> {
   await services.jobs.failPart(jobId, part, error);
   await failJob(services, jobId, {
     code: 'part-failed',

@@ -32,7 +32,9 @@ export function rawBody(event: ApiEvent): Buffer {
 export function jsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
   const text = rawBody(event).toString('utf8');
   if (text.trim() === '') {
-    throw new ValidationError('The request needs a JSON body.', { errors: [{ pointer: 'body', detail: 'empty' }] });
+    throw new ValidationError('The request needs a JSON body.', {
+      errors: [{ pointer: 'body', detail: 'empty' }],
+    });
   }
   let value: unknown;
   try {
@@ -69,7 +71,8 @@ function describe(issues: z.core.$ZodIssue[]): string {
 }
 
 export function ensureSize(bytes: number, limit: number): void {
-  if (bytes > limit) throw new PayloadTooLargeError(`The body is ${bytes} bytes; the limit here is ${limit}.`);
+  if (bytes > limit)
+    throw new PayloadTooLargeError(`The body is ${bytes} bytes; the limit here is ${limit}.`);
 }
 
 export function ok(data: unknown, statusCode = 200): ApiResult {

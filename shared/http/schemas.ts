@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
-import { JOB_STATUSES } from '../domain/status.js';
 import { FIELD_TYPES } from '../domain/resources.js';
+import { JOB_STATUSES } from '../domain/status.js';
 
 const id = (what: string) =>
-  z.string({ error: `is required: ${what}` }).min(1, `is required: ${what}`).max(128);
+  z
+    .string({ error: `is required: ${what}` })
+    .min(1, `is required: ${what}`)
+    .max(128);
 
 export const CreateJobBody = z
   .object({
@@ -54,7 +57,10 @@ const FieldBody = z
   .object({
     key: z
       .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must start with a letter or _ and hold only letters, digits and _'),
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+        'must start with a letter or _ and hold only letters, digits and _',
+      ),
     label: z.string().max(255).optional(),
     type: z.enum(FIELD_TYPES, { error: `must be one of: ${FIELD_TYPES.join(', ')}` }),
     required: z.boolean().optional(),

@@ -5,12 +5,11 @@ import { NotFoundError, UnprocessableError, ValidationError } from '../domain/er
 import { derivedId } from '../domain/ids.js';
 import type { Job } from '../domain/job.js';
 import { MAX_PARTS, MIN_PART_SIZE_BYTES } from '../domain/parts.js';
-import { type Sheet, type SheetRecord, fieldKeys } from '../domain/resources.js';
+import { fieldKeys, type Sheet, type SheetRecord } from '../domain/resources.js';
 import { planCsvLayout } from '../formats/csv/boundaries.js';
 import { parseCsvRows } from '../formats/csv/rows.js';
-import type { Services } from '../services.js';
-import { availableFile, resolveSheet } from './resources.js';
 import type { Operation, PartMessage } from './operation.js';
+import { availableFile, resolveSheet } from './resources.js';
 import { writeSegment } from './segments.js';
 
 const ExtractConfig = z
@@ -57,7 +56,9 @@ const normalize = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, '');
 function matchColumns(header: string[], sheet: Sheet): (string | null)[] {
   return header.map((cell) => {
     const wanted = normalize(cell);
-    const field = sheet.fields.find((f) => normalize(f.key) === wanted || (f.label && normalize(f.label) === wanted));
+    const field = sheet.fields.find(
+      (f) => normalize(f.key) === wanted || (f.label && normalize(f.label) === wanted),
+    );
     return field?.key ?? null;
   });
 }
@@ -85,7 +86,11 @@ export const extract: Operation = {
   async plan(job, services) {
     const file = await availableFile(services, job.environmentId, job.source);
     const { partSize, delimiter, headerRow } = optionsOf(job);
-    const layout = await planCsvLayout(await services.blobs.read(file.key), { partSize, delimiter, headerRow });
+    const layout = await planCsvLayout(await services.blobs.read(file.key), {
+      partSize,
+      delimiter,
+      headerRow,
+    });
     const parts = layout.boundaries.length - 1;
     if (parts > MAX_PARTS) {
       throw new UnprocessableError(
@@ -94,7 +99,11 @@ export const extract: Operation = {
     }
     if (layout.header.length === 0) throw new UnprocessableError(`File ${file.id} has no header row.`);
     const planKey = planKeyOf(job.id);
-    await services.blobs.write(planKey, JSON.stringify({ boundaries: layout.boundaries }), 'application/json');
+    await services.blobs.write(
+      planKey,
+      JSON.stringify({ boundaries: layout.boundaries }),
+      'application/json',
+    );
 
     let sheet: Sheet;
     let workbookId: string;
@@ -103,7 +112,9 @@ export const extract: Operation = {
       sheet = await resolveSheet(services, job.environmentId, job.destination);
       workbookId = sheet.workbookId;
       const existing = await services.resources.listSegments(sheet.id);
-      ordinalBase = existing.filter((s) => s.jobId !== job.id).reduce((max, s) => Math.max(max, s.ordinal + 1), 0);
+      ordinalBase = existing
+        .filter((s) => s.jobId !== job.id)
+        .reduce((max, s) => Math.max(max, s.ordinal + 1), 0);
     } else {
       // Deterministic ids: a retried plan overwrites the same workbook instead of adding one.
       workbookId = derivedId('workbook', job.id);
@@ -165,7 +176,11 @@ export const extract: Operation = {
         });
       }
     }
-    const rows = await writeSegment(services, { sheetId, ordinal: ordinalBase + message.part, jobId: job.id }, records());
+    const rows = await writeSegment(
+      services,
+      { sheetId, ordinal: ordinalBase + message.part, jobId: job.id },
+      records(),
+    );
     return { rows, bytes: range.endExclusive - range.start };
   },
 

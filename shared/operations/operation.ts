@@ -33,9 +33,20 @@ export interface Operation {
   /** Splits the work into parts (runs asynchronously, on the parts queue). */
   plan(job: Job, services: Services): Promise<PlanResult>;
   /** The queue messages of parts [from, to). */
-  partMessages(job: Job, state: Record<string, unknown>, from: number, to: number, services: Services): Promise<PartMessage[]>;
+  partMessages(
+    job: Job,
+    state: Record<string, unknown>,
+    from: number,
+    to: number,
+    services: Services,
+  ): Promise<PartMessage[]>;
   /** Does one part's whole work; idempotent (deterministic output keys, overwritten on retry). */
-  runPart(job: Job, state: Record<string, unknown>, message: PartMessage, services: Services): Promise<Record<string, number>>;
+  runPart(
+    job: Job,
+    state: Record<string, unknown>,
+    message: PartMessage,
+    services: Services,
+  ): Promise<Record<string, number>>;
   /** Runs once every part is counted, before the job completes; idempotent. Returns the job's outcome. */
   finalize(job: Job, state: Record<string, unknown>, services: Services): Promise<Record<string, unknown>>;
 }

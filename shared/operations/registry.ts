@@ -11,7 +11,9 @@ export function operationFor(name: string): Operation {
   if (!operation) {
     throw new ValidationError(
       `Unknown operation "${name}". Built-in operations: ${BUILT_IN_OPERATIONS.join(', ')}.`,
-      { errors: [{ pointer: 'body.operation', detail: `must be one of: ${BUILT_IN_OPERATIONS.join(', ')}` }] },
+      {
+        errors: [{ pointer: 'body.operation', detail: `must be one of: ${BUILT_IN_OPERATIONS.join(', ')}` }],
+      },
     );
   }
   return operation;

@@ -7,17 +7,28 @@ import type { Services } from '../services.js';
  * presigned URL is still `pending` in the table: its object is checked and the file
  * becomes `available` with its size.
  */
-export async function availableFile(services: Services, environmentId: string, fileId: string): Promise<DataFile> {
+export async function availableFile(
+  services: Services,
+  environmentId: string,
+  fileId: string,
+): Promise<DataFile> {
   const file = await services.resources.getFile(fileId);
   if (!file || file.environmentId !== environmentId) throw new NotFoundError('File', fileId);
   if (file.status === 'available') return file;
   const size = await services.blobs.size(file.key);
   if (size === undefined) {
-    throw new ValidationError(`File ${fileId} has no content yet: upload it to its uploadUrl or PUT /files/${fileId}/content first.`, {
-      errors: [{ pointer: 'body.source', detail: 'file content not uploaded' }],
-    });
+    throw new ValidationError(
+      `File ${fileId} has no content yet: upload it to its uploadUrl or PUT /files/${fileId}/content first.`,
+      {
+        errors: [{ pointer: 'body.source', detail: 'file content not uploaded' }],
+      },
+    );
   }
-  return services.resources.updateFile(fileId, { status: 'available', size, updatedAt: services.now().toISOString() });
+  return services.resources.updateFile(fileId, {
+    status: 'available',
+    size,
+    updatedAt: services.now().toISOString(),
+  });
 }
 
 /** A sheet of the environment, named by its id or by its workbook's id (its first sheet). */

@@ -31,7 +31,11 @@ async function drive(
     const waiting = await services.jobs.withPendingOutbox(new Date(Date.now() + 60_000).toISOString(), 100);
     await relay.relayOutboxes(services, waiting);
     const { Messages = [] } = await aws.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: aws.provisioned.partsQueue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      new ReceiveMessageCommand({
+        QueueUrl: aws.provisioned.partsQueue.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+      }),
     );
     for (const message of Messages) {
       const body = JSON.parse(message.Body ?? '{}') as QueueMessage;
@@ -44,7 +48,10 @@ async function drive(
         }
       }
       await aws.clients.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: aws.provisioned.partsQueue.url, ReceiptHandle: message.ReceiptHandle }),
+        new DeleteMessageCommand({
+          QueueUrl: aws.provisioned.partsQueue.url,
+          ReceiptHandle: message.ReceiptHandle,
+        }),
       );
     }
     const record = await services.jobs.get(jobId);
@@ -101,7 +108,11 @@ describe('the engine over the real adapters', () => {
 
   it('waits in READY for a manual job, and refuses to execute a completed one', async () => {
     const source = await uploadCsv('a,b\n1,2\n3,4\n');
-    const { job } = await engine.createJob(services, 'env_engine', { type: 'file', operation: 'extract', source });
+    const { job } = await engine.createJob(services, 'env_engine', {
+      type: 'file',
+      operation: 'extract',
+      source,
+    });
     expect((await drive(job.id, { until: (j) => j.status !== 'PLANNING' })).status).toBe('READY');
     await engine.executeJob(services, 'env_engine', job.id);
     const done = await drive(job.id);
@@ -111,23 +122,40 @@ describe('the engine over the real adapters', () => {
 
   it('fails the job with the part’s error when a part fails for good', async () => {
     const source = await uploadCsv('a,b\n1,2\n');
-    const { job } = await engine.createJob(services, 'env_engine', { type: 'file', operation: 'extract', source, trigger: 'immediate' });
+    const { job } = await engine.createJob(services, 'env_engine', {
+      type: 'file',
+      operation: 'extract',
+      source,
+      trigger: 'immediate',
+    });
     let record = await services.jobs.get(job.id);
     for (let i = 0; i < 50 && record?.job.status !== 'EXECUTING'; i++) {
-      await relay.relayOutboxes(services, await services.jobs.withPendingOutbox(new Date(Date.now() + 60_000).toISOString(), 100));
+      await relay.relayOutboxes(
+        services,
+        await services.jobs.withPendingOutbox(new Date(Date.now() + 60_000).toISOString(), 100),
+      );
       const { Messages = [] } = await aws.clients.sqs.send(
         new ReceiveMessageCommand({ QueueUrl: aws.provisioned.partsQueue.url, MaxNumberOfMessages: 10 }),
       );
       for (const m of Messages) {
         const body = JSON.parse(m.Body ?? '{}');
         if (body.kind === 'plan') await engine.planJob(services, body.jobId);
-        await aws.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: aws.provisioned.partsQueue.url, ReceiptHandle: m.ReceiptHandle }));
+        await aws.clients.sqs.send(
+          new DeleteMessageCommand({
+            QueueUrl: aws.provisioned.partsQueue.url,
+            ReceiptHandle: m.ReceiptHandle,
+          }),
+        );
       }
       record = await services.jobs.get(job.id);
     }
     await parts.failPart(services, job.id, 0, { code: 'part-exhausted', message: 'disk on fire', part: 0 });
     const failed = await services.jobs.get(job.id);
-    expect(failed?.job).toMatchObject({ status: 'FAILED', failed: 1, error: { code: 'part-failed', part: 0 } });
+    expect(failed?.job).toMatchObject({
+      status: 'FAILED',
+      failed: 1,
+      error: { code: 'part-failed', part: 0 },
+    });
     expect(failed?.job.error?.message).toMatch(/disk on fire/);
     const [outcome] = await services.jobs.listParts(failed!, 0, 1);
     expect(outcome).toMatchObject({ part: 0, status: 'FAILED' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEntry } from '../../shared/domain/events.js';
 import { StaleWriteError } from '../../shared/domain/errors.js';
+import type { OutboxEntry } from '../../shared/domain/events.js';
 import { newId } from '../../shared/domain/ids.js';
 import type { Job } from '../../shared/domain/job.js';
 import type { JobStore } from '../../shared/ports.js';
@@ -60,7 +60,9 @@ describe('the DynamoDB job store', () => {
     const reports = [...Array(parts).keys(), ...Array(parts).keys()].sort(() => Math.random() - 0.5);
 
     // Act
-    const results = await Promise.all(reports.map((part) => store.countPart(record.job.id, part, { rows: 1 })));
+    const results = await Promise.all(
+      reports.map((part) => store.countPart(record.job.id, part, { rows: 1 })),
+    );
 
     // Assess
     const fresh = await store.get(record.job.id);
@@ -80,7 +82,9 @@ describe('the DynamoDB job store', () => {
   it('refuses a write based on a stale version', async () => {
     const { record } = await store.create(newJob(), []);
     await store.update(record, { job: { status: 'READY', parts: 2 } }, []);
-    await expect(store.update(record, { job: { status: 'FAILED' } }, [])).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(store.update(record, { job: { status: 'FAILED' } }, [])).rejects.toBeInstanceOf(
+      StaleWriteError,
+    );
   });
 
   it('keeps outbox entries until they are cleared, and lists them while they wait', async () => {
@@ -107,7 +111,11 @@ describe('the DynamoDB job store', () => {
     const environmentId = `env_${Date.now()}`;
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const job = newJob({ environmentId, createdAt: new Date(Date.now() + i).toISOString(), status: i % 2 ? 'READY' : 'PLANNING' });
+      const job = newJob({
+        environmentId,
+        createdAt: new Date(Date.now() + i).toISOString(),
+        status: i % 2 ? 'READY' : 'PLANNING',
+      });
       ids.push((await store.create(job, [])).record.job.id);
     }
     const seen: string[] = [];

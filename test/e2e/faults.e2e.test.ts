@@ -45,7 +45,11 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
       config: { partSizeBytes: 65_536 },
       trigger: 'immediate',
     });
-    const job = await api.waitForJob(created.body.data.id, (j) => ['COMPLETED', 'FAILED'].includes(j.status), 180_000);
+    const job = await api.waitForJob(
+      created.body.data.id,
+      (j) => ['COMPLETED', 'FAILED'].includes(j.status),
+      180_000,
+    );
 
     // Assess
     expect(job.status).toBe('COMPLETED');
@@ -76,7 +80,10 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
       config: { partSizeBytes: 16_384 },
       trigger: 'immediate',
     });
-    const running = await api.waitForJob(created.body.data.id, (j) => j.status === 'EXECUTING' && j.processed > 0);
+    const running = await api.waitForJob(
+      created.body.data.id,
+      (j) => j.status === 'EXECUTING' && j.processed > 0,
+    );
     expect(running.processed).toBeLessThan(running.parts);
 
     // Act: kill -9, then start again on the same data dir and API key.
@@ -84,7 +91,11 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
     const second = await startLocalStack({ dataDir: first.dataDir, apiKey: first.apiKey });
     stacks.push(second);
     const again = apiClient(second);
-    const job = await again.waitForJob(created.body.data.id, (j) => ['COMPLETED', 'FAILED'].includes(j.status), 180_000);
+    const job = await again.waitForJob(
+      created.body.data.id,
+      (j) => ['COMPLETED', 'FAILED'].includes(j.status),
+      180_000,
+    );
 
     // Assess
     expect(job.status).toBe('COMPLETED');

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
-import { type LocalStack, type Target, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
+import {
+  type LocalStack,
+  remoteTarget,
+  removeDataDir,
+  startLocalStack,
+  type Target,
+} from '../helpers/stack.js';
 
 let target: Target;
 let local: LocalStack | undefined;
@@ -20,7 +26,11 @@ afterAll(async () => {
 
 const FIELD_KEYS = ['id', 'full_name', 'note', 'amount'];
 
-function expectProblem(response: { status: number; headers: Headers; body: any }, status: number, detail: RegExp) {
+function expectProblem(
+  response: { status: number; headers: Headers; body: any },
+  status: number,
+  detail: RegExp,
+) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
   expect(response.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
@@ -44,7 +54,10 @@ describe('extract a CSV end to end', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.data).toMatchObject({ status: 'PLANNING', operation: 'extract', source: file.id });
-    const job = await api.waitForJob(created.body.data.id, (j) => j.status === 'COMPLETED' || j.status === 'FAILED');
+    const job = await api.waitForJob(
+      created.body.data.id,
+      (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
+    );
 
     // Assess
     expect(job.status).toBe('COMPLETED');
@@ -80,18 +93,28 @@ describe('extract a CSV end to end', () => {
     const parts = await api.call('GET', `/jobs/${job.id}/parts?limit=1000`);
     expect(parts.body.data).toHaveLength(job.parts);
     expect(parts.body.data.every((p: { status: string }) => p.status === 'COMPLETED')).toBe(true);
-    const rowsInParts = parts.body.data.reduce((sum: number, p: { stats: { rows: number } }) => sum + p.stats.rows, 0);
+    const rowsInParts = parts.body.data.reduce(
+      (sum: number, p: { stats: { rows: number } }) => sum + p.stats.rows,
+      0,
+    );
     expect(rowsInParts).toBe(100_000);
   }, 240_000);
 
   it('keeps a manual job READY until it is executed, then runs it', async () => {
     const csv = generateCsv(500, 7, { crlf: true, bom: true });
     const created = await api.call('POST', '/files', { name: 'small.csv' });
-    const upload = await api.call('PUT', `/files/${created.body.data.id}/content`, csv.text, { 'content-type': 'text/csv' });
+    const upload = await api.call('PUT', `/files/${created.body.data.id}/content`, csv.text, {
+      'content-type': 'text/csv',
+    });
     expect(upload.status).toBe(200);
     expect(upload.body.data).toMatchObject({ status: 'available', size: Buffer.byteLength(csv.text) });
 
-    const job = await api.call('POST', '/jobs', { type: 'file', operation: 'extract', source: created.body.data.id, config: { partSizeBytes: 4096 } });
+    const job = await api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'extract',
+      source: created.body.data.id,
+      config: { partSizeBytes: 4096 },
+    });
     const ready = await api.waitForJob(job.body.data.id, (j) => j.status !== 'PLANNING');
     expect(ready.status).toBe('READY');
     expect(ready.parts).toBeGreaterThan(1);
@@ -100,7 +123,10 @@ describe('extract a CSV end to end', () => {
 
     const executed = await api.call('POST', `/jobs/${job.body.data.id}/execute`);
     expect(executed.status).toBe(202);
-    const done = await api.waitForJob(job.body.data.id, (j) => j.status === 'COMPLETED' || j.status === 'FAILED');
+    const done = await api.waitForJob(
+      job.body.data.id,
+      (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
+    );
     expect(done.status).toBe('COMPLETED');
     const workbook = await api.call('GET', `/workbooks/${done.destination}`);
     const records = await api.allRecords(workbook.body.data.sheets[0].id);
@@ -122,7 +148,12 @@ describe('extract a CSV end to end', () => {
 
   it('deletes a finished job with job:deleted, and refuses to delete an executing one', async () => {
     const file = await api.uploadFile('del.csv', 'a,b\n1,2\n');
-    const job = await api.call('POST', '/jobs', { type: 'file', operation: 'extract', source: file.id, trigger: 'immediate' });
+    const job = await api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'extract',
+      source: file.id,
+      trigger: 'immediate',
+    });
     await api.waitForJob(job.body.data.id, (j) => j.status === 'COMPLETED');
     const deleted = await api.call('DELETE', `/jobs/${job.body.data.id}`);
     expect(deleted.status).toBe(200);
@@ -161,11 +192,19 @@ describe('bad requests get a clear 4xx problem', () => {
   });
 
   it('rejects malformed JSON', async () => {
-    expectProblem(await api.call('POST', '/jobs', '{"type": "file",', { 'content-type': 'application/json' }), 400, /not valid JSON/);
+    expectProblem(
+      await api.call('POST', '/jobs', '{"type": "file",', { 'content-type': 'application/json' }),
+      400,
+      /not valid JSON/,
+    );
   });
 
   it('rejects an unknown operation, naming the built-in ones', async () => {
-    const response = await api.call('POST', '/jobs', { type: 'file', operation: 'transmogrify', source: 'file_x' });
+    const response = await api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'transmogrify',
+      source: 'file_x',
+    });
     expectProblem(response, 400, /Unknown operation "transmogrify".*extract/);
   });
 
@@ -176,16 +215,31 @@ describe('bad requests get a clear 4xx problem', () => {
   });
 
   it('rejects a source that is not a file of this environment', async () => {
-    const response = await api.call('POST', '/jobs', { type: 'file', operation: 'extract', source: 'file_01jdoesnotexist0000000000' });
+    const response = await api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'extract',
+      source: 'file_01jdoesnotexist0000000000',
+    });
     expectProblem(response, 404, /file_01jdoesnotexist0000000000 was not found/);
   });
 
   it('rejects a wrong type for the operation and a bad config', async () => {
-    expectProblem(await api.call('POST', '/jobs', { type: 'sheet', operation: 'extract', source: 'sh_x' }), 400, /takes type "file"/);
+    expectProblem(
+      await api.call('POST', '/jobs', { type: 'sheet', operation: 'extract', source: 'sh_x' }),
+      400,
+      /takes type "file"/,
+    );
     const file = await api.uploadFile('cfg.csv', 'a\n1\n');
-    const response = await api.call('POST', '/jobs', { type: 'file', operation: 'extract', source: file.id, config: { partSizeBytes: 10 } });
+    const response = await api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'extract',
+      source: file.id,
+      config: { partSizeBytes: 10 },
+    });
     expectProblem(response, 400, /config/);
-    expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer: 'body.config.partSizeBytes' }));
+    expect(response.body.errors).toContainEqual(
+      expect.objectContaining({ pointer: 'body.config.partSizeBytes' }),
+    );
   });
 
   it('rejects executing an unknown job and unknown routes', async () => {
@@ -195,7 +249,11 @@ describe('bad requests get a clear 4xx problem', () => {
 
   it('rejects a job on a file whose content was never uploaded', async () => {
     const created = await api.call('POST', '/files', { name: 'empty.csv' });
-    const response = await api.call('POST', '/jobs', { type: 'file', operation: 'extract', source: created.body.data.id });
+    const response = await api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'extract',
+      source: created.body.data.id,
+    });
     expectProblem(response, 400, /no content yet/);
   });
 });

@@ -8,7 +8,12 @@ export interface ApiResponse<T = unknown> {
 
 /** A small HTTP client for the partwise API, as a caller would write it. */
 export function apiClient(target: Target, apiKey: string | null = target.apiKey) {
-  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const response = await fetch(`${target.url}${path}`, {
       method,
       headers: {
@@ -42,7 +47,8 @@ export function apiClient(target: Target, apiKey: string | null = target.apiKey)
   /** Uploads through the presigned URL, as a browser or curl -T would. */
   async function uploadFile(name: string, content: string | Buffer) {
     const created = await call('POST', '/files', { name });
-    if (created.status !== 201) throw new Error(`POST /files: ${created.status} ${JSON.stringify(created.body)}`);
+    if (created.status !== 201)
+      throw new Error(`POST /files: ${created.status} ${JSON.stringify(created.body)}`);
     const put = await fetch(created.body.data.uploadUrl, { method: 'PUT', body: content });
     if (!put.ok) throw new Error(`upload failed: ${put.status} ${await put.text()}`);
     return created.body.data;

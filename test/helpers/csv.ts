@@ -11,7 +11,18 @@ export function prng(seed: number): () => number {
   };
 }
 
-const WORDS = ['alpha', 'beta', 'gamma', 'café', 'naïve', '漢字', 'emoji 🎉', 'x', 'long text here', 'O\'Brien'];
+const WORDS = [
+  'alpha',
+  'beta',
+  'gamma',
+  'café',
+  'naïve',
+  '漢字',
+  'emoji 🎉',
+  'x',
+  'long text here',
+  "O'Brien",
+];
 
 function cell(random: () => number, row: number, column: number): string {
   const word = WORDS[Math.floor(random() * WORDS.length)] ?? 'w';
@@ -41,7 +52,11 @@ export interface CsvFixture {
   text: string;
 }
 
-export function generateCsv(rowCount: number, seed = 1, options: { crlf?: boolean; bom?: boolean } = {}): CsvFixture {
+export function generateCsv(
+  rowCount: number,
+  seed = 1,
+  options: { crlf?: boolean; bom?: boolean } = {},
+): CsvFixture {
   const random = prng(seed);
   const header = ['id', 'Full Name', 'note', 'amount'];
   const newline = options.crlf ? '\r\n' : '\n';

@@ -23,7 +23,8 @@ function eventItem(event: JobEvent) {
     gsi1pk: `ENV#${event.environmentId}#EVENT`,
     gsi1sk: event.id,
     body: JSON.stringify(event),
-    [TABLE_SCHEMA.timeToLiveAttribute]: Math.floor(Date.parse(event.createdAt) / 1000) + config.eventRetentionDays * 86400,
+    [TABLE_SCHEMA.timeToLiveAttribute]:
+      Math.floor(Date.parse(event.createdAt) / 1000) + config.eventRetentionDays * 86400,
   };
 }
 
@@ -35,13 +36,16 @@ export const dynamoEventStore: EventStore = {
       let requests = events.slice(i, i + BATCH).map((event) => ({ PutRequest: { Item: eventItem(event) } }));
       for (let attempt = 1; requests.length > 0; attempt++) {
         try {
-          const result = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+          const result = await dynamo.send(
+            new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }),
+          );
           requests = (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
         } catch (error) {
           rethrow(error, 'store events');
         }
         if (requests.length > 0) {
-          if (attempt >= 8) rethrow(new Error(`${requests.length} events stayed unprocessed`), 'store events');
+          if (attempt >= 8)
+            rethrow(new Error(`${requests.length} events stayed unprocessed`), 'store events');
           await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
         }
       }
@@ -77,7 +81,10 @@ export const dynamoEventStore: EventStore = {
             IndexName: byEnvironment.indexName,
             KeyConditionExpression: since ? '#pk = :pk AND #sk > :since' : '#pk = :pk',
             ...(jobId ? { FilterExpression: 'jobId = :jobId' } : {}),
-            ExpressionAttributeNames: { '#pk': byEnvironment.partitionKey, ...(since ? { '#sk': byEnvironment.sortKey } : {}) },
+            ExpressionAttributeNames: {
+              '#pk': byEnvironment.partitionKey,
+              ...(since ? { '#sk': byEnvironment.sortKey } : {}),
+            },
             ExpressionAttributeValues: {
               ':pk': `ENV#${environmentId}#EVENT`,
               ...(since ? { ':since': since } : {}),

@@ -11,8 +11,14 @@ import { UpdateBuilder } from './expressions.js';
  * (a number-set ADD is idempotent, so a duplicate report changes nothing) and one item
  * per part that finally failed.
  */
-const bucketKey = (jobId: string, bucket: number) => ({ pk: `JOB#${jobId}`, sk: `BUCKET#${String(bucket).padStart(6, '0')}` });
-const failureKey = (jobId: string, part: number) => ({ pk: `JOB#${jobId}`, sk: `PARTFAIL#${String(part).padStart(6, '0')}` });
+const bucketKey = (jobId: string, bucket: number) => ({
+  pk: `JOB#${jobId}`,
+  sk: `BUCKET#${String(bucket).padStart(6, '0')}`,
+});
+const failureKey = (jobId: string, part: number) => ({
+  pk: `JOB#${jobId}`,
+  sk: `PARTFAIL#${String(part).padStart(6, '0')}`,
+});
 
 interface Bucket {
   done: Set<number>;
@@ -38,7 +44,10 @@ async function readBuckets(jobId: string): Promise<Map<number, Bucket>> {
         for (const [name, value] of Object.entries(item)) {
           if (name.startsWith('part_')) stats.set(Number(name.slice(5)), value as Record<string, number>);
         }
-        buckets.set(Number(String(item.sk).slice(7)), { done: (item.done as Set<number>) ?? new Set(), stats });
+        buckets.set(Number(String(item.sk).slice(7)), {
+          done: (item.done as Set<number>) ?? new Set(),
+          stats,
+        });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -93,7 +102,10 @@ export const jobPartsStore = {
   async putFailure(jobId: string, part: number, error: JobError): Promise<void> {
     try {
       await dynamo.send(
-        new PutCommand({ TableName: tableName(), Item: { ...failureKey(jobId, part), kind: 'partFailure', part, error } }),
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...failureKey(jobId, part), kind: 'partFailure', part, error },
+        }),
       );
     } catch (err) {
       rethrow(err, `record the failure of part ${part} of job ${jobId}`);
@@ -126,14 +138,20 @@ export const jobPartsStore = {
   },
 };
 
-const attemptKey = (jobId: string, part: number) => ({ pk: `JOB#${jobId}`, sk: `PARTERR#${String(part).padStart(6, '0')}` });
+const attemptKey = (jobId: string, part: number) => ({
+  pk: `JOB#${jobId}`,
+  sk: `PARTERR#${String(part).padStart(6, '0')}`,
+});
 
 /** The last error a part's attempt hit, kept so the DLQ handler can say why the part failed. */
 export const attemptErrors = {
   async note(jobId: string, part: number, message: string): Promise<void> {
     try {
       await dynamo.send(
-        new PutCommand({ TableName: tableName(), Item: { ...attemptKey(jobId, part), kind: 'attemptError', message, at: new Date().toISOString() } }),
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...attemptKey(jobId, part), kind: 'attemptError', message, at: new Date().toISOString() },
+        }),
       );
     } catch (error) {
       rethrow(error, `note the error of part ${part}`);
@@ -141,7 +159,9 @@ export const attemptErrors = {
   },
   async last(jobId: string, part: number): Promise<string | undefined> {
     try {
-      const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: attemptKey(jobId, part) }));
+      const { Item } = await dynamo.send(
+        new GetCommand({ TableName: tableName(), Key: attemptKey(jobId, part) }),
+      );
       return Item?.message as string | undefined;
     } catch (error) {
       return rethrow(error, `read the error of part ${part}`);

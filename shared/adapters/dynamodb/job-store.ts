@@ -1,14 +1,14 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OutboxEntry } from '../../domain/events.js';
 import { derivedId } from '../../domain/ids.js';
-import { bucketOf } from '../../domain/parts.js';
 import type { Job, JobError } from '../../domain/job.js';
 import { progressOf } from '../../domain/job.js';
-import type { OutboxEntry } from '../../domain/events.js';
+import { bucketOf } from '../../domain/parts.js';
 import { isFinal } from '../../domain/status.js';
-import type { JobChanges, JobRecord, JobStore } from '../../ports.js';
+import type { JobRecord, JobStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
-import { UpdateBuilder, decodeCursor, encodeCursor, shardOf } from './expressions.js';
+import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
 import { attemptErrors, jobPartsStore } from './job-parts.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
@@ -17,8 +17,25 @@ const SHARDS = TABLE_SCHEMA.shards;
 
 /** Public job fields stored as top-level attributes (processed, failed, progress are derived). */
 const JOB_FIELDS = [
-  'id', 'environmentId', 'type', 'operation', 'source', 'destination', 'config', 'trigger', 'mode', 'input',
-  'status', 'parts', 'info', 'outcome', 'error', 'createdAt', 'updatedAt', 'startedAt', 'finishedAt',
+  'id',
+  'environmentId',
+  'type',
+  'operation',
+  'source',
+  'destination',
+  'config',
+  'trigger',
+  'mode',
+  'input',
+  'status',
+  'parts',
+  'info',
+  'outcome',
+  'error',
+  'createdAt',
+  'updatedAt',
+  'startedAt',
+  'finishedAt',
 ] as const;
 
 export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
@@ -60,14 +77,22 @@ function addOutbox(update: UpdateBuilder, jobId: string, outbox: OutboxEntry[], 
 
 async function getItem(jobId: string): Promise<Item | undefined> {
   try {
-    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: jobKey(jobId), ConsistentRead: true }));
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName(), Key: jobKey(jobId), ConsistentRead: true }),
+    );
     return Item;
   } catch (error) {
     return rethrow(error, `read job ${jobId}`);
   }
 }
 
-async function queryShards(indexName: string, keyName: string, sortName: string, before: string, limit: number) {
+async function queryShards(
+  indexName: string,
+  keyName: string,
+  sortName: string,
+  before: string,
+  limit: number,
+) {
   const records: JobRecord[] = [];
   for (let shard = 0; shard < SHARDS && records.length < limit; shard++) {
     try {
@@ -98,7 +123,11 @@ export const dynamoJobStore: JobStore = {
   async create(job, outbox, idempotencyKey) {
     const id = idempotencyKey ? derivedId('job', `${job.environmentId}\n${idempotencyKey}`) : job.id;
     const stored: Job = { ...job, id };
-    const entries = outbox.map((entry) => ('event' in entry ? { ...entry, event: { ...entry.event, jobId: id, job: stored } } : { ...entry, command: { ...entry.command, jobId: id } }));
+    const entries = outbox.map((entry) =>
+      'event' in entry
+        ? { ...entry, event: { ...entry.event, jobId: id, job: stored } }
+        : { ...entry, command: { ...entry.command, jobId: id } },
+    );
     const item: Item = {
       ...jobKey(id),
       kind: 'job',
@@ -117,7 +146,11 @@ export const dynamoJobStore: JobStore = {
     };
     try {
       await dynamo.send(
-        new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: tableName(),
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return { record: recordFromItem(item), created: true };
     } catch (error) {
@@ -183,12 +216,14 @@ export const dynamoJobStore: JobStore = {
   async update(record, changes, outbox) {
     const now = changes.job?.updatedAt ?? new Date().toISOString();
     const update = new UpdateBuilder();
-    for (const [field, value] of Object.entries(changes.job ?? {})) if (field !== 'updatedAt') update.set(field, value);
+    for (const [field, value] of Object.entries(changes.job ?? {}))
+      if (field !== 'updatedAt') update.set(field, value);
     update.set('updatedAt', now).set('version', record.version + 1);
     update.set('eventCount', record.eventCount + countEvents(outbox));
     if (changes.state) update.set('state', changes.state);
     if (changes.executeRequested !== undefined) update.set('executeRequested', changes.executeRequested);
-    if (changes.lastProgressEventAt !== undefined) update.set('lastProgressEventAt', changes.lastProgressEventAt);
+    if (changes.lastProgressEventAt !== undefined)
+      update.set('lastProgressEventAt', changes.lastProgressEventAt);
     if (changes.resetCounts) update.set('doneCounts', {}).remove('failedParts');
     const status = changes.job?.status ?? record.job.status;
     if (isFinal(status)) update.remove('activeShard').remove('activeAt');
@@ -197,7 +232,12 @@ export const dynamoJobStore: JobStore = {
     const condition = `${update.name('version')} = ${update.value(record.version)} AND attribute_not_exists(${update.name('deletedAt')})`;
     try {
       const { Attributes } = await dynamo.send(
-        new UpdateCommand({ TableName: tableName(), Key: jobKey(record.job.id), ...update.params(condition), ReturnValues: 'ALL_NEW' }),
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: jobKey(record.job.id),
+          ...update.params(condition),
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return recordFromItem(Attributes ?? {});
     } catch (error) {
@@ -220,7 +260,13 @@ export const dynamoJobStore: JobStore = {
     addOutbox(update, record.job.id, outbox, now);
     const condition = `${update.name('version')} = ${update.value(record.version)}`;
     try {
-      await dynamo.send(new UpdateCommand({ TableName: tableName(), Key: jobKey(record.job.id), ...update.params(condition) }));
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: jobKey(record.job.id),
+          ...update.params(condition),
+        }),
+      );
     } catch (error) {
       rethrow(error, `delete job ${record.job.id}`);
     }
@@ -233,7 +279,10 @@ export const dynamoJobStore: JobStore = {
     // Monotonic and idempotent: a bucket's count only ever rises to the size of its set,
     // so a duplicate or a retry after a crash sets the same number again (or fails the
     // condition) and the sum of the counts is the exact number of finished parts.
-    const update = new UpdateBuilder().set(`doneCounts.${bucket}`, bucketCount).set('updatedAt', now).set('activeAt', now);
+    const update = new UpdateBuilder()
+      .set(`doneCounts.${bucket}`, bucketCount)
+      .set('updatedAt', now)
+      .set('activeAt', now);
     const count = update.name(`doneCounts.${bucket}`);
     const condition = [
       `${update.name('status')} = ${update.value('EXECUTING')}`,
@@ -242,7 +291,12 @@ export const dynamoJobStore: JobStore = {
     ].join(' AND ');
     try {
       const { Attributes } = await dynamo.send(
-        new UpdateCommand({ TableName: tableName(), Key: jobKey(jobId), ...update.params(condition), ReturnValues: 'ALL_NEW' }),
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: jobKey(jobId),
+          ...update.params(condition),
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return { record: recordFromItem(Attributes ?? {}), counted: true };
     } catch (error) {

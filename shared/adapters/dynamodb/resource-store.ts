@@ -1,9 +1,15 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { DataFile, Sheet, SheetSegment, Workbook } from '../../domain/resources.js';
 import type { ResourceStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
 import { rethrow } from './errors.js';
-import { UpdateBuilder, decodeCursor, encodeCursor } from './expressions.js';
+import { decodeCursor, encodeCursor, UpdateBuilder } from './expressions.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
 const { byEnvironment } = TABLE_SCHEMA.indexes;
@@ -25,7 +31,9 @@ function strip<T>(item: Record<string, unknown> | undefined, ...drop: string[]):
 
 async function get<T>(key: Record<string, string>, what: string): Promise<T | undefined> {
   try {
-    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
+    );
     return strip<T>(Item);
   } catch (error) {
     return rethrow(error, `read ${what}`);
@@ -59,7 +67,13 @@ export const dynamoResourceStore: ResourceStore = {
       await dynamo.send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...fileKey(file.id), kind: 'file', ...file, gsi1pk: `ENV#${file.environmentId}#FILE`, gsi1sk: `${file.createdAt}#${file.id}` },
+          Item: {
+            ...fileKey(file.id),
+            kind: 'file',
+            ...file,
+            gsi1pk: `ENV#${file.environmentId}#FILE`,
+            gsi1sk: `${file.createdAt}#${file.id}`,
+          },
         }),
       );
     } catch (error) {
@@ -109,7 +123,9 @@ export const dynamoResourceStore: ResourceStore = {
       for (let i = 0; i < items.length; i += 25) {
         let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
         while (requests.length > 0) {
-          const result = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+          const result = await dynamo.send(
+            new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }),
+          );
           requests = (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
         }
       }
@@ -129,7 +145,10 @@ export const dynamoResourceStore: ResourceStore = {
   async putSegment(segment: SheetSegment) {
     try {
       await dynamo.send(
-        new PutCommand({ TableName: tableName(), Item: { ...segmentKey(segment.sheetId, segment.ordinal), kind: 'segment', ...segment } }),
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...segmentKey(segment.sheetId, segment.ordinal), kind: 'segment', ...segment },
+        }),
       );
     } catch (error) {
       rethrow(error, `store a segment of sheet ${segment.sheetId}`);
@@ -158,4 +177,3 @@ export const dynamoResourceStore: ResourceStore = {
     return segments;
   },
 };
-

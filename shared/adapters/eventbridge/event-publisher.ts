@@ -1,7 +1,12 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import { config } from '../../config.js';
-import type { JobEvent } from '../../domain/events.js';
 import { DependencyError } from '../../domain/errors.js';
+import type { JobEvent } from '../../domain/events.js';
 import type { EventPublisher } from '../../ports.js';
 
 const eventBridge = new EventBridgeClient({
@@ -36,7 +41,9 @@ export function eventBridgePublisher(busName?: string, source?: string): EventPu
           const outcomes = result.Entries ?? [];
           entries = entries.filter((_, n) => outcomes[n]?.ErrorCode !== undefined);
           if (entries.length > 0 && attempt >= ENTRY_ATTEMPTS) {
-            throw new DependencyError(`EventBridge refused ${entries.length} events after ${attempt} attempts.`);
+            throw new DependencyError(
+              `EventBridge refused ${entries.length} events after ${attempt} attempts.`,
+            );
           }
           if (entries.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
         }

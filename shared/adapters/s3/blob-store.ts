@@ -72,7 +72,9 @@ export function s3BlobStore(bucketName?: string): BlobStore {
     async write(key, body, contentType) {
       try {
         if (typeof body === 'string' || body instanceof Uint8Array) {
-          await s3.send(new PutObjectCommand({ Bucket: bucketOf(), Key: key, Body: body, ContentType: contentType }));
+          await s3.send(
+            new PutObjectCommand({ Bucket: bucketOf(), Key: key, Body: body, ContentType: contentType }),
+          );
           return;
         }
         const upload = new Upload({

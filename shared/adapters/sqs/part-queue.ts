@@ -1,4 +1,4 @@
-import { SQSClient, SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { PartQueue, QueueMessage } from '../../ports.js';
@@ -24,7 +24,9 @@ export function sqsPartQueue(queueUrl?: string): PartQueue {
         for (let attempt = 1; entries.length > 0; attempt++) {
           let failed: string[];
           try {
-            const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl ?? config.partsQueueUrl, Entries: entries }));
+            const result = await sqs.send(
+              new SendMessageBatchCommand({ QueueUrl: queueUrl ?? config.partsQueueUrl, Entries: entries }),
+            );
             failed = (result.Failed ?? []).map((entry) => entry.Id ?? '');
           } catch (error) {
             throw new DependencyError('SQS could not accept the parts.', { cause: error });

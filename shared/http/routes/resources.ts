@@ -4,7 +4,17 @@ import type { DataFile, Workbook } from '../../domain/resources.js';
 import { resolveSheet } from '../../operations/resources.js';
 import { readRecords } from '../../operations/segments.js';
 import type { Services } from '../../services.js';
-import { type ApiEvent, environmentOf, ensureSize, jsonBody, list, ok, pathParam, queryParams, rawBody } from '../request.js';
+import {
+  type ApiEvent,
+  ensureSize,
+  environmentOf,
+  jsonBody,
+  list,
+  ok,
+  pathParam,
+  queryParams,
+  rawBody,
+} from '../request.js';
 import { CreateFileBody, CreateWorkbookBody, CursorQuery, PageQuery } from '../schemas.js';
 
 /** Presigned URLs live this long. */
@@ -54,7 +64,8 @@ export function resourceRoutes(services: () => Services) {
     {
       method: 'GET' as const,
       path: '/files/{id}',
-      handler: async (event: ApiEvent) => ok(await fileOf(services(), environmentOf(event), pathParam(event, 'id'))),
+      handler: async (event: ApiEvent) =>
+        ok(await fileOf(services(), environmentOf(event), pathParam(event, 'id'))),
     },
     {
       method: 'PUT' as const,
@@ -126,7 +137,8 @@ export function resourceRoutes(services: () => Services) {
       handler: async (event: ApiEvent) => {
         const id = pathParam(event, 'id');
         const workbook = await services().resources.getWorkbook(id);
-        if (!workbook || workbook.environmentId !== environmentOf(event)) throw new NotFoundError('Workbook', id);
+        if (!workbook || workbook.environmentId !== environmentOf(event))
+          throw new NotFoundError('Workbook', id);
         return ok(workbook);
       },
     },

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { progressOf } from '../../../shared/domain/job.js';
 import {
-  PART_BUCKET_SIZE,
   bucketCount,
   bucketOf,
   bucketSize,
   byteRangePartCount,
   byteRangeStarts,
+  PART_BUCKET_SIZE,
 } from '../../../shared/domain/parts.js';
 import { fieldKeys } from '../../../shared/domain/resources.js';
 

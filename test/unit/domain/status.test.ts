@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FINAL_STATUSES, JOB_STATUSES, type JobStatus, TRANSITIONS, canTransition, isFinal } from '../../../shared/domain/status.js';
+import {
+  canTransition,
+  FINAL_STATUSES,
+  isFinal,
+  JOB_STATUSES,
+  type JobStatus,
+  TRANSITIONS,
+} from '../../../shared/domain/status.js';
 
 describe('the job status machine', () => {
   it('never lets a final status change again', () => {
@@ -10,7 +17,8 @@ describe('the job status machine', () => {
   });
 
   it('can cancel from every status that is not final', () => {
-    for (const status of JOB_STATUSES.filter((s) => !isFinal(s))) expect(canTransition(status, 'CANCELED')).toBe(true);
+    for (const status of JOB_STATUSES.filter((s) => !isFinal(s)))
+      expect(canTransition(status, 'CANCELED')).toBe(true);
   });
 
   it('never goes back to PLANNING or READY once executing', () => {
@@ -20,7 +28,14 @@ describe('the job status machine', () => {
   });
 
   it('reaches a final status within three steps along any allowed path (property)', () => {
-    const order: Record<JobStatus, number> = { PLANNING: 0, READY: 1, EXECUTING: 2, COMPLETED: 3, FAILED: 3, CANCELED: 3 };
+    const order: Record<JobStatus, number> = {
+      PLANNING: 0,
+      READY: 1,
+      EXECUTING: 2,
+      COMPLETED: 3,
+      FAILED: 3,
+      CANCELED: 3,
+    };
     fc.assert(
       fc.property(fc.array(fc.nat(10), { maxLength: 10 }), (choices) => {
         let status: JobStatus = 'PLANNING';

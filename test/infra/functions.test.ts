@@ -1,0 +1,159 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type CfnTopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JobsService } from '../../infra/jobs-service.js';
+import { ENV } from '../../shared/config.js';
+import { getAtt, SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService, testApp } from './fixture.js';
+
+let synth: SynthesizedService;
+let functions: Record<string, IFunction>;
+
+beforeAll(() => {
+  synth = synthesizeJobsService(undefined, { bundle: true });
+  const s = synth.service;
+  functions = {
+    api: s.apiFunction,
+    authorizer: s.authorizerFunction,
+    processor: s.processorFunction,
+    relay: s.relayFunction,
+    'dead-letter': s.deadLetterFunction,
+    sweeper: s.sweeperFunction,
+  };
+}, SYNTH_TIMEOUT_MS);
+
+function propertiesOf(fn: IFunction) {
+  return synth.template.toJSON().Resources[synth.logicalId(fn)].Properties;
+}
+
+describe('the functions', () => {
+  it('all run Node.js 24 on arm64, one function per entry point', () => {
+    synth.template.resourceCountIs('AWS::Lambda::Function', 6);
+    synth.template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+    });
+  });
+
+  it('are bundled as minified ES modules with a source map, without the runtime-provided AWS SDK', () => {
+    const assembly = synth.app.synth().directory;
+    for (const [name, fn] of Object.entries(functions)) {
+      const key: string = propertiesOf(fn).Code.S3Key;
+      const dir = path.join(assembly, `asset.${key.replace(/\.zip$/, '')}`);
+      const bundle = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      const map = JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: unknown;
+      };
+      expect(bundle, `${name} has the require banner`).toContain('createRequire');
+      expect(bundle, `${name} is ESM`).toMatch(/export\s*\{/);
+      // Minified: long lines, not one statement per line.
+      expect(bundle.length / bundle.split('\n').length, `${name} is minified`).toBeGreaterThan(200);
+      expect(map.sources.some((s) => s.includes(`functions/${name}.ts`)), `${name} map points at its source`).toBe(true);
+      expect(map.sourcesContent, `${name} map carries no source code`).toBeUndefined();
+      expect(map.sources.filter((s) => s.includes('node_modules/@aws-sdk/')), `${name} bundles no AWS SDK`).toEqual([]);
+    }
+  });
+
+  it('read their configuration from the ENV names of shared/config.ts, with Powertools settings', () => {
+    const { service, logicalId } = synth;
+    for (const fn of Object.values(functions)) {
+      expect(propertiesOf(fn).Environment.Variables).toEqual({
+        [ENV.tableName]: { Ref: logicalId(service.table) },
+        [ENV.bucketName]: { Ref: logicalId(service.bucket) },
+        [ENV.partsQueueUrl]: { Ref: logicalId(service.partsQueue) },
+        [ENV.eventBusName]: getAtt(logicalId(service.eventBus)),
+        [ENV.eventSource]: 'partwise',
+        [ENV.defaultPartSizeBytes]: String(32 * 1024 * 1024),
+        [ENV.eventRetentionDays]: '30',
+        POWERTOOLS_SERVICE_NAME: 'partwise',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('log to their own log group', () => {
+    for (const fn of Object.values(functions)) {
+      expect(propertiesOf(fn).LoggingConfig).toEqual({ LogGroup: { Ref: expect.stringMatching(/Logs/) } });
+    }
+  });
+
+  it('give the processor the props’ memory and timeout', () => {
+    expect(propertiesOf(synth.service.processorFunction)).toMatchObject({ MemorySize: 1769, Timeout: 300 });
+  });
+});
+
+describe('the event sources', () => {
+  it('feed the processor from the parts queue in batches of 10, with partial failures and a concurrency cap', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(synth.logicalId(synth.service.partsQueue)),
+      FunctionName: { Ref: synth.logicalId(synth.service.processorFunction) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 20 },
+    });
+  });
+
+  it('feed the dead-letter function from the DLQ', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(synth.logicalId(synth.service.deadLetterQueue)),
+      FunctionName: { Ref: synth.logicalId(synth.service.deadLetterFunction) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('wake the relay only for stream records whose new image holds outbox entries', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(synth.logicalId(synth.service.table), 'StreamArn'),
+      FunctionName: { Ref: synth.logicalId(synth.service.relayFunction) },
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: getAtt(synth.logicalId(synth.service.relayFailureQueue)) } },
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { outboxAt: { S: [{ exists: true }] } } } }) }],
+      },
+    });
+  });
+});
+
+describe('the alarms', () => {
+  it('watch the dead-letter queues', () => {
+    for (const queue of [synth.service.deadLetterQueue, synth.service.relayFailureQueue]) {
+      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(synth.logicalId(queue), 'QueueName') }],
+        Threshold: 1,
+      });
+    }
+  });
+
+  it('watch every function’s errors and throttles', () => {
+    for (const fn of Object.values(functions)) {
+      for (const metric of ['Errors', 'Throttles']) {
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: synth.logicalId(fn) } }],
+        });
+      }
+    }
+  });
+
+  it('notify nobody by default, and the alarm topic when one is given', () => {
+    synth.template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
+
+    const stack = new Stack(testApp(), 'WithTopic');
+    const topic = new Topic(stack, 'Pager');
+    new JobsService(stack, 'Jobs', { alarmTopic: topic });
+    const template = Template.fromStack(stack);
+    const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as CfnTopic) };
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] });
+  });
+});

@@ -1,0 +1,209 @@
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { JobsService } from '../../infra/jobs-service.js';
+import { SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService } from './fixture.js';
+import { allowedActions, allows, type Request, type Statement, statementsOfRole } from './iam.js';
+
+let synth: SynthesizedService;
+let ids: { table: string; bucket: string; partsQueue: string; deadLetterQueue: string; bus: string };
+
+beforeAll(() => {
+  synth = synthesizeJobsService();
+  const { service, logicalId } = synth;
+  ids = {
+    table: logicalId(service.table),
+    bucket: logicalId(service.bucket),
+    partsQueue: logicalId(service.partsQueue),
+    deadLetterQueue: logicalId(service.deadLetterQueue),
+    bus: logicalId(service.eventBus),
+  };
+}, SYNTH_TIMEOUT_MS);
+
+function policyOf(pick: (s: JobsService) => IFunction): Statement[] {
+  const fn = pick(synth.service);
+  if (!fn.role) throw new Error('function without role');
+  return statementsOfRole(synth.template, synth.logicalId(fn.role));
+}
+
+const jobItem = (action: string): Request => ({
+  action,
+  resource: `arn(${ids.table})`,
+  leadingKeys: ['JOB#01JABC'],
+});
+const apiKeyItem = (action: string): Request => ({
+  action,
+  resource: `arn(${ids.table})`,
+  leadingKeys: ['KEY#9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+});
+const object = (action: string, key = 'uploads/file.csv'): Request => ({ action, resource: `arn(${ids.bucket})/${key}` });
+const sendPart = (): Request => ({ action: 'sqs:SendMessage', resource: `arn(${ids.partsQueue})` });
+const putEvent = (eventSource = 'partwise'): Request => ({
+  action: 'events:PutEvents',
+  resource: `arn(${ids.bus})`,
+  eventSource,
+});
+const queryIndex = (index: string): Request => ({ action: 'dynamodb:Query', resource: `arn(${ids.table})/index/${index}` });
+
+describe('least privilege', () => {
+  describe('the api function', () => {
+    it('reads and writes job data but never an API key item', () => {
+      const policy = policyOf((s) => s.apiFunction);
+      expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(true);
+      expect(allows(policy, jobItem('dynamodb:UpdateItem'))).toBe(true);
+      expect(allows(policy, apiKeyItem('dynamodb:GetItem'))).toBe(false);
+      expect(allows(policy, apiKeyItem('dynamodb:PutItem'))).toBe(false);
+      // A batch that slips one API key in among job items is denied as a whole.
+      expect(allows(policy, { ...jobItem('dynamodb:BatchGetItem'), leadingKeys: ['JOB#1', 'KEY#abc'] })).toBe(false);
+    });
+
+    it('cannot scan the table, which would return the API key items', () => {
+      const policy = policyOf((s) => s.apiFunction);
+      expect(allows(policy, { action: 'dynamodb:Scan', resource: `arn(${ids.table})` })).toBe(false);
+    });
+
+    it('lists through the byEnvironment index only', () => {
+      const policy = policyOf((s) => s.apiFunction);
+      expect(allows(policy, queryIndex('byEnvironment'))).toBe(true);
+      expect(allows(policy, queryIndex('outbox'))).toBe(false);
+      expect(allows(policy, queryIndex('active'))).toBe(false);
+    });
+
+    it('reads, writes and deletes objects (presigned URLs act with these permissions)', () => {
+      const policy = policyOf((s) => s.apiFunction);
+      expect(allows(policy, object('s3:GetObject'))).toBe(true);
+      expect(allows(policy, object('s3:PutObject'))).toBe(true);
+      expect(allows(policy, object('s3:DeleteObject'))).toBe(true);
+      expect(allows(policy, object('s3:PutObjectAcl'))).toBe(false);
+    });
+
+    it('has no SQS permission at all: commands go through the outbox', () => {
+      const actions = allowedActions(policyOf((s) => s.apiFunction));
+      expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual([]);
+      expect(allows(policyOf((s) => s.apiFunction), { action: 'sqs:ReceiveMessage', resource: `arn(${ids.partsQueue})` })).toBe(
+        false,
+      );
+    });
+
+    it('publishes no events (the relay does)', () => {
+      expect(allows(policyOf((s) => s.apiFunction), putEvent())).toBe(false);
+    });
+  });
+
+  describe('the authorizer function', () => {
+    it('may only GetItem, and only on API key items', () => {
+      const policy = policyOf((s) => s.authorizerFunction);
+      expect(allowedActions(policy)).toEqual(['dynamodb:GetItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(allows(policy, apiKeyItem('dynamodb:GetItem'))).toBe(true);
+      expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(false);
+      expect(allows(policy, apiKeyItem('dynamodb:PutItem'))).toBe(false);
+    });
+  });
+
+  describe('the processor function', () => {
+    it('cannot read or write the API keys', () => {
+      const policy = policyOf((s) => s.processorFunction);
+      expect(allows(policy, jobItem('dynamodb:PutItem'))).toBe(true);
+      expect(allows(policy, apiKeyItem('dynamodb:PutItem'))).toBe(false);
+      expect(allows(policy, apiKeyItem('dynamodb:UpdateItem'))).toBe(false);
+      expect(allows(policy, apiKeyItem('dynamodb:GetItem'))).toBe(false);
+    });
+
+    it('reads and writes objects and enqueues parts', () => {
+      const policy = policyOf((s) => s.processorFunction);
+      expect(allows(policy, object('s3:GetObject', 'segments/sheet/0001.ndjson'))).toBe(true);
+      expect(allows(policy, object('s3:PutObject', 'exports/job.csv'))).toBe(true);
+      expect(allows(policy, sendPart())).toBe(true);
+    });
+
+    it('consumes the parts queue only through its event source, and publishes no events', () => {
+      const policy = policyOf((s) => s.processorFunction);
+      expect(allows(policy, { action: 'sqs:ReceiveMessage', resource: `arn(${ids.partsQueue})` })).toBe(true);
+      expect(allows(policy, { action: 'sqs:ReceiveMessage', resource: `arn(${ids.deadLetterQueue})` })).toBe(false);
+      expect(allows(policy, putEvent())).toBe(false);
+    });
+  });
+
+  describe('the relay function', () => {
+    it('writes event items and clears outboxes but reads no items', () => {
+      const policy = policyOf((s) => s.relayFunction);
+      expect(allows(policy, jobItem('dynamodb:PutItem'))).toBe(true);
+      expect(allows(policy, jobItem('dynamodb:UpdateItem'))).toBe(true);
+      expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(false);
+      expect(allows(policy, apiKeyItem('dynamodb:PutItem'))).toBe(false);
+    });
+
+    it('hands commands to the parts queue and publishes events with its own source only', () => {
+      const policy = policyOf((s) => s.relayFunction);
+      expect(allows(policy, sendPart())).toBe(true);
+      expect(allows(policy, putEvent('partwise'))).toBe(true);
+      expect(allows(policy, putEvent('com.example.billing'))).toBe(false);
+    });
+
+    it('touches no object', () => {
+      expect(allowedActions(policyOf((s) => s.relayFunction)).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    });
+  });
+
+  describe('the dead-letter function', () => {
+    it('records failures in job data and does nothing else', () => {
+      const policy = policyOf((s) => s.deadLetterFunction);
+      expect(allows(policy, jobItem('dynamodb:UpdateItem'))).toBe(true);
+      expect(allows(policy, apiKeyItem('dynamodb:UpdateItem'))).toBe(false);
+      expect(allows(policy, sendPart())).toBe(false);
+      expect(allows(policy, putEvent())).toBe(false);
+      expect(allowedActions(policy).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    });
+  });
+
+  describe('the sweeper function', () => {
+    it('queries the outbox and active indexes, re-enqueues parts and re-publishes events', () => {
+      const policy = policyOf((s) => s.sweeperFunction);
+      expect(allows(policy, queryIndex('outbox'))).toBe(true);
+      expect(allows(policy, queryIndex('active'))).toBe(true);
+      expect(allows(policy, queryIndex('byEnvironment'))).toBe(false);
+      expect(allows(policy, sendPart())).toBe(true);
+      expect(allows(policy, putEvent())).toBe(true);
+      expect(allows(policy, apiKeyItem('dynamodb:DeleteItem'))).toBe(false);
+      expect(allowedActions(policy).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    });
+  });
+
+  describe('every function', () => {
+    it('has its own role with no managed policy (no AWSLambdaBasicExecutionRole)', () => {
+      const roles = synth.template.findResources('AWS::IAM::Role');
+      expect(Object.keys(roles)).toHaveLength(6);
+      for (const role of Object.values(roles)) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('writes logs to its own log group only', () => {
+      const { service, logicalId } = synth;
+      const functions = [
+        service.apiFunction,
+        service.authorizerFunction,
+        service.processorFunction,
+        service.relayFunction,
+        service.deadLetterFunction,
+        service.sweeperFunction,
+      ];
+      for (const fn of functions) {
+        const policy = policyOf(() => fn);
+        const own = `arn(${logicalId(fn.logGroup)})`;
+        const other = functions.find((f) => f !== fn);
+        expect(allows(policy, { action: 'logs:PutLogEvents', resource: own })).toBe(true);
+        expect(allows(policy, { action: 'logs:PutLogEvents', resource: `arn(${logicalId(other?.logGroup ?? fn)})` })).toBe(
+          false,
+        );
+      }
+    });
+
+    it('is granted no action wildcard', () => {
+      const policies = synth.template.findResources('AWS::IAM::Policy');
+      const actions = Object.values(policies).flatMap((p) =>
+        (p.Properties.PolicyDocument.Statement as Statement[]).flatMap((s) =>
+          Array.isArray(s.Action) ? s.Action : [s.Action],
+        ),
+      );
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,80 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JobsService } from '../../infra/jobs-service.js';
+import { SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService, testApp } from './fixture.js';
+
+let synth: SynthesizedService;
+
+beforeAll(() => {
+  synth = synthesizeJobsService();
+}, SYNTH_TIMEOUT_MS);
+
+const acknowledgements = () => synth.service.nagAcknowledgements;
+
+/** The AwsSolutions pack, blind to acknowledgements: what it would report without them. */
+function unacknowledgedChecks(): AwsSolutionsChecks {
+  const pack = new AwsSolutionsChecks();
+  Reflect.set(pack, 'isAcknowledged', () => false);
+  return pack;
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(synth.stack);
+    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`)).toEqual(
+      [],
+    );
+    expect(report.success).toBe(true);
+  });
+
+  it('acknowledges exactly the findings it would otherwise report, each on its own resource', () => {
+    const findings = unacknowledgedChecks()
+      .validateScope(synth.stack)
+      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`))
+      .sort();
+    const acknowledged = acknowledgements()
+      .map((a) => `${a.id} @ ${a.scope.node.path}`)
+      .sort();
+    // A finding sits on the CfnResource below the acknowledged construct (the role's policy, the route's resource).
+    expect(findings).toHaveLength(acknowledged.length);
+    for (const [i, finding] of findings.entries()) {
+      const [rule, where] = (acknowledged[i] ?? '').split(' @ ');
+      expect(finding.startsWith(`${rule} @ ${where}/`)).toBe(true);
+    }
+  });
+
+  it('gives every acknowledgement a specific reason', () => {
+    for (const { id, reason } of acknowledgements()) {
+      expect(reason.length, id).toBeGreaterThan(80);
+    }
+  });
+
+  it(
+    'runs on every synth of an app and stops it on an unacknowledged finding',
+    () => {
+      // Prepare: the service plus a queue with no DLQ and no TLS policy.
+      const app = testApp();
+      const stack = new Stack(app, 'Nagged');
+      new JobsService(stack, 'Jobs');
+      new Queue(stack, 'Careless');
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+      // Act
+      const failure = (() => {
+        try {
+          app.synth();
+        } catch (error) {
+          return String(error);
+        }
+        return 'no failure';
+      })();
+
+      // Assess: the careless queue is reported, nothing of the service is.
+      expect(failure).toMatch(/AwsSolutions-SQS3[\s\S]*Nagged\/Careless/);
+      expect(failure).not.toContain('Nagged/Jobs/');
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+});

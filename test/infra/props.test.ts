@@ -1,0 +1,228 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JobsServicePropsError } from '../../infra/errors.js';
+import { JobsService } from '../../infra/jobs-service.js';
+import { JOBS_SERVICE_DEFAULTS, resolveJobsServiceProps } from '../../infra/props.js';
+import { CONTEXT_KEYS, jobsServicePropsFromContext } from '../../infra/stack.js';
+import { ENV } from '../../shared/config.js';
+import { SYNTH_TIMEOUT_MS, testApp } from './fixture.js';
+
+const BUS_ARN = 'arn:aws:events:eu-west-1:111122223333:event-bus/platform';
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0b2c8f4e-1111-2222-3333-444455556666';
+
+describe('JobsService props', () => {
+  describe('validation', () => {
+    it('reports every conflict in one error', () => {
+      // Prepare
+      const props = {
+        eventSource: 'aws.partwise',
+        processorTimeout: Duration.minutes(20),
+        processorMaxConcurrency: 1,
+        processorMemorySize: 100,
+        defaultPartSizeBytes: 10,
+        corsOrigins: ['*', 'https://app.example.com/upload'],
+        sweepInterval: Duration.seconds(30),
+        authorizerCacheTtl: Duration.hours(2),
+        eventRetention: Duration.hours(12),
+        apiThrottle: { rateLimit: 0, burstLimit: 1.5 },
+        customDomain: { domainName: 'not a host', certificate: Certificate.fromCertificateArn(new Stack(), 'C', CERTIFICATE_ARN) },
+      };
+
+      // Act
+      let error: unknown;
+      try {
+        new JobsService(new Stack(new App(), 'Invalid'), 'Jobs', props);
+      } catch (e) {
+        error = e;
+      }
+
+      // Assess
+      expect(error).toBeInstanceOf(JobsServicePropsError);
+      const { problems, message } = error as JobsServicePropsError;
+      const expected = [
+        'eventSource must not start with "aws."',
+        'processorTimeout must be whole seconds from 1 s to 15 minutes, got 1200 s',
+        'processorMaxConcurrency',
+        'processorMemorySize',
+        'defaultPartSizeBytes must be an integer of at least 1024, got 10',
+        'corsOrigins must be ["*"] alone',
+        'corsOrigins entries must be "*" or an origin',
+        'sweepInterval must be whole minutes',
+        'authorizerCacheTtl must be whole seconds from 0 to 3600',
+        'eventRetention must be a whole number of days',
+        'apiThrottle.rateLimit must be positive',
+        'apiThrottle.burstLimit must be a positive integer',
+        'customDomain.domainName must be a host name',
+      ];
+      expect(problems).toHaveLength(expected.length);
+      for (const problem of expected) expect(message).toContain(problem);
+      expect(message).toMatch(/^Invalid JobsService props \(13\):/);
+    });
+
+    it('fills in the documented defaults', () => {
+      const resolved = resolveJobsServiceProps();
+      expect(resolved).toMatchObject({
+        eventSource: 'partwise',
+        processorMemorySize: 1769,
+        processorMaxConcurrency: 20,
+        defaultPartSizeBytes: 32 * 1024 * 1024,
+        removalPolicy: RemovalPolicy.RETAIN,
+        logRetention: RetentionDays.ONE_MONTH,
+        logLevel: 'INFO',
+        corsOrigins: ['*'],
+        bundleAwsSdk: false,
+      });
+      expect(resolved.processorTimeout.toSeconds()).toBe(300);
+      expect(resolved.eventBus).toBeUndefined();
+      expect(resolved.alarmTopic).toBeUndefined();
+    });
+
+    it('does not let one service’s defaults leak into another’s', () => {
+      resolveJobsServiceProps().corsOrigins.push('https://mutated.example.com');
+      expect(resolveJobsServiceProps().corsOrigins).toEqual(['*']);
+      expect(JOBS_SERVICE_DEFAULTS.corsOrigins).toEqual(['*']);
+    });
+
+    it('treats undefined props as absent', () => {
+      expect(resolveJobsServiceProps({ eventSource: undefined }).eventSource).toBe('partwise');
+    });
+  });
+
+  describe('applied to the resources', () => {
+    let template: Template;
+
+    beforeAll(() => {
+      const stack = new Stack(testApp(), 'Tuned');
+      new JobsService(stack, 'Jobs', {
+        eventBus: EventBus.fromEventBusArn(stack, 'Platform', BUS_ARN),
+        eventSource: 'com.example.jobs',
+        eventArchiveRetention: Duration.days(90),
+        eventRetention: Duration.days(14),
+        processorMemorySize: 3008,
+        processorTimeout: Duration.minutes(2),
+        processorMaxConcurrency: 50,
+        defaultPartSizeBytes: 8 * 1024 * 1024,
+        removalPolicy: RemovalPolicy.DESTROY,
+        temporaryObjectRetention: Duration.days(2),
+        logRetention: RetentionDays.ONE_WEEK,
+        logLevel: 'DEBUG',
+        corsOrigins: ['https://app.example.com'],
+        apiThrottle: { rateLimit: 10, burstLimit: 20 },
+        authorizerCacheTtl: Duration.seconds(0),
+        sweepInterval: Duration.minutes(10),
+        customDomain: {
+          domainName: 'jobs.example.com',
+          certificate: Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+        },
+      });
+      template = Template.fromStack(stack);
+    }, SYNTH_TIMEOUT_MS);
+
+    it('publishes on the existing bus, archiving only the service’s source', () => {
+      template.resourceCountIs('AWS::Events::EventBus', 0);
+      template.hasResourceProperties('AWS::Events::Archive', {
+        SourceArn: BUS_ARN,
+        EventPattern: { source: ['com.example.jobs'] },
+        RetentionDays: 90,
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: 'events:PutEvents',
+              Resource: BUS_ARN,
+              Condition: { StringEquals: { 'events:source': 'com.example.jobs' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('passes the settings to the functions', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            [ENV.eventBusName]: BUS_ARN,
+            [ENV.eventSource]: 'com.example.jobs',
+            [ENV.defaultPartSizeBytes]: String(8 * 1024 * 1024),
+            [ENV.eventRetentionDays]: '14',
+            POWERTOOLS_LOG_LEVEL: 'DEBUG',
+          }),
+        },
+      });
+    });
+
+    it('sizes the processor and its queue', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 3008, Timeout: 120 });
+      template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 720 });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 50 } });
+    });
+
+    it('lets the data go with the stack when asked to', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Delete',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      });
+      template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    });
+
+    it('applies origins, lifetimes, throttling, cache and schedule', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://app.example.com'] })] },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([Match.objectLike({ Prefix: 'tmp/', ExpirationInDays: 2 })]),
+        },
+      });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'] }),
+      });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
+      template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
+    });
+
+    it('serves the API on the custom domain', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+        DomainName: 'jobs.example.com',
+        DomainNameConfigurations: [Match.objectLike({ CertificateArn: CERTIFICATE_ARN })],
+      });
+      template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    });
+  });
+
+  describe('from the CDK context of infra/app.ts', () => {
+    it('reads the removal policy, alarm topic, existing bus and CORS origins', () => {
+      const app = new App({
+        context: {
+          [CONTEXT_KEYS.removalPolicy]: 'destroy',
+          [CONTEXT_KEYS.alarmTopicArn]: 'arn:aws:sns:eu-west-1:111122223333:pager',
+          [CONTEXT_KEYS.eventBusArn]: BUS_ARN,
+          [CONTEXT_KEYS.corsOrigins]: 'https://a.example.com, https://b.example.com',
+        },
+      });
+      const props = jobsServicePropsFromContext(new Stack(app, 'FromContext'));
+      expect(props.removalPolicy).toBe(RemovalPolicy.DESTROY);
+      expect(props.alarmTopic?.topicArn).toBe('arn:aws:sns:eu-west-1:111122223333:pager');
+      expect(props.eventBus?.eventBusArn).toBe(BUS_ARN);
+      expect(props.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
+    });
+
+    it('leaves everything to the defaults when no context is set', () => {
+      expect(jobsServicePropsFromContext(new Stack(new App(), 'Plain'))).toEqual({});
+    });
+
+    it('refuses a removal policy it does not know', () => {
+      const app = new App({ context: { [CONTEXT_KEYS.removalPolicy]: 'snapshot' } });
+      expect(() => jobsServicePropsFromContext(new Stack(app, 'Odd'))).toThrow(
+        'partwise:removalPolicy must be "retain" or "destroy", got "snapshot"',
+      );
+    });
+  });
+});
