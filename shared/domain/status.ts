@@ -25,3 +25,12 @@ export function isFinal(status: JobStatus): boolean {
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
+
+/**
+ * Statuses in which the engine itself must make progress (planning or running parts):
+ * a job in one of them with no progress for a while is stalled and gets swept. READY
+ * waits for its caller, final statuses wait for nothing.
+ */
+export function isInFlight(status: JobStatus): boolean {
+  return status === 'PLANNING' || status === 'EXECUTING';
+}

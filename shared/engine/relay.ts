@@ -20,9 +20,7 @@ export async function relayOutboxes(services: Services, records: JobRecord[]): P
   }
   if (events.length === 0 && commands.length === 0) return;
   // Per job, in the order the job committed them.
-  events.sort((a, b) =>
-    a.jobId === b.jobId ? a.sequence - b.sequence : a.createdAt.localeCompare(b.createdAt),
-  );
+  events.sort((a, b) => a.jobId.localeCompare(b.jobId) || a.sequence - b.sequence);
   await services.events.put(events);
   await services.publisher.publish(events);
   await services.queue.send(commands);

@@ -4,7 +4,7 @@ import { derivedId } from '../../domain/ids.js';
 import type { Job, JobError } from '../../domain/job.js';
 import { progressOf } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
-import { isFinal } from '../../domain/status.js';
+import { isInFlight } from '../../domain/status.js';
 import type { JobRecord, JobStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
@@ -226,8 +226,9 @@ export const dynamoJobStore: JobStore = {
       update.set('lastProgressEventAt', changes.lastProgressEventAt);
     if (changes.resetCounts) update.set('doneCounts', {}).remove('failedParts');
     const status = changes.job?.status ?? record.job.status;
-    if (isFinal(status)) update.remove('activeShard').remove('activeAt');
-    else update.set('activeAt', now);
+    // Only jobs the engine must move on sit in the `active` index the sweeper reads.
+    if (isInFlight(status)) update.set('activeShard', shardOf(record.job.id, SHARDS)).set('activeAt', now);
+    else update.remove('activeShard').remove('activeAt');
     addOutbox(update, record.job.id, outbox, now);
     const condition = `${update.name('version')} = ${update.value(record.version)} AND attribute_not_exists(${update.name('deletedAt')})`;
     try {
