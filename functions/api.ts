@@ -1,6 +1,6 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { awsServices } from '../shared/adapters/aws-services.js';
 import { problemJson } from '../shared/http/problem.js';
 import type { ApiEvent, ApiResult } from '../shared/http/request.js';

@@ -22,7 +22,10 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const attempts = record.attributes.ApproximateReceiveCount;
     if ('kind' in message) {
       const step = message.kind === 'plan' ? 'Planning' : `Dispatching parts from ${message.from}`;
-      await failJob(services, message.jobId, { code: `${message.kind}-failed`, message: `${step} failed repeatedly; see the processor logs.` });
+      await failJob(services, message.jobId, {
+        code: `${message.kind}-failed`,
+        message: `${step} failed repeatedly; see the processor logs.`,
+      });
       return;
     }
     const last = await services.jobs.lastAttemptError(message.jobId, message.part);

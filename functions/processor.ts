@@ -26,7 +26,9 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     } catch (error) {
       logger.warn('message failed; it will be retried', { jobId: message.jobId, error: error as Error });
       if ('part' in message) {
-        await services.jobs.noteAttemptError(message.jobId, message.part, (error as Error).message).catch(() => {});
+        await services.jobs
+          .noteAttemptError(message.jobId, message.part, (error as Error).message)
+          .catch(() => {});
       }
       throw error;
     }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { config as settings } from '../config.js';
 import { NotFoundError, UnprocessableError, ValidationError } from '../domain/errors.js';
 import { derivedId } from '../domain/ids.js';

@@ -14,18 +14,22 @@ let synth: { stdout: string; stderr: string };
 
 beforeAll(async () => {
   outdir = await mkdtemp(path.join(tmpdir(), 'partwise-synth-'));
-  synth = await run(path.join(PROJECT_ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--output', outdir], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      // Offline: any request the CLI or the app tried would fail on this dead proxy.
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-      HTTP_PROXY: 'http://127.0.0.1:9',
-      NO_PROXY: '',
-      CDK_DISABLE_VERSION_CHECK: '1',
+  synth = await run(
+    path.join(PROJECT_ROOT, 'node_modules/.bin/cdk'),
+    ['synth', '--quiet', '--output', outdir],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        // Offline: any request the CLI or the app tried would fail on this dead proxy.
+        HTTPS_PROXY: 'http://127.0.0.1:9',
+        HTTP_PROXY: 'http://127.0.0.1:9',
+        NO_PROXY: '',
+        CDK_DISABLE_VERSION_CHECK: '1',
+      },
+      timeout: SYNTH_TIMEOUT_MS,
     },
-    timeout: SYNTH_TIMEOUT_MS,
-  });
+  );
 }, SYNTH_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -40,7 +44,9 @@ describe('infra/app.ts', () => {
   });
 
   it('deploys one JobsService in its own stack, with the outputs a caller needs', async () => {
-    const template = Template.fromJSON(JSON.parse(await readFile(path.join(outdir, 'Partwise.template.json'), 'utf8')));
+    const template = Template.fromJSON(
+      JSON.parse(await readFile(path.join(outdir, 'Partwise.template.json'), 'utf8')),
+    );
     template.resourceCountIs('AWS::Lambda::Function', 6);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);

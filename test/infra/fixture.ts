@@ -36,7 +36,10 @@ export function testApp(options: SynthesisOptions = {}): App {
   });
 }
 
-export function synthesizeJobsService(props?: JobsServiceProps, options?: SynthesisOptions): SynthesizedService {
+export function synthesizeJobsService(
+  props?: JobsServiceProps,
+  options?: SynthesisOptions,
+): SynthesizedService {
   const app = testApp(options);
   const stack = new Stack(app, 'Test');
   const service = new JobsService(stack, 'Jobs', props);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -7,7 +7,13 @@ import { type CfnTopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JobsService } from '../../infra/jobs-service.js';
 import { ENV } from '../../shared/config.js';
-import { getAtt, SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService, testApp } from './fixture.js';
+import {
+  getAtt,
+  SYNTH_TIMEOUT_MS,
+  type SynthesizedService,
+  synthesizeJobsService,
+  testApp,
+} from './fixture.js';
 
 let synth: SynthesizedService;
 let functions: Record<string, IFunction>;
@@ -53,9 +59,15 @@ describe('the functions', () => {
       expect(bundle, `${name} is ESM`).toMatch(/export\s*\{/);
       // Minified: long lines, not one statement per line.
       expect(bundle.length / bundle.split('\n').length, `${name} is minified`).toBeGreaterThan(200);
-      expect(map.sources.some((s) => s.includes(`functions/${name}.ts`)), `${name} map points at its source`).toBe(true);
+      expect(
+        map.sources.some((s) => s.includes(`functions/${name}.ts`)),
+        `${name} map points at its source`,
+      ).toBe(true);
       expect(map.sourcesContent, `${name} map carries no source code`).toBeUndefined();
-      expect(map.sources.filter((s) => s.includes('node_modules/@aws-sdk/')), `${name} bundles no AWS SDK`).toEqual([]);
+      expect(
+        map.sources.filter((s) => s.includes('node_modules/@aws-sdk/')),
+        `${name} bundles no AWS SDK`,
+      ).toEqual([]);
     }
   });
 
@@ -114,9 +126,13 @@ describe('the event sources', () => {
       BatchSize: 100,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
-      DestinationConfig: { OnFailure: { Destination: getAtt(synth.logicalId(synth.service.relayFailureQueue)) } },
+      DestinationConfig: {
+        OnFailure: { Destination: getAtt(synth.logicalId(synth.service.relayFailureQueue)) },
+      },
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { outboxAt: { S: [{ exists: true }] } } } }) }],
+        Filters: [
+          { Pattern: JSON.stringify({ dynamodb: { NewImage: { outboxAt: { S: [{ exists: true }] } } } }) },
+        ],
       },
     });
   });
@@ -154,6 +170,9 @@ describe('the alarms', () => {
     new JobsService(stack, 'Jobs', { alarmTopic: topic });
     const template = Template.fromStack(stack);
     const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as CfnTopic) };
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] });
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
   });
 });

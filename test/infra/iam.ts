@@ -63,7 +63,7 @@ function conditionsHold(condition: Statement['Condition'], request: Request): bo
         case 'ForAnyValue:StringLike':
           return (values ?? []).some((v) => patterns.some((p) => p.test(v)));
         case 'StringEquals':
-          return values !== undefined && values.every((v) => list(expected).includes(v));
+          return values?.every((v) => list(expected).includes(v)) ?? false;
         default:
           throw new Error(`The test evaluator does not know the condition operator ${operator}`);
       }

@@ -35,14 +35,24 @@ const apiKeyItem = (action: string): Request => ({
   resource: `arn(${ids.table})`,
   leadingKeys: ['KEY#9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
 });
-const object = (action: string, key = 'uploads/file.csv'): Request => ({ action, resource: `arn(${ids.bucket})/${key}` });
+const object = (action: string, key = 'uploads/file.csv'): Request => ({
+  action,
+  resource: `arn(${ids.bucket})/${key}`,
+});
 const sendPart = (): Request => ({ action: 'sqs:SendMessage', resource: `arn(${ids.partsQueue})` });
 const putEvent = (eventSource = 'partwise'): Request => ({
   action: 'events:PutEvents',
   resource: `arn(${ids.bus})`,
   eventSource,
 });
-const queryIndex = (index: string): Request => ({ action: 'dynamodb:Query', resource: `arn(${ids.table})/index/${index}` });
+const receiveFrom = (queueId: string): Request => ({
+  action: 'sqs:ReceiveMessage',
+  resource: `arn(${queueId})`,
+});
+const queryIndex = (index: string): Request => ({
+  action: 'dynamodb:Query',
+  resource: `arn(${ids.table})/index/${index}`,
+});
 
 describe('least privilege', () => {
   describe('the api function', () => {
@@ -53,7 +63,9 @@ describe('least privilege', () => {
       expect(allows(policy, apiKeyItem('dynamodb:GetItem'))).toBe(false);
       expect(allows(policy, apiKeyItem('dynamodb:PutItem'))).toBe(false);
       // A batch that slips one API key in among job items is denied as a whole.
-      expect(allows(policy, { ...jobItem('dynamodb:BatchGetItem'), leadingKeys: ['JOB#1', 'KEY#abc'] })).toBe(false);
+      expect(allows(policy, { ...jobItem('dynamodb:BatchGetItem'), leadingKeys: ['JOB#1', 'KEY#abc'] })).toBe(
+        false,
+      );
     });
 
     it('cannot scan the table, which would return the API key items', () => {
@@ -79,20 +91,32 @@ describe('least privilege', () => {
     it('has no SQS permission at all: commands go through the outbox', () => {
       const actions = allowedActions(policyOf((s) => s.apiFunction));
       expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual([]);
-      expect(allows(policyOf((s) => s.apiFunction), { action: 'sqs:ReceiveMessage', resource: `arn(${ids.partsQueue})` })).toBe(
-        false,
-      );
+      expect(
+        allows(
+          policyOf((s) => s.apiFunction),
+          receiveFrom(ids.partsQueue),
+        ),
+      ).toBe(false);
     });
 
     it('publishes no events (the relay does)', () => {
-      expect(allows(policyOf((s) => s.apiFunction), putEvent())).toBe(false);
+      expect(
+        allows(
+          policyOf((s) => s.apiFunction),
+          putEvent(),
+        ),
+      ).toBe(false);
     });
   });
 
   describe('the authorizer function', () => {
     it('may only GetItem, and only on API key items', () => {
       const policy = policyOf((s) => s.authorizerFunction);
-      expect(allowedActions(policy)).toEqual(['dynamodb:GetItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(allowedActions(policy)).toEqual([
+        'dynamodb:GetItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]);
       expect(allows(policy, apiKeyItem('dynamodb:GetItem'))).toBe(true);
       expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(false);
       expect(allows(policy, apiKeyItem('dynamodb:PutItem'))).toBe(false);
@@ -117,8 +141,8 @@ describe('least privilege', () => {
 
     it('consumes the parts queue only through its event source, and publishes no events', () => {
       const policy = policyOf((s) => s.processorFunction);
-      expect(allows(policy, { action: 'sqs:ReceiveMessage', resource: `arn(${ids.partsQueue})` })).toBe(true);
-      expect(allows(policy, { action: 'sqs:ReceiveMessage', resource: `arn(${ids.deadLetterQueue})` })).toBe(false);
+      expect(allows(policy, receiveFrom(ids.partsQueue))).toBe(true);
+      expect(allows(policy, receiveFrom(ids.deadLetterQueue))).toBe(false);
       expect(allows(policy, putEvent())).toBe(false);
     });
   });
@@ -164,7 +188,13 @@ describe('least privilege', () => {
       expect(allows(policy, sendPart())).toBe(true);
       expect(allows(policy, putEvent())).toBe(true);
       expect(allows(policy, apiKeyItem('dynamodb:DeleteItem'))).toBe(false);
-      expect(allowedActions(policy).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    });
+
+    it('reads part plans to resend parts, and may finalize a job as the processor does', () => {
+      const policy = policyOf((s) => s.sweeperFunction);
+      expect(allows(policy, object('s3:GetObject', 'plans/01JABC.json'))).toBe(true);
+      expect(allows(policy, object('s3:PutObject', 'exports/01JABC.csv'))).toBe(true);
+      expect(allows(policy, receiveFrom(ids.partsQueue))).toBe(false);
     });
   });
 
@@ -190,9 +220,12 @@ describe('least privilege', () => {
         const own = `arn(${logicalId(fn.logGroup)})`;
         const other = functions.find((f) => f !== fn);
         expect(allows(policy, { action: 'logs:PutLogEvents', resource: own })).toBe(true);
-        expect(allows(policy, { action: 'logs:PutLogEvents', resource: `arn(${logicalId(other?.logGroup ?? fn)})` })).toBe(
-          false,
-        );
+        expect(
+          allows(policy, {
+            action: 'logs:PutLogEvents',
+            resource: `arn(${logicalId(other?.logGroup ?? fn)})`,
+          }),
+        ).toBe(false);
       }
     });
 

@@ -23,9 +23,9 @@ function unacknowledgedChecks(): AwsSolutionsChecks {
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged finding', () => {
     const report = new AwsSolutionsChecks().validateScope(synth.stack);
-    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`)).toEqual(
-      [],
-    );
+    expect(
+      report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 

@@ -29,7 +29,10 @@ describe('JobsService props', () => {
         authorizerCacheTtl: Duration.hours(2),
         eventRetention: Duration.hours(12),
         apiThrottle: { rateLimit: 0, burstLimit: 1.5 },
-        customDomain: { domainName: 'not a host', certificate: Certificate.fromCertificateArn(new Stack(), 'C', CERTIFICATE_ARN) },
+        customDomain: {
+          domainName: 'not a host',
+          certificate: Certificate.fromCertificateArn(new Stack(), 'C', CERTIFICATE_ARN),
+        },
       };
 
       // Act
@@ -159,7 +162,9 @@ describe('JobsService props', () => {
     it('sizes the processor and its queue', () => {
       template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 3008, Timeout: 120 });
       template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 720 });
-      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 50 } });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        ScalingConfig: { MaximumConcurrency: 50 },
+      });
     });
 
     it('lets the data go with the stack when asked to', () => {

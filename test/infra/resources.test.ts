@@ -49,7 +49,8 @@ describe('JobsService resources', () => {
   });
 
   describe('the bucket', () => {
-    const bucketProps = () => synth.template.toJSON().Resources[synth.logicalId(synth.service.bucket)].Properties;
+    const bucketProps = () =>
+      synth.template.toJSON().Resources[synth.logicalId(synth.service.bucket)].Properties;
 
     it('blocks public access and encrypts every object', () => {
       expect(bucketProps().PublicAccessBlockConfiguration).toEqual({
@@ -90,7 +91,10 @@ describe('JobsService resources', () => {
       expect(bucketProps().LifecycleConfiguration.Rules).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ Prefix: 'tmp/', ExpirationInDays: 7, Status: 'Enabled' }),
-          expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }),
+          expect.objectContaining({
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+            Status: 'Enabled',
+          }),
         ]),
       );
     });
@@ -108,7 +112,10 @@ describe('JobsService resources', () => {
       synth.template.hasResourceProperties('AWS::SQS::Queue', {
         SqsManagedSseEnabled: true,
         VisibilityTimeout: 6 * 300,
-        RedrivePolicy: { deadLetterTargetArn: getAtt(synth.logicalId(synth.service.deadLetterQueue)), maxReceiveCount: 5 },
+        RedrivePolicy: {
+          deadLetterTargetArn: getAtt(synth.logicalId(synth.service.deadLetterQueue)),
+          maxReceiveCount: 5,
+        },
       });
     });
 
@@ -175,7 +182,9 @@ describe('JobsService resources', () => {
       expect(stage.StageName).toBe('$default');
       expect(stage.AutoDeploy).toBe(true);
       expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
-      expect(stage.AccessLogSettings.DestinationArn).toEqual(getAtt(expect.stringMatching(/^JobsApiAccessLogs/)));
+      expect(stage.AccessLogSettings.DestinationArn).toEqual(
+        getAtt(expect.stringMatching(/^JobsApiAccessLogs/)),
+      );
       expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({
         requestId: '$context.requestId',
         status: '$context.status',

@@ -1,0 +1,145 @@
+/**
+ * Bundle size and module init time of every Lambda function, bundled exactly as the
+ * JobsService construct bundles them (infra/bundling.ts), beside a baseline: an empty
+ * handler measured the same way in the same run.
+ *
+ *   node --import tsx bench/bundles.ts [--bundle-aws-sdk] [--runs=7]
+ *
+ * Init time is the `await import()` of the bundle in a fresh Node process (this machine's
+ * Node, not Lambda's), with NODE_OPTIONS=--enable-source-maps as deployed and dummy values
+ * for the configuration. Without --bundle-aws-sdk the SDK stays external, as in Lambda,
+ * and is loaded from node_modules here the way the runtime loads its own copy.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
+import {
+  BUNDLE_SETTINGS,
+  FUNCTION_NAMES,
+  functionEntry,
+  PROJECT_ROOT,
+  RUNTIME_ENVIRONMENT,
+} from '../infra/bundling.js';
+import { ENV } from '../shared/config.js';
+
+const run = promisify(execFile);
+const args = process.argv.slice(2);
+const bundleAwsSdk = args.includes('--bundle-aws-sdk');
+const runs = Number(args.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 7);
+/** Inside the repository (git-ignored), so that external packages resolve from node_modules. */
+const OUT_DIR = path.join(PROJECT_ROOT, 'bench', 'data', 'bundles');
+
+const DUMMY_ENV = {
+  [ENV.tableName]: 'partwise-bench',
+  [ENV.bucketName]: 'partwise-bench',
+  [ENV.partsQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/000000000000/partwise-bench',
+  [ENV.eventBusName]: 'partwise-bench',
+  [ENV.eventSource]: 'partwise',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  ...RUNTIME_ENVIRONMENT,
+};
+
+interface Row {
+  name: string;
+  bytes: number;
+  gzipBytes: number;
+  initMs: number[];
+  largest: string;
+}
+
+async function bundle(
+  name: string,
+  entry: { file: string } | { contents: string },
+): Promise<{ file: string; meta: Metafile }> {
+  const outfile = path.join(OUT_DIR, name, 'index.mjs');
+  const result = await build({
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.contents, loader: 'ts', resolveDir: PROJECT_ROOT } }),
+    bundle: true,
+    platform: 'node',
+    outfile,
+    target: BUNDLE_SETTINGS.target,
+    format: BUNDLE_SETTINGS.format,
+    minify: BUNDLE_SETTINGS.minify,
+    sourcemap: BUNDLE_SETTINGS.sourceMap,
+    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
+    mainFields: [...BUNDLE_SETTINGS.mainFields],
+    banner: { js: BUNDLE_SETTINGS.banner },
+    external: bundleAwsSdk ? [] : [...BUNDLE_SETTINGS.awsSdkExternals],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return { file: outfile, meta: result.metafile };
+}
+
+/** The three packages (or source folders) that take the most room in the bundle. */
+function largestInputs(meta: Metafile): string {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg =
+        input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input.split('/').slice(0, 2).join('/');
+      bytes.set(pkg, (bytes.get(pkg) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([pkg, b]) => `${pkg} ${kb(b)}`)
+    .join(', ');
+}
+
+async function initTime(file: string): Promise<number> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, ...DUMMY_ENV },
+  });
+  return Number(stdout.trim().split('\n').at(-1));
+}
+
+async function measure(name: string, entry: { file: string } | { contents: string }): Promise<Row> {
+  const { file, meta } = await bundle(name, entry);
+  const code = await readFile(file);
+  const initMs: number[] = [];
+  for (let i = 0; i < runs; i++) initMs.push(await initTime(file));
+  return { name, bytes: code.length, gzipBytes: gzipSync(code).length, initMs, largest: largestInputs(meta) };
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+await rm(OUT_DIR, { recursive: true, force: true });
+await mkdir(OUT_DIR, { recursive: true });
+
+const rows: Row[] = [
+  await measure('(baseline: empty handler)', { contents: 'export const handler = async () => {};' }),
+];
+for (const name of FUNCTION_NAMES) rows.push(await measure(name, { file: functionEntry(name) }));
+
+console.log(
+  `partwise bundles — Node ${process.version} (${process.arch}), target ${BUNDLE_SETTINGS.target}, ` +
+    `AWS SDK ${bundleAwsSdk ? 'bundled' : 'external (runtime-provided)'}, init = median of ${runs} fresh processes\n`,
+);
+const table = rows.map((r) => ({
+  function: r.name,
+  minified: kb(r.bytes),
+  gzip: kb(r.gzipBytes),
+  'init median': `${median(r.initMs).toFixed(1)} ms`,
+  'init min': `${Math.min(...r.initMs).toFixed(1)} ms`,
+  largest: r.largest,
+}));
+console.table(table);

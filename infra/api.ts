@@ -1,0 +1,111 @@
+import { Duration } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { ResolvedJobsServiceProps } from './props.js';
+
+export interface JobsHttpApi {
+  api: HttpApi;
+  /** The base URL, ending with `/`: the custom domain's when there is one. */
+  url: string;
+  /** `GET /health`, the one route without the authorizer. */
+  healthRoute: HttpRoute;
+}
+
+/**
+ * The HTTP API: `GET /health` open, every other request (`$default`) to the api function
+ * behind the API key authorizer, with JSON access logs and stage throttling.
+ */
+export function createHttpApi(
+  scope: Construct,
+  functions: { api: IFunction; authorizer: IFunction },
+  p: ResolvedJobsServiceProps,
+): JobsHttpApi {
+  const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', functions.authorizer, {
+    authorizerName: 'api-key',
+    responseTypes: [HttpLambdaResponseType.SIMPLE],
+    identitySource: ['$request.header.Authorization'],
+    resultsCacheTtl: p.authorizerCacheTtl,
+  });
+  const integration = new HttpLambdaIntegration('ApiIntegration', functions.api, {
+    payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+  });
+  const api = new HttpApi(scope, 'Api', {
+    description: 'partwise jobs API',
+    createDefaultStage: false,
+    defaultIntegration: integration,
+    defaultAuthorizer: authorizer,
+    // API Gateway answers preflight requests itself, before any authorizer.
+    corsPreflight: {
+      allowOrigins: p.corsOrigins,
+      allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      exposeHeaders: ['location'],
+      maxAge: Duration.hours(1),
+    },
+  });
+  const [healthRoute] = api.addRoutes({
+    path: '/health',
+    methods: [HttpMethod.GET],
+    integration,
+    authorizer: new HttpNoneAuthorizer(),
+  });
+  if (!healthRoute) throw new Error('GET /health was not created');
+
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
+    retention: p.logRetention,
+    removalPolicy: p.removalPolicy,
+  });
+  const domainName = p.customDomain
+    ? new DomainName(scope, 'ApiDomain', {
+        domainName: p.customDomain.domainName,
+        certificate: p.customDomain.certificate,
+      })
+    : undefined;
+  const stage = new HttpStage(scope, 'ApiStage', {
+    httpApi: api,
+    stageName: '$default',
+    autoDeploy: true,
+    throttle: { rateLimit: p.apiThrottle.rateLimit, burstLimit: p.apiThrottle.burstLimit },
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(accessLogs),
+      format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+    },
+    ...(domainName ? { domainMapping: { domainName } } : {}),
+  });
+  const url = p.customDomain ? `https://${p.customDomain.domainName}/` : stage.url;
+  return { api, url, healthRoute };
+}
+
+/** One JSON line per request. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  method: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  latency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  // Set by functions/authorizer.ts in its simple response's context.
+  environmentId: '$context.authorizer.environmentId',
+};

@@ -1,0 +1,123 @@
+/**
+ * The IAM statements each function gets, written out action by action rather than with
+ * the `grant*` helpers: those grant wildcards (`s3:GetObject*`, `dynamodb:Scan`, every
+ * item of the table) that these functions do not use.
+ */
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
+
+/** Partition keys of API key items start with this (`KEY#<sha256>`, see shared/adapters/dynamodb/keys.ts). */
+export const API_KEY_PARTITION_PREFIX = 'KEY#';
+
+export type TableIndexName = keyof typeof TABLE_SCHEMA.indexes;
+
+const ITEM_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const ITEM_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+/** Every action that reads or writes items (for the deny on API key items). */
+const ITEM_ACTIONS = [
+  ...ITEM_READ,
+  ...ITEM_WRITE,
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:Scan',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+
+export interface JobDataAccess {
+  read?: boolean;
+  write?: boolean;
+  /** Global secondary indexes the function queries. */
+  indexes?: readonly TableIndexName[];
+}
+
+/**
+ * Read and/or write on the job data of the table — every item except API keys. No Scan:
+ * the engine never scans, and a Scan carries no partition key the condition below could
+ * test.
+ */
+export function grantJobData(role: IRole, table: ITable, access: JobDataAccess): void {
+  const actions = [...(access.read ? ITEM_READ : []), ...(access.write ? ITEM_WRITE : [])];
+  role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
+  const indexes = access.indexes ?? [];
+  if (indexes.length > 0) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((name) => `${table.tableArn}/index/${TABLE_SCHEMA.indexes[name].indexName}`),
+      }),
+    );
+  }
+  // An explicit deny wins over any allow, including one a user of the construct adds later.
+  // ForAnyValue: denied as soon as one key of a batch is an API key.
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      effect: Effect.DENY,
+      actions: ITEM_ACTIONS,
+      resources: [table.tableArn],
+      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_PARTITION_PREFIX}*`] } },
+    }),
+  );
+}
+
+/** The authorizer's only access: GetItem on API key items. */
+export function grantApiKeyLookup(role: IRole, table: ITable): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_PARTITION_PREFIX}*`] } },
+    }),
+  );
+}
+
+export interface ObjectAccess {
+  read?: boolean;
+  write?: boolean;
+  delete?: boolean;
+}
+
+/**
+ * Object access on the bucket. Presigned URLs act with the signer's permissions, so the api
+ * function's PutObject/GetObject are also what uploads and downloads by URL use.
+ */
+export function grantObjects(role: IRole, bucket: IBucket, access: ObjectAccess): void {
+  const objectActions = [
+    // HeadObject is authorized as GetObject.
+    ...(access.read ? ['s3:GetObject'] : []),
+    // Multipart uploads (lib-storage) are authorized as PutObject, except aborting one.
+    ...(access.write ? ['s3:PutObject', 's3:AbortMultipartUpload'] : []),
+    // DeleteObjects (batch) is authorized per key as DeleteObject.
+    ...(access.delete ? ['s3:DeleteObject'] : []),
+  ];
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects('*')] }),
+  );
+  if (access.read) {
+    // Without ListBucket a missing key answers 403 instead of 404 (NoSuchKey).
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
+  }
+}
+
+/** PutEvents on the bus, only with the service's own `source`. */
+export function grantPutJobEvents(role: IRole, bus: IEventBus, source: string): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: { StringEquals: { 'events:source': source } },
+    }),
+  );
+}

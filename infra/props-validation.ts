@@ -1,0 +1,120 @@
+/**
+ * Checks of the resolved JobsService props against each other and against AWS limits.
+ * Every problem is collected (none stops the others), so one error can list them all.
+ * Values that are CDK tokens (parameters, imports) are known only at deploy time and skipped.
+ */
+import { type Duration, Token } from 'aws-cdk-lib';
+import { MIN_PART_SIZE_BYTES } from '../shared/domain/parts.js';
+import type { ResolvedJobsServiceProps } from './props.js';
+
+export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, problem: string) => {
+    if (!ok) problems.push(problem);
+  };
+
+  if (!Token.isUnresolved(p.eventSource)) {
+    check(
+      p.eventSource.length > 0 && p.eventSource.length <= 256,
+      `eventSource must be 1 to 256 characters, got "${p.eventSource}"`,
+    );
+    // PutEvents rejects sources starting with "aws." — they belong to AWS services.
+    check(
+      !p.eventSource.startsWith('aws.'),
+      `eventSource must not start with "aws.", got "${p.eventSource}"`,
+    );
+  }
+
+  wholeDays(p.eventArchiveRetention, 'eventArchiveRetention', problems);
+  wholeDays(p.eventRetention, 'eventRetention', problems);
+  wholeDays(p.temporaryObjectRetention, 'temporaryObjectRetention', problems);
+
+  integerIn(p.processorMemorySize, 128, 10_240, 'processorMemorySize (MB, the Lambda limits)', problems);
+  // 2..1000 are the limits of an SQS event source's maximum concurrency.
+  integerIn(
+    p.processorMaxConcurrency,
+    2,
+    1000,
+    'processorMaxConcurrency (the SQS event source limits)',
+    problems,
+  );
+  if (!Token.isUnresolved(p.defaultPartSizeBytes)) {
+    check(
+      Number.isInteger(p.defaultPartSizeBytes) && p.defaultPartSizeBytes >= MIN_PART_SIZE_BYTES,
+      `defaultPartSizeBytes must be an integer of at least ${MIN_PART_SIZE_BYTES}, got ${p.defaultPartSizeBytes}`,
+    );
+  }
+
+  const timeout = seconds(p.processorTimeout);
+  if (timeout !== undefined) {
+    // 900 s is Lambda's maximum; six times it (the queue's visibility timeout) stays under SQS's 12 h.
+    check(
+      Number.isInteger(timeout) && timeout >= 1 && timeout <= 900,
+      `processorTimeout must be whole seconds from 1 s to 15 minutes, got ${timeout} s`,
+    );
+  }
+
+  const cacheTtl = seconds(p.authorizerCacheTtl);
+  if (cacheTtl !== undefined) {
+    check(
+      Number.isInteger(cacheTtl) && cacheTtl >= 0 && cacheTtl <= 3600,
+      `authorizerCacheTtl must be whole seconds from 0 to 3600 (the API Gateway limit), got ${cacheTtl} s`,
+    );
+  }
+
+  const sweep = seconds(p.sweepInterval);
+  if (sweep !== undefined) {
+    check(
+      sweep >= 60 && sweep % 60 === 0,
+      `sweepInterval must be whole minutes of at least 1 (EventBridge schedules have minute granularity), got ${sweep} s`,
+    );
+  }
+
+  const { rateLimit, burstLimit } = p.apiThrottle;
+  check(rateLimit > 0, `apiThrottle.rateLimit must be positive, got ${rateLimit}`);
+  check(
+    Number.isInteger(burstLimit) && burstLimit >= 1,
+    `apiThrottle.burstLimit must be a positive integer, got ${burstLimit}`,
+  );
+
+  check(p.corsOrigins.length > 0, 'corsOrigins must list at least one origin (or "*")');
+  if (p.corsOrigins.includes('*') && p.corsOrigins.length > 1) {
+    problems.push(
+      `corsOrigins must be ["*"] alone or a list of origins, got ${JSON.stringify(p.corsOrigins)}`,
+    );
+  }
+  for (const origin of p.corsOrigins) {
+    check(
+      origin === '*' || /^https?:\/\/[^/\s?#]+$/.test(origin),
+      `corsOrigins entries must be "*" or an origin like "https://app.example.com" (no path), got "${origin}"`,
+    );
+  }
+
+  if (p.customDomain && !Token.isUnresolved(p.customDomain.domainName)) {
+    check(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(p.customDomain.domainName),
+      `customDomain.domainName must be a host name like "jobs.example.com", got "${p.customDomain.domainName}"`,
+    );
+  }
+
+  return problems;
+}
+
+function seconds(duration: Duration): number | undefined {
+  if (duration.isUnresolved()) return undefined;
+  return duration.toSeconds({ integral: false });
+}
+
+function wholeDays(duration: Duration, name: string, problems: string[]): void {
+  const s = seconds(duration);
+  if (s !== undefined && (s < 86_400 || s % 86_400 !== 0)) {
+    problems.push(`${name} must be a whole number of days, at least 1, got ${duration.toHumanString()}`);
+  }
+}
+
+function integerIn(value: number, min: number, max: number, name: string, problems: string[]): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}

@@ -1,0 +1,194 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { JobsServicePropsError } from './errors.js';
+import { validateJobsServiceProps } from './props-validation.js';
+
+/** Log levels understood by Powertools for AWS Lambda (`POWERTOOLS_LOG_LEVEL`). */
+export type PowertoolsLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
+
+export interface JobsServiceCustomDomain {
+  /** The host name the API answers on, e.g. `jobs.example.com`. */
+  readonly domainName: string;
+  /** An ACM certificate for `domainName`, in the stack's region. */
+  readonly certificate: ICertificate;
+}
+
+export interface JobsServiceThrottle {
+  /** Steady-state requests per second for the whole API. */
+  readonly rateLimit: number;
+  /** Requests allowed in a burst above the steady rate. */
+  readonly burstLimit: number;
+}
+
+export interface JobsServiceProps {
+  /**
+   * An existing EventBridge bus to publish job events on (e.g. your organisation's
+   * application bus). The construct only adds an archive and PutEvents permissions.
+   * @default - a new bus owned by the construct
+   */
+  readonly eventBus?: IEventBus;
+
+  /**
+   * The `source` of every job event. Must not start with `aws.` (reserved by AWS).
+   * @default 'partwise'
+   */
+  readonly eventSource?: string;
+
+  /**
+   * How long the bus archive keeps events for replay.
+   * @default Duration.days(365)
+   */
+  readonly eventArchiveRetention?: Duration;
+
+  /**
+   * How long job events stay readable in the `GET /events` feed (DynamoDB TTL on the
+   * event items).
+   * @default Duration.days(30)
+   */
+  readonly eventRetention?: Duration;
+
+  /**
+   * Memory of the processor function, in MB. 1769 MB is one full vCPU, which is what
+   * parsing and writing large files is bound by.
+   * @default 1769
+   */
+  readonly processorMemorySize?: number;
+
+  /**
+   * Timeout of the processor function: one part must fit in it. The parts queue's
+   * visibility timeout is set to six times this value, as AWS recommends for SQS sources.
+   * @default Duration.minutes(5)
+   */
+  readonly processorTimeout?: Duration;
+
+  /**
+   * How many processor instances the parts queue may drive at once (2 to 1000). This is the
+   * throttle that protects the table and downstream systems from a job of 100,000 parts.
+   * @default 20
+   */
+  readonly processorMaxConcurrency?: number;
+
+  /**
+   * Default size of a byte-range part when a job's config does not choose one.
+   * @default 33554432 (32 MiB)
+   */
+  readonly defaultPartSizeBytes?: number;
+
+  /**
+   * What happens to the table, the bucket and the log groups when the construct is
+   * removed from the stack. Keep `RETAIN` for production data.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long objects under the bucket's `tmp/` prefix live, and how long an unfinished
+   * multipart upload is kept before S3 aborts it.
+   * @default Duration.days(7)
+   */
+  readonly temporaryObjectRetention?: Duration;
+
+  /**
+   * Retention of every log group the construct creates (functions, API access logs).
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+
+  /**
+   * `POWERTOOLS_LOG_LEVEL` of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: PowertoolsLogLevel;
+
+  /**
+   * A topic that receives alarm and OK notifications (DLQ depth, function errors and
+   * throttles).
+   * @default - the alarms exist but notify nobody
+   */
+  readonly alarmTopic?: ITopic;
+
+  /**
+   * Serve the API on your own domain as well as its execute-api endpoint.
+   * @default - the execute-api endpoint only
+   */
+  readonly customDomain?: JobsServiceCustomDomain;
+
+  /**
+   * Browser origins allowed to call the API and to PUT to presigned upload URLs, e.g.
+   * `['https://app.example.com']`. `'*'` is acceptable because every request carries its
+   * own credential (a bearer key or a presigned signature), never a cookie.
+   * @default ['*']
+   */
+  readonly corsOrigins?: string[];
+
+  /**
+   * Throttling of the API's default stage.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly apiThrottle?: JobsServiceThrottle;
+
+  /**
+   * How long API Gateway caches the authorizer's answer for one `Authorization` header.
+   * `Duration.seconds(0)` turns the cache off (a revoked key then stops working at once).
+   * @default Duration.minutes(5)
+   */
+  readonly authorizerCacheTtl?: Duration;
+
+  /**
+   * How often the sweeper looks for stuck parts, stuck jobs and unrelayed events.
+   * @default Duration.minutes(5)
+   */
+  readonly sweepInterval?: Duration;
+
+  /**
+   * Bundle the AWS SDK into each function instead of using the one the Lambda runtime
+   * provides. Bundling pins the SDK version you tested with; leaving it out keeps the
+   * bundles small (the api function stays under 400 KB) and cold starts short.
+   * @default false
+   */
+  readonly bundleAwsSdk?: boolean;
+}
+
+/** The props with every default filled in. */
+export type ResolvedJobsServiceProps = Required<
+  Omit<JobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain'>
+> &
+  Pick<JobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain'>;
+
+export const JOBS_SERVICE_DEFAULTS = {
+  eventSource: 'partwise',
+  eventArchiveRetention: Duration.days(365),
+  eventRetention: Duration.days(30),
+  processorMemorySize: 1769,
+  processorTimeout: Duration.minutes(5),
+  processorMaxConcurrency: 20,
+  defaultPartSizeBytes: 32 * 1024 * 1024,
+  removalPolicy: RemovalPolicy.RETAIN,
+  temporaryObjectRetention: Duration.days(7),
+  logRetention: RetentionDays.ONE_MONTH,
+  logLevel: 'INFO',
+  corsOrigins: ['*'],
+  apiThrottle: { rateLimit: 100, burstLimit: 200 },
+  authorizerCacheTtl: Duration.minutes(5),
+  sweepInterval: Duration.minutes(5),
+  bundleAwsSdk: false,
+} as const satisfies Omit<ResolvedJobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain'>;
+
+/** Fills in the defaults and checks everything at once; throws one error listing every problem. */
+export function resolveJobsServiceProps(props: JobsServiceProps = {}): ResolvedJobsServiceProps {
+  const resolved: ResolvedJobsServiceProps = {
+    ...JOBS_SERVICE_DEFAULTS,
+    corsOrigins: [...JOBS_SERVICE_DEFAULTS.corsOrigins],
+    ...withoutUndefined(props),
+  };
+  const problems = validateJobsServiceProps(resolved);
+  if (problems.length > 0) throw new JobsServicePropsError(problems);
+  return resolved;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

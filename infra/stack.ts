@@ -1,0 +1,81 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct, Node } from 'constructs';
+import { PartwiseInfraError } from './errors.js';
+import { JobsService, type JobsServiceProps } from './jobs-service.js';
+
+export interface PartwiseStackProps extends StackProps {
+  /**
+   * Props of the JobsService; they win over the `partwise:*` context values.
+   * @default - the context values, then the JobsService defaults
+   */
+  readonly jobs?: JobsServiceProps;
+}
+
+/**
+ * partwise deployed on its own: one JobsService and the outputs a caller needs. Reads the
+ * `partwise:*` context keys (see `CONTEXT_KEYS`), so `cdk deploy -c …` can tune it.
+ */
+export class PartwiseStack extends Stack {
+  readonly jobs: JobsService;
+
+  constructor(scope: Construct, id: string, props: PartwiseStackProps = {}) {
+    super(scope, id, { description: 'partwise: jobs service for data files', ...props });
+    this.jobs = new JobsService(this, 'Jobs', { ...jobsServicePropsFromContext(this), ...props.jobs });
+    Tags.of(this).add('service', 'partwise');
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.jobs.url,
+      description: 'PARTWISE_URL for clients and the e2e suite',
+    });
+    new CfnOutput(this, 'TableName', {
+      value: this.jobs.table.tableName,
+      description: 'Where API keys are registered',
+    });
+    new CfnOutput(this, 'BucketName', { value: this.jobs.bucket.bucketName });
+    new CfnOutput(this, 'EventBusArn', { value: this.jobs.eventBus.eventBusArn, description: 'Job events' });
+  }
+}
+
+/** Context keys `infra/app.ts` reads (`cdk deploy -c partwise:removalPolicy=destroy`). */
+export const CONTEXT_KEYS = {
+  stackName: 'partwise:stackName',
+  removalPolicy: 'partwise:removalPolicy',
+  alarmTopicArn: 'partwise:alarmTopicArn',
+  eventBusArn: 'partwise:eventBusArn',
+  corsOrigins: 'partwise:corsOrigins',
+} as const;
+
+/** The stack name from the context, `Partwise` unless set. */
+export function stackNameFromContext(node: Node): string {
+  return stringContext(node, CONTEXT_KEYS.stackName) ?? 'Partwise';
+}
+
+/** JobsService props from the CDK context; the imported topic and bus are created in `scope`. */
+export function jobsServicePropsFromContext(scope: Construct): JobsServiceProps {
+  const node = scope.node;
+  const removal = stringContext(node, CONTEXT_KEYS.removalPolicy);
+  if (removal !== undefined && removal !== 'retain' && removal !== 'destroy') {
+    throw new PartwiseInfraError(
+      `${CONTEXT_KEYS.removalPolicy} must be "retain" or "destroy", got "${removal}"`,
+    );
+  }
+  const topicArn = stringContext(node, CONTEXT_KEYS.alarmTopicArn);
+  const busArn = stringContext(node, CONTEXT_KEYS.eventBusArn);
+  const origins = stringContext(node, CONTEXT_KEYS.corsOrigins);
+  return {
+    ...(removal
+      ? { removalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN }
+      : {}),
+    ...(topicArn ? { alarmTopic: Topic.fromTopicArn(scope, 'AlarmTopic', topicArn) } : {}),
+    ...(busArn ? { eventBus: EventBus.fromEventBusArn(scope, 'ExistingEventBus', busArn) } : {}),
+    ...(origins ? { corsOrigins: origins.split(',').map((o) => o.trim()) } : {}),
+  };
+}
+
+function stringContext(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  return String(value);
+}

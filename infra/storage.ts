@@ -1,0 +1,114 @@
+/**
+ * The stateful resources: the table, the buckets and the queues. Created directly in the
+ * service's scope (no wrapper construct), so their logical ids stay short and stable.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
+import type { ResolvedJobsServiceProps } from './props.js';
+
+/** Key attributes of the table and its indexes are all strings (shard numbers included). */
+const S = AttributeType.STRING;
+
+export function createJobsTable(scope: Construct, p: ResolvedJobsServiceProps): Table {
+  const table = new Table(scope, 'Table', {
+    partitionKey: { name: TABLE_SCHEMA.partitionKey, type: S },
+    sortKey: { name: TABLE_SCHEMA.sortKey, type: S },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.AWS_MANAGED,
+    timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
+    // The relay reads outbox entries from the new image; old images are never needed.
+    stream: StreamViewType.NEW_IMAGE,
+    deletionProtection: p.removalPolicy !== RemovalPolicy.DESTROY,
+    removalPolicy: p.removalPolicy,
+  });
+  for (const index of Object.values(TABLE_SCHEMA.indexes)) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.indexName,
+      partitionKey: { name: index.partitionKey, type: S },
+      sortKey: { name: index.sortKey, type: S },
+    });
+  }
+  return table;
+}
+
+export function createBuckets(
+  scope: Construct,
+  p: ResolvedJobsServiceProps,
+): { bucket: Bucket; accessLogsBucket: Bucket } {
+  const accessLogsBucket = new Bucket(scope, 'AccessLogsBucket', {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    encryption: BucketEncryption.S3_MANAGED,
+    removalPolicy: p.removalPolicy,
+    lifecycleRules:
+      p.logRetention === RetentionDays.INFINITE
+        ? []
+        : [{ id: 'expire-logs', expiration: Duration.days(p.logRetention) }],
+  });
+  const temporaryDays = Duration.days(p.temporaryObjectRetention.toDays());
+  const bucket = new Bucket(scope, 'Bucket', {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    encryption: BucketEncryption.S3_MANAGED,
+    serverAccessLogsBucket: accessLogsBucket,
+    serverAccessLogsPrefix: 'bucket/',
+    removalPolicy: p.removalPolicy,
+    // Browsers upload with the presigned PUT URL of POST /files and download by GET URL.
+    cors: [
+      {
+        allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+        allowedOrigins: p.corsOrigins,
+        allowedHeaders: ['*'],
+        exposedHeaders: ['ETag'],
+        maxAge: 3600,
+      },
+    ],
+    lifecycleRules: [
+      { id: 'expire-temporary-objects', prefix: 'tmp/', expiration: temporaryDays },
+      { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: temporaryDays },
+    ],
+  });
+  return { bucket, accessLogsBucket };
+}
+
+export interface JobsQueues {
+  partsQueue: Queue;
+  deadLetterQueue: Queue;
+  relayFailureQueue: Queue;
+}
+
+/**
+ * `deadLetterTimeout` is the dead-letter function's timeout: a queue feeding a function
+ * must hide a message at least as long as the function may work on it.
+ */
+export function createQueues(
+  scope: Construct,
+  p: ResolvedJobsServiceProps,
+  deadLetterTimeout: Duration,
+): JobsQueues {
+  const common = {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  };
+  const deadLetterQueue = new Queue(scope, 'DeadLetterQueue', {
+    ...common,
+    visibilityTimeout: Duration.seconds(deadLetterTimeout.toSeconds() * 6),
+  });
+  const partsQueue = new Queue(scope, 'PartsQueue', {
+    ...common,
+    // AWS: at least six times the function timeout of an SQS event source, so a batch
+    // retried after a throttle is not delivered again while it still runs.
+    visibilityTimeout: Duration.seconds(p.processorTimeout.toSeconds() * 6),
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+  });
+  const relayFailureQueue = new Queue(scope, 'RelayFailureQueue', common);
+  return { partsQueue, deadLetterQueue, relayFailureQueue };
+}
