@@ -21,7 +21,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     }
     const attempts = record.attributes.ApproximateReceiveCount;
     if ('kind' in message) {
-      const step = message.kind === 'plan' ? 'Planning' : `Dispatching parts from ${message.from}`;
+      const step = {
+        plan: 'Planning',
+        dispatch: 'Dispatching parts',
+        'ack-timeout': 'Checking the ack timeout',
+      }[message.kind];
       await failJob(services, message.jobId, {
         code: `${message.kind}-failed`,
         message: `${step} failed repeatedly; see the processor logs.`,

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { awsServices } from '../shared/adapters/aws-services.js';
-import { dispatchParts, planJob } from '../shared/engine/lifecycle.js';
+import { runCommand } from '../shared/engine/commands.js';
 import { runPart } from '../shared/engine/parts.js';
 import { logger } from '../shared/logger.js';
 import type { JobRecord, QueueMessage } from '../shared/ports.js';
@@ -17,8 +17,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const message = JSON.parse(record.body) as QueueMessage;
     try {
       if ('kind' in message) {
-        if (message.kind === 'plan') await planJob(services, message.jobId);
-        else await dispatchParts(services, message.jobId, message.from);
+        await runCommand(services, message);
         return;
       }
       if (!jobs.has(message.jobId)) jobs.set(message.jobId, services.jobs.get(message.jobId));

@@ -46,6 +46,8 @@ export interface JobRecord {
   state: Record<string, unknown>;
   /** When the last `job:updated` progress event was committed (ms since epoch). */
   lastProgressEventAt: number;
+  /** When an outside executor first acknowledged the job. */
+  ackedAt?: string;
   /** Entries committed but not yet relayed. */
   outbox: OutboxEntry[];
 }
@@ -57,6 +59,10 @@ export interface JobChanges {
   /** Starts part counting from zero (the job is about to execute its parts). */
   resetCounts?: boolean;
   lastProgressEventAt?: number;
+  /** Progress reported by an outside executor (jobs without parts). */
+  reportedProgress?: number;
+  /** When an outside executor first acknowledged the job. */
+  ackedAt?: string;
 }
 
 export interface JobListFilter {
@@ -131,7 +137,7 @@ export interface EventStore {
   listForJob(jobId: string, limit: number, cursor?: string): Promise<{ events: JobEvent[]; next?: string }>;
   listForEnvironment(
     environmentId: string,
-    options: { since?: string; jobId?: string; limit: number },
+    options: { since?: string; jobId?: string; topic?: string; limit: number },
   ): Promise<{ events: JobEvent[]; next?: string }>;
 }
 

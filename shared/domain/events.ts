@@ -50,7 +50,11 @@ export function jobEvent(id: string, topic: JobTopic, job: Job, sequence: number
 }
 
 /** Internal work the relay hands to the parts queue, committed with the state change that asks for it. */
-export type JobCommand = { kind: 'plan'; jobId: string } | { kind: 'dispatch'; jobId: string; from: number };
+export type JobCommand =
+  | { kind: 'plan'; jobId: string }
+  | { kind: 'dispatch'; jobId: string; from: number }
+  /** Fails an outside job that no executor acknowledged by `due` (delivered with a delay). */
+  | { kind: 'ack-timeout'; jobId: string; due: string };
 
 /** One entry of a job item's outbox: a public event or an internal command. */
 export type OutboxEntry = { id: string; event: JobEvent } | { id: string; command: JobCommand };

@@ -33,6 +33,8 @@ export interface Job {
   failed: number;
   progress: number;
   info?: string;
+  /** An outside executor's estimate of when the job will be done. */
+  estimatedCompletionAt?: string;
   outcome?: Record<string, unknown>;
   error?: JobError;
   createdAt: string;

@@ -1,4 +1,5 @@
 /** Files, workbooks and sheets: the resources jobs work on. */
+import type { Action } from './actions.js';
 
 export const FILE_STATUSES = ['pending', 'available'] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
@@ -35,6 +36,7 @@ export interface Sheet {
   environmentId: string;
   name: string;
   fields: Field[];
+  actions?: Action[];
   createdAt: string;
 }
 
@@ -43,6 +45,7 @@ export interface Workbook {
   environmentId: string;
   name: string;
   sheets: Sheet[];
+  actions?: Action[];
   createdAt: string;
   updatedAt: string;
 }

@@ -23,7 +23,9 @@ export interface Commit {
 export function applied(record: JobRecord, changes: JobChanges, now: string): Job {
   const job = { ...record.job, ...changes.job, updatedAt: now } as Job;
   if (changes.resetCounts) Object.assign(job, { processed: 0, failed: 0 });
-  return { ...job, progress: progressOf(job.processed, job.parts) };
+  const progress =
+    changes.reportedProgress ?? (job.parts > 0 ? progressOf(job.processed, job.parts) : job.progress);
+  return { ...job, progress };
 }
 
 /** Outbox entries for a commit: events numbered after the job's last one, then commands. */

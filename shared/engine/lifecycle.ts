@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, PartwiseError, ValidationError } from '../domain/errors.js';
+import type { JobCommand } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
 import { DISPATCH_CHUNK } from '../domain/parts.js';
@@ -6,7 +7,7 @@ import { isFinal } from '../domain/status.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
-import { commitJob, outboxFor } from './commit.js';
+import { type Commit, commitJob, outboxFor } from './commit.js';
 
 export interface CreateJobInput {
   type: ResourceType;
@@ -33,7 +34,7 @@ export async function createJob(
   input: CreateJobInput,
   idempotencyKey?: string,
 ): Promise<{ job: Job; created: boolean }> {
-  const operation = operationFor(input.operation);
+  const operation = operationFor(input.operation, input.type);
   if (!operation.types.includes(input.type)) {
     throw new ValidationError(
       `Operation "${operation.name}" takes type ${operation.types.map((t) => `"${t}"`).join(' or ')}, not "${input.type}".`,
@@ -47,6 +48,7 @@ export async function createJob(
       source: input.source,
       config: input.config ?? {},
       ...(input.destination ? { destination: input.destination } : {}),
+      ...(input.input ? { input: input.input } : {}),
     },
     services,
   );
@@ -115,14 +117,25 @@ export async function executeJob(services: Services, environmentId: string, jobI
   return record.job;
 }
 
-function startCommit(record: JobRecord, services: Services) {
+/**
+ * → EXECUTING with `job:started`. Parts-based jobs get their first dispatch step; a job
+ * carried out outside gets the timer that fails it if no executor acknowledges it.
+ */
+function startCommit(record: JobRecord, services: Services): Commit {
+  const now = services.now();
+  const operation = operationFor(record.job.operation, record.job.type);
+  const ackTimeoutSeconds = Number(record.job.config.ackTimeoutSeconds ?? 300);
+  const command: JobCommand = operation.runsOutside
+    ? {
+        kind: 'ack-timeout',
+        jobId: record.job.id,
+        due: new Date(now.getTime() + ackTimeoutSeconds * 1000).toISOString(),
+      }
+    : { kind: 'dispatch', jobId: record.job.id, from: 0 };
   return {
-    changes: {
-      job: { status: 'EXECUTING' as const, startedAt: services.now().toISOString() },
-      resetCounts: true,
-    },
-    topics: ['job:started' as const],
-    commands: [{ kind: 'dispatch' as const, jobId: record.job.id, from: 0 }],
+    changes: { job: { status: 'EXECUTING', startedAt: now.toISOString() }, resetCounts: true },
+    topics: ['job:started'],
+    commands: [command],
   };
 }
 
@@ -170,7 +183,7 @@ export async function failJob(
 export async function planJob(services: Services, jobId: string): Promise<void> {
   const record = await services.jobs.get(jobId);
   if (record?.job.status !== 'PLANNING') return; // a duplicate command
-  const operation = operationFor(record.job.operation);
+  const operation = operationFor(record.job.operation, record.job.type);
   let plan: Awaited<ReturnType<typeof operation.plan>>;
   try {
     plan = await operation.plan(record.job, services);
@@ -211,7 +224,7 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
 export async function dispatchParts(services: Services, jobId: string, from: number): Promise<void> {
   const record = await services.jobs.get(jobId);
   if (record?.job.status !== 'EXECUTING') return;
-  const operation = operationFor(record.job.operation);
+  const operation = operationFor(record.job.operation, record.job.type);
   const to = Math.min(record.job.parts, from + DISPATCH_CHUNK);
   const messages = await operation.partMessages(record.job, record.state, from, to, services);
   await services.queue.send(messages);

@@ -20,7 +20,7 @@ export async function runPart(services: Services, message: PartMessage, cached?:
   const record = cached ?? (await services.jobs.get(message.jobId));
   // Canceled, failed, deleted or already complete: a late or duplicate delivery.
   if (record?.job.status !== 'EXECUTING') return;
-  const operation = operationFor(record.job.operation);
+  const operation = operationFor(record.job.operation, record.job.type);
   let stats: Record<string, number>;
   try {
     stats = await operation.runPart(record.job, record.state, message, services);
@@ -70,7 +70,7 @@ async function maybeReportProgress(services: Services, record: JobRecord): Promi
  * Concurrent callers may both run the operation's finalize; exactly one commits.
  */
 export async function finalizeJob(services: Services, record: JobRecord): Promise<void> {
-  const operation = operationFor(record.job.operation);
+  const operation = operationFor(record.job.operation, record.job.type);
   let outcome: Record<string, unknown>;
   try {
     outcome = await operation.finalize(record.job, record.state, services);

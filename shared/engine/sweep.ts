@@ -41,7 +41,7 @@ export async function sweep(services: Services, staleAfterSeconds: number): Prom
         }
         continue;
       }
-      const operation = operationFor(job.operation);
+      const operation = operationFor(job.operation, job.type);
       // Contiguous runs of pending parts, so the operation reads its plan once per run.
       for (let i = 0; i < pending.length; ) {
         let j = i;

@@ -53,6 +53,13 @@ export function jsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.inf
   return parsed.data;
 }
 
+/** Like jsonBody, for endpoints whose body may be left out entirely (it then reads as `{}`). */
+export function optionalJson<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
+  if (rawBody(event).toString('utf8').trim() === '')
+    return jsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema);
+  return jsonBody(event, schema);
+}
+
 export function queryParams<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) {

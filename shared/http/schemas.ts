@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
 import { FIELD_TYPES } from '../domain/resources.js';
 import { JOB_STATUSES } from '../domain/status.js';
+import { JOB_TOPICS } from '../domain/events.js';
 
 const id = (what: string) =>
   z
@@ -42,6 +43,7 @@ export const EventsQuery = z
   .object({
     since: z.string().optional(),
     jobId: z.string().optional(),
+    topic: z.enum(JOB_TOPICS, { error: `must be one of: ${JOB_TOPICS.join(', ')}` }).optional(),
     limit: limit(500, 100),
   })
   .strict();
@@ -72,13 +74,47 @@ const FieldBody = z
     path: ['options'],
   });
 
+const ActionBody = z
+  .object({
+    operation: z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9:_-]{0,63}$/,
+        'must start with a letter and hold letters, digits, :, _ or -',
+      ),
+    label: z.string().min(1).max(255),
+    description: z.string().max(2000).optional(),
+    mode: z.enum(MODES, { error: `must be one of: ${MODES.join(', ')}` }).optional(),
+    confirm: z.boolean().optional(),
+    primary: z.boolean().optional(),
+    inputForm: z
+      .object({ fields: z.array(FieldBody).max(100) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const Actions = z
+  .array(ActionBody)
+  .max(50)
+  .refine((actions) => new Set(actions.map((a) => a.operation)).size === actions.length, {
+    message: 'action operations must be unique',
+  })
+  .refine((actions) => actions.every((a) => !['extract', 'map', 'delete', 'export'].includes(a.operation)), {
+    message: 'an action cannot reuse a built-in operation name (extract, map, delete, export)',
+  });
+
 export const CreateWorkbookBody = z
   .object({
     name: z.string().min(1).max(255),
     sheets: z
       .array(
         z
-          .object({ name: z.string().min(1).max(255), fields: z.array(FieldBody).min(1).max(1000) })
+          .object({
+            name: z.string().min(1).max(255),
+            fields: z.array(FieldBody).min(1).max(1000),
+            actions: Actions.optional(),
+          })
           .strict()
           .refine((sheet) => new Set(sheet.fields.map((f) => f.key)).size === sheet.fields.length, {
             message: 'field keys must be unique within a sheet',
@@ -87,5 +123,40 @@ export const CreateWorkbookBody = z
       )
       .min(1)
       .max(100),
+    actions: Actions.optional(),
   })
+  .strict();
+
+export const PatchWorkbookBody = z
+  .object({
+    name: z.string().min(1).max(255).optional(),
+    actions: Actions.optional(),
+    /** Actions of sheets, by sheet id. */
+    sheets: z.array(z.object({ id: z.string().min(1), actions: Actions }).strict()).optional(),
+  })
+  .strict();
+
+const Outcome = z
+  .object({
+    message: z.string().max(10_000),
+    heading: z.string().max(255).optional(),
+    next: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+
+export const AckBody = z
+  .object({
+    progress: z.number().min(0).max(100).optional(),
+    info: z.string().max(10_000).optional(),
+    estimatedCompletionAt: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+      .optional(),
+  })
+  .strict();
+
+export const CompleteBody = z
+  .object({ outcome: Outcome.optional(), info: z.string().max(10_000).optional() })
+  .strict();
+export const FailBody = z
+  .object({ info: z.string().max(10_000).optional(), outcome: Outcome.optional() })
   .strict();

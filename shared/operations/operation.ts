@@ -7,6 +7,7 @@ export type PartMessage = Extract<QueueMessage, { part: number }>;
 
 export interface CreateRequest {
   environmentId: string;
+  input?: Record<string, unknown>;
   type: ResourceType;
   source: string;
   destination?: string;
@@ -24,6 +25,8 @@ export interface Operation {
   readonly name: string;
   /** Resource types the operation accepts as `type`. */
   readonly types: readonly ResourceType[];
+  /** Carried out by a service outside partwise, which reports with ack / complete / fail. */
+  readonly runsOutside?: boolean;
   /**
    * Checks a create request before the job exists: the source belongs to the
    * environment, the config is valid. Returns the config with defaults applied.

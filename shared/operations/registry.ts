@@ -1,4 +1,6 @@
 import { ValidationError } from '../domain/errors.js';
+import type { ResourceType } from '../domain/job.js';
+import { customOperation } from './custom.js';
 import { extract } from './extract.js';
 import type { Operation } from './operation.js';
 
@@ -6,15 +8,20 @@ const operations: ReadonlyMap<string, Operation> = new Map([[extract.name, extra
 
 export const BUILT_IN_OPERATIONS = [...operations.keys()];
 
-export function operationFor(name: string): Operation {
+/**
+ * The operation of a job. Any other name is a custom action — allowed on workbooks and
+ * sheets, where creating the job checks that the source declares it.
+ */
+export function operationFor(name: string, type?: ResourceType): Operation {
   const operation = operations.get(name);
-  if (!operation) {
+  if (operation) return operation;
+  if (type === 'file') {
     throw new ValidationError(
-      `Unknown operation "${name}". Built-in operations: ${BUILT_IN_OPERATIONS.join(', ')}.`,
+      `Unknown operation "${name}". Built-in operations: ${BUILT_IN_OPERATIONS.join(', ')}; custom actions run on workbooks and sheets.`,
       {
         errors: [{ pointer: 'body.operation', detail: `must be one of: ${BUILT_IN_OPERATIONS.join(', ')}` }],
       },
     );
   }
-  return operation;
+  return customOperation(name, BUILT_IN_OPERATIONS);
 }

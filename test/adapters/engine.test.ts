@@ -11,6 +11,7 @@ let services: Services;
 let engine: typeof import('../../shared/engine/lifecycle.js');
 let parts: typeof import('../../shared/engine/parts.js');
 let relay: typeof import('../../shared/engine/relay.js');
+let commands: typeof import('../../shared/engine/commands.js');
 
 beforeAll(async () => {
   aws = await startEmulatedAws();
@@ -18,6 +19,7 @@ beforeAll(async () => {
   engine = await import('../../shared/engine/lifecycle.js');
   parts = await import('../../shared/engine/parts.js');
   relay = await import('../../shared/engine/relay.js');
+  commands = await import('../../shared/engine/commands.js');
 });
 afterAll(() => aws?.stop());
 
@@ -41,8 +43,7 @@ async function drive(
       const body = JSON.parse(message.Body ?? '{}') as QueueMessage;
       for (let delivery = 0; delivery < (options.duplicate ? 2 : 1); delivery++) {
         if ('kind' in body) {
-          if (body.kind === 'plan') await engine.planJob(services, body.jobId);
-          else await engine.dispatchParts(services, body.jobId, body.from);
+          await commands.runCommand(services, body);
         } else {
           await parts.runPart(services, body);
         }

@@ -32,11 +32,15 @@ describe.runIf(!remoteTarget)('the README walkthrough', () => {
     expect(script).toContain('API=http://localhost:3000');
     const local = (script ?? '').replace('API=http://localhost:3000', `API=${stack?.url}`);
 
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', local], { cwd: workDir, timeout: 60_000 });
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', local], {
+      cwd: workDir,
+      timeout: 60_000,
+    });
 
     expect(stdout).toContain('"status":"COMPLETED"');
     expect(stdout).toContain('"note":"likes commas, and \\"quotes\\""');
     expect(stdout).toContain('"note":"two\\nlines"');
-    for (const topic of ['job:waiting', 'job:started', 'job:updated', 'job:completed']) expect(stdout).toContain(topic);
+    for (const topic of ['job:waiting', 'job:started', 'job:updated', 'job:completed'])
+      expect(stdout).toContain(topic);
   }, 90_000);
 });

@@ -70,8 +70,9 @@ export const dynamoEventStore: EventStore = {
     }
   },
 
-  async listForEnvironment(environmentId, { since, jobId, limit }) {
+  async listForEnvironment(environmentId, { since, jobId, topic, limit }) {
     const events: JobEvent[] = [];
+    const filters = [jobId ? 'jobId = :jobId' : '', topic ? 'topic = :topic' : ''].filter(Boolean);
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
@@ -80,7 +81,7 @@ export const dynamoEventStore: EventStore = {
             TableName: tableName(),
             IndexName: byEnvironment.indexName,
             KeyConditionExpression: since ? '#pk = :pk AND #sk > :since' : '#pk = :pk',
-            ...(jobId ? { FilterExpression: 'jobId = :jobId' } : {}),
+            ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
             ExpressionAttributeNames: {
               '#pk': byEnvironment.partitionKey,
               ...(since ? { '#sk': byEnvironment.sortKey } : {}),
@@ -89,6 +90,7 @@ export const dynamoEventStore: EventStore = {
               ':pk': `ENV#${environmentId}#EVENT`,
               ...(since ? { ':since': since } : {}),
               ...(jobId ? { ':jobId': jobId } : {}),
+              ...(topic ? { ':topic': topic } : {}),
             },
             ExclusiveStartKey: startKey,
             Limit: Math.max(limit, 50),

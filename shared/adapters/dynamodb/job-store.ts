@@ -30,6 +30,7 @@ const JOB_FIELDS = [
   'status',
   'parts',
   'info',
+  'estimatedCompletionAt',
   'outcome',
   'error',
   'createdAt',
@@ -50,7 +51,10 @@ export function recordFromItem(item: Item): JobRecord {
   const job = {} as Record<string, unknown>;
   for (const field of JOB_FIELDS) if (item[field] !== undefined) job[field] = item[field];
   const parts = Number(item.parts ?? 0);
-  Object.assign(job, { processed, failed: failedParts, progress: progressOf(processed, parts) });
+  // Jobs carried out outside report their own progress; parts-based jobs derive it.
+  const progress =
+    item.reportedProgress !== undefined ? Number(item.reportedProgress) : progressOf(processed, parts);
+  Object.assign(job, { processed, failed: failedParts, progress });
   const outbox = Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>).sort((a, b) =>
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
@@ -61,6 +65,7 @@ export function recordFromItem(item: Item): JobRecord {
     executeRequested: item.executeRequested === true,
     state: (item.state ?? {}) as Record<string, unknown>,
     lastProgressEventAt: Number(item.lastProgressEventAt ?? 0),
+    ...(item.ackedAt ? { ackedAt: String(item.ackedAt) } : {}),
     outbox,
   };
 }
@@ -225,6 +230,8 @@ export const dynamoJobStore: JobStore = {
     if (changes.lastProgressEventAt !== undefined)
       update.set('lastProgressEventAt', changes.lastProgressEventAt);
     if (changes.resetCounts) update.set('doneCounts', {}).remove('failedParts');
+    if (changes.reportedProgress !== undefined) update.set('reportedProgress', changes.reportedProgress);
+    if (changes.ackedAt !== undefined) update.set('ackedAt', changes.ackedAt);
     const status = changes.job?.status ?? record.job.status;
     // Only jobs the engine must move on sit in the `active` index the sweeper reads.
     if (isInFlight(status)) update.set('activeShard', shardOf(record.job.id, SHARDS)).set('activeAt', now);

@@ -8,6 +8,16 @@ const sqs = new SQSClient({
   maxAttempts: 5,
 });
 
+/** SQS delays a message at most 15 minutes. */
+const MAX_DELAY_SECONDS = 900;
+
+/** A message due later (the ack timer) is delayed until then, up to SQS's limit. */
+function delayOf(message: QueueMessage): { DelaySeconds?: number } {
+  if (!('due' in message)) return {};
+  const seconds = Math.ceil((Date.parse(message.due) - Date.now()) / 1000);
+  return seconds > 0 ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, seconds) } : {};
+}
+
 /** SendMessageBatch takes at most 10 entries. */
 const BATCH = 10;
 /** Entries that failed inside a successful call are retried this many times. */
@@ -18,9 +28,11 @@ export function sqsPartQueue(queueUrl?: string): PartQueue {
   return {
     async send(messages: QueueMessage[]) {
       for (let i = 0; i < messages.length; i += BATCH) {
-        let entries: SendMessageBatchRequestEntry[] = messages
-          .slice(i, i + BATCH)
-          .map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) }));
+        let entries: SendMessageBatchRequestEntry[] = messages.slice(i, i + BATCH).map((message, n) => ({
+          Id: String(n),
+          MessageBody: JSON.stringify(message),
+          ...delayOf(message),
+        }));
         for (let attempt = 1; entries.length > 0; attempt++) {
           let failed: string[];
           try {

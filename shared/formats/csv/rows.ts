@@ -13,6 +13,7 @@
  * does, and this parser measured within ~10% of udsv's speed on the same input.
  */
 import { ValidationError } from '../../domain/errors.js';
+import { DECODER_LABELS, type Encoding } from '../encoding.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -135,21 +136,39 @@ export function parseCsvLine(text: string, delimiter = ','): string[] {
  *
  * A leading U+FEFF is kept as data: a part never starts with the file's BOM (the planner's
  * boundaries start after it), so a U+FEFF here belongs to a cell.
+ *
+ * `encoding` (default `utf-8`) is the file's: a Latin-1 range decodes byte by byte, a UTF-16
+ * one must start on a code unit (the planner gives UTF-16 files one part, after the header).
  */
 export async function* parseCsvRows(
   chunks: AsyncIterable<Uint8Array>,
-  options: { delimiter?: string } = {},
+  options: { delimiter?: string; encoding?: Encoding } = {},
 ): AsyncGenerator<string[][]> {
   const delimiter = csvDelimiterCode(options.delimiter);
   // Decoding before parsing, with `stream: true`, keeps a multi-byte char that is split
   // across two chunks whole.
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  let pending = '';
+  const decoder = new TextDecoder(DECODER_LABELS[options.encoding ?? 'utf-8'], { ignoreBOM: true });
+  async function* text(): AsyncGenerator<string> {
+    for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
+    yield decoder.decode();
+  }
+  yield* parseCsvTextChunks(text(), delimiter);
+}
+
+/**
+ * Rows of CSV text that arrives in pieces (of any size, split anywhere), in batches: one per
+ * piece that completes a row, and one at the end.
+ */
+export async function* parseCsvTextChunks(
+  pieces: AsyncIterable<string>,
+  delimiter: number,
+  pending = '',
+): AsyncGenerator<string[][]> {
   // An unfinished row is re-parsed from its start when more text arrives. Waiting until the
   // text has doubled before retrying keeps a row far longer than a chunk linear, not quadratic.
   let retryAt = 0;
-  for await (const chunk of chunks) {
-    pending += decoder.decode(chunk, { stream: true });
+  for await (const piece of pieces) {
+    pending += piece;
     if (pending.length < retryAt) continue;
     const rows: string[][] = [];
     const consumed = parseCsvText(pending, delimiter, false, rows);
@@ -157,7 +176,6 @@ export async function* parseCsvRows(
     retryAt = pending.length * 2;
     if (rows.length > 0) yield rows;
   }
-  pending += decoder.decode();
   const rows: string[][] = [];
   parseCsvText(pending, delimiter, true, rows);
   if (rows.length > 0) yield rows;

@@ -13,6 +13,7 @@ export function eventRoutes(services: () => Services) {
           limit: query.limit,
           ...(query.since ? { since: query.since } : {}),
           ...(query.jobId ? { jobId: query.jobId } : {}),
+          ...(query.topic ? { topic: query.topic } : {}),
         });
         return list(page.events, page.next);
       },

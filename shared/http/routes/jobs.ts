@@ -1,7 +1,25 @@
 import { createJob, deleteJob, executeJob, jobOf } from '../../engine/lifecycle.js';
+import { ackJob, cancelJob, completeJob, failJobByExecutor } from '../../engine/outside.js';
 import type { Services } from '../../services.js';
-import { type ApiEvent, environmentOf, jsonBody, list, ok, pathParam, queryParams } from '../request.js';
-import { CreateJobBody, CursorQuery, ListJobsQuery, PageQuery } from '../schemas.js';
+import {
+  type ApiEvent,
+  environmentOf,
+  jsonBody,
+  list,
+  ok,
+  optionalJson,
+  pathParam,
+  queryParams,
+} from '../request.js';
+import {
+  AckBody,
+  CompleteBody,
+  CreateJobBody,
+  CursorQuery,
+  FailBody,
+  ListJobsQuery,
+  PageQuery,
+} from '../schemas.js';
 
 export function jobRoutes(services: () => Services) {
   return [
@@ -35,6 +53,51 @@ export function jobRoutes(services: () => Services) {
       path: '/jobs/{id}/execute',
       handler: async (event: ApiEvent) =>
         ok(await executeJob(services(), environmentOf(event), pathParam(event, 'id')), 202),
+    },
+    {
+      method: 'POST' as const,
+      path: '/jobs/{id}/cancel',
+      handler: async (event: ApiEvent) =>
+        ok(await cancelJob(services(), environmentOf(event), pathParam(event, 'id'))),
+    },
+    {
+      method: 'POST' as const,
+      path: '/jobs/{id}/ack',
+      handler: async (event: ApiEvent) =>
+        ok(
+          await ackJob(
+            services(),
+            environmentOf(event),
+            pathParam(event, 'id'),
+            optionalJson(event, AckBody),
+          ),
+        ),
+    },
+    {
+      method: 'POST' as const,
+      path: '/jobs/{id}/complete',
+      handler: async (event: ApiEvent) =>
+        ok(
+          await completeJob(
+            services(),
+            environmentOf(event),
+            pathParam(event, 'id'),
+            optionalJson(event, CompleteBody),
+          ),
+        ),
+    },
+    {
+      method: 'POST' as const,
+      path: '/jobs/{id}/fail',
+      handler: async (event: ApiEvent) =>
+        ok(
+          await failJobByExecutor(
+            services(),
+            environmentOf(event),
+            pathParam(event, 'id'),
+            optionalJson(event, FailBody),
+          ),
+        ),
     },
     {
       method: 'DELETE' as const,

@@ -15,7 +15,7 @@ import {
   queryParams,
   rawBody,
 } from '../request.js';
-import { CreateFileBody, CreateWorkbookBody, CursorQuery, PageQuery } from '../schemas.js';
+import { CreateFileBody, CreateWorkbookBody, CursorQuery, PageQuery, PatchWorkbookBody } from '../schemas.js';
 
 /** Presigned URLs live this long. */
 const URL_TTL_SECONDS = 3600;
@@ -113,8 +113,10 @@ export function resourceRoutes(services: () => Services) {
             environmentId,
             name: sheet.name,
             fields: sheet.fields,
+            ...(sheet.actions ? { actions: sheet.actions } : {}),
             createdAt: now,
           })),
+          ...(body.actions ? { actions: body.actions } : {}),
           createdAt: now,
           updatedAt: now,
         };
@@ -140,6 +142,41 @@ export function resourceRoutes(services: () => Services) {
         if (!workbook || workbook.environmentId !== environmentOf(event))
           throw new NotFoundError('Workbook', id);
         return ok(workbook);
+      },
+    },
+    {
+      method: 'PATCH' as const,
+      path: '/workbooks/{id}',
+      handler: async (event: ApiEvent) => {
+        const id = pathParam(event, 'id');
+        const body = jsonBody(event, PatchWorkbookBody);
+        const workbook = await services().resources.getWorkbook(id);
+        if (!workbook || workbook.environmentId !== environmentOf(event))
+          throw new NotFoundError('Workbook', id);
+        const sheetActions = new Map((body.sheets ?? []).map((sheet) => [sheet.id, sheet.actions]));
+        const unknown = [...sheetActions.keys()].filter(
+          (sheetId) => !workbook.sheets.some((s) => s.id === sheetId),
+        );
+        if (unknown.length > 0) {
+          throw new ValidationError(`Workbook ${id} has no sheet ${unknown.join(', ')}.`, {
+            errors: unknown.map((sheetId) => ({
+              pointer: 'body.sheets',
+              detail: `unknown sheet ${sheetId}`,
+            })),
+          });
+        }
+        const updated: Workbook = {
+          ...workbook,
+          ...(body.name ? { name: body.name } : {}),
+          ...(body.actions ? { actions: body.actions } : {}),
+          sheets: workbook.sheets.map((sheet) => {
+            const actions = sheetActions.get(sheet.id);
+            return actions ? { ...sheet, actions } : sheet;
+          }),
+          updatedAt: services().now().toISOString(),
+        };
+        await services().resources.putWorkbook(updated);
+        return ok(updated);
       },
     },
     {
