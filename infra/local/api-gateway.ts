@@ -20,6 +20,7 @@ import {
 } from './http-api-event.js';
 import type { Invoker } from './lambda.js';
 import { describeError, type Logger, silentLogger } from './logger.js';
+import { waitAtMost } from './loop.js';
 
 export interface ApiGatewayOptions {
   api: Invoker;
@@ -39,7 +40,8 @@ export interface ApiGatewayOptions {
 
 export interface ApiGateway {
   url: string;
-  stop(): Promise<void>;
+  /** Stops accepting requests, ends event streams, and lets running requests finish for up to `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 type AuthorizerContext = Record<string, unknown>;
@@ -61,6 +63,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   const publicRoutes = new Set(options.publicRoutes ?? ['GET /health']);
   const cacheMs = (options.authorizerCacheSeconds ?? 60) * 1000;
   const cache = new Map<string, { context: AuthorizerContext; expiresAt: number }>();
+  const streams = new Set<ServerResponse>();
 
   async function authorize(event: ReturnType<typeof toHttpApiEvent>): Promise<Authorization> {
     const identity = event.headers.authorization;
@@ -96,6 +99,8 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       if ('denied' in authorization) return writeResult(res, authorization.denied);
       if (options.bus && method === 'GET' && path === '/events/stream') {
         const environmentId = authorization.context.environmentId;
+        streams.add(res);
+        res.on('close', () => streams.delete(res));
         return streamEvents(req, res, options.bus, typeof environmentId === 'string' ? environmentId : '');
       }
       Object.assign(event.requestContext, { authorizer: { lambda: authorization.context } });
@@ -110,12 +115,17 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     writeResult(res, toStructuredResult(result));
   }
 
+  // Requests still being handled when the gateway stops get a grace period to finish;
+  // event streams are ended at once.
+  const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const handled = handle(req, res).catch((error: unknown) => {
       log.error('request failed', describeError(error));
       if (!res.headersSent) writeResult(res, problem(500, 'Internal Server Error', 'The request failed.'));
       else res.destroy();
     });
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -124,10 +134,13 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections(); // open event streams, keep-alive sockets
-      }),
+    async stop(graceMs = 5000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      for (const stream of streams) stream.end();
+      await waitAtMost(Promise.allSettled([...inFlight]), graceMs);
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }

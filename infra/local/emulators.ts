@@ -12,6 +12,7 @@ import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
 import { LocalEventBus, startEventBridgeEmulator } from './event-bus.js';
+import { makeS3rverWritesAtomic } from './s3rver-writes.js';
 
 export interface Emulators {
   dynamodbEndpoint: string;
@@ -48,6 +49,7 @@ async function startDynamo(directory: string): Promise<Running> {
 async function startS3(directory: string): Promise<Running> {
   // Path-style only: the S3 client must use `forcePathStyle` against 127.0.0.1.
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
+  makeS3rverWritesAtomic(server.store);
   const { port } = await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
 }
@@ -56,7 +58,10 @@ async function startSqs(): Promise<Running> {
   // buildApp rather than startFauxqs, which listens on every interface.
   const app = buildApp({ logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { endpoint: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, stop: () => app.close() };
+  return {
+    endpoint: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    stop: () => app.close(),
+  };
 }
 
 export async function startEmulators(dataDir: string): Promise<Emulators> {

@@ -116,7 +116,8 @@ async function handlePutEvents(bus: LocalEventBus, req: IncomingMessage, res: Se
   }
   let entries: PutEventsEntry[];
   try {
-    entries = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries?: PutEventsEntry[] }).Entries ?? [];
+    entries =
+      (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries?: PutEventsEntry[] }).Entries ?? [];
   } catch {
     return reply(res, 400, { __type: 'SerializationException', message: 'Malformed JSON body' });
   }

@@ -16,7 +16,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import { LOCAL_REGION, type Invoker } from './lambda.js';
+import { type Invoker, LOCAL_REGION } from './lambda.js';
 import { describeError, type Logger, silentLogger } from './logger.js';
 import { type Loop, startLoop } from './loop.js';
 

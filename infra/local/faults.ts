@@ -34,7 +34,8 @@ export function parseFaults(json: string | undefined): LocalFaults {
   if (faults.crashOnce !== undefined && (typeof faults.crashOnce !== 'string' || faults.crashOnce === '')) {
     problems.push('crashOnce must name a fault point');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push('expected an object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    problems.push('expected an object');
   if (problems.length > 0) throw new Error(`PARTWISE_FAULTS: ${problems.join('; ')}`);
   return faults as LocalFaults;
 }

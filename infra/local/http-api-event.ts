@@ -51,7 +51,10 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayPr
   for (const [name, value] of url.searchParams) {
     query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   }
-  const cookies = req.headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
+  const cookies = req.headers.cookie
+    ?.split(';')
+    .map((cookie) => cookie.trim())
+    .filter(Boolean);
   const requestContext: APIGatewayEventRequestContextV2 = {
     accountId: LOCAL_ACCOUNT,
     apiId: API_ID,
@@ -86,7 +89,10 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayPr
 }
 
 /** The event a REQUEST authorizer receives for the same request. */
-export function toAuthorizerEvent(event: APIGatewayProxyEventV2, identity: string): APIGatewayRequestAuthorizerEventV2 {
+export function toAuthorizerEvent(
+  event: APIGatewayProxyEventV2,
+  identity: string,
+): APIGatewayRequestAuthorizerEventV2 {
   const { http } = event.requestContext;
   return {
     version: '2.0',

@@ -38,3 +38,10 @@ export function startLoop(
     },
   };
 }
+
+/** Waits for `work`, but no longer than `ms` (a grace period when stopping). */
+export async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([work, sleep(ms, undefined, { signal: timer.signal }).catch(() => {})]);
+  timer.abort();
+}

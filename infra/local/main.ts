@@ -29,7 +29,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.exit(130);
     }
     stopping = true;
-    console.log('[partwise:local] stopping (again to force)…');
+    console.log('[partwise:local] stopping (Ctrl+C again to force)…');
     stack.stop().then(
       () => process.exit(0),
       (error: unknown) => {

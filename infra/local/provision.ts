@@ -81,7 +81,9 @@ async function ensureTable(dynamodb: DynamoDBClient, tableName: string, log: Log
     const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
     const missing = indexes.filter((index) => !present.has(index.IndexName)).map((index) => index.IndexName);
     if (missing.length > 0) {
-      log.warn(`table ${tableName} predates indexes ${missing.join(', ')}; delete the data dir to recreate it`);
+      log.warn(
+        `table ${tableName} predates indexes ${missing.join(', ')}; delete the data dir to recreate it`,
+      );
     }
     return;
   } catch (error) {

@@ -24,6 +24,8 @@ export interface RelayPollerOptions {
   relay: Invoker;
   /** Pause between polls that found nothing; a poll that found items is followed at once. @default 100 */
   intervalMs?: number;
+  /** Pause after a failed relay before the items are offered again. @default 1000 */
+  retryAfterMs?: number;
   /** Records per relay invocation, as a stream event source's batch size. @default 100 */
   batchSize?: number;
   log?: Logger;
@@ -42,7 +44,7 @@ export function startRelayPoller(options: RelayPollerOptions): Loop {
     async () => ((await relayOutbox(options)) > 0 ? 0 : (options.intervalMs ?? 100)),
     (error) => {
       log.error('relay failed; retrying on the next poll', describeError(error));
-      return options.intervalMs ?? 100;
+      return options.retryAfterMs ?? 1000;
     },
   );
 }
@@ -52,14 +54,21 @@ export async function relayOutbox(options: RelayPollerOptions): Promise<number> 
   const shards = Array.from({ length: TABLE_SCHEMA.shards }, (_, shard) => String(shard));
   const found = (await Promise.all(shards.map((shard) => queryShard(options, shard)))).flat();
   found.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const items = (await readConsistently(options, found.map((entry) => entry.key))).filter(
+  const items = (
+    await readConsistently(
+      options,
+      found.map((entry) => entry.key),
+    )
+  ).filter(
     // An item leaves the sparse index when its outbox is cleared: nothing to relay any more.
     (item): item is Item => item?.[outbox.partitionKey] !== undefined,
   );
   const batchSize = options.batchSize ?? 100;
   let failed = 0;
   for (let start = 0; start < items.length; start += batchSize) {
-    const records = items.slice(start, start + batchSize).map((item) => streamRecord(options.tableName, item));
+    const records = items
+      .slice(start, start + batchSize)
+      .map((item) => streamRecord(options.tableName, item));
     const response = (await options.relay.invoke({ Records: records } satisfies DynamoDBStreamEvent)) as
       | { batchItemFailures?: Array<{ itemIdentifier?: string }> }
       | undefined;
@@ -69,7 +78,10 @@ export async function relayOutbox(options: RelayPollerOptions): Promise<number> 
   return items.length;
 }
 
-async function queryShard(options: RelayPollerOptions, shard: string): Promise<Array<{ key: Key; at: string }>> {
+async function queryShard(
+  options: RelayPollerOptions,
+  shard: string,
+): Promise<Array<{ key: Key; at: string }>> {
   const found: Array<{ key: Key; at: string }> = [];
   let start: Item | undefined;
   do {
@@ -129,7 +141,9 @@ function streamRecord(tableName: string, item: Item): DynamoDBRecord {
   sequence += 1n;
   const image = toStreamImage(item);
   const keys = Object.fromEntries(
-    [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey].flatMap((name) => (image[name] ? [[name, image[name]]] : [])),
+    [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey].flatMap((name) =>
+      image[name] ? [[name, image[name]]] : [],
+    ),
   );
   return {
     eventID: randomUUID().replaceAll('-', ''),

@@ -18,6 +18,7 @@ import { consoleLogger, type Logger } from './logger.js';
 import { provision, type Queue } from './provision.js';
 import { startRelayPoller } from './relay-poller.js';
 import { startSchedule } from './schedule.js';
+import { startTtlReaper } from './ttl-reaper.js';
 import { WorkerPool } from './worker-pool.js';
 
 export type HandlerName = 'api' | 'authorizer' | 'processor' | 'deadLetter' | 'relay' | 'sweeper';
@@ -81,7 +82,8 @@ function numberFrom(name: string): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer: "${raw}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer: "${raw}"`);
   return value;
 }
 
@@ -100,7 +102,11 @@ async function resolveApiKey(option: string | undefined, dataDir: string): Promi
 }
 
 /** What the handlers read, as Lambda's environment would hold it. Workers inherit it. */
-function setHandlerEnvironment(endpoints: Record<string, string>, partsQueue: Queue, faults: LocalFaults): void {
+function setHandlerEnvironment(
+  endpoints: Record<string, string>,
+  partsQueue: Queue,
+  faults: LocalFaults,
+): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: 'S3RVER',
@@ -128,7 +134,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const faults = options.faults ?? parseFaults(config.faults);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
-    handlerModule: options.handlers?.[name] ?? new URL(`../../functions/${HANDLER_FILES[name]}`, import.meta.url),
+    handlerModule:
+      options.handlers?.[name] ?? new URL(`../../functions/${HANDLER_FILES[name]}`, import.meta.url),
     timeoutSeconds: TIMEOUT_SECONDS[name],
   });
 
@@ -199,6 +206,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
     stoppers.push(() => relay.stop());
+    const ttl = startTtlReaper({ dynamodb: clients.dynamodb, tableName: NAMES.table, log });
+    stoppers.push(() => ttl.stop());
     const sweeper = startSchedule({
       target: await inProcessFunction(handler('sweeper')),
       ruleName: 'partwise-sweeper',

@@ -17,6 +17,27 @@ declare module 'dynalite' {
 
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
+  import type { Readable } from 'node:stream';
+
+  interface S3rverObject {
+    bucket: string;
+    key: string;
+    content: Buffer | Readable;
+    metadata: Record<string, string>;
+  }
+
+  /** Its file system store (lib/stores/filesystem.js), the methods local/s3rver-writes.ts replaces. */
+  export interface S3rverStore {
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
+    putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+    putPart(
+      bucket: string,
+      uploadId: string,
+      partNumber: number,
+      content: Readable,
+    ): Promise<{ size: number; md5: string }>;
+  }
 
   interface S3rverOptions {
     address?: string;
@@ -31,6 +52,7 @@ declare module 's3rver' {
 
   export default class S3rver {
     constructor(options?: S3rverOptions);
+    readonly store: S3rverStore;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }

@@ -11,6 +11,7 @@ import type { FunctionOptions, Invoker } from './lambda.js';
 import { moduleUrl } from './lambda.js';
 import type { FromWorker, LambdaWorkerData, ToWorker } from './lambda-worker.js';
 import { describeError, type Logger, silentLogger } from './logger.js';
+import { waitAtMost } from './loop.js';
 
 export interface WorkerPoolOptions extends FunctionOptions {
   /** Number of worker threads (Lambda instances). */
@@ -43,15 +44,20 @@ const WORKER_URL = new URL('./lambda-worker.ts', import.meta.url).href;
  * before importing the TypeScript worker module. This works whether the main thread runs
  * under `node --import tsx` or inside vitest.
  */
+let bootstrap: string | undefined;
 function bootstrapCode(): string {
+  if (bootstrap) return bootstrap;
   // The ESM build of the API: its CJS build registers a path that does not resolve from ESM.
   const require = createRequire(import.meta.url);
-  const manifest = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
+  const manifest = require('tsx/package.json') as {
+    exports: Record<string, { import: { default: string } }>;
+  };
   const entry = manifest.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
   const tsxApi = new URL(entry, pathToFileURL(require.resolve('tsx/package.json'))).href;
-  return `import(${JSON.stringify(tsxApi)})
+  bootstrap = `import(${JSON.stringify(tsxApi)})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); })
   .catch((error) => { process.nextTick(() => { throw error; }); });`;
+  return bootstrap;
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -66,6 +72,8 @@ class LambdaInstance {
   readonly exited: Promise<number>;
   private expectedExit = false;
   started = false;
+  /** False from the moment the instance is being stopped: it takes no more invocations. */
+  alive = true;
 
   constructor(private readonly options: WorkerPoolOptions) {
     const data: LambdaWorkerData = {
@@ -98,6 +106,7 @@ class LambdaInstance {
     this.worker.on('error', () => {}); // an uncaught error is followed by 'exit', handled there
     this.exited = new Promise((resolve) => {
       this.worker.on('exit', (code) => {
+        this.alive = false;
         this.finish()?.reject(
           new WorkerCrashedError(
             this.expectedExit ? 'worker stopped' : `${options.functionName} worker exited with code ${code}`,
@@ -118,6 +127,7 @@ class LambdaInstance {
       this.pending = { resolve, reject };
       // Lambda ends an invocation at the function timeout by stopping the instance.
       this.timer = setTimeout(() => {
+        this.alive = false;
         this.finish()?.reject(new WorkerCrashedError(`${this.options.functionName} timed out`));
         void this.worker.terminate();
       }, this.options.timeoutSeconds * 1000);
@@ -127,6 +137,7 @@ class LambdaInstance {
 
   terminate(): Promise<number> {
     this.expectedExit = true;
+    this.alive = false;
     return this.worker.terminate();
   }
 
@@ -149,8 +160,10 @@ class LambdaInstance {
 export class WorkerPool implements Invoker {
   private readonly idle: LambdaInstance[] = [];
   private readonly instances = new Set<LambdaInstance>();
-  private readonly waiting: Array<{ resolve: (instance: LambdaInstance) => void; reject: (error: Error) => void }> =
-    [];
+  private readonly waiting: Array<{
+    resolve: (instance: LambdaInstance) => void;
+    reject: (error: Error) => void;
+  }> = [];
   private readonly log: Logger;
   private stopping = false;
   /** Workers that died and were replaced since the pool started. */
@@ -190,11 +203,12 @@ export class WorkerPool implements Invoker {
   /** Lets running invocations finish for up to `graceMs`, then stops every worker. */
   async stop(graceMs = 5000): Promise<void> {
     this.stopping = true;
-    for (const waiter of this.waiting.splice(0)) waiter.reject(new WorkerCrashedError('the worker pool stopped'));
+    for (const waiter of this.waiting.splice(0))
+      waiter.reject(new WorkerCrashedError('the worker pool stopped'));
     const busy = [...this.instances].filter((instance) => instance.busy);
     if (busy.length > 0 && graceMs > 0) {
       const drained = Promise.all(busy.map((instance) => waitUntilIdle(instance)));
-      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      await waitAtMost(drained, graceMs);
     }
     await Promise.all([...this.instances].map((instance) => instance.terminate()));
     this.instances.clear();
@@ -208,7 +222,7 @@ export class WorkerPool implements Invoker {
   }
 
   private release(instance: LambdaInstance): void {
-    if (!this.instances.has(instance) || this.stopping) return;
+    if (!this.instances.has(instance) || !instance.alive || this.stopping) return;
     const next = this.waiting.shift();
     if (next) next.resolve(instance);
     else this.idle.push(instance);
@@ -226,7 +240,9 @@ export class WorkerPool implements Invoker {
     const index = this.idle.indexOf(instance);
     if (index >= 0) this.idle.splice(index, 1);
     this.replacedWorkers += 1;
-    this.log.warn(`${this.options.functionName} worker died; replacing it`, { exitCode: code });
+    if (instance.started) {
+      this.log.warn(`${this.options.functionName} worker died; replacing it`, { exitCode: code });
+    }
     // A worker that could not even load its handler is retried slowly, not in a hot loop.
     setTimeout(() => this.replace(), instance.started ? 0 : 1000).unref();
   }

@@ -1,0 +1,141 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetBucketCorsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClients } from '../../infra/local/clients.js';
+import { startEmulators } from '../../infra/local/emulators.js';
+import { provision } from '../../infra/local/provision.js';
+
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'partwise-emulators-'));
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const resources = {
+  tableName: 'partwise',
+  bucketName: 'partwise',
+  queueName: 'partwise-parts',
+  deadLetterQueueName: 'partwise-parts-dlq',
+};
+
+async function startProvisioned() {
+  const emulators = await startEmulators(dataDir);
+  const clients = localClients(emulators);
+  const provisioned = await provision(clients, resources);
+  return {
+    clients,
+    provisioned,
+    async stop() {
+      clients.destroy();
+      await emulators.stop();
+    },
+  };
+}
+
+describe('the emulated AWS services', () => {
+  it('keep table items and objects on disk across a restart, and provisioning again changes nothing', async () => {
+    // Prepare
+    const first = await startProvisioned();
+    await first.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: resources.tableName,
+        Item: {
+          pk: { S: 'JOB#1' },
+          sk: { S: 'JOB' },
+          activeShard: { S: '3' },
+          activeAt: { S: '2026-01-01' },
+        },
+      }),
+    );
+    await first.clients.s3.send(
+      new PutObjectCommand({ Bucket: resources.bucketName, Key: 'uploads/a.csv', Body: 'a,b\n1,2\n' }),
+    );
+    await first.stop();
+
+    // Act
+    const second = await startProvisioned();
+    try {
+      const { Item } = await second.clients.dynamodb.send(
+        new GetItemCommand({ TableName: resources.tableName, Key: { pk: { S: 'JOB#1' }, sk: { S: 'JOB' } } }),
+      );
+      const active = await second.clients.dynamodb.send(
+        new QueryCommand({
+          TableName: resources.tableName,
+          IndexName: 'active',
+          KeyConditionExpression: 'activeShard = :shard',
+          ExpressionAttributeValues: { ':shard': { S: '3' } },
+        }),
+      );
+      const object = await second.clients.s3.send(
+        new GetObjectCommand({ Bucket: resources.bucketName, Key: 'uploads/a.csv' }),
+      );
+      const cors = await second.clients.s3.send(new GetBucketCorsCommand({ Bucket: resources.bucketName }));
+
+      // Assess
+      expect(Item?.activeAt).toEqual({ S: '2026-01-01' });
+      expect(active.Items?.map((item) => item.pk?.S)).toEqual(['JOB#1']);
+      expect(await object.Body?.transformToString()).toBe('a,b\n1,2\n');
+      expect(cors.CORSRules?.[0]).toMatchObject({
+        AllowedOrigins: ['*'],
+        AllowedMethods: expect.arrayContaining(['PUT']),
+      });
+      expect(second.provisioned.partsQueue.arn).toMatch(/:partwise-parts$/);
+      expect(second.provisioned.deadLetterQueue.arn).toMatch(/:partwise-parts-dlq$/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('make an S3 PUT atomic: a GET never sees a partial object, and concurrent PUTs to one key leave one whole', async () => {
+    const aws = await startProvisioned();
+    try {
+      const chunk = 64 * 1024;
+      // Bodies that trickle in, so two PUTs to one key overlap for their whole length.
+      const trickle = (fill: number, chunks: number) =>
+        Readable.from(
+          (async function* () {
+            for (let index = 0; index < chunks; index++) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              yield Buffer.alloc(chunk, fill);
+            }
+          })(),
+        );
+      const put = (fill: number, chunks: number) =>
+        aws.clients.s3.send(
+          new PutObjectCommand({
+            Bucket: resources.bucketName,
+            Key: 'parts/out',
+            Body: trickle(fill, chunks),
+            ContentLength: chunk * chunks,
+          }),
+        );
+      const get = async () => {
+        const object = await aws.clients.s3.send(
+          new GetObjectCommand({ Bucket: resources.bucketName, Key: 'parts/out' }),
+        );
+        return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+      };
+
+      await put(0x41, 20);
+      const during = put(0x42, 20);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      const midway = await get();
+      await Promise.all([during, put(0x43, 16)]);
+      const last = await get();
+
+      expect(midway.equals(Buffer.alloc(chunk * 20, 0x41))).toBe(true);
+      const whole = [Buffer.alloc(chunk * 20, 0x42), Buffer.alloc(chunk * 16, 0x43)];
+      expect(whole.some((body) => body.equals(last))).toBe(true);
+    } finally {
+      await aws.stop();
+    }
+  });
+});

@@ -1,0 +1,104 @@
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type BusEvent,
+  type EventBridgeEmulator,
+  LocalEventBus,
+  startEventBridgeEmulator,
+} from '../../infra/local/event-bus.js';
+
+let dataDir: string;
+let bus: LocalEventBus;
+let emulator: EventBridgeEmulator;
+let client: EventBridgeClient;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'partwise-bus-'));
+  bus = new LocalEventBus(join(dataDir, 'events.jsonl'));
+  emulator = await startEventBridgeEmulator(bus);
+  client = new EventBridgeClient({
+    endpoint: emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+
+afterEach(async () => {
+  client.destroy();
+  await emulator.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the local EventBridge', () => {
+  it('accepts PutEvents from the real SDK client, logs each event as a line and notifies subscribers', async () => {
+    const received: BusEvent[] = [];
+    bus.on('event', (event) => received.push(event));
+
+    const output = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: 'partwise',
+            Source: 'partwise',
+            DetailType: 'job:started',
+            Detail: '{"id":"evt_1","environmentId":"env_a"}',
+          },
+          {
+            EventBusName: 'partwise',
+            Source: 'partwise',
+            DetailType: 'job:completed',
+            Detail: '{"id":"evt_2"}',
+            Time: new Date('2026-01-02T03:04:05Z'),
+          },
+        ],
+      }),
+    );
+
+    expect(output.FailedEntryCount).toBe(0);
+    expect(output.Entries?.map((entry) => entry.EventId)).toEqual(received.map((event) => event.id));
+    expect(received.map((event) => [event['detail-type'], event.detail.id])).toEqual([
+      ['job:started', 'evt_1'],
+      ['job:completed', 'evt_2'],
+    ]);
+    expect(received[1]).toMatchObject({
+      version: '0',
+      source: 'partwise',
+      time: '2026-01-02T03:04:05Z',
+      region: 'us-east-1',
+    });
+    const lines = (await readFile(bus.logPath, 'utf8')).trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual(received);
+  });
+
+  it('fails only the entries whose detail is not a JSON object', async () => {
+    const output = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'partwise', DetailType: 'job:updated', Detail: 'not json' },
+          { Source: 'partwise', DetailType: 'job:updated', Detail: '{"id":"evt_3"}' },
+        ],
+      }),
+    );
+
+    expect(output.FailedEntryCount).toBe(1);
+    expect(output.Entries?.[0]?.ErrorCode).toBe('MalformedDetail');
+    expect(output.Entries?.[1]?.EventId).toMatch(/.+/);
+    expect((await bus.history()).map((event) => event.detail.id)).toEqual(['evt_3']);
+  });
+
+  it('reads its history back, skipping a line torn by a crash mid-append', async () => {
+    await client.send(
+      new PutEventsCommand({
+        Entries: [{ Source: 'partwise', DetailType: 'job:waiting', Detail: '{"id":"evt_1"}' }],
+      }),
+    );
+    await appendFile(bus.logPath, '{"version":"0","id":"torn');
+
+    const history = await bus.history();
+
+    expect(history.map((event) => event.detail.id)).toEqual(['evt_1']);
+  });
+});

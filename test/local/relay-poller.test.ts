@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalClients, localClients } from '../../infra/local/clients.js';
+import { type Emulators, startEmulators } from '../../infra/local/emulators.js';
+import { provision } from '../../infra/local/provision.js';
+import { relayOutbox, startRelayPoller } from '../../infra/local/relay-poller.js';
+
+const TABLE = 'partwise';
+let dataDir: string;
+let emulators: Emulators;
+let clients: LocalClients;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'partwise-relay-'));
+  emulators = await startEmulators(dataDir);
+  clients = localClients(emulators);
+  await provision(clients, {
+    tableName: TABLE,
+    bucketName: 'partwise',
+    queueName: 'partwise-parts',
+    deadLetterQueueName: 'partwise-parts-dlq',
+  });
+});
+
+afterAll(async () => {
+  clients.destroy();
+  await emulators.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function putJob(id: string, shard: string | undefined) {
+  await clients.dynamodb.send(
+    new PutItemCommand({
+      TableName: TABLE,
+      Item: {
+        pk: { S: `JOB#${id}` },
+        sk: { S: 'JOB' },
+        status: { S: 'EXECUTING' },
+        processed: { N: '3' },
+        outbox: { L: [{ M: { id: { S: `evt_${id}` } } }] },
+        ...(shard ? { outboxShard: { S: shard }, outboxAt: { S: new Date().toISOString() } } : {}),
+      },
+    }),
+  );
+}
+
+/** Clears an item's outbox the way the relay does: it leaves the sparse index. */
+async function clearOutbox(id: string) {
+  await clients.dynamodb.send(
+    new UpdateItemCommand({
+      TableName: TABLE,
+      Key: { pk: { S: `JOB#${id}` }, sk: { S: 'JOB' } },
+      UpdateExpression: 'REMOVE outbox, outboxShard, outboxAt',
+    }),
+  );
+}
+
+describe('the outbox relay poller (in place of DynamoDB Streams)', () => {
+  it('hands the relay a NEW_IMAGE stream event for each item in the outbox index, from every shard', async () => {
+    await putJob('a', '0');
+    await putJob('b', '7');
+    await putJob('quiet', undefined);
+    const events: DynamoDBStreamEvent[] = [];
+
+    const relayed = await relayOutbox({
+      dynamodb: clients.dynamodb,
+      tableName: TABLE,
+      relay: { invoke: async (event) => void events.push(event as DynamoDBStreamEvent) },
+    });
+
+    expect(relayed).toBe(2);
+    const records = events.flatMap((event) => event.Records);
+    expect(records.map((record) => record.dynamodb?.Keys?.pk?.S).sort()).toEqual(['JOB#a', 'JOB#b']);
+    expect(records[0]).toMatchObject({
+      eventName: 'MODIFY',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'us-east-1',
+      dynamodb: { StreamViewType: 'NEW_IMAGE', Keys: { sk: { S: 'JOB' } } },
+    });
+    expect(records[0]?.dynamodb?.NewImage).toMatchObject({
+      status: { S: 'EXECUTING' },
+      processed: { N: '3' },
+      outbox: { L: [{ M: { id: { S: expect.stringMatching(/^evt_/) } } }] },
+    });
+    const sequence = records.map((record) => BigInt(record.dynamodb?.SequenceNumber ?? '0'));
+    expect(sequence[1]).toBeGreaterThan(sequence[0] ?? 0n);
+    await clearOutbox('a');
+    await clearOutbox('b');
+  });
+
+  it('keeps polling after a failed relay, and stops offering an item once its outbox is cleared', async () => {
+    await putJob('c', '4');
+    let calls = 0;
+    const poller = startRelayPoller({
+      dynamodb: clients.dynamodb,
+      tableName: TABLE,
+      intervalMs: 20,
+      retryAfterMs: 20,
+      relay: {
+        invoke: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error('EventBridge is down');
+          await clearOutbox('c');
+        },
+      },
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await poller.stop();
+
+    expect(calls).toBe(2);
+  });
+});
