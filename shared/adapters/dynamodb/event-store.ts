@@ -1,54 +1,87 @@
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
 import type { JobEvent } from '../../domain/events.js';
 import type { EventStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
-import { rethrow } from './errors.js';
+import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor } from './expressions.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
 const { byEnvironment } = TABLE_SCHEMA.indexes;
 
-/** BatchWriteItem takes at most 25 items; unprocessed ones are retried with backoff. */
-const BATCH = 25;
+/**
+ * The events feed of an environment is ordered by a position the relay takes from an
+ * atomic per-environment counter when it stores the events — not by commit time, which
+ * would let an event committed earlier but relayed later slip in behind a poller's
+ * cursor. Two relays can still store out of position order (A takes 1–5, B takes 6–8,
+ * B writes first), so a reader stops at a gap until it is older than this: a gap that
+ * old belongs to a relay that died after taking its positions, and never fills.
+ */
+const GAP_GRACE_MS = 30_000;
+const POSITION_DIGITS = 16;
 
-function eventItem(event: JobEvent) {
-  return {
-    pk: `JOB#${event.jobId}`,
-    sk: `EVENT#${String(event.sequence).padStart(10, '0')}`,
-    kind: 'event',
-    id: event.id,
-    jobId: event.jobId,
-    topic: event.topic,
-    gsi1pk: `ENV#${event.environmentId}#EVENT`,
-    gsi1sk: event.id,
-    body: JSON.stringify(event),
-    [TABLE_SCHEMA.timeToLiveAttribute]:
-      Math.floor(Date.parse(event.createdAt) / 1000) + config.eventRetentionDays * 86400,
-  };
+const feedCounterKey = (environmentId: string) => ({ pk: `ENV#${environmentId}`, sk: 'FEED' });
+const padPosition = (position: number) => String(position).padStart(POSITION_DIGITS, '0');
+
+async function takePositions(environmentId: string, count: number): Promise<number> {
+  try {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: feedCounterKey(environmentId),
+        UpdateExpression: 'ADD #position :count',
+        ExpressionAttributeNames: { '#position': 'position' },
+        ExpressionAttributeValues: { ':count': count },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.position) - count + 1;
+  } catch (error) {
+    return rethrow(error, 'take event feed positions');
+  }
+}
+
+async function storeOnce(event: JobEvent, position: number): Promise<void> {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          pk: `JOB#${event.jobId}`,
+          sk: `EVENT#${String(event.sequence).padStart(10, '0')}`,
+          kind: 'event',
+          id: event.id,
+          jobId: event.jobId,
+          topic: event.topic,
+          position,
+          storedAt: Date.now(),
+          gsi1pk: `ENV#${event.environmentId}#EVENT`,
+          gsi1sk: padPosition(position),
+          body: JSON.stringify(event),
+          [TABLE_SCHEMA.timeToLiveAttribute]:
+            Math.floor(Date.parse(event.createdAt) / 1000) + config.eventRetentionDays * 86400,
+        },
+        // A relayed-again event keeps its first position: pollers never see it twice.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) rethrow(error, `store event ${event.id}`);
+  }
 }
 
 const toEvent = (item: Record<string, unknown>) => JSON.parse(String(item.body)) as JobEvent;
 
 export const dynamoEventStore: EventStore = {
   async put(events) {
-    for (let i = 0; i < events.length; i += BATCH) {
-      let requests = events.slice(i, i + BATCH).map((event) => ({ PutRequest: { Item: eventItem(event) } }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        try {
-          const result = await dynamo.send(
-            new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }),
-          );
-          requests = (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
-        } catch (error) {
-          rethrow(error, 'store events');
-        }
-        if (requests.length > 0) {
-          if (attempt >= 8)
-            rethrow(new Error(`${requests.length} events stayed unprocessed`), 'store events');
-          await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-        }
-      }
+    const byEnvironment = new Map<string, JobEvent[]>();
+    for (const event of events) {
+      byEnvironment.set(event.environmentId, [...(byEnvironment.get(event.environmentId) ?? []), event]);
+    }
+    for (const [environmentId, ofEnvironment] of byEnvironment) {
+      const first = await takePositions(environmentId, ofEnvironment.length);
+      // In position order, so a reader waiting at a gap sees it close from the front.
+      for (const [i, event] of ofEnvironment.entries()) await storeOnce(event, first + i);
     }
   },
 
@@ -71,41 +104,45 @@ export const dynamoEventStore: EventStore = {
   },
 
   async listForEnvironment(environmentId, { since, jobId, topic, limit }) {
+    let cursor = since && /^\d+$/.test(since) ? Number(since) : 0;
     const events: JobEvent[] = [];
-    const filters = [jobId ? 'jobId = :jobId' : '', topic ? 'topic = :topic' : ''].filter(Boolean);
-    let startKey: Record<string, unknown> | undefined;
+    const now = Date.now();
     try {
-      do {
+      // Reads on from the cursor while positions are contiguous; filters apply after the
+      // gap check so a filtered-out event still moves the cursor.
+      for (let pages = 0; pages < 20 && events.length < limit; pages++) {
         const page = await dynamo.send(
           new QueryCommand({
             TableName: tableName(),
             IndexName: byEnvironment.indexName,
-            KeyConditionExpression: since ? '#pk = :pk AND #sk > :since' : '#pk = :pk',
-            ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-            ExpressionAttributeNames: {
-              '#pk': byEnvironment.partitionKey,
-              ...(since ? { '#sk': byEnvironment.sortKey } : {}),
-            },
-            ExpressionAttributeValues: {
-              ':pk': `ENV#${environmentId}#EVENT`,
-              ...(since ? { ':since': since } : {}),
-              ...(jobId ? { ':jobId': jobId } : {}),
-              ...(topic ? { ':topic': topic } : {}),
-            },
-            ExclusiveStartKey: startKey,
-            Limit: Math.max(limit, 50),
+            KeyConditionExpression: '#pk = :pk AND #sk > :since',
+            ExpressionAttributeNames: { '#pk': byEnvironment.partitionKey, '#sk': byEnvironment.sortKey },
+            ExpressionAttributeValues: { ':pk': `ENV#${environmentId}#EVENT`, ':since': padPosition(cursor) },
+            Limit: 100,
           }),
         );
-        for (const item of page.Items ?? []) {
-          if (events.length < limit) events.push(toEvent(item));
+        const items = page.Items ?? [];
+        let stopped = false;
+        for (const item of items) {
+          const position = Number(item.position);
+          if (position !== cursor + 1 && now - Number(item.storedAt) < GAP_GRACE_MS) {
+            stopped = true; // a young gap: its events may still be on their way
+            break;
+          }
+          cursor = position;
+          if ((!jobId || item.jobId === jobId) && (!topic || item.topic === topic))
+            events.push(toEvent(item));
+          if (events.length >= limit) break;
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && events.length < limit);
+        if (stopped || !page.LastEvaluatedKey) break;
+      }
     } catch (error) {
       return rethrow(error, 'list events');
     }
-    // The cursor is the last event's id: pass it back as `since` to continue.
-    const last = events.at(-1);
-    return { events, ...(last ? { next: last.id } : {}) };
+    // Always a cursor: pass it back as `since` to continue, now or in the next poll.
+    return { events, next: String(cursor) };
   },
 };
+
+/** The two steps of storing, exposed so tests can play a relay that dies between them. */
+export const feedSteps = { takePositions, storeOnce };
