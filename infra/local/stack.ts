@@ -178,6 +178,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       name: 'local development',
       createdAt: new Date().toISOString(),
     });
+    // More tenants, to try environment isolation: PARTWISE_LOCAL_API_KEYS='{"<key>":"env_other"}'.
+    for (const [key, environmentId] of Object.entries(extraApiKeys())) {
+      await apiKeyStore.put(key, { environmentId, name: 'local extra', createdAt: new Date().toISOString() });
+    }
 
     // The SQS event source mappings: processor on the parts queue, dead-letter on its DLQ.
     const crashOnce = armCrash(faults);
@@ -230,4 +234,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+function extraApiKeys(): Record<string, string> {
+  const raw = process.env.PARTWISE_LOCAL_API_KEYS;
+  if (!raw) return {};
+  const parsed: unknown = JSON.parse(raw);
+  const valid =
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    !Array.isArray(parsed) &&
+    Object.entries(parsed).every(
+      ([key, env]) => key.length >= 8 && typeof env === 'string' && /^env_\w+$/.test(env),
+    );
+  if (!valid) {
+    throw new Error(
+      'PARTWISE_LOCAL_API_KEYS must be a JSON object of API keys (8+ characters) to environment ids (env_…).',
+    );
+  }
+  return parsed as Record<string, string>;
 }

@@ -14,7 +14,11 @@ let local: LocalStack | undefined;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  local = remoteTarget ? undefined : await startLocalStack();
+  local = remoteTarget
+    ? undefined
+    : await startLocalStack({
+        env: { PARTWISE_LOCAL_API_KEYS: JSON.stringify({ [OTHER_KEY]: 'env_other' }) },
+      });
   target = remoteTarget ?? (local as LocalStack);
   api = apiClient(target);
 }, 90_000);
@@ -25,6 +29,8 @@ afterAll(async () => {
 });
 
 const FIELD_KEYS = ['id', 'full_name', 'note', 'amount'];
+/** A second environment's key (local stack only; against a deployment set PARTWISE_OTHER_API_KEY). */
+const OTHER_KEY = process.env.PARTWISE_OTHER_API_KEY ?? 'pw_other-environment-key';
 
 function expectProblem(
   response: { status: number; headers: Headers; body: any },
@@ -222,6 +228,31 @@ describe('bad requests get a clear 4xx problem', () => {
     });
     expectProblem(response, 404, /file_01jdoesnotexist0000000000 was not found/);
   });
+
+  it.runIf(!remoteTarget || process.env.PARTWISE_OTHER_API_KEY)(
+    'never lets another environment see or use this one’s file or job',
+    async () => {
+      const other = apiClient(target, OTHER_KEY);
+      const file = await other.uploadFile('theirs.csv', 'a\n1\n');
+      const theirJob = await other.call('POST', '/jobs', {
+        type: 'file',
+        operation: 'extract',
+        source: file.id,
+      });
+      expect(theirJob.status).toBe(201);
+
+      expectProblem(
+        await api.call('POST', '/jobs', { type: 'file', operation: 'extract', source: file.id }),
+        404,
+        /was not found/,
+      );
+      expectProblem(await api.call('GET', `/files/${file.id}`), 404, /was not found/);
+      expectProblem(await api.call('GET', `/jobs/${theirJob.body.data.id}`), 404, /was not found/);
+      expectProblem(await api.call('POST', `/jobs/${theirJob.body.data.id}/execute`), 404, /was not found/);
+      const mine = await api.call('GET', '/jobs?limit=100');
+      expect(mine.body.data.map((j: { id: string }) => j.id)).not.toContain(theirJob.body.data.id);
+    },
+  );
 
   it('rejects a wrong type for the operation and a bad config', async () => {
     expectProblem(
