@@ -20,13 +20,39 @@ export interface Emulators {
   sqsEndpoint: string;
   eventbridgeEndpoint: string;
   bus: LocalEventBus;
+  /** Requests served so far, by service and operation. */
+  requestCounts(): RequestCounts;
   /** Stops every server; dynalite closes its LevelDB cleanly. */
   stop(): Promise<void>;
 }
 
 interface Running {
   endpoint: string;
+  /** The HTTP server, for counting requests. */
+  server: Server;
   stop(): Promise<void>;
+}
+
+/**
+ * Requests each emulator served, by service and operation (`dynamodb:UpdateItem`,
+ * `sqs:SendMessageBatch`, `s3:PUT`): the figures behind "requests per part".
+ */
+export type RequestCounts = Record<string, number>;
+
+/** The user agent suffix of the local stack's own SDK clients. */
+export const LOCAL_USER_AGENT = 'partwise-local-stack';
+
+function countRequests(server: Server, service: string, counts: RequestCounts): void {
+  server.on('request', (request: import('node:http').IncomingMessage) => {
+    const target = request.headers['x-amz-target'];
+    const operation =
+      typeof target === 'string' ? (target.split('.').pop() ?? target) : (request.method ?? '?');
+    // The local stack's own clients (event source polling, relay polling, provisioning)
+    // identify themselves, so the handlers' requests can be told from the emulation's.
+    const agent = String(request.headers['x-amz-user-agent'] ?? request.headers['user-agent'] ?? '');
+    const key = `${agent.includes(LOCAL_USER_AGENT) ? 'local:' : ''}${service}:${operation}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  });
 }
 
 async function startDynamo(directory: string): Promise<Running> {
@@ -38,6 +64,7 @@ async function startDynamo(directory: string): Promise<Running> {
   });
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    server,
     stop: () =>
       new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -51,7 +78,11 @@ async function startS3(directory: string): Promise<Running> {
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
   makeS3rverWritesAtomic(server.store);
   const { port } = await server.run();
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    server: server.httpServer as Server,
+    stop: () => server.close(),
+  };
 }
 
 async function startSqs(): Promise<Running> {
@@ -60,6 +91,7 @@ async function startSqs(): Promise<Running> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     endpoint: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    server: app.server,
     stop: () => app.close(),
   };
 }
@@ -80,8 +112,18 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
     await Promise.allSettled(running.map((emulator) => emulator.stop()));
     throw failure.reason;
   }
-  const [dynamo, s3, sqs, eventbridge] = running as [Running, Running, Running, Running];
+  const [dynamo, s3, sqs, eventbridge] = running as [
+    Running,
+    Running,
+    Running,
+    { endpoint: string; stop(): Promise<void> },
+  ];
+  const counts: RequestCounts = {};
+  countRequests(dynamo.server, 'dynamodb', counts);
+  countRequests(s3.server, 's3', counts);
+  countRequests(sqs.server, 'sqs', counts);
   return {
+    requestCounts: () => ({ ...counts }),
     dynamodbEndpoint: dynamo.endpoint,
     s3Endpoint: s3.endpoint,
     sqsEndpoint: sqs.endpoint,

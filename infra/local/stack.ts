@@ -47,6 +47,8 @@ export interface LocalStack {
   url: string;
   apiKey: string;
   dataDir: string;
+  /** Requests the emulated AWS services served so far, by service and operation. */
+  requestCounts(): import('./emulators.js').RequestCounts;
   stop(): Promise<void>;
 }
 
@@ -229,7 +231,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
     stoppers.push(() => gateway.stop());
-    return { url: gateway.url, apiKey, dataDir, stop };
+    return { url: gateway.url, apiKey, dataDir, requestCounts: () => emulators.requestCounts(), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -53,6 +53,8 @@ declare module 's3rver' {
   export default class S3rver {
     constructor(options?: S3rverOptions);
     readonly store: S3rverStore;
+    /** Set once `run()` resolved. */
+    readonly httpServer: import('node:http').Server;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
