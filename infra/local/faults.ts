@@ -13,6 +13,8 @@ export interface LocalFaults {
    * shared/faults.ts) dies on the spot, mid-invocation, as a Lambda instance can.
    */
   crashOnce?: string;
+  /** Every time code reaches `faultPoint(<name>)` it throws: the message keeps failing until the DLQ takes it. */
+  failAlways?: string;
 }
 
 export function parseFaults(json: string | undefined): LocalFaults {
@@ -26,13 +28,20 @@ export function parseFaults(json: string | undefined): LocalFaults {
   const faults = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   const problems: string[] = [];
   for (const name of Object.keys(faults)) {
-    if (name !== 'duplicateDelivery' && name !== 'crashOnce') problems.push(`unknown fault "${name}"`);
+    if (!['duplicateDelivery', 'crashOnce', 'failAlways'].includes(name))
+      problems.push(`unknown fault "${name}"`);
   }
   if (faults.duplicateDelivery !== undefined && typeof faults.duplicateDelivery !== 'boolean') {
     problems.push('duplicateDelivery must be a boolean');
   }
   if (faults.crashOnce !== undefined && (typeof faults.crashOnce !== 'string' || faults.crashOnce === '')) {
     problems.push('crashOnce must name a fault point');
+  }
+  if (
+    faults.failAlways !== undefined &&
+    (typeof faults.failAlways !== 'string' || faults.failAlways === '')
+  ) {
+    problems.push('failAlways must name a fault point');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     problems.push('expected an object');

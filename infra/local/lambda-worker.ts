@@ -12,6 +12,8 @@ export interface LambdaWorkerData {
   timeoutSeconds: number;
   /** Armed crash fault: the first worker whose code reaches `point` claims the flag and dies. */
   crashOnce?: { point: string; claimed: SharedArrayBuffer };
+  /** Armed failure: every invocation that reaches `point` throws there. */
+  failAlways?: string;
 }
 
 export type ToWorker = { type: 'invoke'; id: number; event: unknown };
@@ -47,6 +49,12 @@ async function main(): Promise<void> {
   if (!port) throw new Error('lambda-worker.ts must run in a worker thread');
   const data = workerData as LambdaWorkerData;
   if (data.crashOnce) armCrash(data.crashOnce, data.functionName);
+  if (data.failAlways) {
+    const point = data.failAlways;
+    (globalThis as { __partwiseFaultPoint?: (name: string) => void }).__partwiseFaultPoint = (name) => {
+      if (name === point) throw new Error(`injected failure at fault point "${name}"`);
+    };
+  }
   const send = (message: FromWorker) => port.postMessage(message);
   let handler: Awaited<ReturnType<typeof loadHandler>>;
   try {

@@ -191,7 +191,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ['processor', resources.partsQueue, Math.max(1, workers)],
       ['deadLetter', resources.deadLetterQueue, 1],
     ] as const) {
-      const pool = await WorkerPool.start({ ...handler(name), size, crashOnce, log });
+      const failAlways = name === 'processor' ? faults.failAlways : undefined;
+      const pool = await WorkerPool.start({
+        ...handler(name),
+        size,
+        crashOnce,
+        ...(failAlways ? { failAlways } : {}),
+        log,
+      });
       const source = startSqsEventSource({
         sqs: clients.sqs,
         queueUrl: queue.url,

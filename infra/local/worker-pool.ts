@@ -17,6 +17,7 @@ export interface WorkerPoolOptions extends FunctionOptions {
   /** Number of worker threads (Lambda instances). */
   size: number;
   crashOnce?: LambdaWorkerData['crashOnce'];
+  failAlways?: string;
   log?: Logger;
 }
 
@@ -81,6 +82,7 @@ class LambdaInstance {
       handlerModule: moduleUrl(options.handlerModule),
       timeoutSeconds: options.timeoutSeconds,
       ...(options.crashOnce ? { crashOnce: options.crashOnce } : {}),
+      ...(options.failAlways ? { failAlways: options.failAlways } : {}),
     };
     this.worker = new Worker(bootstrapCode(), { eval: true, workerData: data, name: options.functionName });
     this.ready = new Promise((resolve, reject) => {

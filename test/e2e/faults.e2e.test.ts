@@ -66,6 +66,44 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
     expect(stack.output()).toMatch(/processor worker died; replacing it/);
   }, 240_000);
 
+  it('fails the job with the part’s last error once a part that keeps failing reaches the DLQ', async () => {
+    // Prepare: every attempt of every part throws after writing its output.
+    const stack = await startLocalStack({
+      env: {
+        PARTWISE_FAULTS: JSON.stringify({ failAlways: 'part:after-output' }),
+        PARTWISE_LOCAL_VISIBILITY_TIMEOUT: '1',
+      },
+    });
+    stacks.push(stack);
+    const api = apiClient(stack);
+    const file = await api.uploadFile('doomed.csv', 'a,b\n1,2\n');
+
+    // Act
+    const created = await api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'extract',
+      source: file.id,
+      trigger: 'immediate',
+    });
+    const job = await api.waitForJob(
+      created.body.data.id,
+      (j) => ['COMPLETED', 'FAILED'].includes(j.status),
+      90_000,
+    );
+
+    // Assess
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toMatchObject({ code: 'part-failed', part: 0 });
+    expect(job.error.message).toMatch(/injected failure at fault point "part:after-output"/);
+    expect(job.failed).toBe(1);
+    const parts = await api.call('GET', `/jobs/${job.id}/parts`);
+    expect(parts.body.data[0]).toMatchObject({
+      part: 0,
+      status: 'FAILED',
+      error: { code: 'part-exhausted' },
+    });
+  }, 120_000);
+
   it('finishes an executing job after the whole local stack is killed and started again', async () => {
     // Prepare
     const first = await startLocalStack();
