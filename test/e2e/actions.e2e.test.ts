@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
-import { type LocalStack, type Target, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
+import { remoteTarget, useTarget } from '../helpers/stack.js';
 
-let target: Target;
-let local: LocalStack | undefined;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  local = remoteTarget ? undefined : await startLocalStack();
-  target = remoteTarget ?? (local as LocalStack);
-  api = apiClient(target);
-}, 90_000);
-afterAll(async () => {
-  await local?.stop();
-  if (local) await removeDataDir(local.dataDir);
-});
+const t = useTarget();
 
 const SUBMIT = {
   operation: 'submit',
@@ -32,7 +20,7 @@ const SUBMIT = {
 };
 
 async function workbookWithSubmit() {
-  const created = await api.call('POST', '/workbooks', {
+  const created = await t.api.call('POST', '/workbooks', {
     name: 'Orders',
     sheets: [{ name: 'Orders', fields: [{ key: 'id', type: 'string' }] }],
     actions: [SUBMIT],
@@ -47,7 +35,7 @@ describe('custom actions carried out by an outside executor', () => {
   it('runs the whole loop: started → ack with progress → complete with an outcome', async () => {
     // Prepare
     const workbook = await workbookWithSubmit();
-    const created = await api.call('POST', '/jobs', {
+    const created = await t.api.call('POST', '/jobs', {
       type: 'workbook',
       operation: 'submit',
       source: workbook.id,
@@ -55,49 +43,65 @@ describe('custom actions carried out by an outside executor', () => {
       trigger: 'immediate',
     });
     expect(created.status).toBe(201);
-    const started = await api.waitForJob(created.body.data.id, (j) => j.status === 'EXECUTING');
+    const started = await t.api.waitForJob(created.body.data.id, (j) => j.status === 'EXECUTING');
     expect(started.parts).toBe(0);
 
     // Act: the executor reports.
-    const ack = await api.call('POST', `/jobs/${started.id}/ack`, {
+    const ack = await t.api.call('POST', `/jobs/${started.id}/ack`, {
       progress: 40,
       info: 'sending to the warehouse',
       estimatedCompletionAt: '2030-01-01T00:00:00Z',
     });
-    const complete = await api.call('POST', `/jobs/${started.id}/complete`, {
-      outcome: { message: 'Submitted 2 copies', heading: 'Done', next: { type: 'url', url: 'https://example.com/r/1' } },
+    const complete = await t.api.call('POST', `/jobs/${started.id}/complete`, {
+      outcome: {
+        message: 'Submitted 2 copies',
+        heading: 'Done',
+        next: { type: 'url', url: 'https://example.com/r/1' },
+      },
     });
 
     // Assess
     expect(ack.status).toBe(200);
-    expect(ack.body.data).toMatchObject({ progress: 40, info: 'sending to the warehouse', status: 'EXECUTING' });
-    expect(complete.body.data).toMatchObject({ status: 'COMPLETED', progress: 100, outcome: { message: 'Submitted 2 copies' } });
-    const late = await api.call('POST', `/jobs/${started.id}/ack`, { progress: 90 });
+    expect(ack.body.data).toMatchObject({
+      progress: 40,
+      info: 'sending to the warehouse',
+      status: 'EXECUTING',
+    });
+    expect(complete.body.data).toMatchObject({
+      status: 'COMPLETED',
+      progress: 100,
+      outcome: { message: 'Submitted 2 copies' },
+    });
+    const late = await t.api.call('POST', `/jobs/${started.id}/ack`, { progress: 90 });
     expect(late.status).toBe(409);
     expect(late.body.detail).toMatch(/already COMPLETED/);
 
     const deadline = Date.now() + 10_000;
     let topics: string[] = [];
     while (Date.now() < deadline && !topics.includes('job:completed')) {
-      const events = await api.call('GET', `/jobs/${started.id}/events`);
+      const events = await t.api.call('GET', `/jobs/${started.id}/events`);
       topics = events.body.data.map((e: { topic: string }) => e.topic);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(topics).toEqual(['job:waiting', 'job:started', 'job:updated', 'job:completed']);
-    const feed = await api.call('GET', `/events?jobId=${started.id}&topic=job:updated`);
+    const feed = await t.api.call('GET', `/events?jobId=${started.id}&topic=job:updated`);
     expect(feed.body.data.map((e: { topic: string }) => e.topic)).toEqual(['job:updated']);
   });
 
   it('refuses an operation the source does not declare, naming the declared ones', async () => {
     const workbook = await workbookWithSubmit();
-    const response = await api.call('POST', '/jobs', { type: 'workbook', operation: 'publish', source: workbook.id });
+    const response = await t.api.call('POST', '/jobs', {
+      type: 'workbook',
+      operation: 'publish',
+      source: workbook.id,
+    });
     expect(response.status).toBe(400);
     expect(response.body.detail).toMatch(/"publish".*only the actions "submit"/);
   });
 
   it('checks the input against the action’s form', async () => {
     const workbook = await workbookWithSubmit();
-    const response = await api.call('POST', '/jobs', {
+    const response = await t.api.call('POST', '/jobs', {
       type: 'workbook',
       operation: 'submit',
       source: workbook.id,
@@ -105,27 +109,39 @@ describe('custom actions carried out by an outside executor', () => {
     });
     expect(response.status).toBe(400);
     const pointers = response.body.errors.map((e: { pointer: string }) => e.pointer);
-    expect(pointers).toEqual(expect.arrayContaining(['body.input.note', 'body.input.copies', 'body.input.priority']));
+    expect(pointers).toEqual(
+      expect.arrayContaining(['body.input.note', 'body.input.copies', 'body.input.priority']),
+    );
   });
 
   it('adds actions to a workbook and its sheets with PATCH', async () => {
-    const created = await api.call('POST', '/workbooks', {
+    const created = await t.api.call('POST', '/workbooks', {
       name: 'Plain',
       sheets: [{ name: 'S', fields: [{ key: 'a', type: 'string' }] }],
     });
     const sheetId = created.body.data.sheets[0].id;
-    const patched = await api.call('PATCH', `/workbooks/${created.body.data.id}`, {
+    const patched = await t.api.call('PATCH', `/workbooks/${created.body.data.id}`, {
       sheets: [{ id: sheetId, actions: [{ operation: 'validate-addresses', label: 'Validate' }] }],
     });
     expect(patched.status).toBe(200);
-    const job = await api.call('POST', '/jobs', { type: 'sheet', operation: 'validate-addresses', source: sheetId });
+    const job = await t.api.call('POST', '/jobs', {
+      type: 'sheet',
+      operation: 'validate-addresses',
+      source: sheetId,
+    });
     expect(job.status).toBe(201);
-    expect((await api.call('PATCH', `/workbooks/${created.body.data.id}`, { actions: [{ operation: 'extract', label: 'x' }] })).status).toBe(400);
+    expect(
+      (
+        await t.api.call('PATCH', `/workbooks/${created.body.data.id}`, {
+          actions: [{ operation: 'extract', label: 'x' }],
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('fails a job that no executor acknowledges within its ack timeout, saying why', async () => {
     const workbook = await workbookWithSubmit();
-    const created = await api.call('POST', '/jobs', {
+    const created = await t.api.call('POST', '/jobs', {
       type: 'workbook',
       operation: 'submit',
       source: workbook.id,
@@ -133,7 +149,7 @@ describe('custom actions carried out by an outside executor', () => {
       config: { ackTimeoutSeconds: 2 },
       trigger: 'immediate',
     });
-    const job = await api.waitForJob(created.body.data.id, isFinal, 30_000);
+    const job = await t.api.waitForJob(created.body.data.id, isFinal, 30_000);
     expect(job.status).toBe('FAILED');
     expect(job.error.code).toBe('ack-timeout');
     expect(job.error.message).toMatch(/No executor acknowledged this job within 2 s/);
@@ -141,14 +157,30 @@ describe('custom actions carried out by an outside executor', () => {
 
   it('lets an executor report failure, and refuses reports on built-in jobs', async () => {
     const workbook = await workbookWithSubmit();
-    const created = await api.call('POST', '/jobs', { type: 'workbook', operation: 'submit', source: workbook.id, input: { note: 'x' }, trigger: 'immediate' });
-    await api.waitForJob(created.body.data.id, (j) => j.status === 'EXECUTING');
-    const failed = await api.call('POST', `/jobs/${created.body.data.id}/fail`, { info: 'warehouse offline' });
-    expect(failed.body.data).toMatchObject({ status: 'FAILED', error: { code: 'executor-failed', message: 'warehouse offline' } });
+    const created = await t.api.call('POST', '/jobs', {
+      type: 'workbook',
+      operation: 'submit',
+      source: workbook.id,
+      input: { note: 'x' },
+      trigger: 'immediate',
+    });
+    await t.api.waitForJob(created.body.data.id, (j) => j.status === 'EXECUTING');
+    const failed = await t.api.call('POST', `/jobs/${created.body.data.id}/fail`, {
+      info: 'warehouse offline',
+    });
+    expect(failed.body.data).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'executor-failed', message: 'warehouse offline' },
+    });
 
-    const file = await api.uploadFile('b.csv', 'a\n1\n');
-    const extract = await api.call('POST', '/jobs', { type: 'file', operation: 'extract', source: file.id, trigger: 'immediate' });
-    const ack = await api.call('POST', `/jobs/${extract.body.data.id}/ack`, { progress: 10 });
+    const file = await t.api.uploadFile('b.csv', 'a\n1\n');
+    const extract = await t.api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'extract',
+      source: file.id,
+      trigger: 'immediate',
+    });
+    const ack = await t.api.call('POST', `/jobs/${extract.body.data.id}/ack`, { progress: 10 });
     expect(ack.status).toBe(409);
   });
 });
@@ -156,29 +188,37 @@ describe('custom actions carried out by an outside executor', () => {
 describe('cancel', () => {
   it('cancels a waiting job, and refuses to cancel it twice', async () => {
     const workbook = await workbookWithSubmit();
-    const created = await api.call('POST', '/jobs', { type: 'workbook', operation: 'submit', source: workbook.id, input: { note: 'x' } });
-    await api.waitForJob(created.body.data.id, (j) => j.status === 'READY');
-    const canceled = await api.call('POST', `/jobs/${created.body.data.id}/cancel`);
+    const created = await t.api.call('POST', '/jobs', {
+      type: 'workbook',
+      operation: 'submit',
+      source: workbook.id,
+      input: { note: 'x' },
+    });
+    await t.api.waitForJob(created.body.data.id, (j) => j.status === 'READY');
+    const canceled = await t.api.call('POST', `/jobs/${created.body.data.id}/cancel`);
     expect(canceled.body.data.status).toBe('CANCELED');
-    expect((await api.call('POST', `/jobs/${created.body.data.id}/cancel`)).status).toBe(409);
-    expect((await api.call('POST', `/jobs/${created.body.data.id}/execute`)).status).toBe(409);
+    expect((await t.api.call('POST', `/jobs/${created.body.data.id}/cancel`)).status).toBe(409);
+    expect((await t.api.call('POST', `/jobs/${created.body.data.id}/execute`)).status).toBe(409);
   });
 
   it('stops an executing extract: the parts still queued are skipped', async () => {
-    const file = await api.uploadFile('cancel.csv', generateCsv(40_000, 9).text);
-    const created = await api.call('POST', '/jobs', {
+    const file = await t.api.uploadFile('cancel.csv', generateCsv(40_000, 9).text);
+    const created = await t.api.call('POST', '/jobs', {
       type: 'file',
       operation: 'extract',
       source: file.id,
       config: { partSizeBytes: 4096 },
       trigger: 'immediate',
     });
-    const running = await api.waitForJob(created.body.data.id, (j) => j.status === 'EXECUTING' || isFinal(j));
+    const running = await t.api.waitForJob(
+      created.body.data.id,
+      (j) => j.status === 'EXECUTING' || isFinal(j),
+    );
     expect(running.status).toBe('EXECUTING');
-    const canceled = await api.call('POST', `/jobs/${created.body.data.id}/cancel`);
+    const canceled = await t.api.call('POST', `/jobs/${created.body.data.id}/cancel`);
     expect(canceled.body.data.status).toBe('CANCELED');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const after = (await api.call('GET', `/jobs/${created.body.data.id}`)).body.data;
+    const after = (await t.api.call('GET', `/jobs/${created.body.data.id}`)).body.data;
     expect(after.status).toBe('CANCELED');
     expect(after.processed).toBeLessThan(after.parts);
   });

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { apiClient } from './client.js';
 
 /**
  * The system under test: a deployed stack when PARTWISE_URL and PARTWISE_API_KEY are
@@ -78,4 +80,22 @@ export async function startLocalStack(
 
 export async function removeDataDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * The target of an e2e file: the deployment named by PARTWISE_URL / PARTWISE_API_KEY, or
+ * a local stack started before the file's tests and stopped after them.
+ */
+export function useTarget(options: Parameters<typeof startLocalStack>[0] = {}) {
+  const context = {} as { target: Target; local?: LocalStack; api: ReturnType<typeof apiClient> };
+  beforeAll(async () => {
+    context.local = remoteTarget ? undefined : await startLocalStack(options);
+    context.target = remoteTarget ?? (context.local as LocalStack);
+    context.api = apiClient(context.target);
+  }, 90_000);
+  afterAll(async () => {
+    await context.local?.stop();
+    if (context.local) await removeDataDir(context.local.dataDir);
+  });
+  return context;
 }

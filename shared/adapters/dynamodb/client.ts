@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
 
 /** The one DynamoDB client of this process (module scope: reused across Lambda invocations). */
@@ -13,4 +13,28 @@ export const dynamo = DynamoDBDocumentClient.from(
 
 export function tableName(): string {
   return config.tableName;
+}
+
+/** Every item of one partition whose sort key starts with `prefix`, all pages, in sort key order. */
+export async function queryPrefix(
+  pk: string,
+  prefix: string,
+  options: { consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ExclusiveStartKey: startKey,
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobError } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
 import type { JobRecord, PartOutcome } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import { dynamo, queryPrefix, tableName } from './client.js';
 import { rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
 
@@ -27,30 +27,14 @@ interface Bucket {
 
 async function readBuckets(jobId: string): Promise<Map<number, Bucket>> {
   const buckets = new Map<number, Bucket>();
-  let startKey: Record<string, unknown> | undefined;
   try {
-    do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': 'BUCKET#' },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const stats = new Map<number, Record<string, number>>();
-        for (const [name, value] of Object.entries(item)) {
-          if (name.startsWith('part_')) stats.set(Number(name.slice(5)), value as Record<string, number>);
-        }
-        buckets.set(Number(String(item.sk).slice(7)), {
-          done: (item.done as Set<number>) ?? new Set(),
-          stats,
-        });
+    for (const item of await queryPrefix(`JOB#${jobId}`, 'BUCKET#', { consistent: true })) {
+      const stats = new Map<number, Record<string, number>>();
+      for (const [name, value] of Object.entries(item)) {
+        if (name.startsWith('part_')) stats.set(Number(name.slice(5)), value as Record<string, number>);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      buckets.set(Number(String(item.sk).slice(7)), { done: (item.done as Set<number>) ?? new Set(), stats });
+    }
   } catch (error) {
     rethrow(error, `read the parts of job ${jobId}`);
   }
@@ -58,26 +42,12 @@ async function readBuckets(jobId: string): Promise<Map<number, Bucket>> {
 }
 
 async function readFailures(jobId: string): Promise<Map<number, JobError>> {
-  const failures = new Map<number, JobError>();
-  let startKey: Record<string, unknown> | undefined;
   try {
-    do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': 'PARTFAIL#' },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) failures.set(Number(item.part), item.error as JobError);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryPrefix(`JOB#${jobId}`, 'PARTFAIL#', { consistent: true });
+    return new Map(items.map((item) => [Number(item.part), item.error as JobError]));
   } catch (error) {
-    rethrow(error, `read the failed parts of job ${jobId}`);
+    return rethrow(error, `read the failed parts of job ${jobId}`);
   }
-  return failures;
 }
 
 export const jobPartsStore = {
