@@ -149,6 +149,21 @@ describe('extract a CSV end to end', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(topics).toContain('job:deleted');
+
+    // A job of a custom action stays EXECUTING until its executor reports: it cannot be deleted.
+    const workbook = await t.api.call('POST', '/workbooks', {
+      name: 'W',
+      sheets: [{ name: 'S', fields: [{ key: 'a', type: 'string' }] }],
+      actions: [{ operation: 'hold', label: 'Hold' }],
+    });
+    const held = await t.api.call('POST', '/jobs', {
+      type: 'workbook',
+      operation: 'hold',
+      source: workbook.body.data.id,
+      trigger: 'immediate',
+    });
+    await t.api.waitForJob(held.body.data.id, (j) => j.status === 'EXECUTING');
+    expectProblem(await t.api.call('DELETE', `/jobs/${held.body.data.id}`), 409, /EXECUTING/);
   });
 
   it('lists jobs newest first, filtered by status, with a cursor', async () => {
