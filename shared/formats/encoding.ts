@@ -73,7 +73,10 @@ export interface DecodedText {
  * Decodes a byte stream. Without `encoding`, the BOM decides (UTF-8, UTF-16 LE/BE), and a file
  * without one is read as UTF-8: Latin-1 cannot be told from UTF-8 reliably, so it is asked for.
  */
-export async function decodeText(bytes: AsyncIterable<Uint8Array>, encoding?: Encoding): Promise<DecodedText> {
+export async function decodeText(
+  bytes: AsyncIterable<Uint8Array>,
+  encoding?: Encoding,
+): Promise<DecodedText> {
   const source = bytes[Symbol.asyncIterator]();
   // A BOM is at most 3 bytes, and a chunk may be shorter than that.
   const lead: Uint8Array[] = [];

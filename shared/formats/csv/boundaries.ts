@@ -9,18 +9,40 @@
  * the file and looks for an unquoted `\n` only in the header rows and just after each
  * nominal start. `"` and `\n` are ASCII and never occur inside a multi-byte UTF-8 sequence,
  * so bytes are scanned without decoding and chunks may split anywhere. Memory is O(parts).
+ * Latin-1 is one byte per character, so the same scan holds.
+ *
+ * UTF-16 files are planned as one part: there `"` and `\n` are two-byte units, and a 0x22 or
+ * 0x0A byte may be half of another character. The header is found in the decoded text
+ * instead (a code unit is two bytes, so its end converts to a byte offset exactly).
  */
 import { UnprocessableError } from '../../domain/errors.js';
+import { CountedBytes } from '../counted-bytes.js';
+import {
+  bomLengthOf,
+  DECODER_LABELS,
+  decodeText,
+  type Encoding,
+  encodingFromBom,
+  peekText,
+} from '../encoding.js';
+import { DELIMITER_SAMPLE_CHARS, detectDelimiter } from './delimiter.js';
+import { MAX_HEADER_BYTES, splitHeaderRow } from './header.js';
 import { csvDelimiterCode, parseCsvLine } from './rows.js';
+
+export { MAX_HEADER_BYTES };
 
 export interface CsvLayout {
   /** Total bytes of the file. */
   size: number;
-  /** 3 for a UTF-8 BOM (EF BB BF), else 0. */
+  /** 3 for a UTF-8 BOM (EF BB BF), 2 for a UTF-16 one, else 0. */
   bomLength: number;
+  /** The encoding given, else the one the BOM announces, else `utf-8`. */
+  encoding: Encoding;
+  /** The delimiter given, or the one detected for `'auto'`. */
+  delimiter: string;
   /** Byte offset of the first data row: right after the header row (`size` if the header row has no end). */
   headerEnd: number;
-  /** The header row's cells, decoded as UTF-8 and parsed as CSV; `[]` when the file has no such row. */
+  /** The header row's cells, decoded and parsed as CSV; `[]` when the file has no such row. */
   header: string[];
   /** `parts + 1` offsets: part `i` holds the rows in `[boundaries[i], boundaries[i + 1])`. Non-decreasing. */
   boundaries: number[];
@@ -32,8 +54,10 @@ export interface CsvLayoutOptions {
    * caller's to enforce (`byteRangePartCount`), so tests can split tiny files into many parts.
    */
   partSize: number;
-  /** @default ',' */
+  /** One character, or `'auto'` to detect it from the first 64 KiB (see `detectDelimiter`). @default ',' */
   delimiter?: string;
+  /** Detected from the BOM when not given; `utf-8` without one. */
+  encoding?: Encoding;
   /**
    * 1-based physical row (blank lines count) that holds the header; rows before it are skipped.
    * @default 1
@@ -43,10 +67,6 @@ export interface CsvLayoutOptions {
 
 const QUOTE = 0x22;
 const LF = 0x0a;
-const BOM = [0xef, 0xbb, 0xbf];
-
-/** A header row longer than this is surely a wrong `headerRow` or not a CSV: fail instead of buffering it. */
-export const MAX_HEADER_BYTES = 1024 * 1024;
 
 /**
  * The number of `"` bytes in `bytes[from, to)`, four bytes per step (SWAR). `Buffer.indexOf`
@@ -82,16 +102,32 @@ export async function planCsvLayout(
   chunks: AsyncIterable<Uint8Array>,
   options: CsvLayoutOptions,
 ): Promise<CsvLayout> {
-  const { partSize, delimiter = ',', headerRow = 1 } = options;
+  const { partSize, delimiter: wanted = ',', headerRow = 1 } = options;
   if (!Number.isSafeInteger(partSize) || partSize < 1)
     throw new RangeError(`partSize must be a positive integer; got ${partSize}`);
   if (!Number.isSafeInteger(headerRow) || headerRow < 1)
     throw new RangeError(`headerRow must be 1 or more; got ${headerRow}`);
   // Validate the delimiter before reading anything, not after a whole-file scan.
-  csvDelimiterCode(delimiter);
+  if (wanted !== 'auto') csvDelimiterCode(wanted);
+
+  const source = new CountedBytes(chunks);
+  const lead = await source.peek(3);
+  const encoding = options.encoding ?? encodingFromBom(lead)?.encoding ?? 'utf-8';
+  const bomLength = bomLengthOf(lead, encoding);
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    return planAsOnePart(source, { encoding, bomLength, delimiter: wanted, headerRow });
+  }
 
   const scan = new BoundaryScan(partSize, headerRow);
-  for await (const chunk of chunks) scan.push(chunk);
+  const sample: Buffer[] = [];
+  let sampled = 0;
+  for await (const chunk of source) {
+    if (sampled < DELIMITER_SAMPLE_CHARS && wanted === 'auto') {
+      sample.push(Buffer.from(chunk.subarray(0, DELIMITER_SAMPLE_CHARS - sampled)));
+      sampled += Math.min(chunk.length, DELIMITER_SAMPLE_CHARS - sampled);
+    }
+    scan.push(chunk);
+  }
   const size = scan.offset;
   const parts = csvPartCount(size, partSize);
   const headerEnd = scan.headerEnd ?? size;
@@ -99,19 +135,39 @@ export async function planCsvLayout(
   for (let i = 1; i < parts; i++) boundaries.push(scan.found[i - 1] ?? size);
   boundaries.push(size);
 
-  const bomLength = BOM.every((byte, i) => scan.lead[i] === byte) ? BOM.length : 0;
+  const decode = (bytes: Uint8Array) =>
+    new TextDecoder(DECODER_LABELS[encoding], { ignoreBOM: true }).decode(bytes);
+  const delimiter =
+    wanted === 'auto'
+      ? detectDelimiter(decode(Buffer.concat(sample).subarray(bomLength)), { complete: size <= sampled })
+      : wanted;
   let headerBytes = Buffer.concat(scan.headerPieces);
   if (scan.headerStart === 0 && bomLength > 0) headerBytes = headerBytes.subarray(bomLength);
-  const header = scan.headerStart === undefined ? [] : parseCsvLine(headerBytes.toString('utf8'), delimiter);
-  return { size, bomLength, headerEnd, header, boundaries };
+  const header = scan.headerStart === undefined ? [] : parseCsvLine(decode(headerBytes), delimiter);
+  return { size, bomLength, encoding, delimiter, headerEnd, header, boundaries };
+}
+
+/** The UTF-16 plan: the header found in decoded text, then one part over the rest. */
+async function planAsOnePart(
+  source: CountedBytes,
+  options: { encoding: Encoding; bomLength: number; delimiter: string; headerRow: number },
+): Promise<CsvLayout> {
+  const { encoding, bomLength, headerRow } = options;
+  const { text } = await decodeText(source, encoding);
+  const { head, complete, rest } = await peekText(text, DELIMITER_SAMPLE_CHARS);
+  const delimiter = options.delimiter === 'auto' ? detectDelimiter(head, { complete }) : options.delimiter;
+  const split = await splitHeaderRow(head, rest, headerRow);
+  await source.drain(); // the size is all that is left to know: count the bytes, don't decode them
+  const size = source.offset;
+  const headerEnd = Math.min(size, bomLength + 2 * split.headerEnd);
+  const header = split.line === undefined ? [] : parseCsvLine(split.line, delimiter);
+  return { size, bomLength, encoding, delimiter, headerEnd, header, boundaries: [headerEnd, size] };
 }
 
 /** The streaming state of one planning pass. Offsets are absolute byte positions in the file. */
 class BoundaryScan {
   /** Bytes seen so far. */
   offset = 0;
-  /** The first (up to) three bytes, for the BOM check. */
-  readonly lead: number[] = [];
   /** Where the header row starts, once known. */
   headerStart: number | undefined;
   headerEnd: number | undefined;
@@ -139,7 +195,6 @@ class BoundaryScan {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const base = this.offset;
     const length = bytes.length;
-    for (let i = 0; this.lead.length < 3 && i < length; i++) this.lead.push(bytes[i] as number);
 
     // The next `"` and `\n` at or after `p`, each searched for once per occurrence so no byte
     // is searched twice however quotes and line feeds interleave (-1: none left in the chunk).

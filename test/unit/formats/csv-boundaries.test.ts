@@ -13,6 +13,8 @@ describe('planCsvLayout', () => {
       expect(layout).toEqual({
         size: 24,
         bomLength: 0,
+        encoding: 'utf-8',
+        delimiter: ',',
         headerEnd: 16,
         header: ['id', 'name, full'],
         boundaries: [16, 24],
@@ -71,6 +73,8 @@ describe('planCsvLayout', () => {
       expect(await plan('', 1024)).toEqual({
         size: 0,
         bomLength: 0,
+        encoding: 'utf-8',
+        delimiter: ',',
         headerEnd: 0,
         header: [],
         boundaries: [0, 0],
@@ -81,6 +85,8 @@ describe('planCsvLayout', () => {
       expect(await plan('a,b\n', 1024)).toEqual({
         size: 4,
         bomLength: 0,
+        encoding: 'utf-8',
+        delimiter: ',',
         headerEnd: 4,
         header: ['a', 'b'],
         boundaries: [4, 4],
@@ -88,6 +94,8 @@ describe('planCsvLayout', () => {
       expect(await plan('a,b', 1024)).toEqual({
         size: 3,
         bomLength: 0,
+        encoding: 'utf-8',
+        delimiter: ',',
         headerEnd: 3,
         header: ['a', 'b'],
         boundaries: [3, 3],

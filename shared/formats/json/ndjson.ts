@@ -1,0 +1,82 @@
+/**
+ * NDJSON (JSON Lines): one JSON object per line. Blank lines are skipped; `\r\n` line ends
+ * are fine (JSON allows the `\r` as trailing whitespace). Only the unfinished last line is
+ * ever held back between chunks, so memory follows the longest line, not the file.
+ */
+import { decodeText, type Encoding } from '../encoding.js';
+import type { Row, TableReader, TableSource } from '../table.js';
+import { Utf8Output } from '../table.js';
+import {
+  type JsonRecord,
+  jsonKeys,
+  MAX_RECORD_CHARS,
+  parseRecord,
+  type RecordReadOptions,
+  recordJson,
+  recordTable,
+  recordTooLong,
+} from './records.js';
+
+export interface JsonReadOptions extends RecordReadOptions {
+  /** Detected from the BOM when not given; `utf-8` without one. */
+  encoding?: Encoding;
+}
+
+export async function readNdjson(
+  bytes: AsyncIterable<Uint8Array>,
+  options: JsonReadOptions = {},
+): Promise<TableReader & { encoding: Encoding }> {
+  const { encoding, text } = await decodeText(bytes, options.encoding);
+  const table = await recordTable(ndjsonRecords(text, options.maxRecordChars), options);
+  return { ...table, encoding };
+}
+
+/** Objects of NDJSON text, one batch per piece of text that completes a line. */
+export async function* ndjsonRecords(
+  pieces: AsyncIterable<string>,
+  maxRecordChars = MAX_RECORD_CHARS,
+): AsyncGenerator<JsonRecord[]> {
+  let pending = '';
+  let lineNumber = 0;
+  const parseLines = (text: string, records: JsonRecord[]) => {
+    for (const line of text.split('\n')) {
+      lineNumber++;
+      // A line of whitespace only is blank; checking the common empty cases first skips a trim.
+      if (line.length === 0 || line === '\r' || line.trim().length === 0) continue;
+      records.push(parseRecord(line, `NDJSON line ${lineNumber}`));
+    }
+  };
+  for await (const piece of pieces) {
+    const end = piece.lastIndexOf('\n');
+    if (end === -1) {
+      pending += piece;
+      if (pending.length > maxRecordChars)
+        throw recordTooLong(`NDJSON line ${lineNumber + 1}`, maxRecordChars);
+      continue;
+    }
+    const records: JsonRecord[] = [];
+    parseLines(pending + piece.slice(0, end), records);
+    pending = piece.slice(end + 1);
+    if (records.length > 0) yield records;
+  }
+  const records: JsonRecord[] = [];
+  if (pending.length > 0) parseLines(pending, records);
+  if (records.length > 0) yield records;
+}
+
+/**
+ * One object per row, keys from the header, every value a string (cells are text); a cell
+ * past the header is dropped. Header names must differ (`ValidationError` otherwise).
+ */
+export async function* writeNdjson(table: TableSource): AsyncGenerator<Uint8Array> {
+  const keys = jsonKeys(table.header);
+  const out = new Utf8Output();
+  for await (const batch of table.rows) {
+    for (const row of batch as Row[]) {
+      const chunk = out.push(`${recordJson(keys, row)}\n`);
+      if (chunk) yield chunk;
+    }
+  }
+  const rest = out.flush();
+  if (rest) yield rest;
+}
