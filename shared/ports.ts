@@ -14,6 +14,8 @@ export interface BlobStore {
   /** Streams a body into an object (multipart for large bodies); overwrites. */
   write(key: string, body: Readable | Uint8Array | string, contentType?: string): Promise<void>;
   remove(keys: string[]): Promise<void>;
+  /** Keys of the objects under a prefix, in key order. */
+  list(prefix: string): Promise<string[]>;
   presignPut(key: string, expiresInSeconds: number, contentType?: string): Promise<string>;
   presignGet(key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
 }
@@ -159,8 +161,21 @@ export interface ResourceStore {
     limit: number,
     cursor?: string,
   ): Promise<{ workbooks: Workbook[]; next?: string }>;
+  /** Deletes a file's record (its content is the blob store's). */
+  deleteFile(id: string): Promise<void>;
+  /** Deletes a workbook and everything its sheets hold in the table (sheets, segments, run counters). */
+  deleteWorkbook(workbook: Workbook): Promise<void>;
   /** Registers a segment of a sheet's records (idempotent: same sheet and ordinal overwrite). */
   putSegment(segment: SheetSegment): Promise<void>;
+  getSegment(sheetId: string, ordinal: number): Promise<SheetSegment | undefined>;
+  /**
+   * Replaces a segment only if it still points at `expectedKey` (a conditional write):
+   * false when someone else changed or removed it first.
+   */
+  swapSegment(segment: SheetSegment, expectedKey: string): Promise<boolean>;
+  deleteSegments(sheetId: string, ordinals: number[]): Promise<void>;
   /** All segments of a sheet, in ordinal order. */
   listSegments(sheetId: string): Promise<SheetSegment[]>;
+  /** A new run number of a sheet (1, 2, …): an atomic counter, so concurrent jobs never share one. */
+  reserveRun(sheetId: string): Promise<number>;
 }

@@ -50,18 +50,52 @@ export interface Workbook {
   updatedAt: string;
 }
 
-/** A run of a sheet's records, stored in S3 as NDJSON; `ordinal` orders segments within the sheet. */
+/**
+ * A run of a sheet's records, stored in S3 as NDJSON; `ordinal` orders segments within the sheet.
+ *
+ * Ordinals are `run * RUN_SPAN + index`: each job that adds records to a sheet takes a new run
+ * (reserved from a counter on the sheet, so two jobs never collide), and its part `index`
+ * writes segment `index` of that run. A map re-run writes into the run of the earlier map of
+ * the same source (`origin`), so it replaces those records instead of adding more.
+ */
 export interface SheetSegment {
   sheetId: string;
   ordinal: number;
+  /** The S3 object holding the records; a rewrite (delete) writes a new object and swaps it in. */
   key: string;
   rows: number;
+  /** Records with `valid: false`. */
+  invalid: number;
+  /** The job that last wrote this segment. */
   jobId: string;
+  /** What the run's records came from: `map:<sourceSheetId>` for a map; absent for an extract. */
+  origin?: string;
+  /** Rows the segment held before `jobId` rewrote it (a delete), so a retried part can tell what it removed. */
+  rowsBefore?: number;
 }
 
+/** Part indexes of one run stay below this (MAX_PARTS is 100,000); ordinals stay safe integers. */
+export const RUN_SPAN = 1_000_000;
+
+export const segmentOrdinal = (run: number, index: number): number => run * RUN_SPAN + index;
+export const runOf = (ordinal: number): number => Math.floor(ordinal / RUN_SPAN);
+export const indexOf = (ordinal: number): number => ordinal % RUN_SPAN;
+
+export type SheetValue = string | number | boolean | null;
+
 export interface SheetRecord {
+  /** Unique within the sheet: `<run>.<index>.<row>` in base 36, from where the record was first written. */
   id: string;
-  values: Record<string, string | number | boolean | null>;
+  values: Record<string, SheetValue>;
+  /** Every value fits its field. */
+  valid: boolean;
+  /** Per field, why its value does not fit (only on invalid records). */
+  messages?: Record<string, string>;
+}
+
+/** The id of the `row`-th record (0-based) of the segment at `ordinal`. */
+export function recordId(ordinal: number, row: number): string {
+  return `${runOf(ordinal).toString(36)}.${indexOf(ordinal).toString(36)}.${row.toString(36)}`;
 }
 
 /** Turns a header cell into a field key: lower case, words joined by `_`, unique within the sheet. */

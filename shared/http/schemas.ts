@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { JOB_TOPICS } from '../domain/events.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
 import { FIELD_TYPES } from '../domain/resources.js';
 import { JOB_STATUSES } from '../domain/status.js';
-import { JOB_TOPICS } from '../domain/events.js';
 
 const id = (what: string) =>
   z
@@ -37,6 +37,16 @@ export const ListJobsQuery = z
   .strict();
 
 export const PageQuery = z.object({ offset, limit: limit(1000, 100) }).strict();
+export const RecordsQuery = z
+  .object({
+    offset,
+    limit: limit(1000, 100),
+    valid: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .transform((value) => value === 'true')
+      .optional(),
+  })
+  .strict();
 export const CursorQuery = z.object({ limit: limit(100, 100), next: z.string().optional() }).strict();
 
 export const EventsQuery = z

@@ -1,198 +1,253 @@
-import type { Readable } from 'node:stream';
 import * as z from 'zod';
 import { config as settings } from '../config.js';
-import { NotFoundError, UnprocessableError, ValidationError } from '../domain/errors.js';
+import { NotFoundError } from '../domain/errors.js';
 import { derivedId } from '../domain/ids.js';
 import type { Job } from '../domain/job.js';
-import { MAX_PARTS, MIN_PART_SIZE_BYTES } from '../domain/parts.js';
-import { fieldKeys, type Sheet, type SheetRecord } from '../domain/resources.js';
-import { planCsvLayout } from '../formats/csv/boundaries.js';
-import { parseCsvRows } from '../formats/csv/rows.js';
+import { MIN_PART_SIZE_BYTES } from '../domain/parts.js';
+import { type Field, recordId, runOf, type Sheet, segmentOrdinal } from '../domain/resources.js';
+import { recordTyper } from '../domain/values.js';
+import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
+import type { Services } from '../services.js';
+import { fieldsFromHeader, matchColumns, rowPicker } from './columns.js';
+import { partRows, planSource, type SourceLayout, type SourceTable } from './extract-source.js';
 import type { Operation, PartMessage } from './operation.js';
-import { availableFile, resolveSheet } from './resources.js';
+import { loadPlan, removePlan, savePlan } from './plans.js';
+import { availableFile, findSheet, resolveSheet, workbookOf } from './resources.js';
 import { writeSegment } from './segments.js';
+import { parseConfig } from './validation.js';
 
 const ExtractConfig = z
   .object({
+    format: z.enum(FORMATS, { error: `must be one of: ${FORMATS.join(', ')}` }).optional(),
+    encoding: z
+      .string()
+      .refine((label) => ENCODINGS.includes(safeEncoding(label) as never), {
+        error: `must be one of: ${ENCODINGS.join(', ')}`,
+      })
+      .optional(),
+    delimiter: z
+      .string()
+      .refine((d) => d === 'auto' || (d.length === 1 && !'"\r\n'.includes(d)), {
+        error: 'must be one character other than a quote or a line break, or "auto"',
+      })
+      .optional(),
+    headerRow: z.number().int().min(1).optional(),
     partSizeBytes: z
       .number()
       .int()
       .min(MIN_PART_SIZE_BYTES, `must be at least ${MIN_PART_SIZE_BYTES} bytes`)
       .optional(),
-    delimiter: z.string().length(1, 'must be a single character').optional(),
-    headerRow: z.number().int().min(1).optional(),
   })
   .strict();
+type ExtractConfig = z.infer<typeof ExtractConfig>;
+
+function safeEncoding(label: string): string | undefined {
+  try {
+    return parseEncoding(label);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A table of the file and the sheet it goes to (none: no sheet of the destination took it). */
+interface TableTarget {
+  name: string;
+  sheetId?: string;
+  run: number;
+  unmatchedColumns: string[];
+  missingFields: string[];
+}
 
 interface ExtractState {
-  sheetId: string;
-  /** For each column of the file, the field it goes to (null: no such field, dropped). */
-  columns: (string | null)[];
   planKey: string;
-  /** Segments of this job are numbered from here (after those the sheet already had). */
-  ordinalBase: number;
+  workbookId?: string;
+  layout: Omit<SourceLayout, 'boundaries' | 'tables'>;
+  headerRow: number;
+  targets: TableTarget[];
 }
 
-const planKeyOf = (jobId: string) => `plans/${jobId}.json`;
-
-async function readJson<T>(stream: Readable): Promise<T> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+/** What the parts read from S3: the byte ranges, and per table its header, fields and columns. */
+interface ExtractPlan {
+  boundaries?: number[];
+  tables: (SourceTable & { fields: Field[]; columns: number[] })[];
 }
 
-function optionsOf(job: Job) {
-  const config = job.config as z.infer<typeof ExtractConfig>;
-  return {
-    partSize: config.partSizeBytes ?? settings.defaultPartSizeBytes,
-    delimiter: config.delimiter ?? ',',
-    headerRow: config.headerRow ?? 1,
-  };
+/** The sheets of the destination the tables go to: by name, or the first sheet for a one-table file. */
+async function destinationSheets(services: Services, job: Job, tables: SourceTable[]) {
+  const destination = job.destination as string;
+  if (!destination.startsWith('wb_') || tables.length === 1) {
+    const first = await resolveSheet(services, job.environmentId, destination);
+    const sheets = destination.startsWith('wb_')
+      ? (await workbookOf(services, job.environmentId, destination)).sheets
+      : [first];
+    const named = findSheet(sheets, tables[0]?.name ?? '');
+    return tables.map((_, i) => (i === 0 ? (named ?? first) : undefined));
+  }
+  const { sheets } = await workbookOf(services, job.environmentId, destination);
+  return tables.map((table) => findSheet(sheets, table.name));
 }
 
-const normalize = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, '');
-
-/** Header cells match field keys or labels, ignoring case and spaces. */
-function matchColumns(header: string[], sheet: Sheet): (string | null)[] {
-  return header.map((cell) => {
-    const wanted = normalize(cell);
-    const field = sheet.fields.find(
-      (f) => normalize(f.key) === wanted || (f.label && normalize(f.label) === wanted),
-    );
-    return field?.key ?? null;
+/** A new workbook named after the file, one text sheet per table (ids derived from the job: a retried plan rewrites them). */
+async function createWorkbook(services: Services, job: Job, fileName: string, tables: SourceTable[]) {
+  const workbookId = derivedId('workbook', job.id);
+  const sheets: Sheet[] = tables.map((table, i) => ({
+    id: derivedId('sheet', i === 0 ? job.id : `${job.id}#${i}`),
+    workbookId,
+    environmentId: job.environmentId,
+    name: table.name,
+    fields: fieldsFromHeader(table.header),
+    createdAt: job.createdAt,
+  }));
+  await services.resources.putWorkbook({
+    id: workbookId,
+    environmentId: job.environmentId,
+    name: fileName,
+    sheets,
+    createdAt: job.createdAt,
+    updatedAt: job.createdAt,
   });
+  return { workbookId, sheets };
 }
 
-/** Extract: a CSV file → a sheet, in byte-range parts that each parse whole rows. */
+/** Extract: a file → sheets of a new workbook, or of an existing one (`destination`), converted to the fields' types. */
 export const extract: Operation = {
   name: 'extract',
   types: ['file'],
 
   async validate(request, services) {
-    const parsed = ExtractConfig.safeParse(request.config);
-    if (!parsed.success) {
-      throw new ValidationError('The extract config is not valid.', {
-        errors: parsed.error.issues.map((issue) => ({
-          pointer: ['body', 'config', ...issue.path].join('.'),
-          detail: issue.message,
-        })),
-      });
-    }
+    const config = parseConfig(ExtractConfig, request.config, 'extract');
     await availableFile(services, request.environmentId, request.source);
     if (request.destination) await resolveSheet(services, request.environmentId, request.destination);
-    return parsed.data;
+    return config;
   },
 
   async plan(job, services) {
     const file = await availableFile(services, job.environmentId, job.source);
-    const { partSize, delimiter, headerRow } = optionsOf(job);
-    const layout = await planCsvLayout(await services.blobs.read(file.key), {
-      partSize,
-      delimiter,
+    const config = job.config as ExtractConfig;
+    const headerRow = config.headerRow ?? 1;
+    const layout = await planSource(services, file, {
       headerRow,
+      partSize: config.partSizeBytes ?? settings.defaultPartSizeBytes,
+      ...(config.format ? { format: config.format } : {}),
+      ...(config.encoding ? { encoding: parseEncoding(config.encoding) } : {}),
+      ...(config.delimiter ? { delimiter: config.delimiter } : {}),
     });
-    const parts = layout.boundaries.length - 1;
-    if (parts > MAX_PARTS) {
-      throw new UnprocessableError(
-        `The file would need ${parts} parts of ${partSize} bytes; the most a job may have is ${MAX_PARTS}. Use a larger config.partSizeBytes.`,
-      );
-    }
-    if (layout.header.length === 0) throw new UnprocessableError(`File ${file.id} has no header row.`);
-    const planKey = planKeyOf(job.id);
-    await services.blobs.write(
-      planKey,
-      JSON.stringify({ boundaries: layout.boundaries }),
-      'application/json',
-    );
-
-    let sheet: Sheet;
-    let workbookId: string;
-    let ordinalBase = 0;
-    if (job.destination) {
-      sheet = await resolveSheet(services, job.environmentId, job.destination);
-      workbookId = sheet.workbookId;
-      const existing = await services.resources.listSegments(sheet.id);
-      ordinalBase = existing
-        .filter((s) => s.jobId !== job.id)
-        .reduce((max, s) => Math.max(max, s.ordinal + 1), 0);
+    let destination = job.destination;
+    let sheets: (Sheet | undefined)[];
+    if (destination) {
+      sheets = await destinationSheets(services, job, layout.tables);
     } else {
-      // Deterministic ids: a retried plan overwrites the same workbook instead of adding one.
-      workbookId = derivedId('workbook', job.id);
-      const now = job.createdAt;
-      const keys = fieldKeys(layout.header);
-      sheet = {
-        id: derivedId('sheet', job.id),
-        workbookId,
-        environmentId: job.environmentId,
-        name: file.name.replace(/\.[^.]+$/, '') || 'Sheet 1',
-        fields: keys.map((key, i) => ({ key, label: layout.header[i] ?? key, type: 'string' as const })),
-        createdAt: now,
-      };
-      await services.resources.putWorkbook({
-        id: workbookId,
-        environmentId: job.environmentId,
-        name: file.name,
-        sheets: [sheet],
-        createdAt: now,
-        updatedAt: now,
+      const created = await createWorkbook(services, job, file.name, layout.tables);
+      destination = created.workbookId;
+      sheets = created.sheets;
+    }
+    const plan: ExtractPlan = { tables: [] };
+    if (layout.boundaries) plan.boundaries = layout.boundaries;
+    const targets: TableTarget[] = [];
+    for (const [i, table] of layout.tables.entries()) {
+      const sheet = sheets[i];
+      const match = sheet
+        ? matchColumns(table.header, sheet.fields)
+        : { columns: [], unmatchedColumns: [], missingFields: [] };
+      plan.tables.push({ ...table, fields: sheet?.fields ?? [], columns: match.columns });
+      targets.push({
+        name: table.name,
+        ...(sheet ? { sheetId: sheet.id } : {}),
+        run: sheet ? await services.resources.reserveRun(sheet.id) : 0,
+        unmatchedColumns: match.unmatchedColumns,
+        missingFields: match.missingFields,
       });
     }
-    const columns = job.destination ? matchColumns(layout.header, sheet) : fieldKeys(layout.header);
-    const state: ExtractState = { sheetId: sheet.id, columns, planKey, ordinalBase };
-    return { parts, destination: job.destination ?? workbookId, state: { ...state } };
+    const { format, encoding, delimiter } = layout;
+    const state: ExtractState = {
+      planKey: await savePlan(services, job, plan),
+      workbookId: sheets.find((sheet) => sheet)?.workbookId ?? destination,
+      layout: { format, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) },
+      headerRow,
+      targets,
+    };
+    const parts = layout.boundaries ? layout.boundaries.length - 1 : layout.tables.length;
+    return { parts, destination, state: { ...state } };
   },
 
   async partMessages(job, state, from, to, services) {
     const { planKey } = state as unknown as ExtractState;
-    const { boundaries } = await readJson<{ boundaries: number[] }>(await services.blobs.read(planKey));
+    const { boundaries } = await loadPlan<ExtractPlan>(services, planKey);
     const messages: PartMessage[] = [];
     for (let part = from; part < to; part++) {
       messages.push({
         jobId: job.id,
         part,
-        range: { start: boundaries[part] ?? 0, endExclusive: boundaries[part + 1] ?? 0 },
+        ...(boundaries
+          ? { range: { start: boundaries[part] ?? 0, endExclusive: boundaries[part + 1] ?? 0 } }
+          : {}),
       });
     }
     return messages;
   },
 
   async runPart(job, state, message, services) {
-    const { sheetId, columns, ordinalBase } = state as unknown as ExtractState;
-    const { delimiter } = optionsOf(job);
+    const { planKey, layout, headerRow, targets } = state as unknown as ExtractState;
+    const plan = await loadPlan<ExtractPlan>(services, planKey);
+    const tableIndex = plan.boundaries ? 0 : message.part;
+    const table = plan.tables[tableIndex];
+    const target = targets[tableIndex];
+    if (!table || !target?.sheetId) return { rows: 0, invalid: 0, bytes: 0 };
     const file = await services.resources.getFile(job.source);
     if (!file) throw new NotFoundError('File', job.source);
-    const range = message.range ?? { start: 0, endExclusive: 0 };
-    const bytes = await services.blobs.read(file.key, range);
-    const prefix = `${message.part.toString(36)}-`;
-    let n = 0;
-    async function* records(): AsyncGenerator<SheetRecord[]> {
-      for await (const rows of parseCsvRows(bytes, { delimiter })) {
-        yield rows.map((cells) => {
-          const values: SheetRecord['values'] = {};
-          columns.forEach((key, i) => {
-            if (key !== null) values[key] = cells[i] ?? null;
-          });
-          return { id: prefix + (n++).toString(36), values };
-        });
-      }
-    }
-    const rows = await writeSegment(
+    const ordinal = segmentOrdinal(target.run, message.part);
+    const typed = recordTyper(table.fields);
+    const pick = rowPicker(table.columns);
+    const rows = partRows(
       services,
-      { sheetId, ordinal: ordinalBase + message.part, jobId: job.id },
+      file,
+      { ...layout, headerRow },
+      { index: tableIndex, header: table.header },
+      message.range,
+    );
+    let n = 0;
+    async function* records() {
+      for await (const batch of rows) yield batch.map((cells) => typed(recordId(ordinal, n++), pick(cells)));
+    }
+    const segment = await writeSegment(
+      services,
+      { sheetId: target.sheetId, ordinal, jobId: job.id },
       records(),
     );
-    return { rows, bytes: range.endExclusive - range.start };
+    const bytes = message.range ? message.range.endExclusive - message.range.start : 0;
+    return { rows: segment.rows, invalid: segment.invalid, bytes };
   },
 
-  async finalize(job, state, services) {
-    const { sheetId } = state as unknown as ExtractState;
-    const segments = await services.resources.listSegments(sheetId);
-    const records = segments.filter((s) => s.jobId === job.id).reduce((sum, s) => sum + s.rows, 0);
+  async finalize(_job, state, services) {
+    const { targets, layout, planKey, workbookId } = state as unknown as ExtractState;
+    const sheets = [];
+    for (const target of targets) {
+      if (!target.sheetId) continue;
+      const segments = (await services.resources.listSegments(target.sheetId)).filter(
+        (segment) => runOf(segment.ordinal) === target.run,
+      );
+      const records = segments.reduce((sum, s) => sum + s.rows, 0);
+      const invalid = segments.reduce((sum, s) => sum + s.invalid, 0);
+      const { name, sheetId, unmatchedColumns, missingFields } = target;
+      sheets.push({ name, sheetId, records, invalid, unmatchedColumns, missingFields });
+    }
+    await removePlan(services, planKey);
+    const records = sheets.reduce((sum, s) => sum + s.records, 0);
+    const invalid = sheets.reduce((sum, s) => sum + s.invalid, 0);
+    const unique = (lists: string[][]) => [...new Set(lists.flat())];
+    const skipped = targets.filter((t) => !t.sheetId).map((t) => t.name);
     return {
-      message: `Extracted ${records} records into sheet ${sheetId}.`,
+      message: `Extracted ${records} records (${invalid} invalid) from ${layout.format.toUpperCase()} into ${sheets.length} sheet(s).`,
       records,
-      sheetId,
-      workbookId: job.destination,
+      valid: records - invalid,
+      invalid,
+      format: layout.format,
+      workbookId,
+      sheetId: sheets[0]?.sheetId,
+      sheets,
+      unmatchedColumns: unique(sheets.map((s) => s.unmatchedColumns)),
+      missingFields: unique(sheets.map((s) => s.missingFields)),
+      ...(skipped.length > 0 ? { unmatchedWorksheets: skipped } : {}),
     };
   },
 };

@@ -1,10 +1,15 @@
 import { ValidationError } from '../domain/errors.js';
 import type { ResourceType } from '../domain/job.js';
 import { customOperation } from './custom.js';
+import { deleteRecords } from './delete.js';
+import { exportRecords } from './export.js';
 import { extract } from './extract.js';
+import { map } from './map.js';
 import type { Operation } from './operation.js';
 
-const operations: ReadonlyMap<string, Operation> = new Map([[extract.name, extract]]);
+const operations: ReadonlyMap<string, Operation> = new Map(
+  [extract, map, deleteRecords, exportRecords].map((operation) => [operation.name, operation]),
+);
 
 export const BUILT_IN_OPERATIONS = [...operations.keys()];
 

@@ -1,5 +1,6 @@
 import {
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -8,7 +9,7 @@ import {
 import type { DataFile, Sheet, SheetSegment, Workbook } from '../../domain/resources.js';
 import type { ResourceStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
-import { rethrow } from './errors.js';
+import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, UpdateBuilder } from './expressions.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
@@ -17,9 +18,49 @@ const { byEnvironment } = TABLE_SCHEMA.indexes;
 const fileKey = (id: string) => ({ pk: `FILE#${id}`, sk: 'FILE' });
 const workbookKey = (id: string) => ({ pk: `WORKBOOK#${id}`, sk: 'WORKBOOK' });
 const sheetKey = (id: string) => ({ pk: `SHEET#${id}`, sk: 'SHEET' });
+// Ordinals are safe integers (run * 1e6 + index): 16 digits keep them in order as text.
 const segmentKey = (sheetId: string, ordinal: number) => ({
   pk: `SHEET#${sheetId}`,
-  sk: `SEGMENT#${String(ordinal).padStart(8, '0')}`,
+  sk: `SEGMENT#${String(ordinal).padStart(16, '0')}`,
+});
+const runsKey = (sheetId: string) => ({ pk: `SHEET#${sheetId}`, sk: 'RUNS' });
+
+/** Writes or deletes items 25 at a time (BatchWriteItem's limit), retrying what comes back unprocessed. */
+async function batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let batch = requests.slice(i, i + 25);
+    for (let attempt = 0; batch.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      const result = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: batch } }));
+      batch = (result.UnprocessedItems?.[tableName()] ?? []) as typeof batch;
+    }
+  }
+}
+
+/** Keys of every item under one partition key (a sheet: the sheet, its segments, its run counter). */
+async function partitionKeys(pk: string): Promise<Record<string, string>[]> {
+  const keys: Record<string, string>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) keys.push({ pk: String(item.pk), sk: String(item.sk) });
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return keys;
+}
+
+const segmentItem = (segment: SheetSegment) => ({
+  ...segmentKey(segment.sheetId, segment.ordinal),
+  kind: 'segment',
+  ...segment,
 });
 
 function strip<T>(item: Record<string, unknown> | undefined, ...drop: string[]): T | undefined {
@@ -120,15 +161,7 @@ export const dynamoResourceStore: ResourceStore = {
       },
     ];
     try {
-      for (let i = 0; i < items.length; i += 25) {
-        let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-        while (requests.length > 0) {
-          const result = await dynamo.send(
-            new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }),
-          );
-          requests = (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
-        }
-      }
+      await batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
     } catch (error) {
       rethrow(error, `store workbook ${workbook.id}`);
     }
@@ -142,16 +175,80 @@ export const dynamoResourceStore: ResourceStore = {
     return { workbooks: items, ...(next ? { next } : {}) };
   },
 
+  async deleteFile(id) {
+    try {
+      await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: fileKey(id) }));
+    } catch (error) {
+      rethrow(error, `delete file ${id}`);
+    }
+  },
+
+  async deleteWorkbook(workbook) {
+    // Sheets' items first, the workbook last: a delete cut short by a crash leaves the
+    // workbook findable, and DELETE /workbooks/:id again finishes the job.
+    try {
+      for (const sheet of workbook.sheets) {
+        const keys = await partitionKeys(`SHEET#${sheet.id}`);
+        await batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
+      }
+      await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: workbookKey(workbook.id) }));
+    } catch (error) {
+      rethrow(error, `delete workbook ${workbook.id}`);
+    }
+  },
+
   async putSegment(segment: SheetSegment) {
+    try {
+      await dynamo.send(new PutCommand({ TableName: tableName(), Item: segmentItem(segment) }));
+    } catch (error) {
+      rethrow(error, `store a segment of sheet ${segment.sheetId}`);
+    }
+  },
+
+  getSegment: (sheetId, ordinal) =>
+    get<SheetSegment>(segmentKey(sheetId, ordinal), `segment ${ordinal} of sheet ${sheetId}`),
+
+  async swapSegment(segment, expectedKey) {
     try {
       await dynamo.send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...segmentKey(segment.sheetId, segment.ordinal), kind: 'segment', ...segment },
+          Item: segmentItem(segment),
+          ConditionExpression: '#key = :expected',
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: { ':expected': expectedKey },
         }),
       );
+      return true;
     } catch (error) {
-      rethrow(error, `store a segment of sheet ${segment.sheetId}`);
+      if (isConditionFailed(error)) return false;
+      return rethrow(error, `replace segment ${segment.ordinal} of sheet ${segment.sheetId}`);
+    }
+  },
+
+  async deleteSegments(sheetId, ordinals) {
+    try {
+      await batchWrite(ordinals.map((ordinal) => ({ DeleteRequest: { Key: segmentKey(sheetId, ordinal) } })));
+    } catch (error) {
+      rethrow(error, `delete segments of sheet ${sheetId}`);
+    }
+  },
+
+  async reserveRun(sheetId) {
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: runsKey(sheetId),
+          UpdateExpression: 'ADD #runs :one SET #kind = :kind',
+          ExpressionAttributeNames: { '#runs': 'runs', '#kind': 'kind' },
+          ExpressionAttributeValues: { ':one': 1, ':kind': 'runCounter' },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.runs);
+    } catch (error) {
+      return rethrow(error, `reserve a run of sheet ${sheetId}`);
     }
   },
 
@@ -166,6 +263,8 @@ export const dynamoResourceStore: ResourceStore = {
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
             ExpressionAttributeValues: { ':pk': `SHEET#${sheetId}`, ':prefix': 'SEGMENT#' },
             ExclusiveStartKey: startKey,
+            // A part reads the segments it is about to rewrite: it must see the latest swap.
+            ConsistentRead: true,
           }),
         );
         for (const item of page.Items ?? []) segments.push(strip<SheetSegment>(item) as SheetSegment);

@@ -14,6 +14,7 @@
  * - `WORKBOOK#<workbookId>` / `WORKBOOK`                   workbook (sheets inline)
  * - `SHEET#<sheetId>` / `SHEET`                            sheet
  * - `SHEET#<sheetId>` / `SEGMENT#<ordinal>`                a records segment (S3 key, rows)
+ * - `SHEET#<sheetId>` / `RUNS`                             the counter runs of the sheet are reserved from
  *
  * Indexes:
  * - `byEnvironment`: lists of one environment's jobs, files, workbooks and events.

@@ -3,6 +3,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -105,6 +106,23 @@ export function s3BlobStore(bucketName?: string): BlobStore {
           fail(error, 'delete', chunk[0] ?? '');
         }
       }
+    },
+
+    async list(prefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await s3.send(
+            new ListObjectsV2Command({ Bucket: bucketOf(), Prefix: prefix, ContinuationToken: token }),
+          );
+          for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+      } catch (error) {
+        fail(error, 'list', prefix);
+      }
+      return keys;
     },
 
     async presignPut(key, expiresInSeconds, contentType) {

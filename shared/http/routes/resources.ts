@@ -1,8 +1,9 @@
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { DataFile, Workbook } from '../../domain/resources.js';
-import { resolveSheet } from '../../operations/resources.js';
-import { readRecords } from '../../operations/segments.js';
+import { FORMAT_MEDIA_TYPES, FORMATS } from '../../formats/index.js';
+import { ensureUnused, fileOf, refreshFile, resolveSheet, workbookOf } from '../../operations/resources.js';
+import { readRecords, sheetCounts, sheetObjectsPrefix } from '../../operations/segments.js';
 import type { Services } from '../../services.js';
 import {
   type ApiEvent,
@@ -15,17 +16,24 @@ import {
   queryParams,
   rawBody,
 } from '../request.js';
-import { CreateFileBody, CreateWorkbookBody, CursorQuery, PageQuery, PatchWorkbookBody } from '../schemas.js';
+import {
+  CreateFileBody,
+  CreateWorkbookBody,
+  CursorQuery,
+  PatchWorkbookBody,
+  RecordsQuery,
+} from '../schemas.js';
 
 /** Presigned URLs live this long. */
 const URL_TTL_SECONDS = 3600;
 /** API Gateway HTTP APIs take request bodies up to 10 MB. */
 const DIRECT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 
-async function fileOf(services: Services, environmentId: string, id: string): Promise<DataFile> {
-  const file = await services.resources.getFile(id);
-  if (!file || file.environmentId !== environmentId) throw new NotFoundError('File', id);
-  return file;
+/** The media type a file name suggests (`people.xlsx` → the XLSX type), for uploads that name none. */
+function mediaTypeOf(name: string): string {
+  const extension = name.match(/\.([^./\\]+)$/)?.[1]?.toLowerCase();
+  const format = FORMATS.find((f) => f === extension) ?? (extension === 'jsonl' ? 'ndjson' : undefined);
+  return format ? FORMAT_MEDIA_TYPES[format] : 'application/octet-stream';
 }
 
 export function resourceRoutes(services: () => Services) {
@@ -41,7 +49,7 @@ export function resourceRoutes(services: () => Services) {
           id,
           environmentId: environmentOf(event),
           name: body.name,
-          mediaType: body.mediaType ?? 'text/csv',
+          mediaType: body.mediaType ?? mediaTypeOf(body.name),
           status: 'pending',
           key: `uploads/${id}`,
           createdAt: now,
@@ -58,14 +66,33 @@ export function resourceRoutes(services: () => Services) {
       handler: async (event: ApiEvent) => {
         const { limit, next } = queryParams(event, CursorQuery);
         const page = await services().resources.listFiles(environmentOf(event), limit, next);
-        return list(page.files, page.next);
+        const files = await Promise.all(page.files.map((file) => refreshFile(services(), file)));
+        return list(files, page.next);
       },
     },
     {
       method: 'GET' as const,
       path: '/files/{id}',
       handler: async (event: ApiEvent) =>
-        ok(await fileOf(services(), environmentOf(event), pathParam(event, 'id'))),
+        ok(
+          await refreshFile(
+            services(),
+            await fileOf(services(), environmentOf(event), pathParam(event, 'id')),
+          ),
+        ),
+    },
+    {
+      method: 'DELETE' as const,
+      path: '/files/{id}',
+      handler: async (event: ApiEvent) => {
+        const environmentId = environmentOf(event);
+        const file = await fileOf(services(), environmentId, pathParam(event, 'id'));
+        await ensureUnused(services(), environmentId, `File ${file.id}`, new Set([file.id]));
+        // Content first: a delete cut short leaves a record to delete again, never an orphan object.
+        await services().blobs.remove([file.key]);
+        await services().resources.deleteFile(file.id);
+        return ok({ id: file.id, deleted: true });
+      },
     },
     {
       method: 'PUT' as const,
@@ -87,10 +114,11 @@ export function resourceRoutes(services: () => Services) {
       method: 'GET' as const,
       path: '/files/{id}/content',
       handler: async (event: ApiEvent) => {
-        const file = await fileOf(services(), environmentOf(event), pathParam(event, 'id'));
-        if (file.status !== 'available' && (await services().blobs.size(file.key)) === undefined) {
-          throw new ValidationError(`File ${file.id} has no content yet.`);
-        }
+        const file = await refreshFile(
+          services(),
+          await fileOf(services(), environmentOf(event), pathParam(event, 'id')),
+        );
+        if (file.status !== 'available') throw new ValidationError(`File ${file.id} has no content yet.`);
         const url = await services().blobs.presignGet(file.key, URL_TTL_SECONDS, file.name);
         return { statusCode: 303, headers: { location: url }, body: '' };
       },
@@ -136,12 +164,23 @@ export function resourceRoutes(services: () => Services) {
     {
       method: 'GET' as const,
       path: '/workbooks/{id}',
+      handler: async (event: ApiEvent) =>
+        ok(await workbookOf(services(), environmentOf(event), pathParam(event, 'id'))),
+    },
+    {
+      method: 'DELETE' as const,
+      path: '/workbooks/{id}',
       handler: async (event: ApiEvent) => {
-        const id = pathParam(event, 'id');
-        const workbook = await services().resources.getWorkbook(id);
-        if (!workbook || workbook.environmentId !== environmentOf(event))
-          throw new NotFoundError('Workbook', id);
-        return ok(workbook);
+        const environmentId = environmentOf(event);
+        const workbook = await workbookOf(services(), environmentId, pathParam(event, 'id'));
+        const ids = new Set([workbook.id, ...workbook.sheets.map((sheet) => sheet.id)]);
+        await ensureUnused(services(), environmentId, `Workbook ${workbook.id}`, ids);
+        // Segment objects, then the items (the workbook's last): a delete cut short can be repeated.
+        for (const sheet of workbook.sheets) {
+          await services().blobs.remove(await services().blobs.list(sheetObjectsPrefix(sheet.id)));
+        }
+        await services().resources.deleteWorkbook(workbook);
+        return ok({ id: workbook.id, deleted: true });
       },
     },
     {
@@ -186,8 +225,8 @@ export function resourceRoutes(services: () => Services) {
         const id = pathParam(event, 'id');
         if (!id.startsWith('sh_')) throw new NotFoundError('Sheet', id);
         const sheet = await resolveSheet(services(), environmentOf(event), id);
-        const segments = await services().resources.listSegments(sheet.id);
-        return ok({ ...sheet, recordCount: segments.reduce((sum, s) => sum + s.rows, 0) });
+        const counts = sheetCounts(await services().resources.listSegments(sheet.id));
+        return ok({ ...sheet, recordCount: counts.records, counts });
       },
     },
     {
@@ -196,9 +235,9 @@ export function resourceRoutes(services: () => Services) {
       handler: async (event: ApiEvent) => {
         const id = pathParam(event, 'id');
         if (!id.startsWith('sh_')) throw new NotFoundError('Sheet', id);
-        const { offset, limit } = queryParams(event, PageQuery);
+        const { offset, limit, valid } = queryParams(event, RecordsQuery);
         const sheet = await resolveSheet(services(), environmentOf(event), id);
-        const { records, total } = await readRecords(services(), sheet.id, offset, limit);
+        const { records, total } = await readRecords(services(), sheet.id, offset, limit, valid);
         const next = offset + records.length < total ? String(offset + records.length) : undefined;
         return list(records, next, { total });
       },

@@ -1,0 +1,176 @@
+/**
+ * Typed sheet values: a text cell or a JSON value converted to its field's type. Pure.
+ *
+ * What each type accepts (text is trimmed first; an empty text is "no value"):
+ * - `string`: any text, kept exactly as given (spaces and all); a number or boolean becomes its text.
+ * - `number`: a finite JSON number, or text in the C/en-US form: optional sign, digits, an
+ *   optional `.` fraction and exponent (`-12.5`, `.5`, `1e6`), or digits grouped by `,` in
+ *   threes (`1,234,567.89`). Nothing else: no currency, units, `%`, spaces, hex, `NaN`, and no
+ *   decimal comma (`1,5` is rejected rather than misread; `1,500` does read as 1500).
+ * - `boolean`: `true`/`false`, `yes`/`no`, `1`/`0`, in any case; a JSON boolean; the numbers 1 and 0.
+ * - `date`: stored as ISO 8601, either a date `YYYY-MM-DD` or a date-time
+ *   `YYYY-MM-DDTHH:mm:ss[.sss]` followed by `Z` when the input had a zone (then converted to UTC)
+ *   and nothing when it had none (a local, "floating" time is not given a zone it never had).
+ *   Accepted: `2026-11-28`, `2026/11/28`, `2026-11-28T09:30`, `2026-11-28 09:30:15.250`,
+ *   `…Z`, `…+01:00`, `…+0100`, `28 Nov 2026`, `28-Nov-2026`, `Nov 28, 2026`, `November 28 2026`.
+ *   `11/28/2026` and `28/11/2026` are refused as ambiguous (day and month order differ by locale).
+ * - `enum`: one of the field's `options`, matched ignoring case and surrounding spaces, stored as
+ *   the option is written.
+ *
+ * A value that does not fit is kept as given, with a message; `required` fails on no value.
+ */
+import { parseDate } from './dates.js';
+import type { Field, FieldType, SheetRecord, SheetValue } from './resources.js';
+
+export type Value = SheetValue;
+
+export interface Conversion {
+  value: Value;
+  /** Why the value does not fit its field; absent when it does. */
+  message?: string;
+}
+
+const quoted = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+// ---------------------------------------------------------------- numbers
+
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
+
+/** The number a text holds, or undefined. */
+export function parseNumber(text: string): number | undefined {
+  let source = text.trim();
+  if (!PLAIN_NUMBER.test(source)) {
+    if (!GROUPED_NUMBER.test(source)) return undefined;
+    source = source.replaceAll(',', '');
+  }
+  const value = Number(source);
+  // -0 is stored as 0: a sheet has no use for a signed zero, and JSON writes both as 0.
+  return Number.isFinite(value) ? value + 0 : undefined;
+}
+
+// ---------------------------------------------------------------- booleans
+
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['yes', true],
+  ['1', true],
+  ['false', false],
+  ['no', false],
+  ['0', false],
+]);
+
+// ---------------------------------------------------------------- conversion
+
+type Converter = (raw: unknown) => Conversion;
+
+const isBlank = (raw: unknown): boolean =>
+  raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '');
+
+/** The stored value as the text a file cell holds: `''` for no value. */
+export function valueText(value: Value | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function asGiven(raw: unknown): Value {
+  if (raw === undefined) return null;
+  if (raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean')
+    return raw;
+  return JSON.stringify(raw);
+}
+
+function typeConverter(type: FieldType, options: readonly string[] = []): Converter {
+  switch (type) {
+    case 'string':
+      return (raw) => ({ value: typeof raw === 'string' ? raw : valueText(asGiven(raw)) });
+    case 'number':
+      return (raw) => {
+        if (typeof raw === 'number' && Number.isFinite(raw)) return { value: raw + 0 };
+        const value = typeof raw === 'string' ? parseNumber(raw) : undefined;
+        return value === undefined
+          ? { value: asGiven(raw), message: `${quoted(valueText(asGiven(raw)))} is not a number` }
+          : { value };
+      };
+    case 'boolean':
+      return (raw) => {
+        if (typeof raw === 'boolean') return { value: raw };
+        const value =
+          typeof raw === 'string' || typeof raw === 'number'
+            ? BOOLEANS.get(String(raw).trim().toLowerCase())
+            : undefined;
+        return value === undefined
+          ? {
+              value: asGiven(raw),
+              message: `${quoted(valueText(asGiven(raw)))} is not a boolean (true/false, yes/no, 1/0)`,
+            }
+          : { value };
+      };
+    case 'date':
+      return (raw) => {
+        const value = typeof raw === 'string' ? parseDate(raw) : undefined;
+        if (value !== undefined && value !== 'ambiguous') return { value };
+        const text = quoted(valueText(asGiven(raw)));
+        return {
+          value: asGiven(raw),
+          message:
+            value === 'ambiguous'
+              ? `${text} is ambiguous (day and month order differ by locale): write YYYY-MM-DD`
+              : `${text} is not a date (YYYY-MM-DD, YYYY-MM-DDTHH:mm:ss with an optional zone, or 28 Nov 2026)`,
+        };
+      };
+    case 'enum': {
+      const canonical = new Map(options.map((option) => [option.trim().toLowerCase(), option]));
+      const list = options.join(', ');
+      return (raw) => {
+        const text = valueText(asGiven(raw));
+        const value = canonical.get(text.trim().toLowerCase());
+        return value === undefined
+          ? { value: asGiven(raw), message: `${quoted(text)} is not one of: ${list}` }
+          : { value };
+      };
+    }
+  }
+}
+
+/** Converts raw values to one field's type; `undefined` (no column) and blank text mean no value. */
+export function fieldConverter(field: Field): Converter {
+  const convert = typeConverter(field.type, field.options);
+  const keepBlank = field.type === 'string';
+  return (raw) => {
+    if (isBlank(raw)) {
+      // A string field keeps an empty text as it is (`''` is a value a CSV cell holds).
+      const value = keepBlank && typeof raw === 'string' ? raw : null;
+      return field.required
+        ? { value: raw === undefined ? null : asGiven(raw), message: 'is required' }
+        : { value };
+    }
+    return convert(raw);
+  };
+}
+
+export function convertValue(raw: unknown, field: Field): Conversion {
+  return fieldConverter(field)(raw);
+}
+
+/**
+ * Builds records of a sheet: `raw[i]` is the raw value for `fields[i]` (`undefined`: the source
+ * has none). Every field gets a value (null for none); `messages` only when some value does not fit.
+ */
+export function recordTyper(fields: readonly Field[]): (id: string, raw: readonly unknown[]) => SheetRecord {
+  const converters = fields.map(fieldConverter);
+  const keys = fields.map((field) => field.key);
+  return (id, raw) => {
+    const values: SheetRecord['values'] = {};
+    let messages: Record<string, string> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const result = (converters[i] as Converter)(raw[i]);
+      values[key] = result.value;
+      if (result.message !== undefined) {
+        messages ??= {};
+        messages[key] = result.message;
+      }
+    }
+    return messages ? { id, values, valid: false, messages } : { id, values, valid: true };
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * export: a sheet → one file. Each part writes its segment's rows, in the file's format, to
+ * a part object `tmp/exports/<jobId>/<part>` (a retried part overwrites it); finalize streams
+ * the part objects in order into the one export object (a multipart upload of 8 MiB parts:
+ * memory stays bounded whatever the size; S3's UploadPartCopy would copy server-side, but
+ * s3rver has none and part objects under 5 MiB could not use it), registers it as a file, and
+ * removes the part objects. An XLSX file is one zip: its export is one part that streams
+ * every segment through the XLSX writer.
+ *
+ * Finalize checks the job is still EXECUTING before it writes and again before it registers
+ * the file: a canceled export leaves no file (and its part objects, if finalize never ran,
+ * expire with the bucket's `tmp/` lifecycle rule).
+ */
+import { Readable } from 'node:stream';
+import * as z from 'zod';
+import { derivedId } from '../domain/ids.js';
+import type { Job } from '../domain/job.js';
+import type { DataFile, SheetRecord, SheetSegment } from '../domain/resources.js';
+import { valueText } from '../domain/values.js';
+import {
+  FORMAT_EXTENSIONS,
+  FORMAT_MEDIA_TYPES,
+  FORMATS,
+  type Format,
+  type Row,
+  writeTable,
+} from '../formats/index.js';
+import type { Services } from '../services.js';
+import type { Operation, PartMessage } from './operation.js';
+import { loadPlan, removePlan, savePlan } from './plans.js';
+import { findSheet, sourceSheets } from './resources.js';
+import { openSegment } from './segments.js';
+import { invalid, parseConfig } from './validation.js';
+
+const ExportConfig = z
+  .object({
+    sheet: z.string().min(1).optional(),
+    format: z.enum(FORMATS, { error: `must be one of: ${FORMATS.join(', ')}` }).optional(),
+    fields: z.array(z.string().min(1)).min(1).max(1000).optional(),
+    /** `true` / `'keys'`: a header of field keys; `'labels'`: of field labels; `false`: none (CSV, TSV, XLSX). */
+    header: z.union([z.boolean(), z.enum(['keys', 'labels'])]).optional(),
+    escapeFormulas: z.boolean().optional(),
+    delimiter: z
+      .string()
+      .refine((d) => d.length === 1 && !'"\r\n'.includes(d), {
+        error: 'must be one character other than a quote or a line break',
+      })
+      .optional(),
+    fileName: z.string().min(1).max(255).optional(),
+  })
+  .strict();
+
+export interface ExportSettings {
+  sheet: string;
+  format: Format;
+  fields: string[];
+  /** The header cells (keys or labels); empty: no header row. */
+  headerCells: string[];
+  escapeFormulas: boolean;
+  delimiter?: string;
+  fileName: string;
+}
+
+interface ExportState {
+  planKey: string;
+  fileId: string;
+  key: string;
+}
+
+type PlannedSegment = Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'>;
+
+export const exportPartKey = (jobId: string, part: number) =>
+  `tmp/exports/${jobId}/${String(part).padStart(6, '0')}`;
+
+/** A record's cells, in the export's field order: no value is an empty cell. */
+export function recordRow(fields: readonly string[]): (record: SheetRecord) => Row {
+  return (record) => fields.map((key) => valueText(record.values[key]));
+}
+
+/**
+ * What one part writes. CSV/TSV: part 0 carries the header. JSON: each part writes its
+ * objects without brackets, and finalize joins the pieces (see `joinedExport`).
+ */
+export function partWriter(settings: ExportSettings, part: number) {
+  const { format, headerCells: header, escapeFormulas, delimiter } = settings;
+  const keys = header.length > 0 ? header : settings.fields;
+  return (rows: AsyncIterable<Row[]>) =>
+    writeTable(
+      format,
+      { header: keys, rows },
+      {
+        includeHeader: part === 0 && header.length > 0,
+        escapeFormulas,
+        ...(delimiter ? { delimiter } : {}),
+        ...(format === 'json' ? { open: false, close: false, afterRows: false } : {}),
+        ...(format === 'xlsx' ? { sheetName: settings.fileName.replace(/\.[^.]+$/, '') } : {}),
+      },
+    );
+}
+
+/** The export object's bytes: the part objects in order (JSON: inside `[ ]`, `,` between pieces that hold rows). */
+export async function* joinedExport(
+  format: Format,
+  pieces: AsyncIterable<{ rows: number; bytes: AsyncIterable<Uint8Array> }>,
+): AsyncGenerator<Uint8Array> {
+  const json = format === 'json';
+  if (json) yield Buffer.from('[');
+  let wroteRows = false;
+  for await (const piece of pieces) {
+    if (json && piece.rows === 0) continue;
+    if (json && wroteRows) yield Buffer.from(',');
+    for await (const chunk of piece.bytes) yield chunk;
+    wroteRows ||= piece.rows > 0;
+  }
+  if (json) yield Buffer.from('\n]\n');
+}
+
+async function isExecuting(services: Services, job: Job): Promise<boolean> {
+  return (await services.jobs.get(job.id))?.job.status === 'EXECUTING';
+}
+
+async function removeParts(services: Services, jobId: string): Promise<void> {
+  await services.blobs.remove(await services.blobs.list(`tmp/exports/${jobId}/`));
+}
+
+export const exportRecords: Operation = {
+  name: 'export',
+  types: ['workbook', 'sheet'],
+
+  async validate(request, services) {
+    const config = parseConfig(ExportConfig, request.config, 'export');
+    const sheets = await sourceSheets(services, request);
+    const sheet =
+      config.sheet === undefined
+        ? sheets.length === 1
+          ? sheets[0]
+          : undefined
+        : findSheet(sheets, config.sheet);
+    if (!sheet) {
+      throw invalid(
+        'body.config.sheet',
+        config.sheet === undefined
+          ? `config.sheet is required: workbook ${request.source} has ${sheets.length} sheets.`
+          : `config.sheet "${config.sheet}" is no sheet of ${request.source}.`,
+      );
+    }
+    const fields = config.fields ?? sheet.fields.map((f) => f.key);
+    const unknown = fields.filter((key) => !sheet.fields.some((f) => f.key === key));
+    if (unknown.length > 0) {
+      throw invalid(
+        'body.config.fields',
+        `config.fields names no field of sheet ${sheet.name}: ${unknown.join(', ')}.`,
+      );
+    }
+    if (new Set(fields).size !== fields.length)
+      throw invalid('body.config.fields', 'config.fields repeats a field.');
+    const format = config.format ?? 'csv';
+    const labels = config.header === 'labels';
+    const headerCells =
+      config.header === false
+        ? []
+        : fields.map((key) => (labels ? (sheet.fields.find((f) => f.key === key)?.label ?? key) : key));
+    const settings: ExportSettings = {
+      sheet: sheet.id,
+      format,
+      fields,
+      headerCells,
+      escapeFormulas: config.escapeFormulas ?? true,
+      ...(config.delimiter && format === 'csv' ? { delimiter: config.delimiter } : {}),
+      fileName: config.fileName ?? `${sheet.name}${FORMAT_EXTENSIONS[format]}`,
+    };
+    return { ...settings };
+  },
+
+  async plan(job, services) {
+    const settings = job.config as unknown as ExportSettings;
+    const segments = (await services.resources.listSegments(settings.sheet)).filter((s) => s.rows > 0);
+    const planned: PlannedSegment[] = segments.map(({ sheetId, ordinal, key }) => ({
+      sheetId,
+      ordinal,
+      key,
+    }));
+    const fileId = derivedId('file', job.id);
+    const state: ExportState = {
+      planKey: await savePlan(services, job, planned),
+      fileId,
+      key: `exports/${job.id}${FORMAT_EXTENSIONS[settings.format]}`,
+    };
+    // One part per segment (at least one, for the header); XLSX is a single zip: one part.
+    const parts = settings.format === 'xlsx' ? 1 : Math.max(1, planned.length);
+    return { parts, destination: fileId, state: { ...state } };
+  },
+
+  async partMessages(job, _state, from, to) {
+    const messages: PartMessage[] = [];
+    for (let part = from; part < to; part++) messages.push({ jobId: job.id, part });
+    return messages;
+  },
+
+  async runPart(job, state, message, services) {
+    const settings = job.config as unknown as ExportSettings;
+    const planned = await loadPlan<PlannedSegment[]>(services, (state as unknown as ExportState).planKey);
+    const segments = settings.format === 'xlsx' ? planned : planned.slice(message.part, message.part + 1);
+    const toRow = recordRow(settings.fields);
+    let rows = 0;
+    async function* batches() {
+      for (const segment of segments) {
+        for await (const batch of await openSegment(services, segment)) {
+          rows += batch.length;
+          yield batch.map(toRow);
+        }
+      }
+    }
+    const body = Readable.from(partWriter(settings, message.part)(batches()), { objectMode: false });
+    await services.blobs.write(exportPartKey(job.id, message.part), body);
+    return { rows };
+  },
+
+  async finalize(job, state, services) {
+    const settings = job.config as unknown as ExportSettings;
+    const { planKey, fileId, key } = state as unknown as ExportState;
+    const record = await services.jobs.get(job.id);
+    const parts = record ? await services.jobs.listParts(record, 0, job.parts) : [];
+    const records = parts.reduce((sum, p) => sum + (p.stats?.rows ?? 0), 0);
+    const outcome = {
+      message: `Exported ${records} records as ${settings.format.toUpperCase()} to file ${fileId}.`,
+      fileId,
+      fileName: settings.fileName,
+      format: settings.format,
+      records,
+      download: `/files/${fileId}/content`,
+    };
+    // A finalize repeated after a crash: the file is there already.
+    const existing = await services.resources.getFile(fileId);
+    if (existing) return { ...outcome, size: existing.size };
+    if (!(await isExecuting(services, job))) {
+      await removeParts(services, job.id);
+      await removePlan(services, planKey);
+      return outcome;
+    }
+    let size = 0;
+    async function* pieces() {
+      for (const part of parts) {
+        const bytes = await services.blobs.read(exportPartKey(job.id, part.part));
+        yield { rows: part.stats?.rows ?? 0, bytes };
+      }
+    }
+    async function* counted() {
+      for await (const chunk of joinedExport(settings.format, pieces())) {
+        size += chunk.length;
+        yield chunk;
+      }
+    }
+    const mediaType = FORMAT_MEDIA_TYPES[settings.format];
+    await services.blobs.write(key, Readable.from(counted(), { objectMode: false }), mediaType);
+    if (!(await isExecuting(services, job))) {
+      // Canceled while the object was being written: no file.
+      await services.blobs.remove([key]);
+      await removeParts(services, job.id);
+      await removePlan(services, planKey);
+      return outcome;
+    }
+    const now = services.now().toISOString();
+    const file: DataFile = {
+      id: fileId,
+      environmentId: job.environmentId,
+      name: settings.fileName,
+      mediaType,
+      status: 'available',
+      size,
+      key,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await services.resources.putFile(file);
+    await removeParts(services, job.id);
+    await removePlan(services, planKey);
+    return { ...outcome, size };
+  },
+};

@@ -1,0 +1,294 @@
+/**
+ * map: records of source sheets → destination sheets, converted and validated to the
+ * destination's field types. One part per source segment; source segment `j` becomes
+ * destination segment `j` of the mapping's run, so destination order is source order.
+ *
+ * Re-running: a map from source sheet S into destination sheet D writes into the run that an
+ * earlier map from S into D used (segments with `origin: map:S`), at the same indexes, so it
+ * replaces those records instead of adding more; finalize then removes what is left of the
+ * earlier map (indexes past this map's, any other run of the same origin). Records that came
+ * into D from elsewhere (an extract, a map from another sheet) stay. Record ids are derived
+ * from the destination position, so the same map of the same source gives the same records.
+ */
+import * as z from 'zod';
+import { ValidationError } from '../domain/errors.js';
+import type { Job } from '../domain/job.js';
+import {
+  type Field,
+  indexOf,
+  recordId,
+  runOf,
+  type Sheet,
+  type SheetRecord,
+  type SheetSegment,
+  segmentOrdinal,
+} from '../domain/resources.js';
+import { recordTyper } from '../domain/values.js';
+import type { Services } from '../services.js';
+import { normalizeName } from './columns.js';
+import type { CreateRequest, Operation, PartMessage } from './operation.js';
+import { loadPlan, removePlan, savePlan } from './plans.js';
+import { findSheet, resolveSheet, sourceSheets, workbookOf } from './resources.js';
+import { openSegment, writeSegment } from './segments.js';
+import { invalid, parseConfig } from './validation.js';
+
+const MapConfig = z
+  .object({
+    mappings: z
+      .array(
+        z
+          .object({
+            sourceSheet: z.string().min(1).optional(),
+            destinationSheet: z.string().min(1).optional(),
+            /** destination field key → source field key. */
+            fields: z.record(z.string(), z.string()).optional(),
+          })
+          .strict(),
+        { error: 'is required: [{ sourceSheet, destinationSheet, fields: { destinationKey: sourceKey } }]' },
+      )
+      .min(1)
+      .max(100),
+  })
+  .strict();
+
+export interface ResolvedMapping {
+  sourceSheet: string;
+  destinationSheet: string;
+  fields: Record<string, string>;
+}
+
+interface MappingState extends ResolvedMapping {
+  run: number;
+  /** An earlier map of the same source into the same sheet is being replaced. */
+  rerun: boolean;
+  /** The first part of this mapping and how many it has (one per source segment). */
+  firstPart: number;
+  parts: number;
+}
+
+interface MapState {
+  planKey: string;
+  mappings: MappingState[];
+}
+
+/** Per part: the source segment it reads. */
+interface MapPlan {
+  parts: { mapping: number; source: Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'> }[];
+  destinationFields: Field[][];
+}
+
+export const mapOrigin = (sourceSheetId: string) => `map:${sourceSheetId}`;
+
+/** The source field each destination field takes when `fields` is not given: same key or label, loosely. */
+export function defaultFieldMap(
+  source: readonly Field[],
+  destination: readonly Field[],
+): Record<string, string> {
+  const names = new Map<string, string>();
+  for (const field of source) {
+    for (const name of [field.key, field.label ?? '']) {
+      if (name && !names.has(normalizeName(name))) names.set(normalizeName(name), field.key);
+    }
+  }
+  const map: Record<string, string> = {};
+  for (const field of destination) {
+    const key = names.get(normalizeName(field.key)) ?? names.get(normalizeName(field.label ?? ''));
+    if (key) map[field.key] = key;
+  }
+  return map;
+}
+
+/** Builds destination records from source records: values by the field map, typed to the destination fields. */
+export function recordMapper(
+  destinationFields: readonly Field[],
+  fieldMap: Readonly<Record<string, string>>,
+): (id: string, source: SheetRecord) => SheetRecord {
+  const typed = recordTyper(destinationFields);
+  const sourceKeys = destinationFields.map((field) => fieldMap[field.key]);
+  return (id, source) =>
+    typed(
+      id,
+      sourceKeys.map((key) => (key === undefined ? undefined : source.values[key])),
+    );
+}
+
+async function resolveMappings(
+  request: CreateRequest,
+  services: Services,
+  config: z.infer<typeof MapConfig>,
+) {
+  if (!request.destination) {
+    throw invalid('body.destination', 'A map needs a destination: the workbook (or sheet) to map into.');
+  }
+  const sources = await sourceSheets(services, request);
+  const destinationSheet = request.destination.startsWith('wb_')
+    ? undefined
+    : await resolveSheet(services, request.environmentId, request.destination);
+  const destinations = destinationSheet
+    ? [destinationSheet]
+    : (await workbookOf(services, request.environmentId, request.destination)).sheets;
+  const pick = (sheets: Sheet[], ref: string | undefined, at: string, what: string): Sheet => {
+    const sheet = ref === undefined ? (sheets.length === 1 ? sheets[0] : undefined) : findSheet(sheets, ref);
+    if (sheet) return sheet;
+    throw invalid(
+      at,
+      ref === undefined
+        ? `${at.slice(5)} is required: the ${what} has ${sheets.length} sheets (${sheets.map((s) => s.name).join(', ')}).`
+        : `${at.slice(5)} "${ref}" is no sheet of the ${what} (${sheets.map((s) => `${s.name} = ${s.id}`).join(', ')}).`,
+    );
+  };
+  const seen = new Set<string>();
+  return config.mappings.map((mapping, i): ResolvedMapping => {
+    const at = `body.config.mappings.${i}`;
+    const source = pick(sources, mapping.sourceSheet, `${at}.sourceSheet`, 'source');
+    const destination = pick(destinations, mapping.destinationSheet, `${at}.destinationSheet`, 'destination');
+    if (source.id === destination.id)
+      throw invalid(at, `${at.slice(5)} maps sheet ${source.id} onto itself.`);
+    if (seen.has(`${source.id}>${destination.id}`)) {
+      throw invalid(at, `${at.slice(5)} repeats the mapping of ${source.id} into ${destination.id}.`);
+    }
+    seen.add(`${source.id}>${destination.id}`);
+    const fields = mapping.fields ?? defaultFieldMap(source.fields, destination.fields);
+    const errors = Object.entries(fields).flatMap(([to, from]) => [
+      ...(destination.fields.some((f) => f.key === to)
+        ? []
+        : [
+            {
+              pointer: `${at}.fields.${to}`,
+              detail: `no field "${to}" in destination sheet ${destination.name}`,
+            },
+          ]),
+      ...(source.fields.some((f) => f.key === from)
+        ? []
+        : [{ pointer: `${at}.fields.${to}`, detail: `no field "${from}" in source sheet ${source.name}` }]),
+    ]);
+    if (errors.length > 0) {
+      throw new ValidationError(
+        `The map config names fields that do not exist: ${errors.map((e) => e.detail).join('; ')}.`,
+        {
+          errors,
+        },
+      );
+    }
+    if (Object.keys(fields).length === 0) {
+      throw invalid(
+        `${at}.fields`,
+        `${at.slice(5)} maps no field: no field of ${destination.name} matches one of ${source.name}; give config.mappings[${i}].fields.`,
+      );
+    }
+    return { sourceSheet: source.id, destinationSheet: destination.id, fields };
+  });
+}
+
+/** The run an earlier map of the same source used in the destination, else a new one. */
+async function runFor(
+  services: Services,
+  mapping: ResolvedMapping,
+): Promise<{ run: number; rerun: boolean }> {
+  const earlier = (await services.resources.listSegments(mapping.destinationSheet)).filter(
+    (segment) => segment.origin === mapOrigin(mapping.sourceSheet),
+  );
+  if (earlier.length > 0) return { run: Math.min(...earlier.map((s) => runOf(s.ordinal))), rerun: true };
+  return { run: await services.resources.reserveRun(mapping.destinationSheet), rerun: false };
+}
+
+export const map: Operation = {
+  name: 'map',
+  types: ['workbook', 'sheet'],
+
+  async validate(request, services) {
+    const config = parseConfig(MapConfig, request.config, 'map');
+    return { mappings: await resolveMappings(request, services, config) };
+  },
+
+  async plan(job, services) {
+    const resolved = (job.config as { mappings: ResolvedMapping[] }).mappings;
+    const plan: MapPlan = { parts: [], destinationFields: [] };
+    const mappings: MappingState[] = [];
+    for (const [i, mapping] of resolved.entries()) {
+      const destination = await resolveSheet(services, job.environmentId, mapping.destinationSheet);
+      const segments = (await services.resources.listSegments(mapping.sourceSheet)).filter((s) => s.rows > 0);
+      mappings.push({
+        ...mapping,
+        ...(await runFor(services, mapping)),
+        firstPart: plan.parts.length,
+        parts: segments.length,
+      });
+      plan.destinationFields.push(destination.fields);
+      for (const { sheetId, ordinal, key } of segments)
+        plan.parts.push({ mapping: i, source: { sheetId, ordinal, key } });
+    }
+    const state: MapState = { planKey: await savePlan(services, job, plan), mappings };
+    // An empty source still gets one (empty) part: the job completes through the usual path.
+    return { parts: Math.max(1, plan.parts.length), state: { ...state } };
+  },
+
+  async partMessages(job: Job, _state, from, to) {
+    const messages: PartMessage[] = [];
+    for (let part = from; part < to; part++) messages.push({ jobId: job.id, part });
+    return messages;
+  },
+
+  async runPart(job, state, message, services) {
+    const { planKey, mappings } = state as unknown as MapState;
+    const plan = await loadPlan<MapPlan>(services, planKey);
+    const planned = plan.parts[message.part];
+    const mapping = mappings[planned?.mapping ?? -1];
+    if (!planned || !mapping) return { rows: 0, invalid: 0 };
+    const ordinal = segmentOrdinal(mapping.run, message.part - mapping.firstPart);
+    const mapRecord = recordMapper(plan.destinationFields[planned.mapping] ?? [], mapping.fields);
+    const source = await openSegment(services, planned.source);
+    let n = 0;
+    async function* records() {
+      for await (const batch of source)
+        yield batch.map((record) => mapRecord(recordId(ordinal, n++), record));
+    }
+    const target = {
+      sheetId: mapping.destinationSheet,
+      ordinal,
+      jobId: job.id,
+      origin: mapOrigin(mapping.sourceSheet),
+    };
+    const segment = await writeSegment(services, target, records());
+    return { rows: segment.rows, invalid: segment.invalid };
+  },
+
+  async finalize(_job, state, services) {
+    const { planKey, mappings } = state as unknown as MapState;
+    const outcomes = [];
+    for (const mapping of mappings) {
+      const segments = await services.resources.listSegments(mapping.destinationSheet);
+      const ours = (s: SheetSegment) =>
+        runOf(s.ordinal) === mapping.run && indexOf(s.ordinal) < mapping.parts;
+      const stale = segments.filter((s) => s.origin === mapOrigin(mapping.sourceSheet) && !ours(s));
+      if (stale.length > 0) {
+        await services.resources.deleteSegments(
+          mapping.destinationSheet,
+          stale.map((s) => s.ordinal),
+        );
+        await services.blobs.remove(stale.map((s) => s.key));
+      }
+      const written = segments.filter(ours);
+      const records = written.reduce((sum, s) => sum + s.rows, 0);
+      const invalidRecords = written.reduce((sum, s) => sum + s.invalid, 0);
+      const { sourceSheet, destinationSheet } = mapping;
+      outcomes.push({
+        sourceSheet,
+        destinationSheet,
+        records,
+        invalid: invalidRecords,
+        replacedEarlierMap: mapping.rerun,
+      });
+    }
+    await removePlan(services, planKey);
+    const records = outcomes.reduce((sum, o) => sum + o.records, 0);
+    const invalidRecords = outcomes.reduce((sum, o) => sum + o.invalid, 0);
+    return {
+      message: `Mapped ${records} records (${invalidRecords} invalid) into ${outcomes.length} sheet(s).`,
+      records,
+      valid: records - invalidRecords,
+      invalid: invalidRecords,
+      mappings: outcomes,
+    };
+  },
+};

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { Job } from '../../../shared/domain/job.js';
+import type { Field } from '../../../shared/domain/resources.js';
+import {
+  type ExportSettings,
+  exportRecords,
+  joinedExport,
+  partWriter,
+  recordRow,
+} from '../../../shared/operations/export.js';
+import { memoryServices, newJob, putRecords, record, runInMemory, storeSheet } from './memory-services.js';
+
+async function text(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+async function* once<T>(value: T) {
+  yield value;
+}
+
+const settings = (format: ExportSettings['format']): ExportSettings => ({
+  sheet: 'sh_a',
+  format,
+  fields: ['n', 'note'],
+  headerCells: ['n', 'note'],
+  escapeFormulas: true,
+  fileName: `A.${format}`,
+});
+
+describe('export pieces', () => {
+  it('writes record values as cells: no value is an empty cell', () => {
+    expect(recordRow(['n', 'ok', 'note'])(record('1', { n: -1.5, ok: false, note: null }))).toEqual([
+      '-1.5',
+      'false',
+      '',
+    ]);
+  });
+
+  it('puts the CSV header in part 0 only', async () => {
+    const rows = [['1', '=x']];
+    expect(await text(partWriter(settings('csv'), 0)(once(rows)))).toBe("n,note\r\n1,'=x\r\n");
+    expect(await text(partWriter(settings('csv'), 3)(once(rows)))).toBe("1,'=x\r\n");
+  });
+
+  it('joins JSON pieces into one array, skipping pieces without rows', async () => {
+    const piece = async (rows: string[][]) => ({
+      rows: rows.length,
+      bytes: partWriter(settings('json'), 1)(once(rows)),
+    });
+    async function* pieces() {
+      yield await piece([]);
+      yield await piece([['1', 'a']]);
+      yield await piece([]);
+      yield await piece([
+        ['2', 'b'],
+        ['3', 'c'],
+      ]);
+      yield await piece([]);
+    }
+    expect(JSON.parse(await text(joinedExport('json', pieces())))).toEqual([
+      { n: '1', note: 'a' },
+      { n: '2', note: 'b' },
+      { n: '3', note: 'c' },
+    ]);
+    async function* nothing() {
+      yield await piece([]);
+    }
+    expect(JSON.parse(await text(joinedExport('json', nothing())))).toEqual([]);
+  });
+});
+
+const fields: Field[] = [
+  { key: 'n', type: 'number' },
+  { key: 'note', type: 'string' },
+];
+
+async function exportJob(format: ExportSettings['format'] = 'csv') {
+  const job = newJob({ operation: 'export', type: 'sheet', source: 'sh_a' });
+  const env = memoryServices(job);
+  await storeSheet(env.resources, { id: 'sh_a', name: 'A', fields });
+  for (let s = 0; s < 3; s++) {
+    await putRecords(
+      env,
+      'sh_a',
+      1_000_000 + s,
+      Array.from({ length: 2 }, (_, i) => record(`1.${s}.${i}`, { n: s * 2 + i, note: `r${s}${i}` })),
+    );
+  }
+  job.config = await exportRecords.validate(
+    { environmentId: 'env_test', type: 'sheet', source: 'sh_a', config: { format } },
+    env.services,
+  );
+  return { job, env };
+}
+
+const tmpKeys = (env: ReturnType<typeof memoryServices>) =>
+  [...env.blobs.objects.keys()].filter((k) => k.startsWith('tmp/'));
+
+describe('export, part by part', () => {
+  it('writes one object from the parts, registers it as a file and removes the part objects', async () => {
+    const { job, env } = await exportJob();
+    const { plan, outcome } = await runInMemory(exportRecords, env, job, { repeat: 2 });
+    expect(plan.parts).toBe(3);
+    expect(outcome).toMatchObject({ records: 6, fileId: job.destination, format: 'csv' });
+    const file = await env.resources.getFile(job.destination as string);
+    expect(file).toMatchObject({ status: 'available', name: 'A.csv', mediaType: 'text/csv' });
+    const content = env.blobs.objects.get(file?.key as string)?.toString();
+    expect(content).toBe('n,note\r\n0,r00\r\n1,r01\r\n2,r10\r\n3,r11\r\n4,r20\r\n5,r21\r\n');
+    expect(file?.size).toBe(Buffer.byteLength(content as string));
+    expect(tmpKeys(env)).toEqual([]);
+
+    // A finalize repeated after a crash finds the file and changes nothing.
+    expect(await exportRecords.finalize(job, plan.state, env.services)).toEqual({ ...outcome });
+  });
+
+  it('leaves no file when the job was canceled before finalize', async () => {
+    const { job, env } = await exportJob();
+    await runInMemory(exportRecords, env, job, {
+      beforeFinalize: () => {
+        (job as Job).status = 'CANCELED';
+      },
+    });
+    expect(await env.resources.getFile(job.destination as string)).toBeUndefined();
+    expect(
+      [...env.blobs.objects.keys()].filter((k) => k.startsWith('exports/') || k.startsWith('tmp/')),
+    ).toEqual([]);
+  });
+
+  it('removes the written object when the job is canceled while it is being written', async () => {
+    const { job, env } = await exportJob();
+    const write = env.blobs.write;
+    env.blobs.write = async (key, body, type) => {
+      await write(key, body, type);
+      if (key.startsWith('exports/')) (job as Job).status = 'CANCELED';
+    };
+    await runInMemory(exportRecords, env, job);
+    expect(await env.resources.getFile(job.destination as string)).toBeUndefined();
+    expect(
+      [...env.blobs.objects.keys()].filter((k) => k.startsWith('exports/') || k.startsWith('tmp/')),
+    ).toEqual([]);
+  });
+
+  it('exports XLSX in one part that reads every segment', async () => {
+    const { job, env } = await exportJob('xlsx');
+    const { plan, outcome } = await runInMemory(exportRecords, env, job);
+    expect(plan.parts).toBe(1);
+    expect(outcome).toMatchObject({ records: 6, format: 'xlsx' });
+    const file = await env.resources.getFile(job.destination as string);
+    expect(
+      env.blobs.objects
+        .get(file?.key as string)
+        ?.subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+  });
+});
