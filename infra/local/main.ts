@@ -1,7 +1,8 @@
 /**
  * `npm start`: the local stack in one process. Configured by PORT, PARTWISE_DATA_DIR,
- * PARTWISE_API_KEY, PARTWISE_LOCAL_WORKERS, PARTWISE_LOCAL_VISIBILITY_TIMEOUT and
- * PARTWISE_FAULTS. Prints a `PARTWISE_READY {json}` line for tools and tests.
+ * PARTWISE_API_KEY, PARTWISE_LOCAL_WORKERS, PARTWISE_LOCAL_VISIBILITY_TIMEOUT,
+ * PARTWISE_FAULTS, PARTWISE_WEBHOOKS and PARTWISE_WEBHOOK_SECRET. Prints a
+ * `PARTWISE_READY {json}` line for tools and tests.
  */
 // Before the AWS SDK is first imported: Node 20 is what this stack supports.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -19,6 +20,12 @@ partwise local stack is running at ${stack.url}
   try      curl -H "Authorization: Bearer ${stack.apiKey}" ${stack.url}/jobs
 Stop with Ctrl+C; data stays in the data directory.
 `);
+if (stack.webhooks) {
+  const { urls, secret, secretFile } = stack.webhooks;
+  console.log(`  webhooks ${urls.join(', ')}
+  signed   partwise-signature, secret ${secret}${secretFile ? ` (kept in ${secretFile})` : ''}
+`);
+}
 console.log(`PARTWISE_READY ${JSON.stringify({ url: stack.url, apiKey: stack.apiKey })}`);
 
 let stopping = false;

@@ -19,6 +19,7 @@ import { provision, type Queue } from './provision.js';
 import { startRelayPoller } from './relay-poller.js';
 import { startSchedule } from './schedule.js';
 import { startTtlReaper } from './ttl-reaper.js';
+import { parseWebhooks, startLocalWebhooks, type WebhookConfig, type WebhookSummary } from './webhooks.js';
 import { WorkerPool } from './worker-pool.js';
 
 export type HandlerName = 'api' | 'authorizer' | 'processor' | 'deadLetter' | 'relay' | 'sweeper';
@@ -38,6 +39,10 @@ export interface LocalStackOptions {
   faults?: LocalFaults;
   /** @default 30 */
   sweepEverySeconds?: number;
+  /** Where to POST bus events. @default parsed from PARTWISE_WEBHOOKS (see webhooks.ts) */
+  webhooks?: WebhookConfig[];
+  /** Signs webhooks without their own secret. @default PARTWISE_WEBHOOK_SECRET, else `<dataDir>/webhook-secret` */
+  webhookSecret?: string;
   /** Handler modules to run instead of `functions/*.ts` (tests). */
   handlers?: Partial<Record<HandlerName, string | URL>>;
   log?: Logger;
@@ -49,6 +54,8 @@ export interface LocalStack {
   dataDir: string;
   /** Requests the emulated AWS services served so far, by service and operation. */
   requestCounts(): import('./emulators.js').RequestCounts;
+  /** Present when webhooks are configured. */
+  webhooks?: WebhookSummary;
   stop(): Promise<void>;
 }
 
@@ -134,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const visibilityTimeoutSeconds =
     options.visibilityTimeoutSeconds ?? numberFrom('PARTWISE_LOCAL_VISIBILITY_TIMEOUT') ?? 30;
   const faults = options.faults ?? parseFaults(config.faults);
+  const webhookConfigs = options.webhooks ?? parseWebhooks(process.env.PARTWISE_WEBHOOKS);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
     handlerModule:
@@ -152,6 +160,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await mkdir(dataDir, { recursive: true });
     const emulators = await startEmulators(dataDir);
     stoppers.push(() => emulators.stop());
+    // Subscribed before anything publishes; stopped just before the bus.
+    const webhooks = webhookConfigs.length
+      ? await startLocalWebhooks({
+          bus: emulators.bus,
+          webhooks: webhookConfigs,
+          dataDir,
+          secret: options.webhookSecret ?? process.env.PARTWISE_WEBHOOK_SECRET,
+          log,
+        })
+      : undefined;
+    if (webhooks) stoppers.push(() => webhooks.stop());
     const clients = localClients(emulators);
     stoppers.push(async () => clients.destroy());
     const resources = await provision(clients, {
@@ -238,7 +257,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
     stoppers.push(() => gateway.stop());
-    return { url: gateway.url, apiKey, dataDir, requestCounts: () => emulators.requestCounts(), stop };
+    return {
+      url: gateway.url,
+      apiKey,
+      dataDir,
+      requestCounts: () => emulators.requestCounts(),
+      ...(webhooks ? { webhooks: webhooks.summary } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

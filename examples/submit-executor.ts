@@ -1,0 +1,87 @@
+/**
+ * An outside executor for a custom `submit` action: it listens to the local stack's event
+ * stream for `job:started` of operation `submit`, reports progress, then completes the
+ * job with an outcome the UI can show. Swap the stream for an EventBridge rule (or
+ * `pollEvents`) and the same handler runs against a deployment.
+ *
+ *   node --import tsx examples/submit-executor.ts
+ *
+ * PARTWISE_URL (default http://localhost:3000) and PARTWISE_API_KEY (default: the key the
+ * local stack saved in .partwise/api-key) say where and as whom.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type JobEventOf, Subscriber, streamEvents } from '../shared/events/index.js';
+
+const url = (process.env.PARTWISE_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+const apiKey = process.env.PARTWISE_API_KEY ?? savedApiKey();
+
+function savedApiKey(): string {
+  const file = join(process.env.PARTWISE_DATA_DIR ?? '.partwise', 'api-key');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    console.error(`[executor] no API key: set PARTWISE_API_KEY, or run \`npm start\` once so ${file} exists`);
+    process.exit(1);
+  }
+}
+
+/** POST /jobs/:id/<what>: how an executor reports back. */
+async function report(jobId: string, what: 'ack' | 'complete' | 'fail', body: unknown): Promise<void> {
+  const response = await fetch(`${url}/jobs/${jobId}/${what}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`POST /jobs/${jobId}/${what}: ${response.status} ${await response.text()}`);
+}
+
+async function submit(event: JobEventOf<'job:started'>): Promise<void> {
+  const { jobId, job } = event;
+  console.log(`[executor] ${jobId}: submitting`);
+  // The first ack also stops the job's ack timer (config.ackTimeoutSeconds).
+  await report(jobId, 'ack', { progress: 50, info: 'Sending the order to the warehouse' });
+  try {
+    // The real work goes here; this example only says what it would have sent.
+    const note = typeof job.input?.note === 'string' ? ` (“${job.input.note}”)` : '';
+    await report(jobId, 'complete', {
+      outcome: { heading: 'Submitted', message: `Workbook ${job.source} was submitted${note}.` },
+    });
+    console.log(`[executor] ${jobId}: completed`);
+  } catch (error) {
+    // Tell partwise, so the job fails with our reason instead of hanging in EXECUTING.
+    await report(jobId, 'fail', { info: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+// The stream may repeat an event (a reconnect replays after Last-Event-ID): the subscriber
+// validates each one and runs the handler once per event id.
+const subscriber = new Subscriber().on('job:started', async (event) => {
+  if (event.operation === 'submit') await submit(event);
+});
+
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+
+try {
+  await subscriber.consume(
+    streamEvents({
+      url,
+      apiKey,
+      signal: stop.signal,
+      onOpen: () => console.log(`[executor] listening for job:started of "submit" on ${url}/events/stream`),
+    }),
+    // A handler's failure is logged; the executor goes on with the next event.
+    {
+      onError: (error) =>
+        console.error(`[executor] ${error instanceof Error ? error.message : String(error)}`),
+    },
+  );
+  console.log('[executor] stopped');
+} catch (error) {
+  // The stream refused us for good (a wrong key, a wrong URL): retrying would not help.
+  console.error(`[executor] ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
