@@ -4,6 +4,8 @@ import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
 import { DISPATCH_CHUNK } from '../domain/parts.js';
 import { isFinal } from '../domain/status.js';
+import { actionsOf } from '../operations/custom.js';
+import type { Operation } from '../operations/operation.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
@@ -25,6 +27,18 @@ export async function jobOf(services: Services, environmentId: string, jobId: st
   const record = await services.jobs.get(jobId);
   if (!record || record.job.environmentId !== environmentId) throw new NotFoundError('Job', jobId);
   return record;
+}
+
+/** A custom action's job takes the mode its action declares; others run in the background. */
+async function defaultMode(
+  services: Services,
+  environmentId: string,
+  input: CreateJobInput,
+  operation: Operation,
+): Promise<JobMode> {
+  if (!operation.runsOutside) return 'background';
+  const actions = await actionsOf(services, { environmentId, type: input.type, source: input.source });
+  return actions.find((action) => action.operation === operation.name)?.mode ?? 'background';
 }
 
 /** Creates a job in PLANNING, committed with `job:waiting` and the command that plans it. */
@@ -62,7 +76,7 @@ export async function createJob(
     ...(input.destination ? { destination: input.destination } : {}),
     config,
     trigger: input.trigger ?? 'manual',
-    mode: input.mode ?? 'background',
+    mode: input.mode ?? (await defaultMode(services, environmentId, input, operation)),
     ...(input.input ? { input: input.input } : {}),
     status: 'PLANNING',
     parts: 0,

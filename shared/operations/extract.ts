@@ -4,7 +4,14 @@ import { NotFoundError } from '../domain/errors.js';
 import { derivedId } from '../domain/ids.js';
 import type { Job } from '../domain/job.js';
 import { MIN_PART_SIZE_BYTES } from '../domain/parts.js';
-import { type Field, recordId, runOf, type Sheet, segmentOrdinal } from '../domain/resources.js';
+import {
+  type DataFile,
+  type Field,
+  recordId,
+  runOf,
+  type Sheet,
+  segmentOrdinal,
+} from '../domain/resources.js';
 import { recordTyper } from '../domain/values.js';
 import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
 import type { Services } from '../services.js';
@@ -60,6 +67,8 @@ interface TableTarget {
 
 interface ExtractState {
   planKey: string;
+  /** The source file as planned: parts read its content without looking it up again. */
+  file: DataFile;
   workbookId?: string;
   layout: Omit<SourceLayout, 'boundaries' | 'tables'>;
   headerRow: number;
@@ -161,6 +170,7 @@ export const extract: Operation = {
     const { format, encoding, delimiter } = layout;
     const state: ExtractState = {
       planKey: await savePlan(services, job, plan),
+      file,
       workbookId: sheets.find((sheet) => sheet)?.workbookId ?? destination,
       layout: { format, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) },
       headerRow,
@@ -187,14 +197,12 @@ export const extract: Operation = {
   },
 
   async runPart(job, state, message, services) {
-    const { planKey, layout, headerRow, targets } = state as unknown as ExtractState;
+    const { planKey, layout, headerRow, targets, file } = state as unknown as ExtractState;
     const plan = await loadPlan<ExtractPlan>(services, planKey);
     const tableIndex = plan.boundaries ? 0 : message.part;
     const table = plan.tables[tableIndex];
     const target = targets[tableIndex];
     if (!table || !target?.sheetId) return { rows: 0, invalid: 0, bytes: 0 };
-    const file = await services.resources.getFile(job.source);
-    if (!file) throw new NotFoundError('File', job.source);
     const ordinal = segmentOrdinal(target.run, message.part);
     const typed = recordTyper(table.fields);
     const pick = rowPicker(table.columns);

@@ -43,6 +43,7 @@ describe('custom actions carried out by an outside executor', () => {
       trigger: 'immediate',
     });
     expect(created.status).toBe(201);
+    expect(created.body.data.mode).toBe('foreground'); // the action's mode
     const started = await t.api.waitForJob(created.body.data.id, (j) => j.status === 'EXECUTING');
     expect(started.parts).toBe(0);
 
