@@ -16,7 +16,7 @@ import { fieldConverter } from '../domain/values.js';
 import type { Services } from '../services.js';
 import type { Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan, sumPartStats } from './plans.js';
-import { findSheet, sourceSheets } from './resources.js';
+import { configuredSheet } from './resources.js';
 import { openSegment, segmentObjectKey, sheetCounts, writeRecordsObject } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
 
@@ -128,21 +128,7 @@ export const deleteRecords: Operation = {
 
   async validate(request, services) {
     const config = parseConfig(DeleteConfig, request.config, 'delete');
-    const sheets = await sourceSheets(services, request);
-    const sheet =
-      config.sheet === undefined
-        ? sheets.length === 1
-          ? sheets[0]
-          : undefined
-        : findSheet(sheets, config.sheet);
-    if (!sheet) {
-      throw invalid(
-        'body.config.sheet',
-        config.sheet === undefined
-          ? `config.sheet is required: workbook ${request.source} has ${sheets.length} sheets.`
-          : `config.sheet "${config.sheet}" is no sheet of ${request.source}.`,
-      );
-    }
+    const sheet = await configuredSheet(services, request, config.sheet);
     const filter = config.filter ?? 'all';
     if (
       typeof filter === 'object' &&

@@ -28,7 +28,7 @@ import {
 import type { Services } from '../services.js';
 import type { Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
-import { findSheet, sourceSheets } from './resources.js';
+import { configuredSheet } from './resources.js';
 import { openSegment } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
 
@@ -129,21 +129,7 @@ export const exportRecords: Operation = {
 
   async validate(request, services) {
     const config = parseConfig(ExportConfig, request.config, 'export');
-    const sheets = await sourceSheets(services, request);
-    const sheet =
-      config.sheet === undefined
-        ? sheets.length === 1
-          ? sheets[0]
-          : undefined
-        : findSheet(sheets, config.sheet);
-    if (!sheet) {
-      throw invalid(
-        'body.config.sheet',
-        config.sheet === undefined
-          ? `config.sheet is required: workbook ${request.source} has ${sheets.length} sheets.`
-          : `config.sheet "${config.sheet}" is no sheet of ${request.source}.`,
-      );
-    }
+    const sheet = await configuredSheet(services, request, config.sheet);
     const fields = config.fields ?? sheet.fields.map((f) => f.key);
     const unknown = fields.filter((key) => !sheet.fields.some((f) => f.key === key));
     if (unknown.length > 0) {

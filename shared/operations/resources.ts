@@ -3,6 +3,7 @@ import type { Job } from '../domain/job.js';
 import type { DataFile, Sheet, Workbook } from '../domain/resources.js';
 import { isFinal, JOB_STATUSES } from '../domain/status.js';
 import type { Services } from '../services.js';
+import { invalid } from './validation.js';
 
 /** A file of the environment, or 404. */
 export async function fileOf(services: Services, environmentId: string, id: string): Promise<DataFile> {
@@ -129,4 +130,27 @@ export async function ensureUnused(
     `${what} is used by ${jobs.length} job(s) that have not ended: ${list}. Cancel them or wait until they end.`,
     'resource-in-use',
   );
+}
+
+/**
+ * The sheet an operation's `config.sheet` names (by id or name) among the source's
+ * sheets; it may be left out when the source has only one.
+ */
+export async function configuredSheet(
+  services: Services,
+  request: { environmentId: string; type: string; source: string },
+  wanted: string | undefined,
+): Promise<Sheet> {
+  const sheets = await sourceSheets(services, request);
+  const sheet =
+    wanted === undefined ? (sheets.length === 1 ? sheets[0] : undefined) : findSheet(sheets, wanted);
+  if (!sheet) {
+    throw invalid(
+      'body.config.sheet',
+      wanted === undefined
+        ? `config.sheet is required: ${request.type} ${request.source} has ${sheets.length} sheets.`
+        : `config.sheet "${wanted}" is no sheet of ${request.source}.`,
+    );
+  }
+  return sheet;
 }
