@@ -1,0 +1,266 @@
+/**
+ * `npm run bench`: the data plane's speed and memory, each beside its baseline, from one run
+ * (issue 3, "Benchmarks"; DESIGN §8). Nothing here is asserted: the targets are printed with
+ * whether this run met them.
+ *
+ *   node --import tsx bench/run.ts [--quick] [--parts-per-core=2] [--repeat=3]
+ *
+ * --quick divides every input by 10. Inputs are generated into bench/data/ and reused.
+ * Baselines run first, before the local stack starts, so nothing else runs beside them.
+ * The three extract figures are each the median of --repeat runs, the runs shown beside:
+ * one slow run (another process taking a core) should not decide a ratio.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startBenchStack } from './bench-stack.js';
+import { csvFile, DATA_DIR, xlsxFile } from './data-files.js';
+import { type ParseOnlyResult, parseOnly } from './parse-only.js';
+import {
+  type ExtractResult,
+  extractEndToEnd,
+  mb,
+  type OperationResult,
+  operations,
+  processorRss,
+  progress,
+  type RssResult,
+  type XlsxResult,
+  xlsxExtract,
+} from './sections.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const partsPerCore = Number(/--parts-per-core=(\d+)/.exec(args.join(' '))?.[1] ?? 2);
+const repeat = Math.max(1, Number(/--repeat=(\d+)/.exec(args.join(' '))?.[1] ?? 3));
+const scale = quick ? 10 : 1;
+const cores = availableParallelism();
+const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+const runStarted = performance.now();
+
+// ------------------------------------------------------------------ inputs
+progress(`generating inputs in ${DATA_DIR} (reused when present)`);
+const csv = await csvFile(1_000_000 / scale);
+const rssFiles = await Promise.all([100_000, 1_000_000, 10_000_000].map((rows) => csvFile(rows / scale)));
+const xlsx = await xlsxFile(100_000 / scale);
+const partSize = Math.max(1024, Math.ceil(csv.bytes / (cores * partsPerCore)));
+const loadAtStart = loadavg()[0] as number;
+
+// ------------------------------------------------------------------ baselines, alone on the machine
+const ndjson = join(DATA_DIR, 'csv-parse-baseline.ndjson');
+const csvParseSeconds: number[] = [];
+for (let run = 1; run <= repeat; run++) {
+  progress(`csv-parse → NDJSON, one process, ${run}/${repeat}`);
+  const script = join(import.meta.dirname, 'csv-parse-baseline.ts');
+  const output = execFileSync(process.execPath, ['--import', 'tsx', script, csv.path, ndjson], {
+    encoding: 'utf8',
+  });
+  const result = JSON.parse(output) as { records: number; seconds: number };
+  if (result.records !== csv.rows)
+    throw new Error(`csv-parse read ${result.records} records, not ${csv.rows}`);
+  csvParseSeconds.push(result.seconds);
+}
+await rm(ndjson, { force: true });
+const ceilings: ParseOnlyResult[] = [];
+for (let run = 1; run <= repeat; run++) {
+  progress(`parseCsvRows only, ${cores} worker threads, ${run}/${repeat}`);
+  const result = await parseOnly(csv.path, partSize);
+  if (result.rows !== csv.rows) throw new Error(`parse-only counted ${result.rows} rows, not ${csv.rows}`);
+  ceilings.push(result);
+}
+const ceiling = ceilings[0] as ParseOnlyResult;
+
+// ------------------------------------------------------------------ the local stack
+const stackDir = await mkdtemp(join(tmpdir(), 'partwise-bench-'));
+progress(`starting the local stack (data in ${stackDir})`);
+const stack = await startBenchStack(stackDir);
+const failures: string[] = [];
+async function section<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    failures.push(`${name}: not measured: ${(error as Error).message}`);
+    progress(`${name} failed: ${(error as Error).stack}`);
+    return undefined;
+  }
+}
+let extract: ExtractResult | undefined;
+let ops: OperationResult[] | undefined;
+const rss: RssResult[] = [];
+let xlsxResult: XlsxResult | undefined;
+try {
+  extract = await section('extract end to end', () => extractEndToEnd(stack, csv, partSize, repeat));
+  if (extract)
+    ops = await section('operations', () => operations(stack, (extract as ExtractResult).sheetId, csv.rows));
+  for (const file of rssFiles) {
+    const reuse = file.path === csv.path ? extract?.fileId : undefined;
+    const result = await section(`RSS ${mb(file.bytes)}`, () => processorRss(stack, file, 'rss.csv', reuse));
+    if (result) rss.push(result);
+  }
+  xlsxResult = await section('XLSX extract', () => xlsxExtract(stack, xlsx));
+} finally {
+  await stack.stack.stop();
+  await rm(stackDir, { recursive: true, force: true });
+}
+
+// ------------------------------------------------------------------ report
+const num = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mbps = (bytes: number, seconds: number) => bytes / 1e6 / seconds;
+const mib = (bytes: number) => `${num(bytes / 2 ** 20)} MiB`;
+const verdict = (met: boolean) => (met ? 'met' : 'NOT MET');
+function table(rows: string[][]): void {
+  const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  for (const row of rows)
+    console.log(`  ${row.map((cell, c) => cell.padEnd(widths[c] as number)).join('   ')}`.trimEnd());
+}
+const summary: string[][] = [['measure', 'this run', 'target', '']];
+
+console.log(`\npartwise bench — ${command}`);
+console.log(
+  `machine: ${cores} cores, ${num(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
+    `load average ${num(loadAtStart, 2)} at start, ${num(loadavg()[0] as number, 2)} at end (other work on the machine skews every figure)`,
+);
+console.log("MB = 10^6 bytes, MiB = 2^20 bytes; job times are the job's createdAt → finishedAt\n");
+
+console.log(
+  `1. CSV extract: ${num(csv.rows)} rows, ${mb(csv.bytes)} (quoted commas, doubled quotes, newlines in fields)`,
+);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+const e2eSeconds = extract ? median(extract.seconds) : Number.NaN;
+const csvParseMbps = mbps(csv.bytes, median(csvParseSeconds));
+const ceilingSeconds = ceilings.map((result) => result.parseSeconds);
+const ceilingMbps = mbps(csv.bytes, median(ceilingSeconds));
+const extractRows: string[][] = [[``, `seconds (median of ${repeat})`, 'MB/s', 'rows/s', 'each run (s)']];
+const line = (what: string, runs: number[]) => [
+  what,
+  num(median(runs), 2),
+  num(mbps(csv.bytes, median(runs)), 1),
+  num(csv.rows / median(runs)),
+  runs.map((seconds) => num(seconds, 2)).join(' '),
+];
+if (extract) {
+  const what = `partwise extract end to end, local stack (${extract.parts} parts of ${mb(partSize)})`;
+  extractRows.push(line(what, extract.seconds));
+}
+extractRows.push(line('csv-parse → NDJSON, one process', csvParseSeconds));
+extractRows.push(
+  line(`parseCsvRows only, ${ceiling.threads} worker threads (${ceiling.ranges} ranges)`, ceilingSeconds),
+);
+table(extractRows);
+if (extract) {
+  const plan = median(extract.planSeconds);
+  console.log(
+    `  (end to end: planning, one pass over the file read from S3, ${num(plan, 2)} s; execution — dispatch, parts, finalize — ${num(e2eSeconds - plan, 2)} s)`,
+  );
+}
+console.log(`  (the parse-only figure leaves out its planning pass: ${num(ceiling.planSeconds, 2)} s)`);
+if (extract) {
+  const e2e = mbps(csv.bytes, e2eSeconds);
+  const vsCsvParse = e2e / csvParseMbps;
+  const vsCeiling = e2e / ceilingMbps;
+  console.log(
+    `  end to end ÷ csv-parse  = ${num(vsCsvParse, 2)}×   target ≥ 5×    ${verdict(vsCsvParse >= 5)}`,
+  );
+  console.log(
+    `  end to end ÷ parse only = ${num(vsCeiling * 100)} %   target ≥ 50 %  ${verdict(vsCeiling >= 0.5)}`,
+  );
+  summary.push(['extract end to end', `${num(e2e, 1)} MB/s`, '', '']);
+  summary.push([
+    '  ÷ csv-parse → NDJSON',
+    `${num(vsCsvParse, 2)}× (${num(csvParseMbps, 1)} MB/s)`,
+    '≥ 5×',
+    verdict(vsCsvParse >= 5),
+  ]);
+  summary.push([
+    '  ÷ parse only, all cores',
+    `${num(vsCeiling * 100)} % (${num(ceilingMbps, 1)} MB/s)`,
+    '≥ 50 %',
+    verdict(vsCeiling >= 0.5),
+  ]);
+}
+
+console.log(`\n2. Operations on the extracted sheet (${num(csv.rows)} records)`);
+const opRows: string[][] = [['', 'seconds', 'rows/s', 'parts', '']];
+for (const op of ops ?? []) {
+  if ('unavailable' in op) {
+    opRows.push([op.name, '', '', '', `not available: ${op.unavailable}`]);
+    summary.push([op.name, 'not available', '', '']);
+  } else {
+    opRows.push([op.name, num(op.seconds, 2), num(op.rows / op.seconds), String(op.parts), op.note]);
+    summary.push([op.name, `${num(op.rows / op.seconds)} rows/s`, '', '']);
+  }
+}
+if (ops) table(opRows);
+
+console.log(
+  '\n3. Processor peak RSS, one part spanning the whole file, in a child process of its own (VmHWM)',
+);
+console.log(
+  "  (VmHWM of the child, not process.resourceUsage().maxRSS: Linux carries ru_maxrss over fork and exec, so a child of this process would report the bench's own RSS)",
+);
+const base = rss[0];
+const deviation = (result: RssResult) => (base ? result.peakRssBytes / base.peakRssBytes - 1 : 0);
+const rssRows: string[][] = [
+  [
+    'input',
+    'rows',
+    'peak RSS',
+    'loaded, before the part',
+    "the part's own (peak − loaded)",
+    'part seconds',
+    `vs ${base ? mb(base.bytes) : '-'}`,
+  ],
+];
+for (const result of rss) {
+  rssRows.push([
+    mb(result.bytes),
+    num(result.rows),
+    mib(result.peakRssBytes),
+    mib(result.baselineRssBytes),
+    mib(result.peakRssBytes - result.baselineRssBytes),
+    num(result.seconds, 1),
+    `${deviation(result) >= 0 ? '+' : ''}${num(deviation(result) * 100)} %`,
+  ]);
+}
+if (rss.length > 0) table(rssRows);
+if (rss.length === rssFiles.length && base) {
+  const worst = Math.max(...rss.map((result) => Math.abs(deviation(result))));
+  console.log(
+    `  largest deviation from the ${mb(base.bytes)} peak: ${num(worst * 100)} %   target within ±20 %   ${verdict(worst <= 0.2)}`,
+  );
+  summary.push([
+    `processor peak RSS ${mb(base.bytes)} → ${mb((rss.at(-1) as RssResult).bytes)}`,
+    rss.map((result) => mib(result.peakRssBytes)).join(' / '),
+    '±20 %',
+    verdict(worst <= 0.2),
+  ]);
+}
+
+console.log(
+  `\n4. XLSX extract: ${num(xlsx.rows)} rows, ${mb(xlsx.bytes)} (written by exceljs's streaming writer, shared strings)`,
+);
+if (xlsxResult) {
+  const rate = xlsxResult.rows / xlsxResult.seconds;
+  console.log(`  end to end on the local stack: ${num(xlsxResult.seconds, 2)} s, ${num(rate)} rows/s`);
+  console.log(
+    `  processor in a child process: peak RSS ${mib(xlsxResult.rss.peakRssBytes)} (${mib(xlsxResult.rss.baselineRssBytes)} loaded, before the part), part ${num(xlsxResult.rss.seconds, 1)} s`,
+  );
+  summary.push(['XLSX extract', `${num(rate)} rows/s`, '', '']);
+  summary.push(['XLSX processor peak RSS', mib(xlsxResult.rss.peakRssBytes), '', '']);
+}
+
+for (const failure of failures) console.log(`\n${failure}`);
+console.log('\nSummary');
+table(summary);
+console.log(
+  `\ncommand: ${command}   (node --import tsx bench/run.ts${args.length > 0 ? ` ${args.join(' ')}` : ''})`,
+);
+console.log(`whole run: ${num((performance.now() - runStarted) / 1000)} s`);
