@@ -166,7 +166,8 @@ export interface ResourceStore {
   /** Deletes a workbook and everything its sheets hold in the table (sheets, segments, run counters). */
   deleteWorkbook(workbook: Workbook): Promise<void>;
   /** Registers a segment of a sheet's records (idempotent: same sheet and ordinal overwrite). */
-  putSegment(segment: SheetSegment): Promise<void>;
+  /** Registers a segment; returns the segment it replaced, if any (one write, no read first). */
+  putSegment(segment: SheetSegment): Promise<SheetSegment | undefined>;
   getSegment(sheetId: string, ordinal: number): Promise<SheetSegment | undefined>;
   /**
    * Replaces a segment only if it still points at `expectedKey` (a conditional write):

@@ -65,10 +65,9 @@ export async function writeSegment(
   records: AsyncIterable<SheetRecord[]>,
 ): Promise<SheetSegment> {
   const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
-  const previous = await services.resources.getSegment(target.sheetId, target.ordinal);
   const { rows, invalid } = await writeRecordsObject(services, key, records);
   const segment: SheetSegment = { ...target, key, rows, invalid };
-  await services.resources.putSegment(segment);
+  const previous = await services.resources.putSegment(segment);
   if (previous && previous.key !== key) await services.blobs.remove([previous.key]);
   return segment;
 }

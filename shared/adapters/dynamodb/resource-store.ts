@@ -199,9 +199,12 @@ export const dynamoResourceStore: ResourceStore = {
 
   async putSegment(segment: SheetSegment) {
     try {
-      await dynamo.send(new PutCommand({ TableName: tableName(), Item: segmentItem(segment) }));
+      const { Attributes } = await dynamo.send(
+        new PutCommand({ TableName: tableName(), Item: segmentItem(segment), ReturnValues: 'ALL_OLD' }),
+      );
+      return strip<SheetSegment>(Attributes);
     } catch (error) {
-      rethrow(error, `store a segment of sheet ${segment.sheetId}`);
+      return rethrow(error, `store a segment of sheet ${segment.sheetId}`);
     }
   },
 

@@ -111,7 +111,9 @@ export function memoryResources(): ResourceStore & { segments: Map<string, Map<n
       workbooks.delete(workbook.id);
     },
     async putSegment(segment) {
+      const previous = of(segment.sheetId).get(segment.ordinal);
       of(segment.sheetId).set(segment.ordinal, { ...segment });
+      return previous && { ...previous };
     },
     async getSegment(sheetId, ordinal) {
       const segment = of(sheetId).get(ordinal);
