@@ -1,6 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { awsServices } from '../shared/adapters/aws-services.js';
+// Only the processor reads and writes XLSX: exceljs stays out of the other bundles.
+import '../shared/formats/xlsx/codec.js';
 import { runCommand } from '../shared/engine/commands.js';
 import { runPart } from '../shared/engine/parts.js';
 import { logger } from '../shared/logger.js';

@@ -9,8 +9,7 @@ import type { Format } from './detect.js';
 import { type JsonArrayWriteOptions, readJsonArray, writeJson } from './json/array.js';
 import { readNdjson, writeNdjson } from './json/ndjson.js';
 import type { SheetReadResult, SheetSource, TableSource } from './table.js';
-import { readXlsx } from './xlsx/read.js';
-import { writeXlsx } from './xlsx/write.js';
+import { xlsx } from './xlsx-support.js';
 
 export { DELIMITER_CANDIDATES, detectDelimiter } from './csv/delimiter.js';
 export type { CsvReadOptions, CsvTableReader } from './csv/read.js';
@@ -26,9 +25,7 @@ export type { JsonReadOptions } from './json/ndjson.js';
 export { readNdjson, writeNdjson } from './json/ndjson.js';
 export type { Row, SheetReadResult, SheetSource, TableReader, TableSource } from './table.js';
 export type { XlsxReadOptions } from './xlsx/read.js';
-export { readXlsx } from './xlsx/read.js';
 export type { XlsxWriteOptions } from './xlsx/write.js';
-export { writeXlsx } from './xlsx/write.js';
 
 export interface ReadOptions extends CsvReadOptions {
   /** The name of the one sheet of a text format. @default 'Sheet1' */
@@ -47,7 +44,7 @@ export async function* readSheets(
   options: ReadOptions = {},
 ): AsyncGenerator<SheetReadResult> {
   if (format === 'xlsx') {
-    yield* readXlsx(bytes, { headerRow: options.headerRow });
+    yield* xlsx().read(bytes, { headerRow: options.headerRow });
     return;
   }
   const name = options.sheetName ?? 'Sheet1';
@@ -94,7 +91,7 @@ export function writeTable(
     case 'json':
       return writeJson(table, options);
     case 'xlsx':
-      return writeXlsx(table, {
+      return xlsx().write(table, {
         includeHeader,
         escapeFormulas,
         sheetName: options.sheetName ?? ('name' in table ? table.name : undefined),

@@ -25,11 +25,11 @@ import {
   type Format,
   readJsonArray,
   readNdjson,
-  readXlsx,
 } from '../formats/index.js';
 import { ndjsonRecords } from '../formats/json/ndjson.js';
 import { RecordColumns } from '../formats/json/records.js';
 import type { Row } from '../formats/table.js';
+import { xlsx } from '../formats/xlsx-support.js';
 import type { Services } from '../services.js';
 
 export interface SourceOptions {
@@ -127,7 +127,7 @@ export async function planSource(
     }
     case 'xlsx': {
       const tables: SourceTable[] = [];
-      for await (const sheet of readXlsx(await read(), { headerRow: options.headerRow }))
+      for await (const sheet of xlsx().read(await read(), { headerRow: options.headerRow }))
         tables.push({ name: sheet.name, header: sheet.header });
       if (tables.length === 0) throw new UnprocessableError(`File ${file.id} holds no worksheet.`);
       return { format, tables };
@@ -232,7 +232,7 @@ export async function* partRows(
     }
     case 'xlsx': {
       let index = 0;
-      for await (const sheet of readXlsx(await services.blobs.read(file.key), {
+      for await (const sheet of xlsx().read(await services.blobs.read(file.key), {
         headerRow: layout.headerRow,
       })) {
         if (index++ !== table.index) continue;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeXlsx } from '../../shared/formats/index.js';
+import { writeXlsx } from '../../shared/formats/xlsx/write.js';
 import { apiClient } from '../helpers/client.js';
 import {
   type LocalStack,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FORMATS, type Format, readSheets, writeTable } from '../../../shared/formats/index.js';
+import '../../../shared/formats/xlsx/codec.js';
 import type { Row } from '../../../shared/formats/table.js';
 import { bytesOf, chunked, tableArbitrary } from './format-fixtures.js';
 

@@ -8,6 +8,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { FORMATS, type Format, readSheets, writeTable } from '../../../shared/formats/index.js';
+import '../../../shared/formats/xlsx/codec.js';
 import type { Row } from '../../../shared/formats/table.js';
 import { chunked } from './format-fixtures.js';
 

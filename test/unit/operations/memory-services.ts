@@ -3,6 +3,7 @@
  * reads export and delete make), so operations can be run part by part, retried and
  * interrupted in a unit test.
  */
+import '../../../shared/formats/xlsx/codec.js';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { Job } from '../../../shared/domain/job.js';

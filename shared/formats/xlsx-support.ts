@@ -1,0 +1,27 @@
+/**
+ * XLSX support is plugged in rather than imported: its reader and writer bring exceljs
+ * and its dependencies (~900 KB minified), which only the processor needs. The API and
+ * the other functions reach the formats module too (through the operations), and a
+ * static import would put exceljs in every bundle. `shared/formats/xlsx/codec.ts`
+ * plugs it in; the processor imports that module.
+ */
+import type { readXlsx } from './xlsx/read.js';
+import type { writeXlsx } from './xlsx/write.js';
+
+export interface XlsxCodec {
+  read: typeof readXlsx;
+  write: typeof writeXlsx;
+}
+
+let codec: XlsxCodec | undefined;
+
+export function useXlsx(plugged: XlsxCodec): void {
+  codec = plugged;
+}
+
+export function xlsx(): XlsxCodec {
+  if (!codec) {
+    throw new Error('XLSX support is not loaded in this process: import shared/formats/xlsx/codec.js first.');
+  }
+  return codec;
+}
