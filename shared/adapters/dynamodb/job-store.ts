@@ -1,84 +1,20 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxEntry } from '../../domain/events.js';
 import { derivedId } from '../../domain/ids.js';
 import type { Job, JobError } from '../../domain/job.js';
-import { progressOf } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
 import { isInFlight } from '../../domain/status.js';
 import type { JobRecord, JobStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
+import { addOutbox, countEvents, type Item, JOB_FIELDS, jobKey, recordFromItem } from './job-item.js';
 import { attemptErrors, jobPartsStore } from './job-parts.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
+export { jobKey, recordFromItem } from './job-item.js';
+
 const { byEnvironment, outbox: outboxIndex, active: activeIndex } = TABLE_SCHEMA.indexes;
 const SHARDS = TABLE_SCHEMA.shards;
-
-/** Public job fields stored as top-level attributes (processed, failed, progress are derived). */
-const JOB_FIELDS = [
-  'id',
-  'environmentId',
-  'type',
-  'operation',
-  'source',
-  'destination',
-  'config',
-  'trigger',
-  'mode',
-  'input',
-  'status',
-  'parts',
-  'info',
-  'estimatedCompletionAt',
-  'outcome',
-  'error',
-  'createdAt',
-  'updatedAt',
-  'startedAt',
-  'finishedAt',
-] as const;
-
-export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
-
-type Item = Record<string, unknown>;
-
-/** Reads a job item, as stored or as a stream's NewImage (unmarshalled). */
-export function recordFromItem(item: Item): JobRecord {
-  const doneCounts = (item.doneCounts ?? {}) as Record<string, number>;
-  const processed = Object.values(doneCounts).reduce((sum, n) => sum + n, 0);
-  const failedParts = item.failedParts instanceof Set ? item.failedParts.size : 0;
-  const job = {} as Record<string, unknown>;
-  for (const field of JOB_FIELDS) if (item[field] !== undefined) job[field] = item[field];
-  const parts = Number(item.parts ?? 0);
-  // Jobs carried out outside report their own progress; parts-based jobs derive it.
-  const progress =
-    item.reportedProgress !== undefined ? Number(item.reportedProgress) : progressOf(processed, parts);
-  Object.assign(job, { processed, failed: failedParts, progress });
-  const outbox = Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>).sort((a, b) =>
-    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-  );
-  return {
-    job: job as unknown as Job,
-    version: Number(item.version ?? 0),
-    eventCount: Number(item.eventCount ?? 0),
-    executeRequested: item.executeRequested === true,
-    state: (item.state ?? {}) as Record<string, unknown>,
-    lastProgressEventAt: Number(item.lastProgressEventAt ?? 0),
-    ...(item.ackedAt ? { ackedAt: String(item.ackedAt) } : {}),
-    outbox,
-  };
-}
-
-function countEvents(outbox: OutboxEntry[]): number {
-  return outbox.filter((entry) => 'event' in entry).length;
-}
-
-function addOutbox(update: UpdateBuilder, jobId: string, outbox: OutboxEntry[], now: string): void {
-  if (outbox.length === 0) return;
-  for (const entry of outbox) update.set(`outbox.${entry.id}`, entry);
-  update.set('outboxShard', shardOf(jobId, SHARDS)).setIfNotExists('outboxAt', now);
-}
 
 async function getItem(jobId: string): Promise<Item | undefined> {
   try {

@@ -1,0 +1,77 @@
+/**
+ * A job item as stored in the table, and the job record the engine works with: the
+ * mapping both ways, shared by the job store and the relay (which reads stream images).
+ */
+import type { OutboxEntry } from '../../domain/events.js';
+import type { Job } from '../../domain/job.js';
+import { progressOf } from '../../domain/job.js';
+import type { JobRecord } from '../../ports.js';
+import { shardOf, type UpdateBuilder } from './expressions.js';
+import { TABLE_SCHEMA } from './table-schema.js';
+
+const SHARDS = TABLE_SCHEMA.shards;
+
+/** Public job fields stored as top-level attributes (processed, failed, progress are derived). */
+export const JOB_FIELDS = [
+  'id',
+  'environmentId',
+  'type',
+  'operation',
+  'source',
+  'destination',
+  'config',
+  'trigger',
+  'mode',
+  'input',
+  'status',
+  'parts',
+  'info',
+  'estimatedCompletionAt',
+  'outcome',
+  'error',
+  'createdAt',
+  'updatedAt',
+  'startedAt',
+  'finishedAt',
+] as const;
+
+export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
+
+export type Item = Record<string, unknown>;
+
+/** Reads a job item, as stored or as a stream's NewImage (unmarshalled). */
+export function recordFromItem(item: Item): JobRecord {
+  const doneCounts = (item.doneCounts ?? {}) as Record<string, number>;
+  const processed = Object.values(doneCounts).reduce((sum, n) => sum + n, 0);
+  const failedParts = item.failedParts instanceof Set ? item.failedParts.size : 0;
+  const job = {} as Record<string, unknown>;
+  for (const field of JOB_FIELDS) if (item[field] !== undefined) job[field] = item[field];
+  const parts = Number(item.parts ?? 0);
+  // Jobs carried out outside report their own progress; parts-based jobs derive it.
+  const progress =
+    item.reportedProgress !== undefined ? Number(item.reportedProgress) : progressOf(processed, parts);
+  Object.assign(job, { processed, failed: failedParts, progress });
+  const outbox = Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>).sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+  return {
+    job: job as unknown as Job,
+    version: Number(item.version ?? 0),
+    eventCount: Number(item.eventCount ?? 0),
+    executeRequested: item.executeRequested === true,
+    state: (item.state ?? {}) as Record<string, unknown>,
+    lastProgressEventAt: Number(item.lastProgressEventAt ?? 0),
+    ...(item.ackedAt ? { ackedAt: String(item.ackedAt) } : {}),
+    outbox,
+  };
+}
+
+export function countEvents(outbox: OutboxEntry[]): number {
+  return outbox.filter((entry) => 'event' in entry).length;
+}
+
+export function addOutbox(update: UpdateBuilder, jobId: string, outbox: OutboxEntry[], now: string): void {
+  if (outbox.length === 0) return;
+  for (const entry of outbox) update.set(`outbox.${entry.id}`, entry);
+  update.set('outboxShard', shardOf(jobId, SHARDS)).setIfNotExists('outboxAt', now);
+}
