@@ -116,7 +116,9 @@ async function readConsistently(options: RelayPollerOptions, keys: Key[]): Promi
   const seen = new Set<string>();
   const unique = keys.filter((key) => {
     const id = JSON.stringify(key);
-    return seen.has(id) ? false : (seen.add(id), true);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
   });
   const items: Array<Item | undefined> = [];
   for (let start = 0; start < unique.length; start += 25) {

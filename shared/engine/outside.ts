@@ -158,7 +158,7 @@ export async function checkAckTimeout(
 ): Promise<'early' | 'done'> {
   if (services.now().getTime() < Date.parse(due)) return 'early';
   const record = await services.jobs.get(jobId);
-  if (!record || record.job.status !== 'EXECUTING' || record.ackedAt) return 'done';
+  if (record?.job.status !== 'EXECUTING' || record.ackedAt) return 'done';
   const seconds = Number(record.job.config.ackTimeoutSeconds ?? 300);
   await failJob(services, jobId, {
     code: 'ack-timeout',

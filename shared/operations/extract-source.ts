@@ -19,13 +19,7 @@ import type { DataFile } from '../domain/resources.js';
 import { planCsvLayout } from '../formats/csv/boundaries.js';
 import { parseCsvRows } from '../formats/csv/rows.js';
 import { DECODER_LABELS, encodingFromBom } from '../formats/encoding.js';
-import {
-  detectFormat,
-  type Encoding,
-  type Format,
-  readJsonArray,
-  readNdjson,
-} from '../formats/index.js';
+import { detectFormat, type Encoding, type Format, readJsonArray, readNdjson } from '../formats/index.js';
 import { ndjsonRecords } from '../formats/json/ndjson.js';
 import { RecordColumns } from '../formats/json/records.js';
 import type { Row } from '../formats/table.js';

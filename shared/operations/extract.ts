@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { config as settings } from '../config.js';
-import { NotFoundError } from '../domain/errors.js';
 import { derivedId } from '../domain/ids.js';
 import type { Job } from '../domain/job.js';
 import { MIN_PART_SIZE_BYTES } from '../domain/parts.js';

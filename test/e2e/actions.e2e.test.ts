@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
-import { remoteTarget, useTarget } from '../helpers/stack.js';
+import { useTarget } from '../helpers/stack.js';
 
 const t = useTarget();
 
