@@ -75,7 +75,7 @@ function expectRecords(records: any[], expected: ExpectedRecord[]) {
 }
 
 describe('the data plane, as one chain over the API', () => {
-  it('extracts 100,000 rows, maps them to types, deletes the invalid, exports CSV and extracts it again', async () => {
+  it(`extracts ${ROWS.toLocaleString('en-US')} rows, maps them to types, deletes the invalid, exports CSV and extracts it again`, async () => {
     // Prepare
     const csv = generateTypedCsv(ROWS, 11);
     const invalid = csv.expected.filter((e) => e.invalid.length > 0);
