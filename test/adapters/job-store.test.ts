@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaleWriteError } from '../../shared/domain/errors.js';
 import type { OutboxEntry } from '../../shared/domain/events.js';
 import { newId } from '../../shared/domain/ids.js';
-import type { Job } from '../../shared/domain/job.js';
 import type { JobStore } from '../../shared/ports.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
+import { jobFixture } from '../helpers/jobs.js';
 
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let store: JobStore;
@@ -15,27 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => aws?.stop());
 
-function newJob(overrides: Partial<Job> = {}): Job {
-  const now = new Date().toISOString();
-  return {
-    id: newId('job'),
-    environmentId: 'env_test',
-    type: 'file',
-    operation: 'extract',
-    source: 'file_x',
-    config: {},
-    trigger: 'manual',
-    mode: 'background',
-    status: 'PLANNING',
-    parts: 0,
-    processed: 0,
-    failed: 0,
-    progress: 0,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
+const newJob = jobFixture;
 
 const command = (jobId: string): OutboxEntry => ({ id: newId('command'), command: { kind: 'plan', jobId } });
 

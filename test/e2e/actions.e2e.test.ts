@@ -28,16 +28,23 @@ async function workbookWithSubmit() {
   return created.body.data;
 }
 
+/** A job of the `submit` action on a new workbook that declares it. */
+async function createSubmitJob(fields: Record<string, unknown>) {
+  const workbook = await workbookWithSubmit();
+  return t.api.call('POST', '/jobs', {
+    type: 'workbook',
+    operation: 'submit',
+    source: workbook.id,
+    ...fields,
+  });
+}
+
 const isFinal = (job: { status: string }) => ['COMPLETED', 'FAILED', 'CANCELED'].includes(job.status);
 
 describe('custom actions carried out by an outside executor', () => {
   it('runs the whole loop: started → ack with progress → complete with an outcome', async () => {
     // Prepare
-    const workbook = await workbookWithSubmit();
-    const created = await t.api.call('POST', '/jobs', {
-      type: 'workbook',
-      operation: 'submit',
-      source: workbook.id,
+    const created = await createSubmitJob({
       input: { note: 'ship it', copies: 2, priority: 'high' },
       trigger: 'immediate',
     });
@@ -100,13 +107,7 @@ describe('custom actions carried out by an outside executor', () => {
   });
 
   it('checks the input against the action’s form', async () => {
-    const workbook = await workbookWithSubmit();
-    const response = await t.api.call('POST', '/jobs', {
-      type: 'workbook',
-      operation: 'submit',
-      source: workbook.id,
-      input: { copies: 'two', priority: 'urgent' },
-    });
+    const response = await createSubmitJob({ input: { copies: 'two', priority: 'urgent' } });
     expect(response.status).toBe(400);
     const pointers = response.body.errors.map((e: { pointer: string }) => e.pointer);
     expect(pointers).toEqual(
@@ -140,11 +141,7 @@ describe('custom actions carried out by an outside executor', () => {
   });
 
   it('fails a job that no executor acknowledges within its ack timeout, saying why', async () => {
-    const workbook = await workbookWithSubmit();
-    const created = await t.api.call('POST', '/jobs', {
-      type: 'workbook',
-      operation: 'submit',
-      source: workbook.id,
+    const created = await createSubmitJob({
       input: { note: 'nobody listens' },
       config: { ackTimeoutSeconds: 2 },
       trigger: 'immediate',
@@ -156,14 +153,7 @@ describe('custom actions carried out by an outside executor', () => {
   });
 
   it('lets an executor report failure, and refuses reports on built-in jobs', async () => {
-    const workbook = await workbookWithSubmit();
-    const created = await t.api.call('POST', '/jobs', {
-      type: 'workbook',
-      operation: 'submit',
-      source: workbook.id,
-      input: { note: 'x' },
-      trigger: 'immediate',
-    });
+    const created = await createSubmitJob({ input: { note: 'x' }, trigger: 'immediate' });
     await t.api.waitForJob(created.body.data.id, (j) => j.status === 'EXECUTING');
     const failed = await t.api.call('POST', `/jobs/${created.body.data.id}/fail`, {
       info: 'warehouse offline',
@@ -187,13 +177,7 @@ describe('custom actions carried out by an outside executor', () => {
 
 describe('cancel', () => {
   it('cancels a waiting job, and refuses to cancel it twice', async () => {
-    const workbook = await workbookWithSubmit();
-    const created = await t.api.call('POST', '/jobs', {
-      type: 'workbook',
-      operation: 'submit',
-      source: workbook.id,
-      input: { note: 'x' },
-    });
+    const created = await createSubmitJob({ input: { note: 'x' } });
     await t.api.waitForJob(created.body.data.id, (j) => j.status === 'READY');
     const canceled = await t.api.call('POST', `/jobs/${created.body.data.id}/cancel`);
     expect(canceled.body.data.status).toBe('CANCELED');

@@ -3,6 +3,7 @@ import { type JobEvent, type JobTopic, jobEvent } from '../../shared/domain/even
 import { newId } from '../../shared/domain/ids.js';
 import type { Job } from '../../shared/domain/job.js';
 import type { JobStatus } from '../../shared/domain/status.js';
+import { jobFixture } from '../helpers/jobs.js';
 
 const STATUS_OF: Record<JobTopic, JobStatus> = {
   'job:waiting': 'PLANNING',
@@ -16,24 +17,16 @@ const STATUS_OF: Record<JobTopic, JobStatus> = {
 
 export function sampleJob(overrides: Partial<Job> = {}): Job {
   const now = '2026-01-02T03:04:05.678Z';
-  return {
-    id: newId('job'),
-    environmentId: 'env_test',
+  return jobFixture({
     type: 'workbook',
     operation: 'submit',
     source: 'wb_0123456789abcdefghijklmnop',
-    config: {},
     trigger: 'immediate',
     mode: 'foreground',
-    status: 'PLANNING',
-    parts: 0,
-    processed: 0,
-    failed: 0,
-    progress: 0,
     createdAt: now,
     updatedAt: now,
     ...overrides,
-  };
+  });
 }
 
 /** An event of `topic` with a job in the state that topic announces. */

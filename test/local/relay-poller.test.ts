@@ -1,36 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalClients, localClients } from '../../infra/local/clients.js';
-import { type Emulators, startEmulators } from '../../infra/local/emulators.js';
-import { provision } from '../../infra/local/provision.js';
+import type { LocalClients } from '../../infra/local/clients.js';
 import { relayOutbox, startRelayPoller } from '../../infra/local/relay-poller.js';
+import { startEmulatedAws } from '../helpers/emulated-aws.js';
 
-const TABLE = 'partwise';
-let dataDir: string;
-let emulators: Emulators;
+let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let clients: LocalClients;
+let TABLE: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'partwise-relay-'));
-  emulators = await startEmulators(dataDir);
-  clients = localClients(emulators);
-  await provision(clients, {
-    tableName: TABLE,
-    bucketName: 'partwise',
-    queueName: 'partwise-parts',
-    deadLetterQueueName: 'partwise-parts-dlq',
-  });
+  aws = await startEmulatedAws();
+  clients = aws.clients;
+  TABLE = aws.provisioned.tableName;
 });
-
-afterAll(async () => {
-  clients.destroy();
-  await emulators.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => aws?.stop());
 
 async function putJob(id: string, shard: string | undefined) {
   await clients.dynamodb.send(

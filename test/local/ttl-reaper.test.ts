@@ -1,35 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalClients, localClients } from '../../infra/local/clients.js';
-import { type Emulators, startEmulators } from '../../infra/local/emulators.js';
-import { provision } from '../../infra/local/provision.js';
+import type { LocalClients } from '../../infra/local/clients.js';
 import { deleteExpiredItems } from '../../infra/local/ttl-reaper.js';
+import { startEmulatedAws } from '../helpers/emulated-aws.js';
 
-const TABLE = 'partwise';
-let dataDir: string;
-let emulators: Emulators;
+let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let clients: LocalClients;
+let TABLE: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'partwise-ttl-'));
-  emulators = await startEmulators(dataDir);
-  clients = localClients(emulators);
-  await provision(clients, {
-    tableName: TABLE,
-    bucketName: 'partwise',
-    queueName: 'partwise-parts',
-    deadLetterQueueName: 'partwise-parts-dlq',
-  });
+  aws = await startEmulatedAws();
+  clients = aws.clients;
+  TABLE = aws.provisioned.tableName;
 });
-
-afterAll(async () => {
-  clients.destroy();
-  await emulators.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => aws?.stop());
 
 describe('Time to Live on dynalite', () => {
   it('deletes the items whose expiresAt has passed and keeps the others', async () => {

@@ -16,6 +16,7 @@ import type {
 } from '../../../shared/domain/resources.js';
 import type { BlobStore, JobRecord, JobStore, PartOutcome, ResourceStore } from '../../../shared/ports.js';
 import type { Services } from '../../../shared/services.js';
+import { jobFixture } from '../../helpers/jobs.js';
 
 export function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
   const objects = new Map<string, Buffer>();
@@ -184,21 +185,14 @@ export function memoryServices(job: Job) {
 }
 
 export function newJob(fields: Partial<Job> & Pick<Job, 'operation' | 'type' | 'source'>): Job {
-  return {
+  return jobFixture({
     id: 'job_test',
-    environmentId: 'env_test',
-    config: {},
     trigger: 'immediate',
-    mode: 'background',
     status: 'EXECUTING',
-    parts: 0,
-    processed: 0,
-    failed: 0,
-    progress: 0,
     createdAt: '2026-11-28T09:00:00Z',
     updatedAt: '2026-11-28T09:00:00Z',
     ...fields,
-  };
+  });
 }
 
 /** A sheet with fields, stored with its workbook. */
