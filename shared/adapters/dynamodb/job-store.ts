@@ -1,12 +1,13 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { derivedId } from '../../domain/ids.js';
 import type { Job, JobError } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
 import { isInFlight } from '../../domain/status.js';
-import type { JobRecord, JobStore } from '../../ports.js';
+import type { JobStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
+import { clearOutbox, jobsInIndex, readJobItem } from './job-indexes.js';
 import { addOutbox, countEvents, type Item, JOB_FIELDS, jobKey, recordFromItem } from './job-item.js';
 import { attemptErrors, jobPartsStore } from './job-parts.js';
 import { TABLE_SCHEMA } from './table-schema.js';
@@ -15,50 +16,6 @@ export { jobKey, recordFromItem } from './job-item.js';
 
 const { byEnvironment, outbox: outboxIndex, active: activeIndex } = TABLE_SCHEMA.indexes;
 const SHARDS = TABLE_SCHEMA.shards;
-
-async function getItem(jobId: string): Promise<Item | undefined> {
-  try {
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName(), Key: jobKey(jobId), ConsistentRead: true }),
-    );
-    return Item;
-  } catch (error) {
-    return rethrow(error, `read job ${jobId}`);
-  }
-}
-
-async function queryShards(
-  indexName: string,
-  keyName: string,
-  sortName: string,
-  before: string,
-  limit: number,
-) {
-  const records: JobRecord[] = [];
-  for (let shard = 0; shard < SHARDS && records.length < limit; shard++) {
-    try {
-      const { Items } = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: indexName,
-          KeyConditionExpression: '#k = :k AND #s < :before',
-          ExpressionAttributeNames: { '#k': keyName, '#s': sortName },
-          ExpressionAttributeValues: { ':k': String(shard), ':before': before },
-          Limit: limit - records.length,
-        }),
-      );
-      // The index is eventually consistent: read each job itself before acting on it.
-      for (const item of Items ?? []) {
-        const fresh = await getItem(String(item.id));
-        if (fresh && !fresh.deletedAt) records.push(recordFromItem(fresh));
-        else if (fresh?.deletedAt && fresh.outboxAt) records.push(recordFromItem(fresh));
-      }
-    } catch (error) {
-      rethrow(error, `query the ${indexName} index`);
-    }
-  }
-  return records;
-}
 
 export const dynamoJobStore: JobStore = {
   async create(job, outbox, idempotencyKey) {
@@ -96,7 +53,7 @@ export const dynamoJobStore: JobStore = {
       return { record: recordFromItem(item), created: true };
     } catch (error) {
       if (idempotencyKey && isConditionFailed(error)) {
-        const existing = await getItem(id);
+        const existing = await readJobItem(id);
         if (existing) return { record: recordFromItem(existing), created: false };
       }
       return rethrow(error, 'create the job');
@@ -104,7 +61,7 @@ export const dynamoJobStore: JobStore = {
   },
 
   async get(jobId) {
-    const item = await getItem(jobId);
+    const item = await readJobItem(jobId);
     return item && !item.deletedAt ? recordFromItem(item) : undefined;
   },
 
@@ -248,7 +205,7 @@ export const dynamoJobStore: JobStore = {
     }
     // Already counted (a duplicate, or a retry after a crash) or no longer executing:
     // hand back the job as it is, so a retried last part can still finalize it.
-    const item = await getItem(jobId);
+    const item = await readJobItem(jobId);
     if (!item || item.deletedAt || item.status !== 'EXECUTING') return undefined;
     return { record: recordFromItem(item), counted: false };
   },
@@ -275,37 +232,8 @@ export const dynamoJobStore: JobStore = {
   listParts: (record, from, limit) => jobPartsStore.listParts(record, from, limit),
   pendingParts: (record) => jobPartsStore.pendingParts(record),
 
-  async clearOutbox(jobId, entryIds) {
-    if (entryIds.length === 0) return;
-    const update = new UpdateBuilder();
-    for (const id of entryIds) update.remove(`outbox.${id}`);
-    try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(jobId),
-          ...update.params(`attribute_exists(${update.name('pk')})`),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (Object.keys((Attributes?.outbox ?? {}) as object).length > 0) return;
-      // Drained: leave the outbox index, unless an entry arrived in between.
-      const drained = new UpdateBuilder().remove('outboxShard').remove('outboxAt');
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(jobId),
-          ...drained.params(`size(${drained.name('outbox')}) = ${drained.value(0)}`),
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) rethrow(error, `clear the outbox of job ${jobId}`);
-    }
-  },
+  clearOutbox,
 
-  withPendingOutbox: (before, limit) =>
-    queryShards(outboxIndex.indexName, outboxIndex.partitionKey, outboxIndex.sortKey, before, limit),
-
-  staleActive: (before, limit) =>
-    queryShards(activeIndex.indexName, activeIndex.partitionKey, activeIndex.sortKey, before, limit),
+  withPendingOutbox: (before, limit) => jobsInIndex(outboxIndex, before, limit),
+  staleActive: (before, limit) => jobsInIndex(activeIndex, before, limit),
 };
