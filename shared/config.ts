@@ -1,20 +1,24 @@
 /**
- * Configuration, read once from the environment through fail-fast getters.
+ * Configuration, read once from the environment (on first use) through fail-fast getters.
  * Nothing else in the code base reads `process.env` (the local stack sets these
  * variables before it loads a handler, exactly as Lambda does).
  */
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new Error(`Missing required environment variable ${name}`);
-  }
-  return value;
-}
+/** Each variable is read on first use, then kept: hot paths ask for the table name per request. */
+const read = new Map<string, string | undefined>();
 
 function optional(name: string): string | undefined {
-  const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
+  if (!read.has(name)) {
+    const value = process.env[name];
+    read.set(name, value === undefined || value === '' ? undefined : value);
+  }
+  return read.get(name);
+}
+
+function required(name: string): string {
+  const value = optional(name);
+  if (value === undefined) throw new Error(`Missing required environment variable ${name}`);
+  return value;
 }
 
 function integer(name: string, fallback: number): number {
