@@ -58,6 +58,13 @@ function recordingLog() {
   return { log, lines };
 }
 
+/** The sender logs once the receiver's answer reaches it, a moment after the receiver saw the request. */
+async function untilLogged(lines: string[], count: number): Promise<void> {
+  for (const deadline = Date.now() + 2000; lines.length < count && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('local webhooks', () => {
   it('POSTs each event as the EventBridge envelope, signed so the receiver can verify it', async () => {
     // Prepare
@@ -124,6 +131,7 @@ describe('local webhooks', () => {
       const { 'partwise-timestamp': timestamp, 'partwise-signature': signature } = request.headers;
       expect(verifyWebhookSignature(SECRET, String(timestamp), request.body, String(signature))).toBe(true);
     }
+    await untilLogged(lines, 1);
     expect(lines).toEqual(['info webhook delivered after retries']);
   });
 
