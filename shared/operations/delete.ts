@@ -175,4 +175,14 @@ export const deleteRecords: Operation = {
     await removePlan(services, planKey);
     return { message: `Deleted ${deleted} records; ${kept} kept.`, sheetId, deleted, kept };
   },
+
+  /**
+   * Nothing to take back: each part's swap is committed on its own, and the records it
+   * removed are gone. The engine removes the plan; the outcome says what stays deleted.
+   */
+  async abandon(job) {
+    return {
+      message: `Records this delete removed before it ended stay deleted: each segment's rewrite is committed on its own and cannot be undone. GET /jobs/${job.id}/parts shows what each finished part deleted.`,
+    };
+  },
 };

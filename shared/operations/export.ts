@@ -8,8 +8,9 @@
  * every segment through the XLSX writer.
  *
  * Finalize checks the job is still EXECUTING before it writes and again before it registers
- * the file: a canceled export leaves no file (and its part objects, if finalize never ran,
- * expire with the bucket's `tmp/` lifecycle rule).
+ * the file: a canceled export leaves no file. An export that ends FAILED or CANCELED is
+ * abandoned: its part objects, its export object and a file it registered in a race with the
+ * cancel are removed (the bucket's `tmp/` lifecycle rule is only the last resort).
  */
 import { Readable } from 'node:stream';
 import * as z from 'zod';
@@ -262,5 +263,13 @@ export const exportRecords: Operation = {
     await removeParts(services, job.id);
     await removePlan(services, planKey);
     return { ...outcome, size };
+  },
+
+  async abandon(job, state, services) {
+    const { fileId, key } = state as Partial<ExportState>;
+    await removeParts(services, job.id);
+    if (fileId && (await services.resources.getFile(fileId))) await services.resources.deleteFile(fileId);
+    if (key) await services.blobs.remove([key]);
+    return { message: 'No file was exported: the objects the export had written were removed.' };
   },
 };

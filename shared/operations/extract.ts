@@ -14,6 +14,7 @@ import {
 import { recordTyper } from '../domain/values.js';
 import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
 import type { Services } from '../services.js';
+import { removeRun } from './cleanup.js';
 import { fieldsFromHeader, matchColumns, rowPicker } from './columns.js';
 import { partRows, planSource, type SourceLayout, type SourceTable } from './extract-source.js';
 import type { Operation, PartMessage } from './operation.js';
@@ -255,6 +256,34 @@ export const extract: Operation = {
       unmatchedColumns: unique(sheets.map((s) => s.unmatchedColumns)),
       missingFields: unique(sheets.map((s) => s.missingFields)),
       ...(skipped.length > 0 ? { unmatchedWorksheets: skipped } : {}),
+    };
+  },
+
+  /**
+   * Removes the segments of this extract's runs. A workbook the extract created stays, with
+   * empty sheets, where `job.destination` points (the caller may have begun to use it);
+   * one created by a planning attempt that never committed is pointed at by nobody and goes.
+   */
+  async abandon(job, state, services) {
+    const { targets = [] } = state as Partial<ExtractState>;
+    for (const target of targets) {
+      if (target.sheetId) await removeRun(services, target.sheetId, target.run);
+    }
+    const created = derivedId('workbook', job.id);
+    if (!job.destination) {
+      const workbook = await services.resources.getWorkbook(created);
+      if (workbook) await services.resources.deleteWorkbook(workbook);
+      return { message: 'The extract ended before it wrote any record.' };
+    }
+    if (job.destination === created) {
+      return {
+        message: `No record of this extract remains: its workbook ${created} stays, with empty sheets (DELETE /workbooks/${created} removes it).`,
+        workbookId: created,
+      };
+    }
+    return {
+      message: `No record of this extract remains in ${job.destination}: it holds what it held before.`,
+      workbookId: job.destination,
     };
   },
 };

@@ -25,6 +25,7 @@ import {
 } from '../domain/resources.js';
 import { recordTyper } from '../domain/values.js';
 import type { Services } from '../services.js';
+import { removeRun } from './cleanup.js';
 import { normalizeName } from './columns.js';
 import type { CreateRequest, Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
@@ -289,6 +290,27 @@ export const map: Operation = {
       valid: records - invalidRecords,
       invalid: invalidRecords,
       mappings: outcomes,
+    };
+  },
+
+  /**
+   * Removes the segments of each mapping's own run. A re-run writes into the run of the
+   * earlier map it replaces, and each segment it wrote has already replaced the earlier
+   * one (whose object is gone): removing it would take those source records out of the
+   * destination altogether, so a re-run's segments stay, and the outcome says so.
+   */
+  async abandon(_job, state, services) {
+    const { mappings = [] } = state as Partial<MapState>;
+    for (const mapping of mappings) {
+      if (!mapping.rerun) await removeRun(services, mapping.destinationSheet, mapping.run);
+    }
+    const rerun = mappings.filter((mapping) => mapping.rerun).map((mapping) => mapping.destinationSheet);
+    if (rerun.length === 0) {
+      return { message: 'No record of this map remains in the destination: it holds what it held before.' };
+    }
+    return {
+      message: `This map re-ran an earlier map into ${rerun.join(', ')}: there, the segments it had rewritten keep its records and the others the earlier map's; run the map again to finish it. Records it added anywhere else were removed.`,
+      partlyRewritten: rerun,
     };
   },
 };

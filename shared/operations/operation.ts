@@ -52,4 +52,19 @@ export interface Operation {
   ): Promise<Record<string, number>>;
   /** Runs once every part is counted, before the job completes; idempotent. Returns the job's outcome. */
   finalize(job: Job, state: Record<string, unknown>, services: Services): Promise<Record<string, unknown>>;
+  /**
+   * Removes what the job wrote, once it ended FAILED or CANCELED: records it added to a
+   * destination, objects it meant to join, a file it registered. The engine removes the
+   * job's plans itself. Idempotent, and safe on a job that never planned (`state` is then
+   * empty): it runs from the `cleanup` command, again for each part or finalize that was
+   * still running when the job ended, and again after a crash. Returns what the job's
+   * outcome tells the caller about it (`message`: what was removed, what stays).
+   */
+  abandon?(job: Job, state: Record<string, unknown>, services: Services): Promise<AbandonNote>;
+}
+
+/** What a FAILED or CANCELED job's outcome says about the data it had written. */
+export interface AbandonNote {
+  message: string;
+  [field: string]: unknown;
 }

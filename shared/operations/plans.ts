@@ -10,7 +10,7 @@ import type { Services } from '../services.js';
  * one of an attempt that lost.
  */
 export async function savePlan(services: Services, job: Job, plan: unknown): Promise<string> {
-  const key = `plans/${job.id}/${randomUUID()}.json`;
+  const key = `${plansPrefix(job.id)}${randomUUID()}.json`;
   await services.blobs.write(key, JSON.stringify(plan), 'application/json');
   return key;
 }
@@ -27,10 +27,23 @@ export async function loadPlan<T>(services: Services, key: string): Promise<T> {
   return plan;
 }
 
+const plansPrefix = (jobId: string) => `plans/${jobId}/`;
+
 /** Removes a finished job's plan (best effort: a leftover plan costs bytes, not correctness). */
 export async function removePlan(services: Services, key: string): Promise<void> {
   cache.delete(key);
   await services.blobs.remove([key]).catch(() => {});
+}
+
+/**
+ * Removes every plan of a job that ended FAILED or CANCELED, the plan of a planning
+ * attempt that lost included (each attempt saves its own). Not best effort: the cleanup
+ * that calls it is retried until it succeeds.
+ */
+export async function removePlans(services: Services, jobId: string): Promise<void> {
+  const keys = await services.blobs.list(plansPrefix(jobId));
+  for (const key of keys) cache.delete(key);
+  await services.blobs.remove(keys);
 }
 
 export async function readText(stream: Readable): Promise<string> {
