@@ -20,6 +20,13 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       return;
     }
     const attempts = record.attributes.ApproximateReceiveCount;
+    if ('kind' in message && message.kind === 'cleanup') {
+      // The job has ended already; it stays marked, and the sweeper sends the cleanup again.
+      logger.error('the cleanup of an ended job failed repeatedly; the sweeper will retry it', {
+        jobId: message.jobId,
+      });
+      return;
+    }
     if ('kind' in message) {
       const step = {
         plan: 'Planning',

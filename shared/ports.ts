@@ -50,6 +50,11 @@ export interface JobRecord {
   lastProgressEventAt: number;
   /** When an outside executor first acknowledged the job. */
   ackedAt?: string;
+  /**
+   * The job ended FAILED or CANCELED and what it wrote is not removed yet: until its
+   * `cleanup` commits, the job stays where the sweeper looks for stalled work.
+   */
+  cleanupPending?: boolean;
   /** Entries committed but not yet relayed. */
   outbox: OutboxEntry[];
 }
@@ -65,6 +70,7 @@ export interface JobChanges {
   reportedProgress?: number;
   /** When an outside executor first acknowledged the job. */
   ackedAt?: string;
+  cleanupPending?: boolean;
 }
 
 export interface JobListFilter {

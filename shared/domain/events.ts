@@ -54,7 +54,9 @@ export type JobCommand =
   | { kind: 'plan'; jobId: string }
   | { kind: 'dispatch'; jobId: string; from: number }
   /** Fails an outside job that no executor acknowledged by `due` (delivered with a delay). */
-  | { kind: 'ack-timeout'; jobId: string; due: string };
+  | { kind: 'ack-timeout'; jobId: string; due: string }
+  /** Removes what a job that ended FAILED or CANCELED wrote (its plan, temporary objects, records). */
+  | { kind: 'cleanup'; jobId: string };
 
 /** One entry of a job item's outbox: a public event or an internal command. */
 export type OutboxEntry = { id: string; event: JobEvent } | { id: string; command: JobCommand };

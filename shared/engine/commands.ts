@@ -1,5 +1,6 @@
 import type { JobCommand } from '../domain/events.js';
 import type { Services } from '../services.js';
+import { cleanupJob } from './cleanup.js';
 import { dispatchParts, planJob } from './lifecycle.js';
 import { checkAckTimeout } from './outside.js';
 
@@ -10,6 +11,8 @@ export async function runCommand(services: Services, command: JobCommand): Promi
       return planJob(services, command.jobId);
     case 'dispatch':
       return dispatchParts(services, command.jobId, command.from);
+    case 'cleanup':
+      return cleanupJob(services, command.jobId);
     case 'ack-timeout':
       // SQS delays a message 15 minutes at most: a longer timeout waits again.
       if ((await checkAckTimeout(services, command.jobId, command.due)) === 'early') {

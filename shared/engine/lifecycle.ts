@@ -9,6 +9,7 @@ import type { Operation } from '../operations/operation.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
+import { abandonJob, isAbandoned, withCleanup } from './cleanup.js';
 import { type Commit, commitJob, outboxFor } from './commit.js';
 
 export interface CreateJobInput {
@@ -153,7 +154,11 @@ function startCommit(record: JobRecord, services: Services): Commit {
   };
 }
 
-/** Deletes a job that is not executing, with `job:deleted`. */
+/**
+ * Deletes a job that is not executing, with `job:deleted`. A job that ended FAILED or
+ * CANCELED is deleted once its cleanup is done (usually a moment after it ended): the
+ * cleanup reads the job to know what to remove.
+ */
 export async function deleteJob(services: Services, environmentId: string, jobId: string): Promise<void> {
   let record: JobRecord | undefined = await jobOf(services, environmentId, jobId);
   for (let attempt = 1; record; attempt++) {
@@ -161,6 +166,12 @@ export async function deleteJob(services: Services, environmentId: string, jobId
       throw new ConflictError(
         `Job ${jobId} is EXECUTING: cancel it or wait until it ends before deleting it.`,
         'job-executing',
+      );
+    }
+    if (record.cleanupPending) {
+      throw new ConflictError(
+        `Job ${jobId} is ${record.job.status} and still removing what it wrote: delete it in a moment.`,
+        'job-cleaning-up',
       );
     }
     const now = services.now().toISOString();
@@ -177,7 +188,7 @@ export async function deleteJob(services: Services, environmentId: string, jobId
   }
 }
 
-/** Fails a job that is not final yet, with `job:failed`. */
+/** Fails a job that is not final yet, with `job:failed` and the command that removes what it wrote. */
 export async function failJob(
   services: Services,
   jobId: string,
@@ -186,10 +197,10 @@ export async function failJob(
   return commitJob(services, jobId, (current) =>
     isFinal(current.job.status)
       ? undefined
-      : {
+      : withCleanup(current, {
           changes: { job: { status: 'FAILED', error, finishedAt: services.now().toISOString() } },
           topics: ['job:failed'],
-        },
+        }),
   );
 }
 
@@ -208,7 +219,7 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
     }
     throw error;
   }
-  await commitJob(
+  const after = await commitJob(
     services,
     jobId,
     (current) => {
@@ -228,6 +239,8 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
     },
     record,
   );
+  // Canceled while planning: its cleanup may have run before this plan was written.
+  if (after && isAbandoned(after.job.status)) await abandonJob(services, after.job, plan.state);
 }
 
 /**

@@ -4,6 +4,7 @@ import { isFinal } from '../domain/status.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
+import { withCleanup } from './cleanup.js';
 import { type Commit, commitJob } from './commit.js';
 import { failJob, jobOf } from './lifecycle.js';
 
@@ -124,7 +125,10 @@ export function failJobByExecutor(
   }));
 }
 
-/** Any non-final status → CANCELED with `job:canceled`; parts still queued are skipped when they arrive. */
+/**
+ * Any non-final status → CANCELED with `job:canceled` and the command that removes what the
+ * job wrote; parts still queued are skipped when they arrive.
+ */
 export async function cancelJob(services: Services, environmentId: string, jobId: string): Promise<Job> {
   const first = await jobOf(services, environmentId, jobId);
   const record = await commitJob(
@@ -137,10 +141,10 @@ export async function cancelJob(services: Services, environmentId: string, jobId
           'job-final',
         );
       }
-      return {
+      return withCleanup(current, {
         changes: { job: { status: 'CANCELED', finishedAt: services.now().toISOString() } },
         topics: ['job:canceled'],
-      };
+      });
     },
     first,
   );

@@ -5,6 +5,7 @@ import type { PartMessage } from '../operations/operation.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
+import { abandonIfEnded, abandonJob, isAbandoned } from './cleanup.js';
 import { commitJob, outboxFor } from './commit.js';
 import { failJob } from './lifecycle.js';
 
@@ -36,6 +37,9 @@ export async function runPart(services: Services, message: PartMessage, cached?:
     }
     throw error;
   }
+  // The job may have ended while this part ran, and its cleanup run before this output was
+  // in place: then the part removes it. Counting still records what the part did.
+  await abandonIfEnded(services, message.jobId);
   faultPoint('part:after-output');
   const counted = await services.jobs.countPart(message.jobId, message.part, stats);
   faultPoint('part:after-count');
@@ -81,7 +85,7 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
     }
     throw error;
   }
-  await commitJob(
+  const after = await commitJob(
     services,
     record.job.id,
     (current) =>
@@ -96,6 +100,8 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
         : undefined,
     record,
   );
+  // Ended while finalize ran (an export's file registered just after the cancel, say).
+  if (after && isAbandoned(after.job.status)) await abandonJob(services, after.job, after.state);
 }
 
 /** A part failed for good (bad input, or it reached the DLQ): record it and fail the job. */

@@ -9,18 +9,28 @@ export interface SweepReport {
   resumed: number;
   resentParts: number;
   finalized: number;
+  /** Ended jobs whose cleanup was sent again. */
+  cleanups: number;
 }
 
 const BATCH = 100;
 
 /**
  * Finds work that stalled — an outbox the stream did not drain, a job planning or
- * executing with no progress for `staleAfterSeconds` — and sends it again. Every step it
+ * executing with no progress for `staleAfterSeconds`, an ended job whose cleanup did not
+ * finish — and sends it again. Every step it
  * repeats is idempotent, so sweeping work that was only slow costs duplicates, not errors.
  * The local stack sweeps with 0 at start: its queue does not survive a restart.
  */
 export async function sweep(services: Services, staleAfterSeconds: number): Promise<SweepReport> {
-  const report: SweepReport = { relayed: 0, replanned: 0, resumed: 0, resentParts: 0, finalized: 0 };
+  const report: SweepReport = {
+    relayed: 0,
+    replanned: 0,
+    resumed: 0,
+    resentParts: 0,
+    finalized: 0,
+    cleanups: 0,
+  };
   const before = new Date(services.now().getTime() - staleAfterSeconds * 1000).toISOString();
 
   const stuck = await services.jobs.withPendingOutbox(before, BATCH);
@@ -29,7 +39,11 @@ export async function sweep(services: Services, staleAfterSeconds: number): Prom
 
   for (const record of await services.jobs.staleActive(before, BATCH)) {
     const { job } = record;
-    if (job.status === 'PLANNING') {
+    if (record.cleanupPending) {
+      // Ended FAILED or CANCELED, and its cleanup never committed (it kept failing, say).
+      await services.queue.send([{ kind: 'cleanup', jobId: job.id }]);
+      report.cleanups++;
+    } else if (job.status === 'PLANNING') {
       await services.queue.send([{ kind: 'plan', jobId: job.id }]);
       report.replanned++;
     } else if (job.status === 'EXECUTING') {

@@ -1,17 +1,17 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/domain/job.js';
-import type { QueueMessage } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
 import { generateCsv } from '../helpers/csv.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
+import { type DriveOptions, engineDriver } from '../helpers/engine-driver.js';
 
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let services: Services;
 let engine: typeof import('../../shared/engine/lifecycle.js');
 let parts: typeof import('../../shared/engine/parts.js');
 let relay: typeof import('../../shared/engine/relay.js');
-let commands: typeof import('../../shared/engine/commands.js');
+let driver: ReturnType<typeof engineDriver>;
 
 beforeAll(async () => {
   aws = await startEmulatedAws();
@@ -19,64 +19,13 @@ beforeAll(async () => {
   engine = await import('../../shared/engine/lifecycle.js');
   parts = await import('../../shared/engine/parts.js');
   relay = await import('../../shared/engine/relay.js');
-  commands = await import('../../shared/engine/commands.js');
+  driver = engineDriver(aws, services);
 });
 afterAll(() => aws?.stop());
 
-/** Plays the roles AWS plays in the cloud: the stream → relay, and the SQS → processor mapping. */
-async function drive(
-  jobId: string,
-  options: { duplicate?: boolean; until?: (job: Job) => boolean } = {},
-): Promise<Job> {
-  const until = options.until ?? ((job: Job) => ['COMPLETED', 'FAILED'].includes(job.status));
-  for (let round = 0; round < 500; round++) {
-    const waiting = await services.jobs.withPendingOutbox(new Date(Date.now() + 60_000).toISOString(), 100);
-    await relay.relayOutboxes(services, waiting);
-    const { Messages = [] } = await aws.clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: aws.provisioned.partsQueue.url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-      }),
-    );
-    for (const message of Messages) {
-      const body = JSON.parse(message.Body ?? '{}') as QueueMessage;
-      for (let delivery = 0; delivery < (options.duplicate ? 2 : 1); delivery++) {
-        if ('kind' in body) {
-          await commands.runCommand(services, body);
-        } else {
-          await parts.runPart(services, body);
-        }
-      }
-      await aws.clients.sqs.send(
-        new DeleteMessageCommand({
-          QueueUrl: aws.provisioned.partsQueue.url,
-          ReceiptHandle: message.ReceiptHandle,
-        }),
-      );
-    }
-    const record = await services.jobs.get(jobId);
-    if (record && until(record.job) && record.outbox.length === 0) return record.job;
-  }
-  throw new Error('job did not finish');
-}
-
-async function uploadCsv(text: string) {
-  const now = new Date().toISOString();
-  const id = `file_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  await services.blobs.write(`uploads/${id}`, text);
-  await services.resources.putFile({
-    id,
-    environmentId: 'env_engine',
-    name: 'data.csv',
-    mediaType: 'text/csv',
-    status: 'pending',
-    key: `uploads/${id}`,
-    createdAt: now,
-    updatedAt: now,
-  });
-  return id;
-}
+const drive = async (jobId: string, options: DriveOptions = {}): Promise<Job> =>
+  (await driver.drive(jobId, options)).record.job;
+const uploadCsv = (text: string) => driver.uploadCsv('env_engine', text);
 
 describe('the engine over the real adapters', () => {
   it('takes an immediate extract job from PLANNING to COMPLETED, with exact records and ordered events', async () => {
@@ -114,7 +63,7 @@ describe('the engine over the real adapters', () => {
       operation: 'extract',
       source,
     });
-    expect((await drive(job.id, { until: (j) => j.status !== 'PLANNING' })).status).toBe('READY');
+    expect((await drive(job.id, { until: (r) => r.job.status !== 'PLANNING' })).status).toBe('READY');
     await engine.executeJob(services, 'env_engine', job.id);
     const done = await drive(job.id);
     expect(done.status).toBe('COMPLETED');

@@ -62,6 +62,7 @@ export function recordFromItem(item: Item): JobRecord {
     state: (item.state ?? {}) as Record<string, unknown>,
     lastProgressEventAt: Number(item.lastProgressEventAt ?? 0),
     ...(item.ackedAt ? { ackedAt: String(item.ackedAt) } : {}),
+    ...(item.cleanupPending === true ? { cleanupPending: true } : {}),
     outbox,
   };
 }

@@ -125,9 +125,14 @@ export const dynamoJobStore: JobStore = {
     if (changes.resetCounts) update.set('doneCounts', {}).remove('failedParts');
     if (changes.reportedProgress !== undefined) update.set('reportedProgress', changes.reportedProgress);
     if (changes.ackedAt !== undefined) update.set('ackedAt', changes.ackedAt);
+    if (changes.cleanupPending === true) update.set('cleanupPending', true);
+    if (changes.cleanupPending === false) update.remove('cleanupPending');
     const status = changes.job?.status ?? record.job.status;
-    // Only jobs the engine must move on sit in the `active` index the sweeper reads.
-    if (isInFlight(status)) update.set('activeShard', shardOf(record.job.id, SHARDS)).set('activeAt', now);
+    const cleanupPending = changes.cleanupPending ?? record.cleanupPending ?? false;
+    // Only jobs the engine must move on sit in the `active` index the sweeper reads: jobs
+    // planning or executing, and ended jobs whose cleanup has not committed yet.
+    if (isInFlight(status) || cleanupPending)
+      update.set('activeShard', shardOf(record.job.id, SHARDS)).set('activeAt', now);
     else update.remove('activeShard').remove('activeAt');
     addOutbox(update, record.job.id, outbox, now);
     const condition = `${update.name('version')} = ${update.value(record.version)} AND attribute_not_exists(${update.name('deletedAt')})`;
