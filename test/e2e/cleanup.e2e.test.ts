@@ -1,0 +1,138 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../helpers/client.js';
+import { generateCsv } from '../helpers/csv.js';
+import { type LocalStack, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
+
+/**
+ * Nothing left behind by a FAILED or CANCELED job. Every part of this stack fails after it
+ * wrote its output (the `failAlways` knob), so jobs here fail or get canceled with output
+ * already written. The knob and the bucket on disk are the local stack's: local only.
+ */
+const FIELDS = ['id', 'full_name', 'note', 'amount'].map((key) => ({ key, type: 'string' }));
+
+let seeded: LocalStack;
+let failing: LocalStack;
+let api: ReturnType<typeof apiClient>;
+let workbook: { id: string; sheets: { id: string }[] };
+let sheetId: string;
+let before: { id: string; values: Record<string, unknown> }[];
+
+beforeAll(async () => {
+  if (remoteTarget) return;
+  // Prepare: a healthy stack imports 300 records into a workbook; the same data then
+  // runs on a stack whose parts always fail.
+  seeded = await startLocalStack();
+  const healthy = apiClient(seeded);
+  const created = await healthy.call('POST', '/workbooks', {
+    name: 'People',
+    sheets: [{ name: 'People', fields: FIELDS }],
+  });
+  workbook = created.body.data;
+  sheetId = String(workbook.sheets[0]?.id);
+  const seed = await extractIntoWorkbook(healthy, generateCsv(300, 1).text);
+  const done = await healthy.waitForJob(seed, (j) => j.status !== 'PLANNING' && j.status !== 'EXECUTING');
+  expect(done.status).toBe('COMPLETED');
+  before = await healthy.allRecords(sheetId);
+  expect(before).toHaveLength(300);
+  await seeded.stop();
+  failing = await startLocalStack({
+    dataDir: seeded.dataDir,
+    apiKey: seeded.apiKey,
+    env: {
+      PARTWISE_FAULTS: JSON.stringify({ failAlways: 'part:after-output' }),
+      PARTWISE_LOCAL_VISIBILITY_TIMEOUT: '1',
+    },
+  });
+  api = apiClient(failing);
+}, 180_000);
+
+afterAll(async () => {
+  await failing?.stop('SIGKILL');
+  if (seeded) await removeDataDir(seeded.dataDir);
+});
+
+/** Starts an extract of a CSV into the workbook; returns the job's id. */
+async function extractIntoWorkbook(
+  client: ReturnType<typeof apiClient>,
+  csv: string,
+  config: Record<string, unknown> = {},
+): Promise<string> {
+  const file = await client.uploadFile('people.csv', csv);
+  const created = await client.call('POST', '/jobs', {
+    type: 'file',
+    operation: 'extract',
+    source: file.id,
+    destination: workbook.id,
+    config,
+    trigger: 'immediate',
+  });
+  return created.body.data.id;
+}
+
+/** Keys of the objects in the local stack's bucket (s3rver keeps them as files). */
+async function bucketKeys(): Promise<string[]> {
+  const root = join(failing.dataDir, 's3');
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('._S3rver_object'))
+    .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1));
+}
+const keysOf = async (prefix: string) => (await bucketKeys()).filter((key) => key.includes(prefix));
+
+/** Waits for the job to end, then for its cleanup: its outcome says what happened to the data. */
+async function cleanedUp(jobId: string) {
+  return api.waitForJob(
+    jobId,
+    (j) => ['FAILED', 'CANCELED'].includes(j.status) && typeof j.outcome?.message === 'string',
+    90_000,
+  );
+}
+
+describe.runIf(!remoteTarget)('nothing left behind by a FAILED or CANCELED job', () => {
+  it('leaves the destination sheet as it was when an extract into it fails after its parts wrote', async () => {
+    // Act
+    const jobId = await extractIntoWorkbook(api, generateCsv(4000, 2).text, { partSizeBytes: 16_384 });
+    const job = await cleanedUp(jobId);
+
+    // Assess
+    expect(job.status).toBe('FAILED');
+    expect(job.parts).toBeGreaterThan(1);
+    expect(job.outcome.message).toMatch(/No record of this extract remains/);
+    expect(await api.allRecords(sheetId)).toEqual(before);
+    expect(await keysOf(`plans/${jobId}/`)).toEqual([]);
+    expect((await api.call('GET', `/sheets/${sheetId}`)).body.data.counts.records).toBe(300);
+  }, 120_000);
+
+  it('leaves no temporary object of an export canceled while its parts were writing', async () => {
+    // Prepare: the export's parts write their objects, and keep failing.
+    const created = await api.call('POST', '/jobs', {
+      type: 'sheet',
+      operation: 'export',
+      source: sheetId,
+      trigger: 'immediate',
+    });
+    const jobId = created.body.data.id;
+    for (let i = 0; i < 300 && (await keysOf(`tmp/exports/${jobId}/`)).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await keysOf(`tmp/exports/${jobId}/`)).not.toEqual([]);
+
+    // Act
+    const canceled = await api.call('POST', `/jobs/${jobId}/cancel`);
+    const job = await cleanedUp(jobId);
+    // Attempts still running at the cancel finish within a visibility timeout or two.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+
+    // Assess
+    expect(canceled.body.data.status).toBe('CANCELED');
+    expect(job.outcome.message).toMatch(/No file was exported/);
+    expect(await keysOf(`tmp/exports/${jobId}/`)).toEqual([]);
+    expect(await keysOf(`exports/${jobId}`)).toEqual([]);
+    expect(await keysOf(`plans/${jobId}/`)).toEqual([]);
+    expect((await api.call('GET', `/files/${job.destination}`)).status).toBe(404);
+    // Its cleanup done, the job can be deleted.
+    expect((await api.call('DELETE', `/jobs/${jobId}`)).status).toBe(200);
+  }, 120_000);
+});
