@@ -93,6 +93,32 @@ export interface SheetRecord {
   messages?: Record<string, string>;
 }
 
+/**
+ * A record as a segment stores it: `[id, value of keys[0], value of keys[1], …]`, then its
+ * messages only when it is invalid. Rows, not objects, are what the hot paths build and
+ * serialize: no key repeated per record, and a row serializes about twice as fast.
+ */
+export type RecordRow = [id: string, ...rest: unknown[]];
+
+/** The record a row holds, given the keys of its segment. */
+export function rowToRecord(keys: readonly string[], row: RecordRow): SheetRecord {
+  const values: Record<string, SheetValue> = {};
+  for (let i = 0; i < keys.length; i++) values[keys[i] as string] = (row[i + 1] ?? null) as SheetValue;
+  const messages = row[keys.length + 1] as Record<string, string> | undefined;
+  return messages ? { id: row[0], values, valid: false, messages } : { id: row[0], values, valid: true };
+}
+
+/** The row of a record for a segment with `keys` (a key the record lacks: null). */
+export function recordToRow(keys: readonly string[], record: SheetRecord): RecordRow {
+  const row: RecordRow = [record.id];
+  for (const key of keys) row.push(record.values[key] ?? null);
+  if (!record.valid) row.push(record.messages ?? {});
+  return row;
+}
+
+/** A row is valid when it carries no messages. */
+export const rowIsValid = (keys: readonly string[], row: RecordRow): boolean => row.length <= keys.length + 1;
+
 /** The id of the `row`-th record (0-based) of the segment at `ordinal`. */
 export function recordId(ordinal: number, row: number): string {
   return `${runOf(ordinal).toString(36)}.${indexOf(ordinal).toString(36)}.${row.toString(36)}`;

@@ -20,7 +20,14 @@
  * A value that does not fit is kept as given, with a message; `required` fails on no value.
  */
 import { parseDate } from './dates.js';
-import type { Field, FieldType, SheetRecord, SheetValue } from './resources.js';
+import {
+  type Field,
+  type FieldType,
+  type RecordRow,
+  rowToRecord,
+  type SheetRecord,
+  type SheetValue,
+} from './resources.js';
 
 export type Value = SheetValue;
 
@@ -152,25 +159,46 @@ export function convertValue(raw: unknown, field: Field): Conversion {
   return fieldConverter(field)(raw);
 }
 
+/** Every field is optional text: each cell becomes its value as it is, and no record can be invalid. */
+export const keepsCellsAsTheyAre = (fields: readonly Field[]): boolean =>
+  fields.every((field) => field.type === 'string' && !field.required);
+
 /**
- * Builds records of a sheet: `raw[i]` is the raw value for `fields[i]` (`undefined`: the source
- * has none). Every field gets a value (null for none); `messages` only when some value does not fit.
+ * Builds the rows of a sheet's records (see `RecordRow`): `raw[i]` is the raw value for
+ * `fields[i]` (`undefined`: the source has none). Every field gets a value (null for none);
+ * the messages only when some value does not fit.
  */
-export function recordTyper(fields: readonly Field[]): (id: string, raw: readonly unknown[]) => SheetRecord {
+export function rowTyper(fields: readonly Field[]): (id: string, raw: readonly unknown[]) => RecordRow {
   const converters = fields.map(fieldConverter);
   const keys = fields.map((field) => field.key);
+  // A text cell of an optional string field is kept exactly as given (blank too): most cells
+  // of most files, so they skip the converter.
+  const asIs = fields.map((field) => field.type === 'string' && !field.required);
+  const count = fields.length;
   return (id, raw) => {
-    const values: SheetRecord['values'] = {};
+    const row: RecordRow = [id];
     let messages: Record<string, string> | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      const result = (converters[i] as Converter)(raw[i]);
-      values[key] = result.value;
+    for (let i = 0; i < count; i++) {
+      const cell = raw[i];
+      if (asIs[i] && typeof cell === 'string') {
+        row.push(cell);
+        continue;
+      }
+      const result = (converters[i] as Converter)(cell);
+      row.push(result.value);
       if (result.message !== undefined) {
         messages ??= {};
-        messages[key] = result.message;
+        messages[keys[i] as string] = result.message;
       }
     }
-    return messages ? { id, values, valid: false, messages } : { id, values, valid: true };
+    if (messages) row.push(messages);
+    return row;
   };
+}
+
+/** `rowTyper` for one record at a time, as an object. */
+export function recordTyper(fields: readonly Field[]): (id: string, raw: readonly unknown[]) => SheetRecord {
+  const typed = rowTyper(fields);
+  const keys = fields.map((field) => field.key);
+  return (id, raw) => rowToRecord(keys, typed(id, raw));
 }

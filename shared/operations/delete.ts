@@ -11,13 +11,21 @@
  */
 import * as z from 'zod';
 import { UnprocessableError } from '../domain/errors.js';
-import type { Field, SheetRecord, SheetSegment, SheetValue } from '../domain/resources.js';
+import {
+  type Field,
+  type RecordRow,
+  recordToRow,
+  rowIsValid,
+  type SheetRecord,
+  type SheetSegment,
+  type SheetValue,
+} from '../domain/resources.js';
 import { fieldConverter } from '../domain/values.js';
 import type { Services } from '../services.js';
 import type { Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan, sumPartStats } from './plans.js';
 import { configuredSheet } from './resources.js';
-import { openSegment, segmentObjectKey, sheetCounts, writeRecordsObject } from './segments.js';
+import { openSegmentRows, segmentObjectKey, sheetCounts, writeRowsObject } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -45,27 +53,42 @@ interface DeleteState {
 type PlannedSegment = Pick<SheetSegment, 'sheetId' | 'ordinal'>;
 
 /**
- * Whether a record matches (is to be deleted). `{ field, equals }` compares with `equals`
- * converted to the field's type (`"5"` finds 5 in a number field, `"yes"` finds true); a value
- * that does not fit the type is compared as given, which finds records holding that same
- * invalid text. Strings compare exactly.
+ * Whether a row matches (is to be deleted), given its segment's keys. `{ field, equals }`
+ * compares with `equals` converted to the field's type (`"5"` finds 5 in a number field,
+ * `"yes"` finds true); a value that does not fit the type is compared as given, which finds
+ * records holding that same invalid text. Strings compare exactly.
  */
-export function recordFilter(
+export function rowFilter(
   filter: DeleteFilter,
   fields: readonly Field[],
-): (record: SheetRecord) => boolean {
-  if (filter === 'all') return () => true;
-  if ('valid' in filter) return (record) => record.valid === filter.valid;
+): (keys: readonly string[]) => (row: RecordRow) => boolean {
+  if (filter === 'all') return () => () => true;
+  if ('valid' in filter) return (keys) => (row) => rowIsValid(keys, row) === filter.valid;
   if ('ids' in filter) {
     const ids = new Set(filter.ids);
-    return (record) => ids.has(record.id);
+    return () => (row) => ids.has(row[0]);
   }
   const field = fields.find((f) => f.key === filter.field);
   const converted = field
     ? fieldConverter({ ...field, required: false })(filter.equals)
     : { value: filter.equals };
   const wanted: SheetValue = converted.message === undefined ? converted.value : filter.equals;
-  return (record) => (record.values[filter.field] ?? null) === wanted;
+  return (keys) => {
+    const at = keys.indexOf(filter.field) + 1;
+    return (row) => (at === 0 ? null : (row[at] ?? null)) === wanted;
+  };
+}
+
+/** `rowFilter` for one record. */
+export function recordFilter(
+  filter: DeleteFilter,
+  fields: readonly Field[],
+): (record: SheetRecord) => boolean {
+  const matches = rowFilter(filter, fields);
+  return (record) => {
+    const keys = Object.keys(record.values);
+    return matches(keys)(recordToRow(keys, record));
+  };
 }
 
 /** Segments that may hold a match: all with rows, or for `{ valid }` only those with such records. */
@@ -83,7 +106,7 @@ async function rewriteSegment(
   services: Services,
   planned: PlannedSegment,
   jobId: string,
-  matches: ((record: SheetRecord) => boolean) | 'all',
+  matches: ReturnType<typeof rowFilter> | 'all',
 ): Promise<{ deleted: number; kept: number }> {
   const key = segmentObjectKey(planned.sheetId, planned.ordinal, jobId);
   for (let attempt = 1; ; attempt++) {
@@ -99,12 +122,16 @@ async function rewriteSegment(
     if (matches === 'all') {
       await services.blobs.write(key, '', 'application/x-ndjson');
     } else {
-      const source = await openSegment(services, current);
-      const match = matches;
+      const source = await openSegmentRows(services, current);
+      const first = await source.next();
+      const keys = first.done ? [] : first.value.keys;
+      const match = matches(keys);
       async function* kept() {
-        for await (const batch of source) yield batch.filter((record) => !match(record));
+        if (first.done) return;
+        yield first.value.rows.filter((row) => !match(row));
+        for await (const batch of source) yield batch.rows.filter((row) => !match(row));
       }
-      written = await writeRecordsObject(services, key, kept());
+      written = await writeRowsObject(services, key, keys, kept());
       if (written.rows === current.rows) {
         // Nothing matched: the segment stays as it is.
         await services.blobs.remove([key]);
@@ -163,7 +190,7 @@ export const deleteRecords: Operation = {
     if (!planned) return { deleted: 0, kept: 0 };
     const { filter } = job.config as { filter: DeleteFilter };
     const sheet = await services.resources.getSheet(sheetId);
-    const matches = filter === 'all' ? 'all' : recordFilter(filter, sheet?.fields ?? []);
+    const matches = filter === 'all' ? 'all' : rowFilter(filter, sheet?.fields ?? []);
     return rewriteSegment(services, planned, job.id, matches);
   },
 

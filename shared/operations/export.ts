@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import * as z from 'zod';
 import { derivedId } from '../domain/ids.js';
 import type { Job } from '../domain/job.js';
-import type { DataFile, SheetRecord, SheetSegment } from '../domain/resources.js';
+import type { DataFile, RecordRow, SheetRecord, SheetSegment, SheetValue } from '../domain/resources.js';
 import { valueText } from '../domain/values.js';
 import {
   FORMAT_EXTENSIONS,
@@ -30,7 +30,7 @@ import type { Services } from '../services.js';
 import type { Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
 import { configuredSheet } from './resources.js';
-import { openSegment } from './segments.js';
+import { openSegmentRows } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
 
 const ExportConfig = z
@@ -76,6 +76,12 @@ export const exportPartKey = (jobId: string, part: number) =>
 /** A record's cells, in the export's field order: no value is an empty cell. */
 export function recordRow(fields: readonly string[]): (record: SheetRecord) => Row {
   return (record) => fields.map((key) => valueText(record.values[key]));
+}
+
+/** `recordRow` for the rows of a segment whose values follow `keys`. */
+export function segmentRowCells(fields: readonly string[], keys: readonly string[]): (row: RecordRow) => Row {
+  const positions = fields.map((key) => keys.indexOf(key) + 1);
+  return (row) => positions.map((at) => (at === 0 ? '' : valueText(row[at] as SheetValue)));
 }
 
 /**
@@ -188,13 +194,14 @@ export const exportRecords: Operation = {
     const settings = job.config as unknown as ExportSettings;
     const planned = await loadPlan<PlannedSegment[]>(services, (state as unknown as ExportState).planKey);
     const segments = settings.format === 'xlsx' ? planned : planned.slice(message.part, message.part + 1);
-    const toRow = recordRow(settings.fields);
     let rows = 0;
     async function* batches() {
       for (const segment of segments) {
-        for await (const batch of await openSegment(services, segment)) {
-          rows += batch.length;
-          yield batch.map(toRow);
+        let cells: ReturnType<typeof segmentRowCells> | undefined;
+        for await (const batch of await openSegmentRows(services, segment)) {
+          cells ??= segmentRowCells(settings.fields, batch.keys);
+          rows += batch.rows.length;
+          yield batch.rows.map(cells);
         }
       }
     }

@@ -9,9 +9,10 @@ import {
   recordId,
   runOf,
   type Sheet,
+  type SheetSegment,
   segmentOrdinal,
 } from '../domain/resources.js';
-import { recordTyper } from '../domain/values.js';
+import { keepsCellsAsTheyAre, rowTyper } from '../domain/values.js';
 import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
 import type { Services } from '../services.js';
 import { removeRun } from './cleanup.js';
@@ -20,7 +21,7 @@ import { partRows, planSource, type SourceLayout, type SourceTable } from './ext
 import type { Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
 import { availableFile, findSheet, resolveSheet, workbookOf } from './resources.js';
-import { writeSegment } from './segments.js';
+import { writeCsvSliceSegment, writeSegment } from './segments.js';
 import { parseConfig } from './validation.js';
 
 const ExtractConfig = z
@@ -204,24 +205,39 @@ export const extract: Operation = {
     const target = targets[tableIndex];
     if (!table || !target?.sheetId) return { rows: 0, invalid: 0, bytes: 0 };
     const ordinal = segmentOrdinal(target.run, message.part);
-    const typed = recordTyper(table.fields);
-    const pick = rowPicker(table.columns);
-    const rows = partRows(
-      services,
-      file,
-      { ...layout, headerRow },
-      { index: tableIndex, header: table.header },
-      message.range,
-    );
-    let n = 0;
-    async function* records() {
-      for await (const batch of rows) yield batch.map((cells) => typed(recordId(ordinal, n++), pick(cells)));
+    const segmentTarget = { sheetId: target.sheetId, ordinal, jobId: job.id };
+    const keys = table.fields.map((field) => field.key);
+    let segment: SheetSegment;
+    if (
+      (layout.format === 'csv' || layout.format === 'tsv') &&
+      message.range &&
+      keepsCellsAsTheyAre(table.fields)
+    ) {
+      // Text fields take every cell as it is: the part's bytes are the segment (a CSV slice).
+      segment = await writeCsvSliceSegment(
+        services,
+        segmentTarget,
+        keys,
+        { encoding: layout.encoding ?? 'utf-8', delimiter: layout.delimiter ?? ',', columns: table.columns },
+        await services.blobs.read(file.key, message.range),
+      );
+    } else {
+      const typed = rowTyper(table.fields);
+      const pick = rowPicker(table.columns);
+      const rows = partRows(
+        services,
+        file,
+        { ...layout, headerRow },
+        { index: tableIndex, header: table.header },
+        message.range,
+      );
+      let n = 0;
+      async function* typedRows() {
+        for await (const batch of rows)
+          yield batch.map((cells) => typed(recordId(ordinal, n++), pick(cells)));
+      }
+      segment = await writeSegment(services, segmentTarget, keys, typedRows());
     }
-    const segment = await writeSegment(
-      services,
-      { sheetId: target.sheetId, ordinal, jobId: job.id },
-      records(),
-    );
     const bytes = message.range ? message.range.endExclusive - message.range.start : 0;
     return { rows: segment.rows, invalid: segment.invalid, bytes };
   },

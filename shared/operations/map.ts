@@ -16,21 +16,21 @@ import type { Job } from '../domain/job.js';
 import {
   type Field,
   indexOf,
+  type RecordRow,
   recordId,
   runOf,
   type Sheet,
-  type SheetRecord,
   type SheetSegment,
   segmentOrdinal,
 } from '../domain/resources.js';
-import { recordTyper } from '../domain/values.js';
+import { rowTyper } from '../domain/values.js';
 import type { Services } from '../services.js';
 import { removeRun } from './cleanup.js';
 import { normalizeName } from './columns.js';
 import type { CreateRequest, Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
 import { findSheet, resolveSheet, sourceSheets, workbookOf } from './resources.js';
-import { openSegment, writeSegment } from './segments.js';
+import { openSegmentRows, writeSegment } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
 
 const MapConfig = z
@@ -99,18 +99,29 @@ export function defaultFieldMap(
   return map;
 }
 
-/** Builds destination records from source records: values by the field map, typed to the destination fields. */
-export function recordMapper(
+/**
+ * Builds destination rows from source rows: values by the field map, typed to the
+ * destination fields. `sourceKeys` are the keys of the source segment's rows.
+ */
+export function rowMapper(
   destinationFields: readonly Field[],
   fieldMap: Readonly<Record<string, string>>,
-): (id: string, source: SheetRecord) => SheetRecord {
-  const typed = recordTyper(destinationFields);
-  const sourceKeys = destinationFields.map((field) => fieldMap[field.key]);
-  return (id, source) =>
-    typed(
-      id,
-      sourceKeys.map((key) => (key === undefined ? undefined : source.values[key])),
-    );
+  sourceKeys: readonly string[],
+): (id: string, source: RecordRow) => RecordRow {
+  const typed = rowTyper(destinationFields);
+  // Row position of each destination field's source value (0: none; position 0 is the id).
+  const positions = destinationFields.map((field) => {
+    const key = fieldMap[field.key];
+    return key === undefined ? 0 : sourceKeys.indexOf(key) + 1;
+  });
+  const raw: unknown[] = new Array(positions.length);
+  return (id, source) => {
+    for (let i = 0; i < positions.length; i++) {
+      const at = positions[i] as number;
+      raw[i] = at === 0 ? undefined : source[at];
+    }
+    return typed(id, raw);
+  };
 }
 
 async function resolveMappings(
@@ -237,12 +248,20 @@ export const map: Operation = {
     const mapping = mappings[planned?.mapping ?? -1];
     if (!planned || !mapping) return { rows: 0, invalid: 0 };
     const ordinal = segmentOrdinal(mapping.run, message.part - mapping.firstPart);
-    const mapRecord = recordMapper(plan.destinationFields[planned.mapping] ?? [], mapping.fields);
-    const source = await openSegment(services, planned.source);
+    const fields = plan.destinationFields[planned.mapping] ?? [];
+    const source = await openSegmentRows(services, planned.source);
     let n = 0;
-    async function* records() {
-      for await (const batch of source)
-        yield batch.map((record) => mapRecord(recordId(ordinal, n++), record));
+    let mapRow: ReturnType<typeof rowMapper> | undefined;
+    let mappedFrom: readonly string[] | undefined;
+    async function* rows() {
+      for await (const { keys, rows } of source) {
+        if (keys !== mappedFrom) {
+          mapRow = rowMapper(fields, mapping?.fields ?? {}, keys);
+          mappedFrom = keys;
+        }
+        const map = mapRow as NonNullable<typeof mapRow>;
+        yield rows.map((row) => map(recordId(ordinal, n++), row));
+      }
     }
     const target = {
       sheetId: mapping.destinationSheet,
@@ -250,7 +269,8 @@ export const map: Operation = {
       jobId: job.id,
       origin: mapOrigin(mapping.sourceSheet),
     };
-    const segment = await writeSegment(services, target, records());
+    const keys = fields.map((field) => field.key);
+    const segment = await writeSegment(services, target, keys, rows());
     return { rows: segment.rows, invalid: segment.invalid };
   },
 

@@ -1,11 +1,34 @@
+import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { NotFoundError } from '../domain/errors.js';
-import type { SheetRecord, SheetSegment } from '../domain/resources.js';
+import {
+  type RecordRow,
+  recordId,
+  recordToRow,
+  rowIsValid,
+  rowToRecord,
+  type SheetRecord,
+  type SheetSegment,
+} from '../domain/resources.js';
+import { csvDelimiterCode, parseCsvTextChunks } from '../formats/csv/rows.js';
+import { DECODER_LABELS, type Encoding } from '../formats/encoding.js';
 import type { Services } from '../services.js';
 
 /**
- * A sheet's records live in S3 as ordered NDJSON segments, listed in DynamoDB with their
- * row counts: a part reads or writes whole segments and never touches DynamoDB per row.
+ * A sheet's records live in S3 as ordered segments, listed in DynamoDB with their row
+ * counts: a part reads or writes whole segments and never touches DynamoDB per row.
+ *
+ * A segment object starts with a header line, `{"segment":2,"keys":[…]}`, that names the
+ * fields in order. Then, in one of two layouts:
+ * - rows: lines that each hold a JSON array of up to 1,000 rows (`RecordRow`: the id, one
+ *   value per key, the messages when invalid). Keys are written once, not per record, and a
+ *   line serializes and parses in one call.
+ * - a CSV slice (the header has `csv`): the bytes of a CSV part exactly as the source file
+ *   holds them. An extract into text fields, which keeps every cell as it is and cannot make
+ *   an invalid record, stores its part this way: it parses the part to count its rows but
+ *   serializes nothing, and readers parse the slice with the same parser, delimiter and
+ *   encoding. A record's id is `recordId(ordinal, row)`, its values the cells of its columns.
+ * Objects of the first layout (one record object per line, no header) are still read.
  *
  * A segment's object key names the job that wrote it, so a retried part overwrites its
  * own object, and a job that rewrites a segment (delete, a map re-run) writes a new object
@@ -17,6 +40,12 @@ export function segmentObjectKey(sheetId: string, ordinal: number, jobId: string
 
 export const sheetObjectsPrefix = (sheetId: string) => `sheets/${sheetId}/`;
 
+const SEGMENT_VERSION = 2;
+/** Rows per line: a reader holds one line at a time. */
+const ROWS_PER_LINE = 1000;
+const LF = 0x0a;
+const CONTENT_TYPE = 'application/x-ndjson';
+
 export interface SegmentTarget {
   sheetId: string;
   ordinal: number;
@@ -24,97 +53,297 @@ export interface SegmentTarget {
   origin?: string;
 }
 
-/** Streams records into an NDJSON object with back-pressure; returns the rows and invalid records written. */
-export async function writeRecordsObject(
+/** How a CSV slice segment's bytes read. */
+export interface CsvSlice {
+  encoding: Encoding;
+  delimiter: string;
+  /** Per key, the column its value is in (-1: none). */
+  columns: number[];
+  /** The segment's ordinal: record `n` of the slice has id `recordId(ordinal, n)`. */
+  ordinal: number;
+}
+
+interface SegmentHeader {
+  segment: number;
+  keys: string[];
+  csv?: CsvSlice;
+}
+
+/** The header line of a segment whose rows hold values for `keys`. */
+export const segmentHeader = (keys: readonly string[], csv?: CsvSlice): string =>
+  `${JSON.stringify({ segment: SEGMENT_VERSION, keys, ...(csv ? { csv } : {}) })}\n`;
+
+/** The lines of `rows` (no header), and how many of them are invalid. */
+export function segmentLines(
+  keys: readonly string[],
+  rows: readonly RecordRow[],
+): { text: string; invalid: number } {
+  let text = '';
+  let invalid = 0;
+  for (let from = 0; from < rows.length; from += ROWS_PER_LINE) {
+    const line = rows.length <= ROWS_PER_LINE ? rows : rows.slice(from, from + ROWS_PER_LINE);
+    text += `${JSON.stringify(line)}\n`;
+  }
+  for (const row of rows) if (!rowIsValid(keys, row)) invalid++;
+  return { text, invalid };
+}
+
+/** A whole segment object's text: tests and small writers. */
+export const encodeSegment = (keys: readonly string[], rows: readonly RecordRow[]): string =>
+  segmentHeader(keys) + (rows.length > 0 ? segmentLines(keys, rows).text : '');
+
+/**
+ * Writes an object from what `produce` writes, with back-pressure: memory stays bounded
+ * whatever the size. `produce` awaits `write` and returns what it counted.
+ */
+async function streamObject<T>(
   services: Services,
   key: string,
-  records: AsyncIterable<SheetRecord[]>,
-): Promise<{ rows: number; invalid: number }> {
+  produce: (write: (data: string | Uint8Array) => Promise<void>) => Promise<T>,
+): Promise<T> {
   const body = new PassThrough({ highWaterMark: 1 << 20 });
-  let rows = 0;
-  let invalid = 0;
-  const produce = (async () => {
+  const write = async (data: string | Uint8Array) => {
+    if (!body.write(data)) await once(body, 'drain');
+  };
+  const produced = (async () => {
     try {
-      for await (const batch of records) {
-        let text = '';
-        for (const record of batch) {
-          text += `${JSON.stringify(record)}\n`;
-          if (!record.valid) invalid++;
-        }
-        rows += batch.length;
-        // Respect back-pressure: memory stays bounded whatever the part size.
-        if (!body.write(text)) await new Promise((resolve) => body.once('drain', resolve));
-      }
+      const result = await produce(write);
       body.end();
+      return result;
     } catch (error) {
       body.destroy(error as Error);
       throw error;
     }
   })();
-  await Promise.all([services.blobs.write(key, body, 'application/x-ndjson'), produce]);
-  return { rows, invalid };
+  const [, result] = await Promise.all([services.blobs.write(key, body, CONTENT_TYPE), produced]);
+  return result;
 }
 
-/**
- * Writes the segment at `target.ordinal` and registers it, replacing whatever segment was
- * there (a map re-run): the earlier object is removed once the item points at the new one.
- */
-export async function writeSegment(
+/** Streams rows into a segment object; returns the rows and invalid records written. */
+export function writeRowsObject(
   services: Services,
-  target: SegmentTarget,
-  records: AsyncIterable<SheetRecord[]>,
-): Promise<SheetSegment> {
-  const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
-  const { rows, invalid } = await writeRecordsObject(services, key, records);
-  const segment: SheetSegment = { ...target, key, rows, invalid };
+  key: string,
+  keys: readonly string[],
+  batches: AsyncIterable<RecordRow[]>,
+): Promise<{ rows: number; invalid: number }> {
+  return streamObject(services, key, async (write) => {
+    let rows = 0;
+    let invalid = 0;
+    await write(segmentHeader(keys));
+    for await (const batch of batches) {
+      if (batch.length === 0) continue;
+      const lines = segmentLines(keys, batch);
+      rows += batch.length;
+      invalid += lines.invalid;
+      await write(lines.text);
+    }
+    return { rows, invalid };
+  });
+}
+
+/** Registers a written segment, then removes the object of the segment it replaced (a map re-run). */
+async function registerSegment(services: Services, segment: SheetSegment): Promise<SheetSegment> {
   const previous = await services.resources.putSegment(segment);
-  if (previous && previous.key !== key) await services.blobs.remove([previous.key]);
+  if (previous && previous.key !== segment.key) await services.blobs.remove([previous.key]);
   return segment;
 }
 
-/** Records of an NDJSON object, in batches as the bytes arrive. */
-export async function* recordsOf(stream: Readable): AsyncGenerator<SheetRecord[]> {
-  stream.setEncoding('utf8');
-  let pending = '';
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const text = pending + chunk;
-      const last = text.lastIndexOf('\n');
-      if (last < 0) {
-        pending = text;
-        continue;
+/** Writes the segment at `target.ordinal` from rows and registers it, replacing whatever segment was there. */
+export async function writeSegment(
+  services: Services,
+  target: SegmentTarget,
+  keys: readonly string[],
+  rows: AsyncIterable<RecordRow[]>,
+): Promise<SheetSegment> {
+  const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
+  const { rows: count, invalid } = await writeRowsObject(services, key, keys, rows);
+  return registerSegment(services, { ...target, key, rows: count, invalid });
+}
+
+/**
+ * Writes the segment at `target.ordinal` as a CSV slice: `bytes` (whole CSV rows) stored as
+ * they are, their rows counted with the parser readers use. Only for fields that take every
+ * cell as it is (optional text), so no record is invalid.
+ */
+export async function writeCsvSliceSegment(
+  services: Services,
+  target: SegmentTarget,
+  keys: readonly string[],
+  csv: Omit<CsvSlice, 'ordinal'>,
+  bytes: AsyncIterable<Uint8Array>,
+): Promise<SheetSegment> {
+  const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
+  const rows = await streamObject(services, key, async (write) => {
+    await write(segmentHeader(keys, { ...csv, ordinal: target.ordinal }));
+    const decoder = new TextDecoder(DECODER_LABELS[csv.encoding], { ignoreBOM: true });
+    async function* text(): AsyncGenerator<string> {
+      for await (const chunk of bytes) {
+        await write(chunk);
+        yield decoder.decode(chunk, { stream: true });
       }
-      const batch: SheetRecord[] = [];
-      for (let start = 0; start < last; ) {
-        const end = text.indexOf('\n', start);
-        if (end > start) batch.push(JSON.parse(text.slice(start, end)) as SheetRecord);
-        start = end + 1;
-      }
-      pending = text.slice(last + 1);
-      if (batch.length > 0) yield batch;
+      yield decoder.decode();
     }
-    if (pending.trim()) yield [JSON.parse(pending) as SheetRecord];
+    let count = 0;
+    for await (const batch of parseCsvTextChunks(text(), csvDelimiterCode(csv.delimiter)))
+      count += batch.length;
+    return count;
+  });
+  return registerSegment(services, { ...target, key, rows, invalid: 0 });
+}
+
+/** Rows of a segment, with the keys their values follow. */
+export interface SegmentBatch {
+  keys: readonly string[];
+  rows: RecordRow[];
+}
+
+async function* bytesOf(stream: Readable): AsyncGenerator<Buffer> {
+  for await (const data of stream as AsyncIterable<Buffer | string>)
+    yield typeof data === 'string' ? Buffer.from(data) : data;
+}
+
+/** The complete lines of bytes, in batches as they arrive (split on `\n` bytes: UTF-8 never has one inside a character). */
+async function* linesOf(bytes: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+  let pending: Buffer[] = [];
+  const take = (piece: Buffer): string => {
+    const line = pending.length > 0 ? Buffer.concat([...pending, piece]) : piece;
+    pending = [];
+    return line.toString('utf8');
+  };
+  for await (const chunk of bytes) {
+    let start = 0;
+    let end = chunk.indexOf(LF);
+    if (end < 0) {
+      pending.push(chunk);
+      continue;
+    }
+    const lines: string[] = [];
+    while (end >= 0) {
+      const line = take(chunk.subarray(start, end));
+      if (line.length > 0) lines.push(line);
+      start = end + 1;
+      end = chunk.indexOf(LF, start);
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+    if (lines.length > 0) yield lines;
+  }
+  const last = take(Buffer.alloc(0));
+  if (last.trim() !== '') yield [last];
+}
+
+/** The first line of a segment's bytes, and the bytes after it. */
+async function firstLine(bytes: AsyncIterator<Buffer>): Promise<{ line?: string; rest: Buffer }> {
+  const pieces: Buffer[] = [];
+  for (;;) {
+    const next = await bytes.next();
+    if (next.done) {
+      const line = Buffer.concat(pieces).toString('utf8');
+      return { ...(line.trim() ? { line } : {}), rest: Buffer.alloc(0) };
+    }
+    const end = next.value.indexOf(LF);
+    if (end < 0) {
+      pieces.push(next.value);
+      continue;
+    }
+    pieces.push(next.value.subarray(0, end));
+    return { line: Buffer.concat(pieces).toString('utf8'), rest: next.value.subarray(end + 1) };
+  }
+}
+
+async function* after(rest: Buffer, bytes: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (rest.length > 0) yield rest;
+  for (let next = await bytes.next(); !next.done; next = await bytes.next()) yield next.value;
+}
+
+/** The rows of a segment object, in batches as the bytes arrive. */
+export async function* segmentBatches(stream: Readable): AsyncGenerator<SegmentBatch> {
+  try {
+    const bytes = bytesOf(stream);
+    const { line, rest } = await firstLine(bytes);
+    if (line === undefined) return;
+    const head = JSON.parse(line) as SegmentHeader | SheetRecord;
+    if ('segment' in head) {
+      if (head.csv) yield* csvSliceBatches(head.keys, head.csv, after(rest, bytes));
+      else yield* rowLineBatches(head.keys, linesOf(after(rest, bytes)));
+      return;
+    }
+    // The first layout: one record object per line, every record with every key.
+    const keys = Object.keys(head.values);
+    yield { keys, rows: [recordToRow(keys, head)] };
+    for await (const lines of linesOf(after(rest, bytes)))
+      yield { keys, rows: lines.map((text) => recordToRow(keys, JSON.parse(text) as SheetRecord)) };
   } finally {
     stream.destroy();
   }
 }
 
+async function* rowLineBatches(
+  keys: readonly string[],
+  lines: AsyncIterable<string[]>,
+): AsyncGenerator<SegmentBatch> {
+  for await (const batch of lines) {
+    const rows: RecordRow[] = [];
+    for (const text of batch) for (const row of JSON.parse(text) as RecordRow[]) rows.push(row);
+    if (rows.length > 0) yield { keys, rows };
+  }
+}
+
+async function* csvSliceBatches(
+  keys: readonly string[],
+  csv: CsvSlice,
+  bytes: AsyncIterable<Buffer>,
+): AsyncGenerator<SegmentBatch> {
+  const decoder = new TextDecoder(DECODER_LABELS[csv.encoding], { ignoreBOM: true });
+  async function* text(): AsyncGenerator<string> {
+    for await (const chunk of bytes) yield decoder.decode(chunk, { stream: true });
+    yield decoder.decode();
+  }
+  const { columns, ordinal } = csv;
+  let n = 0;
+  for await (const cells of parseCsvTextChunks(text(), csvDelimiterCode(csv.delimiter))) {
+    const rows: RecordRow[] = new Array(cells.length);
+    for (let r = 0; r < cells.length; r++) {
+      const row: RecordRow = [recordId(ordinal, n++)];
+      const source = cells[r] as string[];
+      for (const column of columns) row.push(column < 0 ? null : (source[column] ?? null));
+      rows[r] = row;
+    }
+    yield { keys, rows };
+  }
+}
+
+/** Records of a segment object, in batches as the bytes arrive. */
+export async function* recordsOf(stream: Readable): AsyncGenerator<SheetRecord[]> {
+  for await (const { keys, rows } of segmentBatches(stream)) yield rows.map((row) => rowToRecord(keys, row));
+}
+
 /**
- * Opens a segment's records. A segment planned earlier may have been rewritten since (its
- * old object removed): then the segment's current object is read instead.
+ * Opens a segment's rows. A segment planned earlier may have been rewritten since (its old
+ * object removed): then the segment's current object is read instead.
  */
-export async function openSegment(
+export async function openSegmentRows(
   services: Services,
   segment: Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'>,
-): Promise<AsyncGenerator<SheetRecord[]>> {
+): Promise<AsyncGenerator<SegmentBatch>> {
   try {
-    return recordsOf(await services.blobs.read(segment.key));
+    return segmentBatches(await services.blobs.read(segment.key));
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
     const current = await services.resources.getSegment(segment.sheetId, segment.ordinal);
     if (!current || current.key === segment.key) throw error;
-    return recordsOf(await services.blobs.read(current.key));
+    return segmentBatches(await services.blobs.read(current.key));
   }
+}
+
+/** `openSegmentRows`, as records. */
+export async function openSegment(
+  services: Services,
+  segment: Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'>,
+): Promise<AsyncGenerator<SheetRecord[]>> {
+  const batches = await openSegmentRows(services, segment);
+  return (async function* () {
+    for await (const { keys, rows } of batches) yield rows.map((row) => rowToRecord(keys, row));
+  })();
 }
 
 /** Which records a read keeps: all, or only valid / invalid ones. */
@@ -167,11 +396,11 @@ async function readRecordsOnce(
     const end = start + count;
     if (end > offset && count > 0) {
       let index = start;
-      const batches = recordsOf(await services.blobs.read(segment.key));
-      for await (const batch of batches) {
-        for (const record of batch) {
-          if (valid !== undefined && record.valid !== valid) continue;
-          if (index >= offset) records.push(record);
+      const batches = segmentBatches(await services.blobs.read(segment.key));
+      for await (const { keys, rows } of batches) {
+        for (const row of rows) {
+          if (valid !== undefined && rowIsValid(keys, row) !== valid) continue;
+          if (index >= offset) records.push(rowToRecord(keys, row));
           index++;
           if (records.length >= limit) break;
         }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Field } from '../../../shared/domain/resources.js';
-import { defaultFieldMap, map, recordMapper } from '../../../shared/operations/map.js';
+import { type Field, rowToRecord } from '../../../shared/domain/resources.js';
+import { defaultFieldMap, map, rowMapper } from '../../../shared/operations/map.js';
 import { readRecords } from '../../../shared/operations/segments.js';
 import { memoryServices, newJob, putRecords, record, runInMemory, storeSheet } from './memory-services.js';
 
@@ -22,8 +22,13 @@ describe('map, record by record', () => {
   });
 
   it('converts mapped values to the destination types, with messages where they do not fit', () => {
-    const mapRecord = recordMapper(typedFields, { id: 'id', name: 'full_name', age: 'age' });
-    expect(mapRecord('2.0.0', record('1.0.0', { id: '7', full_name: 'Ada', age: 'old' }))).toEqual({
+    const mapRow = rowMapper(typedFields, { id: 'id', name: 'full_name', age: 'age' }, [
+      'id',
+      'full_name',
+      'age',
+    ]);
+    const row = mapRow('2.0.0', ['1.0.0', '7', 'Ada', 'old']);
+    expect(rowToRecord(['id', 'name', 'age', 'email'], row)).toEqual({
       id: '2.0.0',
       values: { id: 7, name: 'Ada', age: 'old', email: null },
       valid: false,

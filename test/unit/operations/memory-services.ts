@@ -7,13 +7,15 @@ import '../../../shared/formats/xlsx/codec.js';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { Job } from '../../../shared/domain/job.js';
-import type {
-  DataFile,
-  Sheet,
-  SheetRecord,
-  SheetSegment,
-  Workbook,
+import {
+  type DataFile,
+  recordToRow,
+  type Sheet,
+  type SheetRecord,
+  type SheetSegment,
+  type Workbook,
 } from '../../../shared/domain/resources.js';
+import { encodeSegment } from '../../../shared/operations/segments.js';
 import type { BlobStore, JobRecord, JobStore, PartOutcome, ResourceStore } from '../../../shared/ports.js';
 import type { Services } from '../../../shared/services.js';
 import { jobFixture } from '../../helpers/jobs.js';
@@ -254,7 +256,14 @@ export async function putRecords(
   jobId = 'job_seed',
 ) {
   const key = `sheets/${sheetId}/segments/${ordinal}/${jobId}.ndjson`;
-  await env.blobs.write(key, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const keys = [...new Set(records.flatMap((r) => Object.keys(r.values)))];
+  await env.blobs.write(
+    key,
+    encodeSegment(
+      keys,
+      records.map((r) => recordToRow(keys, r)),
+    ),
+  );
   await env.resources.putSegment({
     sheetId,
     ordinal,

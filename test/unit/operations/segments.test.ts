@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordId, segmentOrdinal } from '../../../shared/domain/resources.js';
+import { type RecordRow, recordId, segmentOrdinal } from '../../../shared/domain/resources.js';
 import { readRecords, sheetCounts, writeSegment } from '../../../shared/operations/segments.js';
 import { memoryServices, newJob, putRecords, record } from './memory-services.js';
 
@@ -45,12 +45,16 @@ describe('sheet segments', () => {
     const env = await sheet();
     const ordinal = segmentOrdinal(1, 0);
     const before = await env.resources.getSegment('sh_a', ordinal);
-    async function* batches() {
-      yield [record(recordId(ordinal, 0), { i: 1 }), record(recordId(ordinal, 1), { i: 2 }, false)];
+    async function* batches(): AsyncGenerator<RecordRow[]> {
+      yield [
+        [recordId(ordinal, 0), 1],
+        [recordId(ordinal, 1), 2, { i: 'is odd' }],
+      ];
     }
     const segment = await writeSegment(
       env.services,
       { sheetId: 'sh_a', ordinal, jobId: 'job_b', origin: 'map:x' },
+      ['i'],
       batches(),
     );
     expect(segment).toMatchObject({ rows: 2, invalid: 1, jobId: 'job_b', origin: 'map:x' });
@@ -59,5 +63,43 @@ describe('sheet segments', () => {
       '1.0.0',
       '1.0.1',
     ]);
+  });
+
+  it('stores keys once and rows in lines of at most 1,000, and reads them back in order', async () => {
+    const env = memoryServices(newJob({ operation: 'extract', type: 'file', source: 'file_a' }));
+    const ordinal = segmentOrdinal(1, 0);
+    async function* batches(): AsyncGenerator<RecordRow[]> {
+      yield Array.from({ length: 2500 }, (_, i): RecordRow => [recordId(ordinal, i), `n${i}`, i]);
+    }
+    const segment = await writeSegment(
+      env.services,
+      { sheetId: 'sh_a', ordinal, jobId: 'job_a' },
+      ['name', 'i'],
+      batches(),
+    );
+    const lines = String(env.blobs.objects.get(segment.key)).trimEnd().split('\n');
+    expect(JSON.parse(lines[0] as string)).toEqual({ segment: 2, keys: ['name', 'i'] });
+    expect(lines.slice(1).map((line) => (JSON.parse(line) as unknown[]).length)).toEqual([1000, 1000, 500]);
+    const { records, total } = await readRecords(env.services, 'sh_a', 999, 3);
+    expect(total).toBe(2500);
+    expect(records).toEqual(
+      [999, 1000, 1001].map((i) => ({ id: recordId(ordinal, i), values: { name: `n${i}`, i }, valid: true })),
+    );
+  });
+
+  it('reads segments written in the first layout, one record object per line', async () => {
+    const env = memoryServices(newJob({ operation: 'extract', type: 'file', source: 'file_a' }));
+    const old = [record('r0', { a: 'x', b: 1 }), record('r1', { a: 'y', b: 2 }, false)];
+    const key = 'sheets/sh_a/segments/old.ndjson';
+    await env.blobs.write(key, old.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    await env.resources.putSegment({
+      sheetId: 'sh_a',
+      ordinal: segmentOrdinal(1, 0),
+      key,
+      rows: 2,
+      invalid: 1,
+      jobId: 'job_old',
+    });
+    expect((await readRecords(env.services, 'sh_a', 0, 10)).records).toEqual(old);
   });
 });
