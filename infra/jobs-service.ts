@@ -215,7 +215,7 @@ export class JobsService extends Construct {
   private connectEventSources(p: ResolvedJobsServiceProps): void {
     this.processorFunction.addEventSource(
       new SqsEventSource(this.partsQueue, {
-        batchSize: 10,
+        batchSize: p.processorBatchSize,
         reportBatchItemFailures: true,
         maxConcurrency: p.processorMaxConcurrency,
       }),

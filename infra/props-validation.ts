@@ -38,6 +38,7 @@ export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] 
     'processorMaxConcurrency (the SQS event source limits)',
     problems,
   );
+  integerIn(p.processorBatchSize, 1, 10, 'processorBatchSize (messages per processor invocation)', problems);
   if (!Token.isUnresolved(p.defaultPartSizeBytes)) {
     check(
       Number.isInteger(p.defaultPartSizeBytes) && p.defaultPartSizeBytes >= MIN_PART_SIZE_BYTES,

@@ -72,6 +72,15 @@ export interface JobsServiceProps {
   readonly processorMaxConcurrency?: number;
 
   /**
+   * Parts queue messages per processor invocation (1 to 10). A part is a large unit of work
+   * (a default part is 32 MiB of a file) run one record at a time, so a batch of several
+   * runs them one after another in one instance while other instances could take them: keep
+   * 1 unless your jobs use very small parts.
+   * @default 1
+   */
+  readonly processorBatchSize?: number;
+
+  /**
    * Default size of a byte-range part when a job's config does not choose one.
    * @default 33554432 (32 MiB)
    */
@@ -165,6 +174,7 @@ export const JOBS_SERVICE_DEFAULTS = {
   processorMemorySize: 1769,
   processorTimeout: Duration.minutes(5),
   processorMaxConcurrency: 20,
+  processorBatchSize: 1,
   defaultPartSizeBytes: 32 * 1024 * 1024,
   removalPolicy: RemovalPolicy.RETAIN,
   temporaryObjectRetention: Duration.days(7),

@@ -5,10 +5,15 @@
  * object, and two workers overwriting one part output (at-least-once delivery does that)
  * can interleave. These replacements write to a temporary file, wait until it is written,
  * then rename it over the object: atomic on one file system, as an S3 PUT is.
+ *
+ * Completing a multipart upload: s3rver reads every part back through an MD5 and writes the
+ * object, so each large object is hashed twice in the stack's main thread. Here the parts,
+ * hashed once as they arrived, are joined as they are, and the ETag is what S3 gives a
+ * multipart object: the MD5 of the parts' MD5s, then `-<number of parts>`.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -55,4 +60,46 @@ export function makeS3rverWritesAtomic(store: S3rverStore): void {
     await writeFile(`${path}.md5`, written.md5);
     return written;
   };
+  store.putObjectMultipart = async (bucket, uploadId, parts) => {
+    const uploadDir = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    const [key, metadata] = await Promise.all([
+      readFile(join(uploadDir, 'key'), 'utf8'),
+      readFile(join(uploadDir, 'metadata'), 'utf8').then(
+        (text) => JSON.parse(text) as Record<string, string>,
+      ),
+    ]);
+    const files = [...parts]
+      .sort((a, b) => a.number - b.number)
+      .map((part) => join(uploadDir, String(part.number)));
+    const digests = await Promise.all(files.map((file) => readFile(`${file}.md5`, 'utf8')));
+    const md5 = `${createHash('md5')
+      .update(Buffer.concat(digests.map((digest) => Buffer.from(digest.trim(), 'hex'))))
+      .digest('hex')}-${files.length}`;
+    const size = await joinAtomically(store.getResourcePath(bucket, key, 'object'), files);
+    await store.putMetadata(bucket, key, metadata, md5);
+    await rm(uploadDir, { recursive: true, force: true });
+    return { size, md5 };
+  };
+}
+
+/** Writes the concatenation of `files` to `path` through a temporary sibling; resolves to its size. */
+async function joinAtomically(path: string, files: string[]): Promise<number> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${randomUUID()}.partial`;
+  const out = await open(temporary, 'w');
+  let size = 0;
+  try {
+    for (const file of files) {
+      const bytes = await readFile(file);
+      await out.write(bytes);
+      size += bytes.length;
+    }
+    await out.close();
+    await rename(temporary, path);
+  } catch (error) {
+    await out.close().catch(() => {});
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return size;
 }

@@ -204,11 +204,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await apiKeyStore.put(key, { environmentId, name: 'local extra', createdAt: new Date().toISOString() });
     }
 
-    // The SQS event source mappings: processor on the parts queue, dead-letter on its DLQ.
+    // The SQS event source mappings: processor on the parts queue, dead-letter on its DLQ,
+    // with the batch sizes the CDK construct sets (processorBatchSize: one part per call).
     const crashOnce = armCrash(faults);
-    for (const [name, queue, size] of [
-      ['processor', resources.partsQueue, Math.max(1, workers)],
-      ['deadLetter', resources.deadLetterQueue, 1],
+    for (const [name, queue, size, batchSize] of [
+      ['processor', resources.partsQueue, Math.max(1, workers), 1],
+      ['deadLetter', resources.deadLetterQueue, 1, 10],
     ] as const) {
       const failAlways = name === 'processor' ? faults.failAlways : undefined;
       const pool = await WorkerPool.start({
@@ -225,6 +226,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         target: pool,
         name: `partwise-${name}`,
         concurrency: size,
+        batchSize,
         duplicateDelivery: faults.duplicateDelivery === true,
         log,
       });

@@ -37,6 +37,11 @@ declare module 's3rver' {
       partNumber: number,
       content: Readable,
     ): Promise<{ size: number; md5: string }>;
+    putObjectMultipart(
+      bucket: string,
+      uploadId: string,
+      parts: { number: number; etag: string }[],
+    ): Promise<{ size: number; md5: string }>;
   }
 
   interface S3rverOptions {

@@ -101,11 +101,11 @@ describe('the functions', () => {
 });
 
 describe('the event sources', () => {
-  it('feed the processor from the parts queue in batches of 10, with partial failures and a concurrency cap', () => {
+  it('feed the processor one part per invocation, with partial failures and a concurrency cap', () => {
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(synth.logicalId(synth.service.partsQueue)),
       FunctionName: { Ref: synth.logicalId(synth.service.processorFunction) },
-      BatchSize: 10,
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 20 },
     });

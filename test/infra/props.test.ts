@@ -22,6 +22,7 @@ describe('JobsService props', () => {
         eventSource: 'aws.partwise',
         processorTimeout: Duration.minutes(20),
         processorMaxConcurrency: 1,
+        processorBatchSize: 11,
         processorMemorySize: 100,
         defaultPartSizeBytes: 10,
         corsOrigins: ['*', 'https://app.example.com/upload'],
@@ -50,6 +51,7 @@ describe('JobsService props', () => {
         'eventSource must not start with "aws."',
         'processorTimeout must be whole seconds from 1 s to 15 minutes, got 1200 s',
         'processorMaxConcurrency',
+        'processorBatchSize',
         'processorMemorySize',
         'defaultPartSizeBytes must be an integer of at least 1024, got 10',
         'corsOrigins must be ["*"] alone',
@@ -63,7 +65,7 @@ describe('JobsService props', () => {
       ];
       expect(problems).toHaveLength(expected.length);
       for (const problem of expected) expect(message).toContain(problem);
-      expect(message).toMatch(/^Invalid JobsService props \(13\):/);
+      expect(message).toMatch(/^Invalid JobsService props \(14\):/);
     });
 
     it('fills in the documented defaults', () => {
