@@ -10,6 +10,7 @@ import {
   type SheetRecord,
   type SheetSegment,
 } from '../domain/resources.js';
+import { CsvRowCounter } from '../formats/csv/count.js';
 import { csvDelimiterCode, parseCsvTextChunks } from '../formats/csv/rows.js';
 import { DECODER_LABELS, type Encoding } from '../formats/encoding.js';
 import type { Services } from '../services.js';
@@ -25,9 +26,10 @@ import type { Services } from '../services.js';
  *   line serializes and parses in one call.
  * - a CSV slice (the header has `csv`): the bytes of a CSV part exactly as the source file
  *   holds them. An extract into text fields, which keeps every cell as it is and cannot make
- *   an invalid record, stores its part this way: it parses the part to count its rows but
- *   serializes nothing, and readers parse the slice with the same parser, delimiter and
- *   encoding. A record's id is `recordId(ordinal, row)`, its values the cells of its columns.
+ *   an invalid record, stores its part this way: it counts the part's rows (`CsvRowCounter`:
+ *   the parser's rules, no cell built) and serializes nothing; readers parse the slice with
+ *   the same parser, delimiter and encoding. A record's id is `recordId(ordinal, row)`, its
+ *   values the cells of its columns.
  * Objects of the first layout (one record object per line, no header) are still read.
  *
  * A segment's object key names the job that wrote it, so a retried part overwrites its
@@ -175,6 +177,15 @@ export async function writeCsvSliceSegment(
   const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
   const rows = await streamObject(services, key, async (write) => {
     await write(segmentHeader(keys, { ...csv, ordinal: target.ordinal }));
+    if (csv.encoding === 'utf-8' || csv.encoding === 'latin1') {
+      // Counted from the bytes by the parser's rules: no cell is built.
+      const counter = new CsvRowCounter();
+      for await (const chunk of bytes) {
+        counter.push(chunk);
+        await write(chunk);
+      }
+      return counter.end();
+    }
     const decoder = new TextDecoder(DECODER_LABELS[csv.encoding], { ignoreBOM: true });
     async function* text(): AsyncGenerator<string> {
       for await (const chunk of bytes) {

@@ -40,12 +40,15 @@ describe('CSV slice segments', () => {
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 1, maxLength: 4 }),
-        fc.constantFrom<Encoding>('utf-8', 'utf-16le'),
+        fc.constantFrom<Encoding>('utf-8', 'latin1', 'utf-16le'),
         fc.integer({ min: 1, max: 9 }),
         async (rows, delimiter, newline, trailing, columns, encoding, chunk) => {
           const env = memoryServices(newJob({ operation: 'extract', type: 'file', source: 'file_a' }));
           const text = csvText(rows, delimiter, newline) + (trailing ? newline : '');
-          const bytes = Buffer.from(text, encoding === 'utf-8' ? 'utf8' : 'utf16le');
+          const bytes = Buffer.from(
+            text,
+            encoding === 'utf-8' ? 'utf8' : encoding === 'latin1' ? 'latin1' : 'utf16le',
+          );
           const fields: Field[] = columns.map((_, i) => ({ key: `f${i}`, type: 'string' }));
           const keys = fields.map((field) => field.key);
           const ordinal = segmentOrdinal(3, 1);
