@@ -29,6 +29,8 @@ declare module 's3rver' {
   /** Its file system store (lib/stores/filesystem.js), the methods local/s3rver-writes.ts replaces. */
   export interface S3rverStore {
     getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+    getMetadata(bucket: string, key: string): Promise<Record<string, string | number>>;
+    getObject(bucket: string, key: string, options?: { start?: number; end?: number }): Promise<unknown>;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
     putPart(
