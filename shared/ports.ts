@@ -11,8 +11,17 @@ export interface BlobStore {
   size(key: string): Promise<number | undefined>;
   /** Streams bytes [start, endExclusive) of an object (the whole object without a range). */
   read(key: string, range?: { start: number; endExclusive: number }): Promise<Readable>;
-  /** Streams a body into an object (multipart for large bodies); overwrites. */
-  write(key: string, body: Readable | Uint8Array | string, contentType?: string): Promise<void>;
+  /**
+   * Streams a body into an object, overwriting it; readers never see part of it. A stream of
+   * unknown length goes up in multipart parts; one of known `contentLength` goes up as it is
+   * read, without being buffered into parts.
+   */
+  write(
+    key: string,
+    body: Readable | Uint8Array | string,
+    contentType?: string,
+    contentLength?: number,
+  ): Promise<void>;
   remove(keys: string[]): Promise<void>;
   /** Keys of the objects under a prefix, in key order. */
   list(prefix: string): Promise<string[]>;

@@ -220,6 +220,7 @@ export const extract: Operation = {
         keys,
         { encoding: layout.encoding ?? 'utf-8', delimiter: layout.delimiter ?? ',', columns: table.columns },
         await services.blobs.read(file.key, message.range),
+        message.range.endExclusive - message.range.start,
       );
     } else {
       const typed = rowTyper(table.fields);

@@ -102,6 +102,7 @@ async function streamObject<T>(
   services: Services,
   key: string,
   produce: (write: (data: string | Uint8Array) => Promise<void>) => Promise<T>,
+  contentLength?: number,
 ): Promise<T> {
   const body = new PassThrough({ highWaterMark: 1 << 20 });
   const write = async (data: string | Uint8Array) => {
@@ -117,7 +118,10 @@ async function streamObject<T>(
       throw error;
     }
   })();
-  const [, result] = await Promise.all([services.blobs.write(key, body, CONTENT_TYPE), produced]);
+  const [, result] = await Promise.all([
+    services.blobs.write(key, body, CONTENT_TYPE, contentLength),
+    produced,
+  ]);
   return result;
 }
 
@@ -173,33 +177,56 @@ export async function writeCsvSliceSegment(
   keys: readonly string[],
   csv: Omit<CsvSlice, 'ordinal'>,
   bytes: AsyncIterable<Uint8Array>,
+  byteLength: number,
 ): Promise<SheetSegment> {
   const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
-  const rows = await streamObject(services, key, async (write) => {
-    await write(segmentHeader(keys, { ...csv, ordinal: target.ordinal }));
-    if (csv.encoding === 'utf-8' || csv.encoding === 'latin1') {
-      // Counted from the bytes by the parser's rules: no cell is built.
-      const counter = new CsvRowCounter();
-      for await (const chunk of bytes) {
-        counter.push(chunk);
+  const header = segmentHeader(keys, { ...csv, ordinal: target.ordinal });
+  let received = 0;
+  const rows = await streamObject(
+    services,
+    key,
+    async (write) => {
+      await write(header);
+      const count = await countWhileWriting(csv, bytes, async (chunk) => {
+        received += chunk.length;
         await write(chunk);
-      }
-      return counter.end();
-    }
-    const decoder = new TextDecoder(DECODER_LABELS[csv.encoding], { ignoreBOM: true });
-    async function* text(): AsyncGenerator<string> {
-      for await (const chunk of bytes) {
-        await write(chunk);
-        yield decoder.decode(chunk, { stream: true });
-      }
-      yield decoder.decode();
-    }
-    let count = 0;
-    for await (const batch of parseCsvTextChunks(text(), csvDelimiterCode(csv.delimiter)))
-      count += batch.length;
-    return count;
-  });
+      });
+      // A short read would store a truncated slice under a full count of rows.
+      if (received !== byteLength) throw new Error(`read ${received} bytes of a ${byteLength}-byte part`);
+      return count;
+    },
+    Buffer.byteLength(header) + byteLength,
+  );
   return registerSegment(services, { ...target, key, rows, invalid: 0 });
+}
+
+/** The rows of CSV bytes, counted as each chunk is handed to `write`. */
+async function countWhileWriting(
+  csv: Omit<CsvSlice, 'ordinal'>,
+  bytes: AsyncIterable<Uint8Array>,
+  write: (chunk: Uint8Array) => Promise<void>,
+): Promise<number> {
+  if (csv.encoding === 'utf-8' || csv.encoding === 'latin1') {
+    // From the bytes, by the parser's rules: no cell is built.
+    const counter = new CsvRowCounter();
+    for await (const chunk of bytes) {
+      counter.push(chunk);
+      await write(chunk);
+    }
+    return counter.end();
+  }
+  const decoder = new TextDecoder(DECODER_LABELS[csv.encoding], { ignoreBOM: true });
+  async function* text(): AsyncGenerator<string> {
+    for await (const chunk of bytes) {
+      await write(chunk);
+      yield decoder.decode(chunk, { stream: true });
+    }
+    yield decoder.decode();
+  }
+  let count = 0;
+  for await (const batch of parseCsvTextChunks(text(), csvDelimiterCode(csv.delimiter)))
+    count += batch.length;
+  return count;
 }
 
 /** Rows of a segment, with the keys their values follow. */

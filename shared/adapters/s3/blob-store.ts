@@ -38,6 +38,8 @@ function fail(error: unknown, what: string, key: string): never {
 
 /** Parts of a multipart upload: 8 MiB, 2 in flight — bounded memory whatever the body size. */
 const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
+/** The largest object one PUT may write. */
+const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
 export function s3BlobStore(bucketName?: string): BlobStore {
   const bucketOf = () => bucketName ?? config.bucketName;
@@ -70,11 +72,25 @@ export function s3BlobStore(bucketName?: string): BlobStore {
       }
     },
 
-    async write(key, body, contentType) {
+    async write(key, body, contentType, contentLength) {
       try {
         if (typeof body === 'string' || body instanceof Uint8Array) {
           await s3.send(
             new PutObjectCommand({ Bucket: bucketOf(), Key: key, Body: body, ContentType: contentType }),
+          );
+          return;
+        }
+        if (contentLength !== undefined && contentLength <= MAX_PUT_BYTES) {
+          // One PUT streams the body as it comes: no part is buffered (nor hashed: a stream
+          // body is signed UNSIGNED-PAYLOAD; TLS protects it on the way).
+          await s3.send(
+            new PutObjectCommand({
+              Bucket: bucketOf(),
+              Key: key,
+              Body: body,
+              ContentType: contentType,
+              ContentLength: contentLength,
+            }),
           );
           return;
         }

@@ -59,6 +59,7 @@ describe('CSV slice segments', () => {
             keys,
             { encoding, delimiter, columns },
             chunksOf(bytes, chunk),
+            bytes.length,
           );
           const typed = rowTyper(fields);
           const pick = rowPicker(columns);
@@ -95,6 +96,7 @@ describe('CSV slice segments', () => {
       ['first', 'second', 'none'],
       { encoding: 'utf-8', delimiter: ',', columns: [0, 1, -1] },
       chunksOf(bytes, 4),
+      bytes.length,
     );
     const { records, total } = await readRecords(env.services, 'sh_a', 1, 10);
     expect(total).toBe(3);
