@@ -32,11 +32,24 @@ function peakRssBytes(): number {
 
 const { handler } = await import('../functions/processor.js');
 const baselineRssBytes = peakRssBytes();
+// What the RSS holds, sampled while the part runs: the V8 heap, and Buffers outside it.
+let peakHeapBytes = 0;
+let peakBufferBytes = 0;
+const sample = () => {
+  const usage = process.memoryUsage();
+  peakHeapBytes = Math.max(peakHeapBytes, usage.heapTotal);
+  peakBufferBytes = Math.max(peakBufferBytes, usage.arrayBuffers);
+};
+const sampler = setInterval(sample, 20);
 const started = performance.now();
 const response = await handler(event, lambdaContext('partwise-processor', 300));
+clearInterval(sampler);
+sample();
 const result: DivertedResult = {
   baselineRssBytes,
   peakRssBytes: peakRssBytes(),
+  peakHeapBytes,
+  peakBufferBytes,
   seconds: (performance.now() - started) / 1000,
   response,
 };

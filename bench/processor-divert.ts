@@ -25,6 +25,9 @@ export interface DivertedResult {
   baselineRssBytes: number;
   /** The child's peak RSS (VmHWM) at the end of the part. */
   peakRssBytes: number;
+  /** Largest V8 heap (heapTotal) and Buffer memory (arrayBuffers) seen while the part ran, sampled every 20 ms. */
+  peakHeapBytes: number;
+  peakBufferBytes: number;
   /** The handler invocation alone. */
   seconds: number;
   response: SQSBatchResponse;

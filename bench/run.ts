@@ -26,6 +26,7 @@ import {
   processorRss,
   progress,
   type RssResult,
+  typedExtract,
   type XlsxResult,
   xlsxExtract,
 } from './sections.js';
@@ -86,13 +87,17 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<T | unde
   }
 }
 let extract: ExtractResult | undefined;
+let typed: { seconds: number[]; invalid: number } | undefined;
 let ops: OperationResult[] | undefined;
 const rss: RssResult[] = [];
 let xlsxResult: XlsxResult | undefined;
 try {
   extract = await section('extract end to end', () => extractEndToEnd(stack, csv, partSize, repeat));
-  if (extract)
+  if (extract) {
+    const { fileId } = extract;
+    typed = await section('typed extract', () => typedExtract(stack, csv, fileId, partSize, repeat));
     ops = await section('operations', () => operations(stack, (extract as ExtractResult).sheetId, csv.rows));
+  }
   for (const file of rssFiles) {
     const reuse = file.path === csv.path ? extract?.fileId : undefined;
     const result = await section(`RSS ${mb(file.bytes)}`, () => processorRss(stack, file, 'rss.csv', reuse));
@@ -150,6 +155,10 @@ if (extract) {
   const what = `partwise extract end to end, local stack (${extract.parts} parts of ${mb(partSize)})`;
   extractRows.push(line(what, extract.seconds));
 }
+if (typed)
+  extractRows.push(
+    line(`partwise extract into a typed sheet, same parts (${num(typed.invalid)} invalid)`, typed.seconds),
+  );
 extractRows.push(line('csv-parse → NDJSON, one process', csvParseSeconds));
 extractRows.push(
   line(`parseCsvRows only, ${ceiling.threads} worker threads (${ceiling.ranges} ranges)`, ceilingSeconds),
@@ -162,6 +171,9 @@ if (extract) {
   );
 }
 console.log(`  (the parse-only figure leaves out its planning pass: ${num(ceiling.planSeconds, 2)} s)`);
+console.log(
+  "  (the first line extracts into a new workbook, whose text fields keep every cell as it is: each part stores its bytes as a CSV slice and counts its rows by the parser's rules, and reads parse them; the typed line parses, converts and checks every cell, and writes JSON rows)",
+);
 if (extract) {
   const e2e = mbps(csv.bytes, e2eSeconds);
   const vsCsvParse = e2e / csvParseMbps;
@@ -215,6 +227,7 @@ const rssRows: string[][] = [
     'peak RSS',
     'loaded, before the part',
     "the part's own (peak − loaded)",
+    'V8 heap / Buffers (sampled peaks)',
     'part seconds',
     `vs ${base ? mb(base.bytes) : '-'}`,
   ],
@@ -226,6 +239,7 @@ for (const result of rss) {
     mib(result.peakRssBytes),
     mib(result.baselineRssBytes),
     mib(result.peakRssBytes - result.baselineRssBytes),
+    `${mib(result.peakHeapBytes)} / ${mib(result.peakBufferBytes)}`,
     num(result.seconds, 1),
     `${deviation(result) >= 0 ? '+' : ''}${num(deviation(result) * 100)} %`,
   ]);
