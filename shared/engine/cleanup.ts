@@ -5,8 +5,9 @@
  * job's plans.
  *
  * Work still running when the job ended (a part, a finalize, a plan) may write after the
- * cleanup ran. Each reads the job again once its output is in place and, if the job was
- * abandoned meanwhile, removes what the job wrote itself: every output is removed either by the
+ * cleanup ran. Each looks at the job again once its output is in place (a part through its
+ * count, which moves only while the job is executing; a finalize or a plan by reading it)
+ * and, if the job was abandoned meanwhile, removes what the job wrote itself: every output is removed either by the
  * cleanup (it was in place before the cleanup looked) or by the work that wrote it (the
  * job had ended before that work looked). Only a crash between writing and looking again
  * escapes both; what it leaves is found by no reader (see docs/cleanup.md).

@@ -37,13 +37,17 @@ export async function runPart(services: Services, message: PartMessage, cached?:
     }
     throw error;
   }
-  // The job may have ended while this part ran, and its cleanup run before this output was
-  // in place: then the part removes it. Counting still records what the part did.
-  await abandonIfEnded(services, message.jobId);
   faultPoint('part:after-output');
+  // Counting checks, in the same write, that the job is still executing.
   const counted = await services.jobs.countPart(message.jobId, message.part, stats);
   faultPoint('part:after-count');
-  if (!counted) return;
+  if (!counted) {
+    // It is not: if it ended FAILED or CANCELED while this part ran, its cleanup may have
+    // looked before this output was in place, so the part removes it. (A job that ends
+    // after the count finds the output in place when its cleanup runs.)
+    await abandonIfEnded(services, message.jobId);
+    return;
+  }
   const { record: after } = counted;
   if (after.job.processed >= after.job.parts) {
     await finalizeJob(services, after);
