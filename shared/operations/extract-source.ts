@@ -1,7 +1,8 @@
 /**
  * How extract splits a file of each format into parts, and how a part reads its rows.
  *
- * - CSV / TSV: byte ranges that hold whole rows (`planCsvLayout`, one pass counting quotes).
+ * - CSV / TSV: byte ranges that hold whole rows (`planCsvLayoutInRanges`: the head of the file,
+ *   then ranges of the rest read at once, counting quotes).
  *   UTF-16 files are one part (a 0x22 or 0x0A byte may be half of another character).
  * - NDJSON: byte ranges too, found with no pass over the file: a JSON text never holds a raw
  *   line feed, so the first line start at or after each nominal start is the byte after the
@@ -16,7 +17,7 @@ import type { Readable } from 'node:stream';
 import { UnprocessableError, ValidationError } from '../domain/errors.js';
 import { MAX_PARTS } from '../domain/parts.js';
 import type { DataFile } from '../domain/resources.js';
-import { planCsvLayout } from '../formats/csv/boundaries.js';
+import { planCsvLayoutInRanges } from '../formats/csv/ranged-plan.js';
 import { parseCsvRows } from '../formats/csv/rows.js';
 import { DECODER_LABELS, encodingFromBom } from '../formats/encoding.js';
 import { detectFormat, type Encoding, type Format, readJsonArray, readNdjson } from '../formats/index.js';
@@ -89,7 +90,11 @@ export async function planSource(
   switch (format) {
     case 'csv':
     case 'tsv': {
-      const layout = await planCsvLayout(await read(), {
+      // The object's own size (one HEAD), not the file's record: the ranges must cover it exactly.
+      const size = (await services.blobs.size(file.key)) ?? 0;
+      const readRange = (start: number, endExclusive: number) =>
+        services.blobs.read(file.key, { start, endExclusive });
+      const layout = await planCsvLayoutInRanges(readRange, size, {
         partSize: options.partSize,
         delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : 'auto'),
         headerRow: options.headerRow,

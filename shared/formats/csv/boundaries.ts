@@ -102,49 +102,85 @@ export async function planCsvLayout(
   chunks: AsyncIterable<Uint8Array>,
   options: CsvLayoutOptions,
 ): Promise<CsvLayout> {
-  const { partSize, delimiter: wanted = ',', headerRow = 1 } = options;
-  if (!Number.isSafeInteger(partSize) || partSize < 1)
-    throw new RangeError(`partSize must be a positive integer; got ${partSize}`);
-  if (!Number.isSafeInteger(headerRow) || headerRow < 1)
-    throw new RangeError(`headerRow must be 1 or more; got ${headerRow}`);
-  // Validate the delimiter before reading anything, not after a whole-file scan.
-  if (wanted !== 'auto') csvDelimiterCode(wanted);
-
   const source = new CountedBytes(chunks);
-  const lead = await source.peek(3);
-  const encoding = options.encoding ?? encodingFromBom(lead)?.encoding ?? 'utf-8';
-  const bomLength = bomLengthOf(lead, encoding);
-  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
-    return planAsOnePart(source, { encoding, bomLength, delimiter: wanted, headerRow });
-  }
-
-  const scan = new BoundaryScan(partSize, headerRow);
-  const sample: Buffer[] = [];
-  let sampled = 0;
-  for await (const chunk of source) {
-    if (sampled < DELIMITER_SAMPLE_CHARS && wanted === 'auto') {
-      sample.push(Buffer.from(chunk.subarray(0, DELIMITER_SAMPLE_CHARS - sampled)));
-      sampled += Math.min(chunk.length, DELIMITER_SAMPLE_CHARS - sampled);
-    }
-    scan.push(chunk);
-  }
-  const size = scan.offset;
-  const parts = csvPartCount(size, partSize);
-  const headerEnd = scan.headerEnd ?? size;
+  const head = await HeadScan.start(source, options);
+  if (head === undefined) return planAsOnePart(source, layoutOptions(options, await source.peek(3)));
+  for await (const chunk of source) head.push(chunk);
+  const size = head.scan.offset;
+  const parts = csvPartCount(size, options.partSize);
+  const headerEnd = head.scan.headerEnd ?? size;
   const boundaries = [headerEnd];
-  for (let i = 1; i < parts; i++) boundaries.push(scan.found[i - 1] ?? size);
+  for (let i = 1; i < parts; i++) boundaries.push(head.scan.found[i - 1] ?? size);
   boundaries.push(size);
+  return head.layout(size, boundaries);
+}
 
-  const decode = (bytes: Uint8Array) =>
-    new TextDecoder(DECODER_LABELS[encoding], { ignoreBOM: true }).decode(bytes);
-  const delimiter =
-    wanted === 'auto'
-      ? detectDelimiter(decode(Buffer.concat(sample).subarray(bomLength)), { complete: size <= sampled })
-      : wanted;
-  let headerBytes = Buffer.concat(scan.headerPieces);
-  if (scan.headerStart === 0 && bomLength > 0) headerBytes = headerBytes.subarray(bomLength);
-  const header = scan.headerStart === undefined ? [] : parseCsvLine(decode(headerBytes), delimiter);
-  return { size, bomLength, encoding, delimiter, headerEnd, header, boundaries };
+function layoutOptions(options: CsvLayoutOptions, lead: Uint8Array) {
+  const encoding = options.encoding ?? encodingFromBom(lead)?.encoding ?? 'utf-8';
+  return {
+    encoding,
+    bomLength: bomLengthOf(lead, encoding),
+    delimiter: options.delimiter ?? ',',
+    headerRow: options.headerRow ?? 1,
+  };
+}
+
+/**
+ * The planning pass from a file's first byte, for the byte encodings: the boundary scan, and
+ * the delimiter sample and header it needs. `start` answers undefined for UTF-16, which is
+ * planned as one part. Pushing stops anywhere: `scan` holds what was found so far.
+ */
+export class HeadScan {
+  readonly scan: BoundaryScan;
+  private readonly sample: Buffer[] = [];
+  private sampled = 0;
+
+  private constructor(
+    private readonly options: CsvLayoutOptions,
+    readonly encoding: Encoding,
+    private readonly bomLength: number,
+  ) {
+    this.scan = new BoundaryScan(options.partSize, options.headerRow ?? 1);
+  }
+
+  static async start(source: CountedBytes, options: CsvLayoutOptions): Promise<HeadScan | undefined> {
+    const { partSize, delimiter: wanted = ',', headerRow = 1 } = options;
+    if (!Number.isSafeInteger(partSize) || partSize < 1)
+      throw new RangeError(`partSize must be a positive integer; got ${partSize}`);
+    if (!Number.isSafeInteger(headerRow) || headerRow < 1)
+      throw new RangeError(`headerRow must be 1 or more; got ${headerRow}`);
+    // Validate the delimiter before reading anything, not after a whole-file scan.
+    if (wanted !== 'auto') csvDelimiterCode(wanted);
+    const { encoding, bomLength } = layoutOptions(options, await source.peek(3));
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') return undefined;
+    return new HeadScan(options, encoding, bomLength);
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.sampled < DELIMITER_SAMPLE_CHARS && this.options.delimiter === 'auto') {
+      this.sample.push(Buffer.from(chunk.subarray(0, DELIMITER_SAMPLE_CHARS - this.sampled)));
+      this.sampled += Math.min(chunk.length, DELIMITER_SAMPLE_CHARS - this.sampled);
+    }
+    this.scan.push(chunk);
+  }
+
+  /** The layout of a file of `size` bytes whose head this scanned, with its boundaries. */
+  layout(size: number, boundaries: number[]): CsvLayout {
+    const { encoding, bomLength, scan } = this;
+    const wanted = this.options.delimiter ?? ',';
+    const decode = (bytes: Uint8Array) =>
+      new TextDecoder(DECODER_LABELS[encoding], { ignoreBOM: true }).decode(bytes);
+    const delimiter =
+      wanted === 'auto'
+        ? detectDelimiter(decode(Buffer.concat(this.sample).subarray(bomLength)), {
+            complete: size <= this.sampled,
+          })
+        : wanted;
+    let headerBytes = Buffer.concat(scan.headerPieces);
+    if (scan.headerStart === 0 && bomLength > 0) headerBytes = headerBytes.subarray(bomLength);
+    const header = scan.headerStart === undefined ? [] : parseCsvLine(decode(headerBytes), delimiter);
+    return { size, bomLength, encoding, delimiter, headerEnd: scan.headerEnd ?? size, header, boundaries };
+  }
 }
 
 /** The UTF-16 plan: the header found in decoded text, then one part over the rest. */
@@ -165,7 +201,7 @@ async function planAsOnePart(
 }
 
 /** The streaming state of one planning pass. Offsets are absolute byte positions in the file. */
-class BoundaryScan {
+export class BoundaryScan {
   /** Bytes seen so far. */
   offset = 0;
   /** Where the header row starts, once known. */
@@ -175,7 +211,8 @@ class BoundaryScan {
   /** `found[i - 1]` is boundary `i`: the first row start ≥ `i * partSize` (and ≥ headerEnd). */
   readonly found: number[] = [];
 
-  private inQuotes = false;
+  /** Whether the bytes seen so far end inside quotes (an odd number of `"`). */
+  inQuotes = false;
   private rowEnds = 0;
   private headerBytes = 0;
 
