@@ -95,7 +95,7 @@ export function grantObjects(role: IRole, bucket: IBucket, access: ObjectAccess)
   const objectActions = [
     // HeadObject is authorized as GetObject.
     ...(access.read ? ['s3:GetObject'] : []),
-    // Multipart uploads (lib-storage) are authorized as PutObject, except aborting one.
+    // Multipart uploads (shared/adapters/s3/multipart.ts) are authorized as PutObject, except aborting one.
     ...(access.write ? ['s3:PutObject', 's3:AbortMultipartUpload'] : []),
     // DeleteObjects (batch) is authorized per key as DeleteObject.
     ...(access.delete ? ['s3:DeleteObject'] : []),

@@ -7,11 +7,11 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '../../config.js';
 import { DependencyError, NotFoundError } from '../../domain/errors.js';
 import type { BlobStore } from '../../ports.js';
+import { uploadInParts } from './multipart.js';
 
 /**
  * The one S3 client of this process. Checksums only when required: the default
@@ -36,7 +36,7 @@ function fail(error: unknown, what: string, key: string): never {
   throw new DependencyError(`S3 could not ${what} ${key}.`, { cause: error });
 }
 
-/** Parts of a multipart upload: 8 MiB, 2 in flight — bounded memory whatever the body size. */
+/** Parts of a multipart upload: 8 MiB, 2 in flight — three part buffers whatever the body size. */
 const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
 /** The largest object one PUT may write. */
 const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -94,14 +94,10 @@ export function s3BlobStore(bucketName?: string): BlobStore {
           );
           return;
         }
-        const upload = new Upload({
-          client: s3,
-          params: { Bucket: bucketOf(), Key: key, Body: body, ContentType: contentType },
+        await uploadInParts(s3, { Bucket: bucketOf(), Key: key, ContentType: contentType }, body, {
           partSize: UPLOAD_PART_SIZE,
-          queueSize: 2,
-          leavePartsOnError: false,
+          inFlight: 2,
         });
-        await upload.done();
       } catch (error) {
         return fail(error, 'write', key);
       }
