@@ -27,6 +27,7 @@ import {
   progress,
   type RssResult,
   typedExtract,
+  typedWorkbook,
   type XlsxResult,
   xlsxExtract,
 } from './sections.js';
@@ -90,6 +91,7 @@ let extract: ExtractResult | undefined;
 let typed: { seconds: number[]; invalid: number } | undefined;
 let ops: OperationResult[] | undefined;
 const rss: RssResult[] = [];
+const typedRss: RssResult[] = [];
 let xlsxResult: XlsxResult | undefined;
 try {
   extract = await section('extract end to end', () => extractEndToEnd(stack, csv, partSize, repeat));
@@ -101,7 +103,15 @@ try {
   for (const file of rssFiles) {
     const reuse = file.path === csv.path ? extract?.fileId : undefined;
     const result = await section(`RSS ${mb(file.bytes)}`, () => processorRss(stack, file, 'rss.csv', reuse));
-    if (result) rss.push(result);
+    if (!result) continue;
+    rss.push(result);
+    const typedResult = await section(`typed RSS ${mb(file.bytes)}`, async () => {
+      const workbook = await typedWorkbook(stack, `RSS ${mb(file.bytes)}`);
+      const measured = await processorRss(stack, file, 'rss.csv', result.fileId, workbook);
+      await stack.ok('DELETE', `/workbooks/${workbook}`);
+      return measured;
+    });
+    if (typedResult) typedRss.push(typedResult);
   }
   xlsxResult = await section('XLSX extract', () => xlsxExtract(stack, xlsx));
 } finally {
@@ -218,45 +228,53 @@ console.log(
 console.log(
   "  (VmHWM of the child, not process.resourceUsage().maxRSS: Linux carries ru_maxrss over fork and exec, so a child of this process would report the bench's own RSS)",
 );
-const base = rss[0];
-const deviation = (result: RssResult) => (base ? result.peakRssBytes / base.peakRssBytes - 1 : 0);
-const rssRows: string[][] = [
-  [
-    'input',
-    'rows',
-    'peak RSS',
-    'loaded, before the part',
-    "the part's own (peak − loaded)",
-    'V8 heap / Buffers (sampled peaks)',
-    'part seconds',
-    `vs ${base ? mb(base.bytes) : '-'}`,
-  ],
-];
-for (const result of rss) {
-  rssRows.push([
-    mb(result.bytes),
-    num(result.rows),
-    mib(result.peakRssBytes),
-    mib(result.baselineRssBytes),
-    mib(result.peakRssBytes - result.baselineRssBytes),
-    `${mib(result.peakHeapBytes)} / ${mib(result.peakBufferBytes)}`,
-    num(result.seconds, 1),
-    `${deviation(result) >= 0 ? '+' : ''}${num(deviation(result) * 100)} %`,
-  ]);
-}
-if (rss.length > 0) table(rssRows);
-if (rss.length === rssFiles.length && base) {
-  const worst = Math.max(...rss.map((result) => Math.abs(deviation(result))));
+function rssTable(what: string, results: RssResult[]): void {
+  const base = results[0];
+  if (!base) return;
+  console.log(`  ${what}`);
+  const deviation = (result: RssResult) => result.peakRssBytes / base.peakRssBytes - 1;
+  const rows: string[][] = [
+    [
+      'input',
+      'rows',
+      'peak RSS',
+      'loaded, before the part',
+      "the part's own (peak − loaded)",
+      'V8 heap / Buffers (sampled peaks)',
+      'part seconds',
+      `vs ${mb(base.bytes)}`,
+    ],
+  ];
+  for (const result of results) {
+    rows.push([
+      mb(result.bytes),
+      num(result.rows),
+      mib(result.peakRssBytes),
+      mib(result.baselineRssBytes),
+      mib(result.peakRssBytes - result.baselineRssBytes),
+      `${mib(result.peakHeapBytes)} / ${mib(result.peakBufferBytes)}`,
+      num(result.seconds, 1),
+      `${deviation(result) >= 0 ? '+' : ''}${num(deviation(result) * 100)} %`,
+    ]);
+  }
+  table(rows);
+  if (results.length !== rssFiles.length) return;
+  const worst = Math.max(...results.map((result) => Math.abs(deviation(result))));
   console.log(
     `  largest deviation from the ${mb(base.bytes)} peak: ${num(worst * 100)} %   target within ±20 %   ${verdict(worst <= 0.2)}`,
   );
   summary.push([
-    `processor peak RSS ${mb(base.bytes)} → ${mb((rss.at(-1) as RssResult).bytes)}`,
-    rss.map((result) => mib(result.peakRssBytes)).join(' / '),
+    `processor peak RSS ${mb(base.bytes)} → ${mb((results.at(-1) as RssResult).bytes)}, ${what.split(':')[0]}`,
+    results.map((result) => mib(result.peakRssBytes)).join(' / '),
     '±20 %',
     verdict(worst <= 0.2),
   ]);
 }
+rssTable('text: into a new workbook (each part a CSV slice)', rss);
+rssTable(
+  'typed: into a sheet of typed fields (every cell parsed, converted and written as JSON rows)',
+  typedRss,
+);
 
 console.log(
   `\n4. XLSX extract: ${num(xlsx.rows)} rows, ${mb(xlsx.bytes)} (written by exceljs's streaming writer, shared strings)`,

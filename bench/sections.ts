@@ -175,17 +175,29 @@ export async function operations(
 export interface RssResult extends DivertedResult {
   bytes: number;
   rows: number;
+  fileId: string;
+}
+
+/** A new workbook with one sheet of TYPED_FIELDS; returns its id. */
+export async function typedWorkbook(stack: BenchStack, name: string): Promise<string> {
+  const workbook = await stack.ok('POST', '/workbooks', {
+    name,
+    sheets: [{ name: 'People', fields: TYPED_FIELDS }],
+  });
+  return workbook.id;
 }
 
 /**
  * The processor's peak RSS on one part that spans the whole file: the job is planned with a
- * part size ≥ the file's size, and its one part runs in a child process of its own.
+ * part size ≥ the file's size, and its one part runs in a child process of its own. Into a
+ * new workbook (text fields: a CSV slice), or into `destination`.
  */
 export async function processorRss(
   stack: BenchStack,
   file: DataFile,
   name: string,
   uploaded?: string,
+  destination?: string,
 ): Promise<RssResult> {
   let source = uploaded;
   if (!source) {
@@ -197,11 +209,12 @@ export async function processorRss(
     type: 'file',
     operation: 'extract',
     source,
+    ...(destination ? { destination } : {}),
     config: name.endsWith('.csv') ? { partSizeBytes: Math.max(1024, file.bytes) } : {},
   });
   expectCount('parts', job.parts, 1);
   expectCount('records', job.outcome?.records, file.rows);
-  return { ...result, bytes: file.bytes, rows: file.rows };
+  return { ...result, bytes: file.bytes, rows: file.rows, fileId: source };
 }
 
 export interface XlsxResult {
