@@ -15,7 +15,7 @@ import {
   type SheetSegment,
   type Workbook,
 } from '../../../shared/domain/resources.js';
-import { encodeSegment } from '../../../shared/operations/segments.js';
+import { encodeSegment } from '../../../shared/operations/segment-layout.js';
 import type { BlobStore, JobRecord, JobStore, PartOutcome, ResourceStore } from '../../../shared/ports.js';
 import type { Services } from '../../../shared/services.js';
 import { jobFixture } from '../../helpers/jobs.js';
