@@ -157,7 +157,7 @@ export async function planCsvLayoutInRanges(
     parityBefore.push(parity);
     parity ^= scan.parity;
   }
-  /** The first row start after the `\n` watched by `watch` of range `k` (`size`: none). */
+  /** The byte after the first `\n` outside quotes at or after `watch.from` (of range `k`), or `size`. */
   const rowStartAfter = async (k: number, watch: Watch): Promise<number> => {
     const wanted = parityBefore[k] as number; // the quotes before an ending `\n`: an even total
     const lf = watch.lf[wanted];
