@@ -20,14 +20,7 @@
  * A value that does not fit is kept as given, with a message; `required` fails on no value.
  */
 import { parseDate } from './dates.js';
-import {
-  type Field,
-  type FieldType,
-  type RecordRow,
-  rowToRecord,
-  type SheetRecord,
-  type SheetValue,
-} from './resources.js';
+import type { Field, FieldType, RecordRow, SheetValue } from './resources.js';
 
 export type Value = SheetValue;
 
@@ -194,11 +187,4 @@ export function rowTyper(fields: readonly Field[]): (id: string, raw: readonly u
     if (messages) row.push(messages);
     return row;
   };
-}
-
-/** `rowTyper` for one record at a time, as an object. */
-export function recordTyper(fields: readonly Field[]): (id: string, raw: readonly unknown[]) => SheetRecord {
-  const typed = rowTyper(fields);
-  const keys = fields.map((field) => field.key);
-  return (id, raw) => rowToRecord(keys, typed(id, raw));
 }

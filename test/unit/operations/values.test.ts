@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../../shared/domain/dates.js';
-import type { Field } from '../../../shared/domain/resources.js';
-import { convertValue, parseNumber, recordTyper, valueText } from '../../../shared/domain/values.js';
+import { type Field, rowToRecord } from '../../../shared/domain/resources.js';
+import { convertValue, parseNumber, rowTyper, valueText } from '../../../shared/domain/values.js';
 
 const field = (type: Field['type'], extra: Partial<Field> = {}): Field => ({ key: 'f', type, ...extra });
 
@@ -174,22 +174,32 @@ describe('records', () => {
     { key: 'name', type: 'string', required: true },
     { key: 'age', type: 'number' },
     { key: 'member', type: 'boolean' },
+    { key: 'note', type: 'string' },
   ];
+  const keys = fields.map((field) => field.key);
+  const typed = (id: string, raw: unknown[]) => rowToRecord(keys, rowTyper(fields)(id, raw));
 
   it('makes a valid record without messages', () => {
-    expect(recordTyper(fields)('r1', ['Ada', '36', 'yes'])).toEqual({
+    expect(rowTyper(fields)('r1', ['Ada', '36', 'yes', ' x '])).toEqual(['r1', 'Ada', 36, true, ' x ']);
+    expect(typed('r1', ['Ada', '36', 'yes', ' x '])).toEqual({
       id: 'r1',
-      values: { name: 'Ada', age: 36, member: true },
+      values: { name: 'Ada', age: 36, member: true, note: ' x ' },
       valid: true,
     });
   });
 
   it('marks a record invalid with a message per field that does not fit', () => {
-    expect(recordTyper(fields)('r2', ['', 'old', undefined])).toEqual({
+    expect(typed('r2', ['', 'old', undefined, ''])).toEqual({
       id: 'r2',
-      values: { name: '', age: 'old', member: null },
+      values: { name: '', age: 'old', member: null, note: '' },
       valid: false,
       messages: { name: 'is required', age: '"old" is not a number' },
     });
+  });
+
+  it('converts what is not text in an optional text field as convertValue does', () => {
+    const row = rowTyper(fields)('r3', ['Bo', 1, true, 12.5]);
+    expect(row[4]).toBe(convertValue(12.5, fields[3] as Field).value);
+    expect(rowTyper(fields)('r4', ['Bo', 1, true, undefined])[4]).toBeNull();
   });
 });
