@@ -14,9 +14,7 @@ import { UnprocessableError } from '../domain/errors.js';
 import {
   type Field,
   type RecordRow,
-  recordToRow,
   rowIsValid,
-  type SheetRecord,
   type SheetSegment,
   type SheetValue,
 } from '../domain/resources.js';
@@ -76,18 +74,6 @@ export function rowFilter(
   return (keys) => {
     const at = keys.indexOf(filter.field) + 1;
     return (row) => (at === 0 ? null : (row[at] ?? null)) === wanted;
-  };
-}
-
-/** `rowFilter` for one record. */
-export function recordFilter(
-  filter: DeleteFilter,
-  fields: readonly Field[],
-): (record: SheetRecord) => boolean {
-  const matches = rowFilter(filter, fields);
-  return (record) => {
-    const keys = Object.keys(record.values);
-    return matches(keys)(recordToRow(keys, record));
   };
 }
 

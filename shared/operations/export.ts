@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import * as z from 'zod';
 import { derivedId } from '../domain/ids.js';
 import type { Job } from '../domain/job.js';
-import type { DataFile, RecordRow, SheetRecord, SheetSegment, SheetValue } from '../domain/resources.js';
+import type { DataFile, RecordRow, SheetSegment, SheetValue } from '../domain/resources.js';
 import { valueText } from '../domain/values.js';
 import {
   FORMAT_EXTENSIONS,
@@ -73,12 +73,7 @@ type PlannedSegment = Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'>;
 export const exportPartKey = (jobId: string, part: number) =>
   `tmp/exports/${jobId}/${String(part).padStart(6, '0')}`;
 
-/** A record's cells, in the export's field order: no value is an empty cell. */
-export function recordRow(fields: readonly string[]): (record: SheetRecord) => Row {
-  return (record) => fields.map((key) => valueText(record.values[key]));
-}
-
-/** `recordRow` for the rows of a segment whose values follow `keys`. */
+/** A row's cells, in the export's field order, for a segment whose values follow `keys`: no value is an empty cell. */
 export function segmentRowCells(fields: readonly string[], keys: readonly string[]): (row: RecordRow) => Row {
   const positions = fields.map((key) => keys.indexOf(key) + 1);
   return (row) => positions.map((at) => (at === 0 ? '' : valueText(row[at] as SheetValue)));

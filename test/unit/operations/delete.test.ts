@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Field, SheetSegment } from '../../../shared/domain/resources.js';
-import { deleteRecords, recordFilter, segmentsToVisit } from '../../../shared/operations/delete.js';
+import {
+  type Field,
+  recordToRow,
+  type SheetRecord,
+  type SheetSegment,
+} from '../../../shared/domain/resources.js';
+import {
+  type DeleteFilter,
+  deleteRecords,
+  rowFilter,
+  segmentsToVisit,
+} from '../../../shared/operations/delete.js';
 import { readRecords } from '../../../shared/operations/segments.js';
 import { memoryServices, newJob, putRecords, record, runInMemory, storeSheet } from './memory-services.js';
 
@@ -9,6 +19,12 @@ const fields: Field[] = [
   { key: 'status', type: 'enum', options: ['Open', 'Done'] },
   { key: 'note', type: 'string' },
 ];
+
+/** Whether the filter matches a record, as a delete part tests the rows of a segment with these fields. */
+const recordFilter = (filter: DeleteFilter, fields: Field[]) => (record: SheetRecord) => {
+  const keys = fields.map((field) => field.key);
+  return rowFilter(filter, fields)(keys)(recordToRow(keys, record));
+};
 
 describe('which records a delete filter matches', () => {
   const r = record('1.0.0', { n: 5, status: 'Open', note: 'Hi' });
