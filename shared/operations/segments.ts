@@ -166,17 +166,6 @@ export async function openSegmentRows(
   }
 }
 
-/** `openSegmentRows`, as records. */
-export async function openSegment(
-  services: Services,
-  segment: Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'>,
-): Promise<AsyncGenerator<SheetRecord[]>> {
-  const batches = await openSegmentRows(services, segment);
-  return (async function* () {
-    for await (const { keys, rows } of batches) yield rows.map((row) => rowToRecord(keys, row));
-  })();
-}
-
 /** Which records a read keeps: all, or only valid / invalid ones. */
 export type ValidFilter = boolean | undefined;
 
