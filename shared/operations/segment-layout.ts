@@ -17,8 +17,8 @@
 import type { Readable } from 'node:stream';
 import { type RecordRow, recordId, recordToRow, rowIsValid, type SheetRecord } from '../domain/resources.js';
 import { CsvRowCounter } from '../formats/csv/count.js';
-import { csvDelimiterCode, parseCsvTextChunks } from '../formats/csv/rows.js';
-import { DECODER_LABELS, type Encoding } from '../formats/encoding.js';
+import { parseCsvRows } from '../formats/csv/rows.js';
+import type { Encoding } from '../formats/encoding.js';
 
 const SEGMENT_VERSION = 2;
 /** Rows per line: a reader holds one line at a time. */
@@ -79,17 +79,14 @@ export async function countWhileWriting(
     }
     return counter.end();
   }
-  const decoder = new TextDecoder(DECODER_LABELS[csv.encoding], { ignoreBOM: true });
-  async function* text(): AsyncGenerator<string> {
+  async function* written(): AsyncGenerator<Uint8Array> {
     for await (const chunk of bytes) {
       await write(chunk);
-      yield decoder.decode(chunk, { stream: true });
+      yield chunk;
     }
-    yield decoder.decode();
   }
   let count = 0;
-  for await (const batch of parseCsvTextChunks(text(), csvDelimiterCode(csv.delimiter)))
-    count += batch.length;
+  for await (const batch of parseCsvRows(written(), csv)) count += batch.length;
   return count;
 }
 
@@ -195,14 +192,9 @@ async function* csvSliceBatches(
   csv: CsvSlice,
   bytes: AsyncIterable<Buffer>,
 ): AsyncGenerator<SegmentBatch> {
-  const decoder = new TextDecoder(DECODER_LABELS[csv.encoding], { ignoreBOM: true });
-  async function* text(): AsyncGenerator<string> {
-    for await (const chunk of bytes) yield decoder.decode(chunk, { stream: true });
-    yield decoder.decode();
-  }
   const { columns, ordinal } = csv;
   let n = 0;
-  for await (const cells of parseCsvTextChunks(text(), csvDelimiterCode(csv.delimiter))) {
+  for await (const cells of parseCsvRows(bytes, csv)) {
     const rows: RecordRow[] = new Array(cells.length);
     for (let r = 0; r < cells.length; r++) {
       const row: RecordRow = [recordId(ordinal, n++)];
