@@ -9,7 +9,7 @@
  * makes a row. `"`, `\n` and `\r` are single bytes that never occur inside another
  * character in UTF-8 or Latin-1, so chunks may split anywhere; UTF-16 is not counted here.
  */
-import { countQuotes } from './boundaries.js';
+import { countQuotes } from './boundary-scan.js';
 
 const LF = 0x0a;
 const CR = 0x0d;

@@ -21,11 +21,11 @@ import { CountedBytes } from '../counted-bytes.js';
 import {
   type CsvLayout,
   type CsvLayoutOptions,
-  countQuotes,
   csvPartCount,
   HeadScan,
   planCsvLayout,
 } from './boundaries.js';
+import { countQuotes } from './boundary-scan.js';
 import { DELIMITER_SAMPLE_CHARS } from './delimiter.js';
 
 const LF = 0x0a;

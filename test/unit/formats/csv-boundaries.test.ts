@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnprocessableError, ValidationError } from '../../../shared/domain/errors.js';
-import { countQuotes, MAX_HEADER_BYTES, planCsvLayout } from '../../../shared/formats/csv/boundaries.js';
+import { MAX_HEADER_BYTES, planCsvLayout } from '../../../shared/formats/csv/boundaries.js';
+import { countQuotes } from '../../../shared/formats/csv/boundary-scan.js';
 import { chunked, naiveBoundaries, splitAt, utf8 } from './csv-fixtures.js';
 
 const plan = (text: string, partSize: number, options: { headerRow?: number; delimiter?: string } = {}) =>
