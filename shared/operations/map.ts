@@ -10,8 +10,6 @@
  * into D from elsewhere (an extract, a map from another sheet) stay. Record ids are derived
  * from the destination position, so the same map of the same source gives the same records.
  */
-import * as z from 'zod';
-import { ValidationError } from '../domain/errors.js';
 import type { Job } from '../domain/job.js';
 import {
   type Field,
@@ -19,44 +17,17 @@ import {
   type RecordRow,
   recordId,
   runOf,
-  type Sheet,
   type SheetSegment,
   segmentOrdinal,
 } from '../domain/resources.js';
 import { rowTyper } from '../domain/values.js';
 import type { Services } from '../services.js';
 import { removeRun } from './cleanup.js';
-import { normalizeName } from './columns.js';
-import type { CreateRequest, Operation, PartMessage } from './operation.js';
+import { type ResolvedMapping, resolveMappings } from './map-config.js';
+import type { Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
-import { findSheet, resolveSheet, sourceSheets, workbookOf } from './resources.js';
+import { resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
-import { invalid, parseConfig } from './validation.js';
-
-const MapConfig = z
-  .object({
-    mappings: z
-      .array(
-        z
-          .object({
-            sourceSheet: z.string().min(1).optional(),
-            destinationSheet: z.string().min(1).optional(),
-            /** destination field key → source field key. */
-            fields: z.record(z.string(), z.string()).optional(),
-          })
-          .strict(),
-        { error: 'is required: [{ sourceSheet, destinationSheet, fields: { destinationKey: sourceKey } }]' },
-      )
-      .min(1)
-      .max(100),
-  })
-  .strict();
-
-export interface ResolvedMapping {
-  sourceSheet: string;
-  destinationSheet: string;
-  fields: Record<string, string>;
-}
 
 interface MappingState extends ResolvedMapping {
   run: number;
@@ -79,25 +50,6 @@ interface MapPlan {
 }
 
 export const mapOrigin = (sourceSheetId: string) => `map:${sourceSheetId}`;
-
-/** The source field each destination field takes when `fields` is not given: same key or label, loosely. */
-export function defaultFieldMap(
-  source: readonly Field[],
-  destination: readonly Field[],
-): Record<string, string> {
-  const names = new Map<string, string>();
-  for (const field of source) {
-    for (const name of [field.key, field.label ?? '']) {
-      if (name && !names.has(normalizeName(name))) names.set(normalizeName(name), field.key);
-    }
-  }
-  const map: Record<string, string> = {};
-  for (const field of destination) {
-    const key = names.get(normalizeName(field.key)) ?? names.get(normalizeName(field.label ?? ''));
-    if (key) map[field.key] = key;
-  }
-  return map;
-}
 
 /**
  * Builds destination rows from source rows: values by the field map, typed to the
@@ -124,74 +76,6 @@ export function rowMapper(
   };
 }
 
-async function resolveMappings(
-  request: CreateRequest,
-  services: Services,
-  config: z.infer<typeof MapConfig>,
-) {
-  if (!request.destination) {
-    throw invalid('body.destination', 'A map needs a destination: the workbook (or sheet) to map into.');
-  }
-  const sources = await sourceSheets(services, request);
-  const destinationSheet = request.destination.startsWith('wb_')
-    ? undefined
-    : await resolveSheet(services, request.environmentId, request.destination);
-  const destinations = destinationSheet
-    ? [destinationSheet]
-    : (await workbookOf(services, request.environmentId, request.destination)).sheets;
-  const pick = (sheets: Sheet[], ref: string | undefined, at: string, what: string): Sheet => {
-    const sheet = ref === undefined ? (sheets.length === 1 ? sheets[0] : undefined) : findSheet(sheets, ref);
-    if (sheet) return sheet;
-    throw invalid(
-      at,
-      ref === undefined
-        ? `${at.slice(5)} is required: the ${what} has ${sheets.length} sheets (${sheets.map((s) => s.name).join(', ')}).`
-        : `${at.slice(5)} "${ref}" is no sheet of the ${what} (${sheets.map((s) => `${s.name} = ${s.id}`).join(', ')}).`,
-    );
-  };
-  const seen = new Set<string>();
-  return config.mappings.map((mapping, i): ResolvedMapping => {
-    const at = `body.config.mappings.${i}`;
-    const source = pick(sources, mapping.sourceSheet, `${at}.sourceSheet`, 'source');
-    const destination = pick(destinations, mapping.destinationSheet, `${at}.destinationSheet`, 'destination');
-    if (source.id === destination.id)
-      throw invalid(at, `${at.slice(5)} maps sheet ${source.id} onto itself.`);
-    if (seen.has(`${source.id}>${destination.id}`)) {
-      throw invalid(at, `${at.slice(5)} repeats the mapping of ${source.id} into ${destination.id}.`);
-    }
-    seen.add(`${source.id}>${destination.id}`);
-    const fields = mapping.fields ?? defaultFieldMap(source.fields, destination.fields);
-    const errors = Object.entries(fields).flatMap(([to, from]) => [
-      ...(destination.fields.some((f) => f.key === to)
-        ? []
-        : [
-            {
-              pointer: `${at}.fields.${to}`,
-              detail: `no field "${to}" in destination sheet ${destination.name}`,
-            },
-          ]),
-      ...(source.fields.some((f) => f.key === from)
-        ? []
-        : [{ pointer: `${at}.fields.${to}`, detail: `no field "${from}" in source sheet ${source.name}` }]),
-    ]);
-    if (errors.length > 0) {
-      throw new ValidationError(
-        `The map config names fields that do not exist: ${errors.map((e) => e.detail).join('; ')}.`,
-        {
-          errors,
-        },
-      );
-    }
-    if (Object.keys(fields).length === 0) {
-      throw invalid(
-        `${at}.fields`,
-        `${at.slice(5)} maps no field: no field of ${destination.name} matches one of ${source.name}; give config.mappings[${i}].fields.`,
-      );
-    }
-    return { sourceSheet: source.id, destinationSheet: destination.id, fields };
-  });
-}
-
 /** The run an earlier map of the same source used in the destination, else a new one. */
 async function runFor(
   services: Services,
@@ -209,8 +93,7 @@ export const map: Operation = {
   types: ['workbook', 'sheet'],
 
   async validate(request, services) {
-    const config = parseConfig(MapConfig, request.config, 'map');
-    return { mappings: await resolveMappings(request, services, config) };
+    return { mappings: await resolveMappings(request, services) };
   },
 
   async plan(job, services) {

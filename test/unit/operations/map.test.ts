@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Field, rowToRecord } from '../../../shared/domain/resources.js';
-import { defaultFieldMap, map, rowMapper } from '../../../shared/operations/map.js';
+import { map, rowMapper } from '../../../shared/operations/map.js';
+import { defaultFieldMap } from '../../../shared/operations/map-config.js';
 import { readRecords } from '../../../shared/operations/segments.js';
 import { memoryServices, newJob, putRecords, record, runInMemory, storeSheet } from './memory-services.js';
 
