@@ -1,7 +1,5 @@
 import * as z from 'zod';
 import { config as settings } from '../config.js';
-import { derivedId } from '../domain/ids.js';
-import type { Job } from '../domain/job.js';
 import { MIN_PART_SIZE_BYTES } from '../domain/parts.js';
 import {
   type DataFile,
@@ -14,13 +12,13 @@ import {
 } from '../domain/resources.js';
 import { keepsCellsAsTheyAre, rowTyper } from '../domain/values.js';
 import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
-import type { Services } from '../services.js';
 import { removeRun } from './cleanup.js';
-import { fieldsFromHeader, matchColumns, rowPicker } from './columns.js';
+import { matchColumns, rowPicker } from './columns.js';
+import { createdWorkbookId, createWorkbook, destinationSheets } from './extract-destination.js';
 import { partRows, planSource, type SourceLayout, type SourceTable } from './extract-source.js';
 import type { Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
-import { availableFile, findSheet, resolveSheet, workbookOf } from './resources.js';
+import { availableFile, resolveSheet } from './resources.js';
 import { writeCsvSliceSegment, writeSegment } from './segments.js';
 import { parseConfig } from './validation.js';
 
@@ -80,43 +78,6 @@ interface ExtractState {
 interface ExtractPlan {
   boundaries?: number[];
   tables: (SourceTable & { fields: Field[]; columns: number[] })[];
-}
-
-/** The sheets of the destination the tables go to: by name, or the first sheet for a one-table file. */
-async function destinationSheets(services: Services, job: Job, tables: SourceTable[]) {
-  const destination = job.destination as string;
-  if (!destination.startsWith('wb_') || tables.length === 1) {
-    const first = await resolveSheet(services, job.environmentId, destination);
-    const sheets = destination.startsWith('wb_')
-      ? (await workbookOf(services, job.environmentId, destination)).sheets
-      : [first];
-    const named = findSheet(sheets, tables[0]?.name ?? '');
-    return tables.map((_, i) => (i === 0 ? (named ?? first) : undefined));
-  }
-  const { sheets } = await workbookOf(services, job.environmentId, destination);
-  return tables.map((table) => findSheet(sheets, table.name));
-}
-
-/** A new workbook named after the file, one text sheet per table (ids derived from the job: a retried plan rewrites them). */
-async function createWorkbook(services: Services, job: Job, fileName: string, tables: SourceTable[]) {
-  const workbookId = derivedId('workbook', job.id);
-  const sheets: Sheet[] = tables.map((table, i) => ({
-    id: derivedId('sheet', i === 0 ? job.id : `${job.id}#${i}`),
-    workbookId,
-    environmentId: job.environmentId,
-    name: table.name,
-    fields: fieldsFromHeader(table.header),
-    createdAt: job.createdAt,
-  }));
-  await services.resources.putWorkbook({
-    id: workbookId,
-    environmentId: job.environmentId,
-    name: fileName,
-    sheets,
-    createdAt: job.createdAt,
-    updatedAt: job.createdAt,
-  });
-  return { workbookId, sheets };
 }
 
 /** Extract: a file → sheets of a new workbook, or of an existing one (`destination`), converted to the fields' types. */
@@ -286,7 +247,7 @@ export const extract: Operation = {
     for (const target of targets) {
       if (target.sheetId) await removeRun(services, target.sheetId, target.run);
     }
-    const created = derivedId('workbook', job.id);
+    const created = createdWorkbookId(job.id);
     if (!job.destination) {
       const workbook = await services.resources.getWorkbook(created);
       if (workbook) await services.resources.deleteWorkbook(workbook);
