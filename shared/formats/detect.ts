@@ -3,7 +3,7 @@
  * first bytes.
  */
 import { DELIMITER_SAMPLE_CHARS, detectDelimiter } from './csv/delimiter.js';
-import { DECODER_LABELS, encodingFromBom } from './encoding.js';
+import { decodeAll, encodingFromBom } from './encoding.js';
 
 export const FORMATS = ['csv', 'tsv', 'ndjson', 'json', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -86,6 +86,6 @@ function jsonFamily(text: string): 'json' | 'ndjson' | undefined {
 /** The sample as text, in the encoding its BOM announces (UTF-8 without one), BOM removed. */
 function firstText(bytes: Uint8Array): string {
   const encoding = encodingFromBom(bytes)?.encoding ?? 'utf-8';
-  const text = new TextDecoder(DECODER_LABELS[encoding]).decode(bytes);
+  const text = decodeAll(bytes, encoding);
   return text.slice(0, DELIMITER_SAMPLE_CHARS);
 }

@@ -48,6 +48,20 @@ export const DECODER_LABELS: Record<Encoding, string> = {
   latin1: 'windows-1252',
 };
 
+/**
+ * All of `bytes` decoded at once. Through the streaming call, always: since Node 20.18.3 and
+ * 22.13 a one-shot `decode` of windows-1252 gives C1 controls for 0x80–0x9F instead of
+ * € “ ” and the rest (nodejs/node#60888); the streaming path is right.
+ */
+export function decodeAll(
+  bytes: Uint8Array,
+  encoding: Encoding,
+  options: { ignoreBOM?: boolean } = {},
+): string {
+  const decoder = new TextDecoder(DECODER_LABELS[encoding], { ignoreBOM: options.ignoreBOM ?? false });
+  return decoder.decode(bytes, { stream: true }) + decoder.decode();
+}
+
 /** The encoding a byte order mark announces, and the mark's length; `undefined` without one. */
 export function encodingFromBom(lead: Uint8Array): { encoding: Encoding; bomLength: number } | undefined {
   if (lead[0] === 0xef && lead[1] === 0xbb && lead[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3 };

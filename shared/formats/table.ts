@@ -17,10 +17,13 @@ export interface SheetReadResult extends TableReader {
   name: string;
 }
 
-/** What a writer takes: a `TableReader` fits, as does an in-memory list of batches. */
-export interface TableSource {
+/**
+ * What a writer takes: a `TableReader` fits, as does an in-memory list of batches. Rows are
+ * text (`Row`) unless a writer takes more: the JSON writers take typed cells (`JsonRow`).
+ */
+export interface TableSource<R = Row> {
   header: readonly string[];
-  rows: AsyncIterable<Row[]> | Iterable<Row[]>;
+  rows: AsyncIterable<R[]> | Iterable<R[]>;
 }
 
 /** A named table to write as one worksheet. */

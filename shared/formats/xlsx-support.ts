@@ -5,11 +5,15 @@
  * static import would put exceljs in every bundle. `shared/formats/xlsx/codec.ts`
  * plugs it in; the processor imports that module.
  */
+import type { openXlsx } from './xlsx/book.js';
 import type { readXlsx } from './xlsx/read.js';
 import type { writeXlsx } from './xlsx/write.js';
 
 export interface XlsxCodec {
+  /** Every worksheet of a workbook handed over as a stream (gathered into memory first). */
   read: typeof readXlsx;
+  /** A workbook read in place by range (S3 ranged GETs): list its sheets, read any one of them. */
+  open: typeof openXlsx;
   write: typeof writeXlsx;
 }
 

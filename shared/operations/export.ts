@@ -23,13 +23,15 @@ import {
   FORMAT_MEDIA_TYPES,
   FORMATS,
   type Format,
-  type Row,
+  writeJson,
+  writeNdjson,
   writeTable,
 } from '../formats/index.js';
 import type { Services } from '../services.js';
 import type { Operation, PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
 import { configuredSheet } from './resources.js';
+import type { SegmentBatch } from './segment-layout.js';
 import { openSegmentRows } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
 
@@ -73,31 +75,64 @@ type PlannedSegment = Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'>;
 export const exportPartKey = (jobId: string, part: number) =>
   `tmp/exports/${jobId}/${String(part).padStart(6, '0')}`;
 
-/** A row's cells, in the export's field order, for a segment whose values follow `keys`: no value is an empty cell. */
-export function segmentRowCells(fields: readonly string[], keys: readonly string[]): (row: RecordRow) => Row {
+/**
+ * A stored value as a JSON cell: the value itself, so a number stays a JSON number and a
+ * boolean `true`/`false`. No value is `null`, written rather than left out, so every object
+ * has every field and a reader that samples the first objects finds every column.
+ */
+const jsonCell = (value: SheetValue): SheetValue => value;
+
+/** A row's cells, in the export's field order, for a segment whose values follow `keys`: a field no key names has no value. */
+export function segmentRowCells<C>(
+  fields: readonly string[],
+  keys: readonly string[],
+  cell: (value: SheetValue) => C,
+): (row: RecordRow) => C[] {
   const positions = fields.map((key) => keys.indexOf(key) + 1);
-  return (row) => positions.map((at) => (at === 0 ? '' : valueText(row[at] as SheetValue)));
+  // A `RecordRow` holds `SheetValue`s after its id (see `recordToRow`).
+  return (row) => positions.map((at) => cell(at === 0 ? null : ((row[at] ?? null) as SheetValue)));
+}
+
+/** The rows of segment batches as cells, batch by batch; the keys change only between segments. */
+async function* exportRows<C>(
+  batches: AsyncIterable<SegmentBatch>,
+  fields: readonly string[],
+  cell: (value: SheetValue) => C,
+): AsyncGenerator<C[][]> {
+  let segment: { keys: readonly string[]; cells: (row: RecordRow) => C[] } | undefined;
+  for await (const { keys, rows } of batches) {
+    if (segment?.keys !== keys) segment = { keys, cells: segmentRowCells(fields, keys, cell) };
+    yield rows.map(segment.cells);
+  }
 }
 
 /**
- * What one part writes. CSV/TSV: part 0 carries the header. JSON: each part writes its
- * objects without brackets, and finalize joins the pieces (see `joinedExport`).
+ * What one part writes from its segments' batches. CSV/TSV: part 0 carries the header. JSON:
+ * each part writes its objects without brackets, and finalize joins the pieces (see
+ * `joinedExport`). JSON and NDJSON keep each value's type, so they call their writers
+ * directly; `writeTable` is the text path (`valueText`: no value is an empty cell).
  */
 export function partWriter(settings: ExportSettings, part: number) {
-  const { format, headerCells: header, escapeFormulas, delimiter } = settings;
-  const keys = header.length > 0 ? header : settings.fields;
-  return (rows: AsyncIterable<Row[]>) =>
-    writeTable(
+  const { format, fields, headerCells, escapeFormulas, delimiter } = settings;
+  const header = headerCells.length > 0 ? headerCells : fields;
+  return (batches: AsyncIterable<SegmentBatch>): AsyncGenerator<Uint8Array> => {
+    if (format === 'ndjson') return writeNdjson({ header, rows: exportRows(batches, fields, jsonCell) });
+    if (format === 'json')
+      return writeJson(
+        { header, rows: exportRows(batches, fields, jsonCell) },
+        { open: false, close: false },
+      );
+    return writeTable(
       format,
-      { header: keys, rows },
+      { header, rows: exportRows(batches, fields, valueText) },
       {
-        includeHeader: part === 0 && header.length > 0,
+        includeHeader: part === 0 && headerCells.length > 0,
         escapeFormulas,
         ...(delimiter ? { delimiter } : {}),
-        ...(format === 'json' ? { open: false, close: false, afterRows: false } : {}),
         ...(format === 'xlsx' ? { sheetName: settings.fileName.replace(/\.[^.]+$/, '') } : {}),
       },
     );
+  };
 }
 
 /** The export object's bytes: the part objects in order (JSON: inside `[ ]`, `,` between pieces that hold rows). */
@@ -192,11 +227,9 @@ export const exportRecords: Operation = {
     let rows = 0;
     async function* batches() {
       for (const segment of segments) {
-        let cells: ReturnType<typeof segmentRowCells> | undefined;
         for await (const batch of await openSegmentRows(services, segment)) {
-          cells ??= segmentRowCells(settings.fields, batch.keys);
           rows += batch.rows.length;
-          yield batch.rows.map(cells);
+          yield batch;
         }
       }
     }

@@ -1,31 +1,39 @@
 /**
- * How extract splits a file of each format into parts, and how a part reads its rows.
+ * How extract looks at a file before it runs: what it is, what it holds, and how it splits
+ * into parts. The parts themselves read in extract-part.ts.
  *
- * - CSV / TSV: byte ranges that hold whole rows (`planCsvLayoutInRanges`: the head of the file,
- *   then ranges of the rest read at once, counting quotes).
- *   UTF-16 files are one part (a 0x22 or 0x0A byte may be half of another character).
+ * - Before anything else the file's first bytes decide its format (the config's, else its
+ *   name, media type and content), and content that cannot be that format — an image, a
+ *   compressed file, binary data — is refused (sniff.ts). A text file's encoding is the
+ *   config's, else its BOM's, else detected from its first bytes (encoding-detect.ts); the
+ *   parts confirm it as they read, and report any byte it cannot decode.
+ * - An empty file is one empty part whatever its format: the job completes with no records.
+ * - CSV / TSV: byte ranges that hold whole rows (`planCsvLayoutInRanges`: the head of the
+ *   file, then ranges of the rest read at once, by the dialect's rules). A file that ends
+ *   inside a quoted cell is refused with the line where the cell opens. UTF-16 files are
+ *   one part (a 0x22 or 0x0A byte may be half of another character).
  * - NDJSON: byte ranges too, found with no pass over the file: a JSON text never holds a raw
  *   line feed, so the first line start at or after each nominal start is the byte after the
  *   first `\n` from there, found with one small ranged read per part. UTF-16: one part.
- * - JSON (an array): one part; the array has to be scanned from its `[`.
- * - XLSX: one part per worksheet (a zip is read from its start; each part skips to its sheet).
+ * - JSON (an array): one part over the whole file; the array has to be scanned from its `[`.
+ * - XLSX: one part per worksheet; the zip is read by random access (its directory names
+ *   every entry), so planning reads each worksheet's header row and nothing more.
  *
  * NDJSON and JSON columns are the keys of the first 1,000 objects (keys first seen later are
  * not extracted).
  */
-import type { Readable } from 'node:stream';
-import { UnprocessableError, ValidationError } from '../domain/errors.js';
+import { UnprocessableError } from '../domain/errors.js';
 import { MAX_PARTS } from '../domain/parts.js';
 import type { DataFile } from '../domain/resources.js';
 import { planCsvLayoutInRanges } from '../formats/csv/ranged-plan.js';
-import { parseCsvRows } from '../formats/csv/rows.js';
-import { DECODER_LABELS, encodingFromBom } from '../formats/encoding.js';
-import { detectFormat, type Encoding, type Format, readJsonArray, readNdjson } from '../formats/index.js';
-import { ndjsonRecords } from '../formats/json/ndjson.js';
-import { RecordColumns } from '../formats/json/records.js';
-import type { Row } from '../formats/table.js';
+import { decodeAll, type Encoding, encodingFromBom } from '../formats/encoding.js';
+import { detectEncoding, type EncodingVerdict } from '../formats/encoding-detect.js';
+import { detectFormat, type Format, readJsonArray, readNdjson } from '../formats/index.js';
+import { countLineBreaks } from '../formats/part-bytes.js';
+import { contentRefusal } from '../formats/sniff.js';
 import { xlsx } from '../formats/xlsx-support.js';
 import type { Services } from '../services.js';
+import { blobSource, bytesOf, fileHead } from './file-bytes.js';
 
 export interface SourceOptions {
   format?: Format;
@@ -45,25 +53,22 @@ export interface SourceTable {
 export interface SourceLayout {
   format: Format;
   encoding?: Encoding;
+  /** How the encoding was told, for the outcome: `config`, or the detector's word (`bom`, `utf-8`, `windows-1252`…). */
+  encodingSource?: string;
   delimiter?: string;
   tables: SourceTable[];
   /** Byte-range formats: part `i` reads `[boundaries[i], boundaries[i + 1])` of table 0. Else part `i` is table `i`. */
   boundaries?: number[];
+  /** The file's size in bytes. */
+  size: number;
+  /** Line breaks before the first data byte (the header row and the rows above it). */
+  headerLineBreaks: number;
 }
 
-const SNIFF_BYTES = 64 * 1024;
-
-async function firstBytes(services: Services, file: DataFile): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await services.blobs.read(file.key, { start: 0, endExclusive: SNIFF_BYTES }))
-    chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** The format a file is read as: the config's, else the one its name, media type and bytes tell. */
-export async function formatOf(services: Services, file: DataFile, wanted?: Format): Promise<Format> {
+/** The format a file is read as: the config's, else the one its name, media type and first bytes tell. */
+export function formatOf(file: DataFile, head: Uint8Array, wanted?: Format): Format {
   if (wanted) return wanted;
-  const format = detectFormat(file.name, file.mediaType, await firstBytes(services, file));
+  const format = detectFormat(file.name, file.mediaType, head);
   if (!format) {
     throw new UnprocessableError(
       `File ${file.id} (${file.name}) is in a format partwise does not read; it reads CSV, TSV, NDJSON, JSON and XLSX (set config.format if the name misleads).`,
@@ -85,56 +90,159 @@ export async function planSource(
   file: DataFile,
   options: SourceOptions,
 ): Promise<SourceLayout> {
-  const format = await formatOf(services, file, options.format);
-  const read = () => services.blobs.read(file.key);
+  // The object's own size (one HEAD), not the file's record: the ranges must cover it exactly.
+  const size = (await services.blobs.size(file.key)) ?? 0;
+  const head = await fileHead(services, file.key, size);
+  const format = formatOf(file, head, options.format);
+  const name = sheetNameOf(file);
+  if (size > 0) {
+    const refused = contentRefusal(head, format, file.name);
+    if (refused) throw new UnprocessableError(refused);
+  } else {
+    // Nothing to split, whatever the format: one part that reads nothing.
+    const empty = { format, size, headerLineBreaks: 0, tables: [{ name, header: [] }] };
+    return format === 'xlsx'
+      ? empty
+      : { ...empty, encoding: options.encoding ?? 'utf-8', boundaries: [0, 0] };
+  }
+  if (format === 'xlsx') {
+    const book = await xlsx().open(blobSource(services, file.key, size));
+    try {
+      const tables: SourceTable[] = [];
+      for (const sheet of book.sheets) {
+        const read = await book.readSheet(sheet.index, { headerRow: options.headerRow });
+        await read.rows.return(undefined); // the header is all planning needs
+        tables.push({ name: sheet.name, header: read.header });
+      }
+      if (tables.length === 0) throw new UnprocessableError(`File ${file.id} holds no worksheet.`);
+      return { format, size, headerLineBreaks: 0, tables };
+    } finally {
+      await book.close();
+    }
+  }
+  const { encoding, encodingSource } = await textEncoding(services, file, head, size, options.encoding);
   switch (format) {
     case 'csv':
-    case 'tsv': {
-      // The object's own size (one HEAD), not the file's record: the ranges must cover it exactly.
-      const size = (await services.blobs.size(file.key)) ?? 0;
-      const readRange = (start: number, endExclusive: number) =>
-        services.blobs.read(file.key, { start, endExclusive });
-      const layout = await planCsvLayoutInRanges(readRange, size, {
-        partSize: options.partSize,
-        delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : 'auto'),
-        headerRow: options.headerRow,
-        ...(options.encoding ? { encoding: options.encoding } : {}),
-      });
-      checkPartCount(layout.boundaries.length - 1, options.partSize);
-      return {
-        format,
-        encoding: layout.encoding,
-        delimiter: layout.delimiter,
-        tables: [{ name: sheetNameOf(file), header: layout.header }],
-        boundaries: layout.boundaries,
-      };
+    case 'tsv':
+      return planCsv(services, file, { ...options, format, encoding, encodingSource, size });
+    case 'ndjson': {
+      const table = await sampleColumns(services, file, readNdjson, encoding);
+      const boundaries = await lineBoundaries(services, file, encoding, options.partSize, size);
+      checkPartCount(boundaries.length - 1, options.partSize);
+      const tables = [{ name, header: table }];
+      return { format, encoding, encodingSource, size, headerLineBreaks: 0, tables, boundaries };
     }
-    case 'ndjson':
     case 'json': {
-      const stream = await read();
-      try {
-        const reader = format === 'ndjson' ? readNdjson : readJsonArray;
-        const table = await reader(stream, options.encoding ? { encoding: options.encoding } : {});
-        const tables = [{ name: sheetNameOf(file), header: [...table.header] }];
-        if (format === 'json') return { format, encoding: table.encoding, tables };
-        const boundaries = await lineBoundaries(services, file, table.encoding, options.partSize);
-        checkPartCount(boundaries.length - 1, options.partSize);
-        return { format, encoding: table.encoding, tables, boundaries };
-      } finally {
-        stream.destroy();
-      }
-    }
-    case 'xlsx': {
-      const tables: SourceTable[] = [];
-      for await (const sheet of xlsx().read(await read(), { headerRow: options.headerRow }))
-        tables.push({ name: sheet.name, header: sheet.header });
-      if (tables.length === 0) throw new UnprocessableError(`File ${file.id} holds no worksheet.`);
-      return { format, tables };
+      const table = await sampleColumns(services, file, readJsonArray, encoding);
+      const tables = [{ name, header: table }];
+      return { format, encoding, encodingSource, size, headerLineBreaks: 0, tables, boundaries: [0, size] };
     }
   }
 }
 
 const sheetNameOf = (file: DataFile) => file.name.replace(/\.[^.]+$/, '') || 'Sheet1';
+
+/** The encoding the config names, else the BOM's, else the one the first bytes tell (a wider look when they are all ASCII). */
+async function textEncoding(
+  services: Services,
+  file: DataFile,
+  head: Uint8Array,
+  size: number,
+  wanted: Encoding | undefined,
+): Promise<{ encoding: Encoding; encodingSource: string }> {
+  if (wanted) return { encoding: wanted, encodingSource: 'config' };
+  let verdict = detectEncoding(head, { complete: size <= head.length, fileName: file.name });
+  if (!('refused' in verdict) && verdict.detected === 'ascii' && size > head.length) {
+    // Plain ASCII so far tells nothing: look further for the first byte that is not.
+    const wider = await fileHead(services, file.key, size, WIDE_HEAD_BYTES);
+    verdict = detectEncoding(wider, { complete: size <= wider.length, fileName: file.name });
+  }
+  if ('refused' in verdict) throw new UnprocessableError(verdict.refused);
+  return { encoding: verdict.encoding, encodingSource: describe(verdict) };
+}
+
+/** How much of a file the encoding is told from when its first 64 KiB are plain ASCII. */
+const WIDE_HEAD_BYTES = 2 * 1024 * 1024;
+
+const describe = (verdict: EncodingVerdict) => (verdict.detected === 'ascii' ? 'utf-8' : verdict.detected);
+
+async function planCsv(
+  services: Services,
+  file: DataFile,
+  options: SourceOptions & {
+    format: 'csv' | 'tsv';
+    encoding: Encoding;
+    encodingSource: string;
+    size: number;
+  },
+): Promise<SourceLayout> {
+  const { format, encoding, encodingSource, size } = options;
+  const readRange = (start: number, endExclusive: number) =>
+    services.blobs.read(file.key, { start, endExclusive });
+  const layout = await planCsvLayoutInRanges(readRange, size, {
+    partSize: options.partSize,
+    delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : 'auto'),
+    headerRow: options.headerRow,
+    encoding,
+  });
+  if (layout.unclosedQuoteAt !== undefined) {
+    const line = (await lineBreaksBefore(services, file, layout.unclosedQuoteAt, encoding)) + 1;
+    throw new UnprocessableError(
+      `Line ${line}: a quoted cell opens here and never closes — the file ends inside it, so no row after it can be told apart. Close the quote (or remove the stray one) and extract again.`,
+    );
+  }
+  checkPartCount(layout.boundaries.length - 1, options.partSize);
+  return {
+    format,
+    encoding: layout.encoding,
+    encodingSource,
+    delimiter: layout.delimiter,
+    tables: [{ name: sheetNameOf(file), header: layout.header }],
+    boundaries: layout.boundaries,
+    size,
+    headerLineBreaks: await lineBreaksBefore(services, file, layout.headerEnd, encoding),
+  };
+}
+
+/** Line breaks (LF, or a CR no LF follows) in the file's first `offset` bytes. */
+async function lineBreaksBefore(
+  services: Services,
+  file: DataFile,
+  offset: number,
+  encoding: Encoding,
+): Promise<number> {
+  if (offset === 0) return 0;
+  const stream = await services.blobs.read(file.key, { start: 0, endExclusive: offset });
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    // Code units, not bytes: a 0x0A byte may be half of another character.
+    const text = decodeAll(Buffer.concat(await bytesOf(stream)), encoding);
+    return (text.match(/\r\n|\r|\n/g) ?? []).length;
+  }
+  let breaks = 0;
+  let crLast = false;
+  for await (const chunk of stream) {
+    const counted = countLineBreaks(chunk as Uint8Array, 'csv', crLast);
+    breaks += counted.breaks;
+    crLast = counted.crLast;
+  }
+  return breaks + (crLast ? 1 : 0);
+}
+
+/** The columns of the first objects of a JSON or NDJSON file; a malformed row is the parts' to report. */
+async function sampleColumns(
+  services: Services,
+  file: DataFile,
+  reader: typeof readNdjson | typeof readJsonArray,
+  encoding: Encoding,
+): Promise<string[]> {
+  const stream = await services.blobs.read(file.key);
+  try {
+    const table = await reader(stream, { encoding, onReject: () => {} });
+    return [...table.header];
+  } finally {
+    stream.destroy();
+  }
+}
 
 /** NDJSON part boundaries: the first line start at or after each nominal start, one ranged read each. */
 async function lineBoundaries(
@@ -142,17 +250,18 @@ async function lineBoundaries(
   file: DataFile,
   encoding: Encoding,
   partSize: number,
+  size: number,
 ): Promise<number[]> {
-  const size = (await services.blobs.size(file.key)) ?? 0;
-  const lead = await firstBytes(services, file);
-  const start = encodingFromBom(lead)?.encoding === encoding ? (encodingFromBom(lead)?.bomLength ?? 0) : 0;
+  const lead = await fileHead(services, file.key, size, 4);
+  const found = encodingFromBom(lead);
+  const start = found?.encoding === encoding ? found.bomLength : 0;
   if (encoding === 'utf-16le' || encoding === 'utf-16be') return [start, size];
   const nominal: number[] = [];
   for (let at = partSize; at < size; at += partSize) nominal.push(at);
   checkPartCount(nominal.length + 1, partSize);
-  const found = await mapLimited(nominal, 16, (at) => nextLineStart(services, file.key, at, size));
+  const starts = await mapLimited(nominal, 16, (at) => nextLineStart(services, file.key, at, size));
   const boundaries = [start];
-  for (const boundary of found) boundaries.push(Math.max(boundary, boundaries.at(-1) ?? 0));
+  for (const boundary of starts) boundaries.push(Math.max(boundary, boundaries.at(-1) ?? 0));
   boundaries.push(size);
   return boundaries;
 }
@@ -162,18 +271,14 @@ const WINDOW = 64 * 1024;
 /** The first offset ≥ `at` that starts a line: just after the first `\n` at or after `at - 1`. */
 async function nextLineStart(services: Services, key: string, at: number, size: number): Promise<number> {
   for (let from = at - 1; from < size; from += WINDOW) {
-    const bytes = await readRange(services, key, from, Math.min(size, from + WINDOW));
-    const lf = bytes.indexOf(0x0a);
+    const stream = await services.blobs.read(key, {
+      start: from,
+      endExclusive: Math.min(size, from + WINDOW),
+    });
+    const lf = Buffer.concat(await bytesOf(stream)).indexOf(0x0a);
     if (lf >= 0) return from + lf + 1;
   }
   return size;
-}
-
-async function readRange(services: Services, key: string, start: number, endExclusive: number) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await services.blobs.read(key, { start, endExclusive }))
-    chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -187,57 +292,4 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-async function* decoded(stream: Readable, encoding: Encoding): AsyncGenerator<string> {
-  // A part never starts with the file's BOM (the plan starts after it): a U+FEFF here is data.
-  const decoder = new TextDecoder(DECODER_LABELS[encoding], { ignoreBOM: true });
-  for await (const chunk of stream) yield decoder.decode(chunk as Buffer, { stream: true });
-  yield decoder.decode();
-}
-
-/** The rows of one part: table `table` (a worksheet, or 0), within `range` for the byte-range formats. */
-export async function* partRows(
-  services: Services,
-  file: DataFile,
-  layout: Pick<SourceLayout, 'format' | 'encoding' | 'delimiter'> & { headerRow: number },
-  table: { index: number; header: readonly string[] },
-  range?: { start: number; endExclusive: number },
-): AsyncGenerator<Row[]> {
-  const { header } = table;
-  const encoding = layout.encoding ?? 'utf-8';
-  switch (layout.format) {
-    case 'csv':
-    case 'tsv':
-      if (!range) throw new ValidationError(`a ${layout.format} extract part needs a byte range`);
-      yield* parseCsvRows(await services.blobs.read(file.key, range), {
-        delimiter: layout.delimiter ?? ',',
-        encoding,
-      });
-      return;
-    case 'ndjson': {
-      if (!range) throw new ValidationError('an NDJSON extract part needs a byte range');
-      const columns = new RecordColumns(header);
-      for await (const records of ndjsonRecords(
-        decoded(await services.blobs.read(file.key, range), encoding),
-      ))
-        yield records.map((record) => columns.toRow(record));
-      return;
-    }
-    case 'json': {
-      const array = await readJsonArray(await services.blobs.read(file.key), { encoding, header });
-      yield* array.rows;
-      return;
-    }
-    case 'xlsx': {
-      let index = 0;
-      for await (const sheet of xlsx().read(await services.blobs.read(file.key), {
-        headerRow: layout.headerRow,
-      })) {
-        if (index++ !== table.index) continue;
-        yield* sheet.rows;
-        return;
-      }
-    }
-  }
 }

@@ -1,25 +1,18 @@
 import * as z from 'zod';
 import { config as settings } from '../config.js';
 import { MIN_PART_SIZE_BYTES } from '../domain/parts.js';
-import {
-  type DataFile,
-  type Field,
-  recordId,
-  runOf,
-  type Sheet,
-  type SheetSegment,
-  segmentOrdinal,
-} from '../domain/resources.js';
-import { keepsCellsAsTheyAre, rowTyper } from '../domain/values.js';
+import { type DataFile, type Field, runOf, type Sheet } from '../domain/resources.js';
 import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
 import { removeRun } from './cleanup.js';
-import { matchColumns, rowPicker } from './columns.js';
+import { matchColumns } from './columns.js';
 import { createdWorkbookId, createWorkbook, destinationSheets } from './extract-destination.js';
-import { partRows, planSource, type SourceLayout, type SourceTable } from './extract-source.js';
+import { closeLedger, type PartTally, removeNotes, tallyOf, tallyStats } from './extract-ledger.js';
+import { extractOutcome } from './extract-outcome.js';
+import { extractPart } from './extract-part.js';
+import { planSource, type SourceLayout, type SourceTable } from './extract-source.js';
 import type { Operation, PartMessage } from './operation.js';
-import { loadPlan, removePlan, savePlan } from './plans.js';
+import { loadPlan, partStatsOf, removePlan, savePlan } from './plans.js';
 import { availableFile, resolveSheet } from './resources.js';
-import { writeCsvSliceSegment, writeSegment } from './segments.js';
 import { parseConfig } from './validation.js';
 
 const ExtractConfig = z
@@ -64,12 +57,12 @@ interface TableTarget {
   missingFields: string[];
 }
 
-interface ExtractState {
+export interface ExtractState {
   planKey: string;
   /** The source file as planned: parts read its content without looking it up again. */
   file: DataFile;
   workbookId?: string;
-  layout: Omit<SourceLayout, 'boundaries' | 'tables'>;
+  layout: Omit<SourceLayout, 'boundaries' | 'tables'> & { headerEnd?: number };
   headerRow: number;
   targets: TableTarget[];
 }
@@ -129,12 +122,12 @@ export const extract: Operation = {
         missingFields: match.missingFields,
       });
     }
-    const { format, encoding, delimiter } = layout;
+    const { boundaries, tables: _, ...planned } = layout;
     const state: ExtractState = {
       planKey: await savePlan(services, job, plan),
       file,
       workbookId: sheets.find((sheet) => sheet)?.workbookId ?? destination,
-      layout: { format, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) },
+      layout: { ...planned, ...(boundaries ? { headerEnd: boundaries[0] } : {}) },
       headerRow,
       targets,
     };
@@ -164,47 +157,27 @@ export const extract: Operation = {
     const tableIndex = plan.boundaries ? 0 : message.part;
     const table = plan.tables[tableIndex];
     const target = targets[tableIndex];
-    if (!table || !target?.sheetId) return { rows: 0, invalid: 0, bytes: 0 };
-    const ordinal = segmentOrdinal(target.run, message.part);
-    const segmentTarget = { sheetId: target.sheetId, ordinal, jobId: job.id };
-    const keys = table.fields.map((field) => field.key);
-    let segment: SheetSegment;
-    if (
-      (layout.format === 'csv' || layout.format === 'tsv') &&
-      message.range &&
-      keepsCellsAsTheyAre(table.fields)
-    ) {
-      // Text fields take every cell as it is: the part's bytes are the segment (a CSV slice).
-      segment = await writeCsvSliceSegment(
-        services,
-        segmentTarget,
-        keys,
-        { encoding: layout.encoding ?? 'utf-8', delimiter: layout.delimiter ?? ',', columns: table.columns },
-        await services.blobs.read(file.key, message.range),
-        message.range.endExclusive - message.range.start,
-      );
-    } else {
-      const typed = rowTyper(table.fields);
-      const pick = rowPicker(table.columns);
-      const rows = partRows(
-        services,
-        file,
-        { ...layout, headerRow },
-        { index: tableIndex, header: table.header },
-        message.range,
-      );
-      let n = 0;
-      async function* typedRows() {
-        for await (const batch of rows)
-          yield batch.map((cells) => typed(recordId(ordinal, n++), pick(cells)));
-      }
-      segment = await writeSegment(services, segmentTarget, keys, typedRows());
+    const range = message.range;
+    const empty: PartTally = { read: 0, rows: 0, invalid: 0, rejected: 0, warned: 0, notes: 0 };
+    // A worksheet no sheet of the destination took is not read (the outcome names it); an
+    // empty file has nothing to read.
+    if (!table || !target?.sheetId || layout.size === 0) {
+      const tiled = range ? { start: range.start, end: range.endExclusive, bytes: 0, lineBreaks: 0 } : {};
+      return tallyStats({ ...empty, ...tiled });
     }
-    const bytes = message.range ? message.range.endExclusive - message.range.start : 0;
-    return { rows: segment.rows, invalid: segment.invalid, bytes };
+    const tally = await extractPart(services, {
+      job,
+      file,
+      layout,
+      headerRow,
+      table: { ...table, index: tableIndex },
+      target: { sheetId: target.sheetId, run: target.run },
+      message,
+    });
+    return tallyStats(tally);
   },
 
-  async finalize(_job, state, services) {
+  async finalize(job, state, services) {
     const { targets, layout, planKey, workbookId } = state as unknown as ExtractState;
     const sheets = [];
     for (const target of targets) {
@@ -217,24 +190,21 @@ export const extract: Operation = {
       const { name, sheetId, unmatchedColumns, missingFields } = target;
       sheets.push({ name, sheetId, records, invalid, unmatchedColumns, missingFields });
     }
+    const tallies = (await partStatsOf(services, job)).map(tallyOf);
+    const ledger = await closeLedger(services, {
+      job,
+      tallies,
+      recordsStored: sheets.reduce((sum, s) => sum + s.records, 0),
+      recordsInvalid: sheets.reduce((sum, s) => sum + s.invalid, 0),
+      ...(layout.headerEnd === undefined
+        ? {}
+        : { bytes: { headerEnd: layout.headerEnd, size: layout.size } }),
+      headerLineBreaks: layout.headerLineBreaks,
+    });
+    await removeNotes(services, job.id);
     await removePlan(services, planKey);
-    const records = sheets.reduce((sum, s) => sum + s.records, 0);
-    const invalid = sheets.reduce((sum, s) => sum + s.invalid, 0);
-    const unique = (lists: string[][]) => [...new Set(lists.flat())];
     const skipped = targets.filter((t) => !t.sheetId).map((t) => t.name);
-    return {
-      message: `Extracted ${records} records (${invalid} invalid) from ${layout.format.toUpperCase()} into ${sheets.length} sheet(s).`,
-      records,
-      valid: records - invalid,
-      invalid,
-      format: layout.format,
-      workbookId,
-      sheetId: sheets[0]?.sheetId,
-      sheets,
-      unmatchedColumns: unique(sheets.map((s) => s.unmatchedColumns)),
-      missingFields: unique(sheets.map((s) => s.missingFields)),
-      ...(skipped.length > 0 ? { unmatchedWorksheets: skipped } : {}),
-    };
+    return extractOutcome({ layout, ledger, sheets, skipped, ...(workbookId ? { workbookId } : {}) });
   },
 
   /**

@@ -52,13 +52,18 @@ export async function readText(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** What each part of a job reported (`runPart`'s stats), in part order; `{}` for a part with none. */
+export async function partStatsOf(services: Services, job: Job): Promise<Record<string, number>[]> {
+  const record = await services.jobs.get(job.id);
+  if (!record) return [];
+  return (await services.jobs.listParts(record, 0, job.parts)).map((part) => part.stats ?? {});
+}
+
 /** Sums what the parts of a job reported (`runPart`'s stats), e.g. rows deleted and kept. */
 export async function sumPartStats(services: Services, job: Job): Promise<Record<string, number>> {
-  const record = await services.jobs.get(job.id);
-  if (!record) return {};
   const totals: Record<string, number> = {};
-  for (const part of await services.jobs.listParts(record, 0, job.parts)) {
-    for (const [name, value] of Object.entries(part.stats ?? {})) totals[name] = (totals[name] ?? 0) + value;
+  for (const stats of await partStatsOf(services, job)) {
+    for (const [name, value] of Object.entries(stats)) totals[name] = (totals[name] ?? 0) + value;
   }
   return totals;
 }

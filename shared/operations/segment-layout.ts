@@ -7,18 +7,22 @@
  *   value per key, the messages when invalid). Keys are written once, not per record, and a
  *   line serializes and parses in one call.
  * - a CSV slice (the header has `csv`): the bytes of a CSV part exactly as the source file
- *   holds them. An extract into text fields, which keeps every cell as it is and cannot make
- *   an invalid record, stores its part this way: it counts the part's rows (`CsvRowCounter`:
- *   the parser's rules, no cell built) and serializes nothing; readers parse the slice with
- *   the same parser, delimiter and encoding. A record's id is `recordId(ordinal, row)`, its
- *   values the cells of its columns.
+ *   holds them. An extract into text fields, which keeps every cell as it is, stores its
+ *   part this way: it counts the part's rows (`CsvRowCounter`: the parser's rules, no cell
+ *   built) and serializes nothing; readers parse the slice with the same parser, delimiter
+ *   and encoding. A record's id is `recordId(ordinal, row)`, its values the cells of its
+ *   columns; a ragged row, or one with text after a closing quote, reads with the message
+ *   row-notes.ts gives it (and the counter counted it as invalid when the slice was stored).
  * Objects of the first layout (one record object per line, no header) are still read.
  */
 import type { Readable } from 'node:stream';
+import { UnprocessableError } from '../domain/errors.js';
 import { type RecordRow, recordId, recordToRow, rowIsValid, type SheetRecord } from '../domain/resources.js';
 import { CsvRowCounter } from '../formats/csv/count.js';
+import { delimiterByte } from '../formats/csv/dialect.js';
 import { parseCsvRows } from '../formats/csv/rows.js';
 import type { Encoding } from '../formats/encoding.js';
+import { rowShapeMessages } from './row-notes.js';
 
 const SEGMENT_VERSION = 2;
 /** Rows per line: a reader holds one line at a time. */
@@ -31,8 +35,16 @@ export interface CsvSlice {
   delimiter: string;
   /** Per key, the column its value is in (-1: none). */
   columns: number[];
+  /** The header's cell count: a row with another count reads with a message (absent in older slices). */
+  width?: number;
   /** The segment's ordinal: record `n` of the slice has id `recordId(ordinal, n)`. */
   ordinal: number;
+}
+
+/** What storing a slice counted: its rows, and those a reader will put a shape message on. */
+export interface SliceCount {
+  rows: number;
+  flagged: number;
 }
 
 interface SegmentHeader {
@@ -64,20 +76,27 @@ export function segmentLines(
 export const encodeSegment = (keys: readonly string[], rows: readonly RecordRow[]): string =>
   segmentHeader(keys) + (rows.length > 0 ? segmentLines(keys, rows).text : '');
 
-/** The rows of CSV bytes, counted as each chunk is handed to `write`. */
+/**
+ * The rows of CSV bytes, counted as each chunk is handed to `write`, and the rows a reader
+ * will flag (see row-notes.ts). Bytes that end inside a quoted cell are refused.
+ */
 export async function countWhileWriting(
   csv: Omit<CsvSlice, 'ordinal'>,
   bytes: AsyncIterable<Uint8Array>,
   write: (chunk: Uint8Array) => Promise<void>,
-): Promise<number> {
-  if (csv.encoding === 'utf-8' || csv.encoding === 'latin1') {
+): Promise<SliceCount> {
+  const width = csv.width ?? 0;
+  const byte = delimiterByte(csv.delimiter, csv.encoding === 'latin1');
+  if ((csv.encoding === 'utf-8' || csv.encoding === 'latin1') && byte !== undefined) {
     // From the bytes, by the parser's rules: no cell is built.
-    const counter = new CsvRowCounter();
+    const counter = new CsvRowCounter(byte, width);
     for await (const chunk of bytes) {
       counter.push(chunk);
       await write(chunk);
     }
-    return counter.end();
+    counter.end();
+    if (counter.unclosedQuote) throw unclosedQuoteError(counter.rows);
+    return { rows: counter.rows, flagged: counter.flagged };
   }
   async function* written(): AsyncGenerator<Uint8Array> {
     for await (const chunk of bytes) {
@@ -85,9 +104,31 @@ export async function countWhileWriting(
       yield chunk;
     }
   }
-  let count = 0;
-  for await (const batch of parseCsvRows(written(), csv)) count += batch.length;
-  return count;
+  const unclean = new Set<number>();
+  let unclosedRow: number | undefined;
+  const notes = {
+    onQuoteNotClosedCleanly: (row: number) => unclean.add(row),
+    onUnclosedQuote: (row: number) => {
+      unclosedRow = row;
+    },
+  };
+  let rows = 0;
+  let flagged = 0;
+  for await (const batch of parseCsvRows(written(), { ...csv, notes })) {
+    for (const cells of batch) {
+      if (unclean.has(rows) || (width > 0 && cells.length !== width)) flagged++;
+      rows++;
+    }
+  }
+  if (unclosedRow !== undefined) throw unclosedQuoteError(unclosedRow + 1);
+  return { rows, flagged };
+}
+
+/** A part's bytes end inside a quoted cell: the planner refuses such files, so only a one-part plan meets it here. */
+export function unclosedQuoteError(row: number): UnprocessableError {
+  return new UnprocessableError(
+    `A quoted cell opens in data row ${row} of the part and never closes: the file ends inside it. Close the quote (or remove the stray one) and extract again.`,
+  );
 }
 
 /** Rows of a segment, with the keys their values follow. */
@@ -193,14 +234,29 @@ async function* csvSliceBatches(
   bytes: AsyncIterable<Buffer>,
 ): AsyncGenerator<SegmentBatch> {
   const { columns, ordinal } = csv;
+  const shape = { keys, columns, width: csv.width ?? 0 };
+  const unclean = new Map<number, number[]>();
+  const notes = {
+    onQuoteNotClosedCleanly: (row: number, cell: number) => {
+      const cells = unclean.get(row);
+      if (cells) cells.push(cell);
+      else unclean.set(row, [cell]);
+    },
+  };
   let n = 0;
-  for await (const cells of parseCsvRows(bytes, csv)) {
+  for await (const cells of parseCsvRows(bytes, { ...csv, notes })) {
     const rows: RecordRow[] = new Array(cells.length);
     for (let r = 0; r < cells.length; r++) {
-      const row: RecordRow = [recordId(ordinal, n++)];
       const source = cells[r] as string[];
+      const row: RecordRow = [recordId(ordinal, n)];
       for (const column of columns) row.push(column < 0 ? null : (source[column] ?? null));
+      if ((shape.width > 0 && source.length !== shape.width) || unclean.has(n)) {
+        const messages = rowShapeMessages(source, shape, unclean.get(n));
+        unclean.delete(n);
+        if (messages) row.push(messages);
+      }
       rows[r] = row;
+      n++;
     }
     yield { keys, rows };
   }

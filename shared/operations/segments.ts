@@ -116,8 +116,8 @@ export async function writeSegment(
 
 /**
  * Writes the segment at `target.ordinal` as a CSV slice: `bytes` (whole CSV rows) stored as
- * they are, their rows counted with the parser readers use. Only for fields that take every
- * cell as it is (optional text), so no record is invalid.
+ * they are, their rows counted by the parser's rules. Only for fields that take every cell as
+ * it is (optional text): a record is invalid only for its row's shape (row-notes.ts).
  */
 export async function writeCsvSliceSegment(
   services: Services,
@@ -145,7 +145,7 @@ export async function writeCsvSliceSegment(
     },
     Buffer.byteLength(header) + byteLength,
   );
-  return registerSegment(services, { ...target, key, rows, invalid: 0 });
+  return registerSegment(services, { ...target, key, rows: rows.rows, invalid: rows.flagged });
 }
 
 /**

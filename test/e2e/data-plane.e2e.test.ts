@@ -309,9 +309,10 @@ describe('export', () => {
     });
     expect(json.parts).toBe(job.parts);
     const parsed = JSON.parse(await download(json.destination));
-    const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    // Typed values keep their JSON types: numbers and booleans as such, no value as null.
+    const typed = (v: unknown) => (v === undefined ? null : v);
     expect(parsed).toEqual(
-      csv.expected.map((e) => Object.fromEntries(KEYS.map((k) => [k, text(e.values[k])]))),
+      csv.expected.map((e) => Object.fromEntries(KEYS.map((k) => [k, typed(e.values[k])]))),
     );
 
     const ndjson = await runJob({
@@ -327,7 +328,7 @@ describe('export', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(lines).toEqual(
-      csv.expected.map((e) => ({ id: text(e.values.id), status: text(e.values.status) })),
+      csv.expected.map((e) => ({ id: typed(e.values.id), status: typed(e.values.status) })),
     );
 
     const tsv = await runJob({

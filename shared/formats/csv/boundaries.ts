@@ -1,32 +1,25 @@
 /**
- * Row-boundary planning for a CSV split into byte-range parts. One streaming pass over the
- * file finds, for every nominal part start `i * partSize`, the first row start at or after
- * it, so each part can then read `[boundaries[i], boundaries[i + 1])` with a ranged GET and
- * hold whole rows only.
+ * Row-boundary planning for a CSV split into byte-range parts. One pass over the file finds,
+ * for every nominal part start `i * partSize`, the first row start at or after it, so each
+ * part can then read `[boundaries[i], boundaries[i + 1])` with a ranged GET and hold whole
+ * rows only. (ranged-plan.ts does the same pass over ranges read at once.)
  *
- * A position is inside a quoted field exactly when an odd number of `"` bytes precede it
- * (`""` inside quotes adds two), so the pass needs no parsing: it counts quotes over most of
- * the file and looks for an unquoted `\n` only in the header rows and just after each
- * nominal start. `"` and `\n` are ASCII and never occur inside a multi-byte UTF-8 sequence,
- * so bytes are scanned without decoding and chunks may split anywhere. Memory is O(parts).
- * Latin-1 is one byte per character, so the same scan holds.
+ * The pass applies the dialect's rules to bytes (`QuoteRun`): it jumps from quote to quote
+ * over most of the file and looks for line endings only in the header rows and just after
+ * each nominal start. Memory is O(parts).
  *
- * UTF-16 files are planned as one part: there `"` and `\n` are two-byte units, and a 0x22 or
- * 0x0A byte may be half of another character. The header is found in the decoded text
- * instead (a code unit is two bytes, so its end converts to a byte offset exactly).
+ * The byte pass needs every byte the rules turn on to be one byte: UTF-16 files, and a
+ * delimiter that takes several bytes, are planned as one part instead. The header is then
+ * found in the decoded text (a UTF-16 code unit is two bytes, so its end converts to a byte
+ * offset exactly).
  */
+import { UnprocessableError } from '../../domain/errors.js';
 import { CountedBytes } from '../counted-bytes.js';
-import {
-  bomLengthOf,
-  DECODER_LABELS,
-  decodeText,
-  type Encoding,
-  encodingFromBom,
-  peekText,
-} from '../encoding.js';
-import { BoundaryScan } from './boundary-scan.js';
+import { bomLengthOf, decodeAll, decodeText, type Encoding, encodingFromBom, peekText } from '../encoding.js';
 import { DELIMITER_SAMPLE_CHARS, detectDelimiter } from './delimiter.js';
+import { delimiterByte } from './dialect.js';
 import { MAX_HEADER_BYTES, splitHeaderRow } from './header.js';
+import { OUTSIDE, QuoteRun, type RowStartWatch } from './quote-run.js';
 import { csvDelimiterCode, parseCsvLine } from './rows.js';
 
 export { MAX_HEADER_BYTES };
@@ -46,6 +39,11 @@ export interface CsvLayout {
   header: string[];
   /** `parts + 1` offsets: part `i` holds the rows in `[boundaries[i], boundaries[i + 1])`. Non-decreasing. */
   boundaries: number[];
+  /**
+   * The file ends inside a quoted cell, which opens with the `"` at this byte offset: no row
+   * after it can be told apart, so the file cannot be read. Found by the byte pass only.
+   */
+  unclosedQuoteAt?: number;
 }
 
 export interface CsvLayoutOptions {
@@ -76,98 +74,172 @@ export async function planCsvLayout(
 ): Promise<CsvLayout> {
   const source = new CountedBytes(chunks);
   const head = await HeadScan.start(source, options);
-  if (head === undefined) return planAsOnePart(source, layoutOptions(options, await source.peek(3)));
+  if (!(head instanceof HeadScan)) return planAsOnePart(source, head);
   for await (const chunk of source) head.push(chunk);
-  const size = head.scan.offset;
-  const parts = csvPartCount(size, options.partSize);
-  const headerEnd = head.scan.headerEnd ?? size;
-  const boundaries = [headerEnd];
-  for (let i = 1; i < parts; i++) boundaries.push(head.scan.found[i - 1] ?? size);
-  boundaries.push(size);
-  return head.layout(size, boundaries);
+  const size = head.offset;
+  head.finish(undefined);
+  return head.layout(size, head.boundariesUpTo(size), head.unclosedQuoteAt);
 }
 
-function layoutOptions(options: CsvLayoutOptions, lead: Uint8Array) {
+interface ResolvedOptions {
+  encoding: Encoding;
+  bomLength: number;
+  delimiter: string;
+  headerRow: number;
+}
+
+async function resolveOptions(source: CountedBytes, options: CsvLayoutOptions): Promise<ResolvedOptions> {
+  const { partSize, delimiter: wanted = ',', headerRow = 1 } = options;
+  if (!Number.isSafeInteger(partSize) || partSize < 1)
+    throw new RangeError(`partSize must be a positive integer; got ${partSize}`);
+  if (!Number.isSafeInteger(headerRow) || headerRow < 1)
+    throw new RangeError(`headerRow must be 1 or more; got ${headerRow}`);
+  if (wanted !== 'auto') csvDelimiterCode(wanted); // before reading anything
+  const lead = await source.peek(wanted === 'auto' ? DELIMITER_SAMPLE_CHARS : 3);
   const encoding = options.encoding ?? encodingFromBom(lead)?.encoding ?? 'utf-8';
-  return {
-    encoding,
-    bomLength: bomLengthOf(lead, encoding),
-    delimiter: options.delimiter ?? ',',
-    headerRow: options.headerRow ?? 1,
-  };
+  const bomLength = bomLengthOf(lead, encoding);
+  // The delimiter decides which `"` opens a quoted cell, so it is known before the pass.
+  const sample = lead.subarray(bomLength, DELIMITER_SAMPLE_CHARS);
+  const delimiter =
+    wanted === 'auto'
+      ? detectDelimiter(decodeAll(sample, encoding), {
+          complete: lead.length <= DELIMITER_SAMPLE_CHARS,
+        })
+      : wanted;
+  return { encoding, bomLength, delimiter, headerRow };
 }
 
 /**
- * The planning pass from a file's first byte, for the byte encodings: the boundary scan, and
- * the delimiter sample and header it needs. `start` answers undefined for UTF-16, which is
- * planned as one part. Pushing stops anywhere: `scan` holds what was found so far.
+ * The planning pass from a file's first byte: the header row, then each part's first row
+ * start. `start` hands back the resolved options instead when the file is planned as one
+ * part (UTF-16, or a delimiter of several bytes). Pushing stops anywhere: what was found so
+ * far stays.
  */
-export class HeadScan {
-  readonly scan: BoundaryScan;
-  private readonly sample: Buffer[] = [];
-  private sampled = 0;
+export class HeadScan implements RowStartWatch {
+  /** Absolute offset of the next byte to push. */
+  offset = 0;
+  readonly run: QuoteRun;
+  /** Where the header row starts, once known. */
+  headerStart: number | undefined;
+  headerEnd: number | undefined;
+  readonly headerPieces: Buffer[] = [];
+  /** `found[i - 1]` is boundary `i`: the first row start ≥ `i * partSize` (and ≥ headerEnd). */
+  readonly found: number[] = [];
+  private rowEnds = 0;
+  private headerBytes = 0;
 
   private constructor(
-    private readonly options: CsvLayoutOptions,
-    readonly encoding: Encoding,
-    private readonly bomLength: number,
+    readonly options: ResolvedOptions & { partSize: number },
+    delimiter: number,
   ) {
-    this.scan = new BoundaryScan(options.partSize, options.headerRow ?? 1);
+    this.run = new QuoteRun(OUTSIDE, delimiter);
+    if (options.headerRow === 1) this.headerStart = options.bomLength;
   }
 
-  static async start(source: CountedBytes, options: CsvLayoutOptions): Promise<HeadScan | undefined> {
-    const { partSize, delimiter: wanted = ',', headerRow = 1 } = options;
-    if (!Number.isSafeInteger(partSize) || partSize < 1)
-      throw new RangeError(`partSize must be a positive integer; got ${partSize}`);
-    if (!Number.isSafeInteger(headerRow) || headerRow < 1)
-      throw new RangeError(`headerRow must be 1 or more; got ${headerRow}`);
-    // Validate the delimiter before reading anything, not after a whole-file scan.
-    if (wanted !== 'auto') csvDelimiterCode(wanted);
-    const { encoding, bomLength } = layoutOptions(options, await source.peek(3));
-    if (encoding === 'utf-16le' || encoding === 'utf-16be') return undefined;
-    return new HeadScan(options, encoding, bomLength);
+  static async start(source: CountedBytes, options: CsvLayoutOptions): Promise<HeadScan | ResolvedOptions> {
+    const resolved = await resolveOptions(source, options);
+    const byte = delimiterByte(resolved.delimiter, resolved.encoding === 'latin1');
+    const utf16 = resolved.encoding === 'utf-16le' || resolved.encoding === 'utf-16be';
+    if (utf16 || byte === undefined) return resolved;
+    return new HeadScan({ ...resolved, partSize: options.partSize }, byte);
+  }
+
+  get watchFrom(): number {
+    // Until the header ends every row end counts; then only those from just before a nominal start.
+    return this.headerEnd === undefined
+      ? this.options.bomLength
+      : (this.found.length + 1) * this.options.partSize - 1;
+  }
+
+  rowStart(at: number): void {
+    if (this.headerEnd === undefined) {
+      this.rowEnds++;
+      if (this.rowEnds === this.options.headerRow - 1) this.headerStart = at;
+      else if (this.rowEnds === this.options.headerRow && this.headerStart !== undefined) {
+        this.headerEnd = at;
+        this.resolve(at);
+      }
+      return;
+    }
+    this.resolve(at);
+  }
+
+  /** `rowStart` is the first row start at or after every nominal start up to it. */
+  private resolve(rowStart: number): void {
+    while ((this.found.length + 1) * this.options.partSize <= rowStart) this.found.push(rowStart);
   }
 
   push(chunk: Uint8Array): void {
-    if (this.sampled < DELIMITER_SAMPLE_CHARS && this.options.delimiter === 'auto') {
-      this.sample.push(Buffer.from(chunk.subarray(0, DELIMITER_SAMPLE_CHARS - this.sampled)));
-      this.sampled += Math.min(chunk.length, DELIMITER_SAMPLE_CHARS - this.sampled);
-    }
-    this.scan.push(chunk);
+    const base = this.offset;
+    const skip = Math.max(0, Math.min(chunk.length, this.options.bomLength - base)); // the BOM is no data
+    this.run.push(skip > 0 ? chunk.subarray(skip) : chunk, base + skip, this);
+    this.offset += chunk.length;
+    this.collectHeader(chunk, base);
+  }
+
+  /** The bytes pushed end: the file's end (`next` undefined), or before the byte `next`. */
+  finish(next: number | undefined): void {
+    this.run.finish(this.offset, next, this);
+  }
+
+  /** Boundaries from the header's end to `size`, for a file whose every byte was pushed. */
+  boundariesUpTo(size: number): number[] {
+    const parts = csvPartCount(size, this.options.partSize);
+    const boundaries = [this.headerEnd ?? size];
+    for (let i = 1; i < parts; i++) boundaries.push(this.found[i - 1] ?? size);
+    boundaries.push(size);
+    return boundaries;
   }
 
   /** The layout of a file of `size` bytes whose head this scanned, with its boundaries. */
-  layout(size: number, boundaries: number[]): CsvLayout {
-    const { encoding, bomLength, scan } = this;
-    const wanted = this.options.delimiter ?? ',';
-    const decode = (bytes: Uint8Array) =>
-      new TextDecoder(DECODER_LABELS[encoding], { ignoreBOM: true }).decode(bytes);
-    const delimiter =
-      wanted === 'auto'
-        ? detectDelimiter(decode(Buffer.concat(this.sample).subarray(bomLength)), {
-            complete: size <= this.sampled,
-          })
-        : wanted;
-    let headerBytes = Buffer.concat(scan.headerPieces);
-    if (scan.headerStart === 0 && bomLength > 0) headerBytes = headerBytes.subarray(bomLength);
-    const header = scan.headerStart === undefined ? [] : parseCsvLine(decode(headerBytes), delimiter);
-    return { size, bomLength, encoding, delimiter, headerEnd: scan.headerEnd ?? size, header, boundaries };
+  layout(size: number, boundaries: number[], unclosedQuoteAt: number | undefined): CsvLayout {
+    const { encoding, bomLength, delimiter } = this.options;
+    const headerBytes = Buffer.concat(this.headerPieces);
+    const decoded = decodeAll(headerBytes, encoding, { ignoreBOM: true });
+    const header = this.headerStart === undefined ? [] : parseCsvLine(decoded, delimiter);
+    const headerEnd = this.headerEnd ?? size;
+    return {
+      size,
+      bomLength,
+      encoding,
+      delimiter,
+      headerEnd,
+      header,
+      boundaries,
+      ...(unclosedQuoteAt === undefined ? {} : { unclosedQuoteAt }),
+    };
+  }
+
+  /** Where the quoted cell the file ends in opens, when the whole file went through this scan. */
+  get unclosedQuoteAt(): number | undefined {
+    return this.run.state === OUTSIDE ? undefined : this.run.lastOpen;
+  }
+
+  private collectHeader(chunk: Uint8Array, base: number): void {
+    if (this.headerStart === undefined) return;
+    const from = Math.max(0, this.headerStart - base);
+    const to = Math.min(chunk.length, (this.headerEnd ?? Number.POSITIVE_INFINITY) - base);
+    if (to <= from) return;
+    this.headerBytes += to - from;
+    if (this.headerBytes > MAX_HEADER_BYTES) {
+      throw new UnprocessableError(
+        `The CSV header row (row ${this.options.headerRow}) is longer than ${MAX_HEADER_BYTES} bytes.`,
+      );
+    }
+    // Copy: the caller may reuse the chunk's memory once `push` returns.
+    this.headerPieces.push(Buffer.from(chunk.subarray(from, to)));
   }
 }
 
-/** The UTF-16 plan: the header found in decoded text, then one part over the rest. */
-async function planAsOnePart(
-  source: CountedBytes,
-  options: { encoding: Encoding; bomLength: number; delimiter: string; headerRow: number },
-): Promise<CsvLayout> {
-  const { encoding, bomLength, headerRow } = options;
+/** The one-part plan: the header found in decoded text, then one part over the rest. */
+async function planAsOnePart(source: CountedBytes, options: ResolvedOptions): Promise<CsvLayout> {
+  const { encoding, bomLength, headerRow, delimiter } = options;
   const { text } = await decodeText(source, encoding);
-  const { head, complete, rest } = await peekText(text, DELIMITER_SAMPLE_CHARS);
-  const delimiter = options.delimiter === 'auto' ? detectDelimiter(head, { complete }) : options.delimiter;
-  const split = await splitHeaderRow(head, rest, headerRow);
+  const { head, rest } = await peekText(text, DELIMITER_SAMPLE_CHARS);
+  const split = await splitHeaderRow(head, rest, headerRow, delimiter);
   await source.drain(); // the size is all that is left to know: count the bytes, don't decode them
   const size = source.offset;
-  const headerEnd = Math.min(size, bomLength + 2 * split.headerEnd);
+  const headerEnd = Math.min(size, bomLength + split.headerEndBytes[encoding]);
   const header = split.line === undefined ? [] : parseCsvLine(split.line, delimiter);
   return { size, bomLength, encoding, delimiter, headerEnd, header, boundaries: [headerEnd, size] };
 }

@@ -48,31 +48,44 @@ export function detectDelimiter(sample: string, options: DetectDelimiterOptions 
   return best?.delimiter ?? ',';
 }
 
-/** Per non-blank line, the count of each candidate outside quotes (a `"` toggles quoting, as in the parser). */
+/**
+ * Per non-blank line, the count of each candidate outside quoted cells. The delimiter is not
+ * known yet, so a `"` opens a quoted cell after any candidate or a line start, as the
+ * dialect has it for whichever candidate turns out to be the delimiter.
+ */
 function countPerLine(sample: string, maxLines: number, complete: boolean): number[][] {
   const codes = DELIMITER_CANDIDATES.map((d) => d.charCodeAt(0));
   const lines: number[][] = [];
   let counts = [0, 0, 0, 0];
   let content = false; // anything but a line ending on this line?
   let inQuotes = false;
-  for (let i = 0; i < sample.length && lines.length < maxLines; i++) {
+  let previous = LF;
+  for (let i = 0; i < sample.length && lines.length < maxLines; previous = sample.charCodeAt(i++)) {
     const c = sample.charCodeAt(i);
-    if (c === QUOTE) inQuotes = !inQuotes;
     if (inQuotes) {
+      if (c === QUOTE) {
+        if (sample.charCodeAt(i + 1) === QUOTE)
+          i++; // `""` inside the cell
+        else inQuotes = false;
+      }
+      continue;
+    }
+    if (c === QUOTE && (previous === LF || previous === CR || codes.includes(previous))) {
+      inQuotes = true;
       content = true;
       continue;
     }
-    if (c === LF) {
+    if (c === LF || c === CR) {
       if (content) lines.push(counts);
       counts = [0, 0, 0, 0];
       content = false;
       continue;
     }
-    if (c !== CR) content = true;
+    content = true;
     const k = codes.indexOf(c);
     if (k >= 0) counts[k] = (counts[k] ?? 0) + 1;
   }
-  // The text after the last line feed: a whole line only when the sample is the whole file.
+  // The text after the last line ending: a whole line only when the sample is the whole file.
   if (content && lines.length < maxLines && (complete || lines.length === 0)) lines.push(counts);
   return lines;
 }

@@ -4,18 +4,19 @@
  * ranged GETs than through one. Same result, boundary for boundary (a property test holds
  * the two together).
  *
- * Whether a byte is inside quotes depends on every `"` before it, which a range does not
- * see. But only the parity of that count matters, and it comes in two halves: the quotes
- * before the range (known once every earlier range is counted) and the quotes within it. So
- * each range counts its own quotes and, after each part's nominal start, notes the first
- * `\n` that follows an even number of its quotes and the first that follows an odd number;
- * once the ranges are done, the parity of all earlier quotes picks which of the two ends a
- * row. A row start not found within `window` bytes of a nominal start (a quoted field that
- * long) is looked for with one more read from there.
+ * Where rows end depends on whether each byte is inside a quoted cell, which depends on every
+ * byte before it, which a range does not see. So each range runs the dialect's rules
+ * (`QuoteRun`) from *every* state it could start in — outside, inside, or just after a `"`
+ * inside — and notes, per start state, the state it ends in and the first row start after
+ * each part's nominal start. Once every range is read, the head's end state picks the first
+ * range's start state, its end state the next one's, and so on: the composition settles the
+ * true state at each range, and with it each boundary (ParPaRaw, Stehle and Jacobsen, PVLDB
+ * 13(5), 2020). Runs from different start states meet as soon as they see the same state at
+ * the end of a chunk (usually within the first few quotes), and go on as one.
  *
  * The head of the file (BOM, delimiter sample, header row, the first parts) is scanned from
- * the start as before; a file whose header does not end within the head, and UTF-16 files
- * (one part), are planned by `planCsvLayout` itself.
+ * the start as before; a file whose header does not end within the head, and files planned
+ * as one part (UTF-16, a delimiter of several bytes), are planned by `planCsvLayout` itself.
  */
 import { CountedBytes } from '../counted-bytes.js';
 import {
@@ -25,10 +26,8 @@ import {
   HeadScan,
   planCsvLayout,
 } from './boundaries.js';
-import { countQuotes } from './boundary-scan.js';
 import { DELIMITER_SAMPLE_CHARS } from './delimiter.js';
-
-const LF = 0x0a;
+import { OUTSIDE, QUOTE_STATES, QuoteRun, type QuoteState, type RowStartWatch } from './quote-run.js';
 
 /** Bytes [start, endExclusive) of the file. */
 export type RangeReader = (start: number, endExclusive: number) => Promise<AsyncIterable<Uint8Array>>;
@@ -38,78 +37,120 @@ export interface RangedPlanOptions extends CsvLayoutOptions {
   headBytes?: number;
   /** Ranges after the head, all read at once. @default 8 */
   ranges?: number;
-  /** How far after a nominal start a row start is looked for within the range pass. @default 64 KiB */
-  window?: number;
 }
 
-/** The first `\n` of each quote parity at or after `from`, within a range. */
-interface Watch {
-  from: number;
-  /** Parity of the range's quotes before `from`. */
-  parityAtFrom: number;
-  lf: [number | undefined, number | undefined];
-  /** The search ended at the range's end (not at the window's): a missing `\n` is in a later range. */
-  reachedRangeEnd: boolean;
-}
-
+/** One range's runs: for each start state, where it ends and the row start found after each watch. */
 class RangeScan {
-  /** Parity of the quotes seen so far in the range. */
-  parity = 0;
-  offset: number;
-  private next = 0;
-  private active: Watch[] = [];
+  /** Per start state: the state at the range's end. */
+  readonly endState: QuoteState[] = [];
+  /** Per start state: the last opening quote the run saw (-1: none). */
+  readonly lastOpen: number[] = [];
+  /** Per start state, per watch: the first row start after it within the range (undefined: none). */
+  readonly rowStarts: (number | undefined)[][] = QUOTE_STATES.map(() => []);
+  private runs: RangeRun[] = [];
 
   constructor(
     readonly start: number,
     readonly end: number,
-    /** Sorted by `from`; the first is the range's own start. */
-    readonly watches: Watch[],
-    private readonly window: number,
-  ) {
-    this.offset = start;
-  }
+    /** Absolute offsets, sorted; the first is the range's own start. */
+    readonly watches: number[],
+  ) {}
 
-  push(bytes: Uint8Array): void {
-    const base = this.offset;
-    const length = bytes.length;
-    let p = 0;
-    while (p < length) {
-      const at = base + p;
-      for (; this.next < this.watches.length && (this.watches[this.next] as Watch).from <= at; this.next++) {
-        const watch = this.watches[this.next] as Watch;
-        watch.parityAtFrom = this.parity;
-        this.active.push(watch);
+  async read(source: AsyncIterable<Uint8Array>, delimiter: number, size: number): Promise<void> {
+    // The source starts a byte early (the byte before decides whether a `"` opens a cell) and,
+    // before the file's end, ends a byte late (a CR or a `"` last in the range needs it).
+    let offset = this.start - 1;
+    let next: number | undefined;
+    for await (const chunk of source) {
+      let from = 0;
+      let to = chunk.length;
+      if (offset < this.start && to > 0) {
+        if (this.runs.length === 0) this.startRuns(delimiter, chunk[0] as number);
+        from = 1;
       }
-      this.active = this.active.filter(
-        (watch) => (watch.lf[0] === undefined || watch.lf[1] === undefined) && watch.from + this.window > at,
-      );
-      const nextFrom =
-        this.next < this.watches.length ? (this.watches[this.next] as Watch).from - base : length;
-      if (this.active.length === 0) {
-        // Nothing watched here: only the quote parity matters.
-        const to = Math.min(length, nextFrom);
-        this.parity ^= countQuotes(bytes, p, to) & 1;
-        p = to;
-        continue;
+      if (offset + to > this.end) {
+        next = chunk[this.end - offset];
+        to = this.end - offset;
       }
-      const windowEnd = Math.min(...this.active.map((watch) => watch.from + this.window)) - base;
-      let lf = bytes.indexOf(LF, p);
-      if (lf === -1) lf = length;
-      const to = Math.min(length, nextFrom, windowEnd, lf);
-      this.parity ^= countQuotes(bytes, p, to) & 1;
-      // A `\n` at the next watch's start or past a window's end waits for the watches to change.
-      if (to === lf && lf < length && lf < nextFrom && lf < windowEnd) {
-        for (const watch of this.active) watch.lf[this.parity] ??= base + lf;
-        p = lf + 1;
-      } else {
-        p = to;
+      if (to > from) this.push(chunk.subarray(from, to), offset + from);
+      offset += chunk.length;
+    }
+    const read = offset - (this.start - 1);
+    const expected = Math.min(size, this.end + 1) - (this.start - 1);
+    if (read !== expected) throw new Error(`read ${read} bytes of a range of ${expected}`);
+    for (const { run, watch } of this.runs) run.finish(this.end, next, watch);
+    for (const { run, states } of this.runs) {
+      for (const state of states) {
+        this.endState[state] = run.state;
+        // A run that joined another keeps its own last opening quote, unless one opened since.
+        const joined = this.joined.get(state);
+        this.lastOpen[state] = joined && run.lastOpen < joined.at ? joined.lastOpen : run.lastOpen;
       }
     }
-    this.offset += length;
   }
 
-  finish(): void {
-    for (const watch of this.watches) watch.reachedRangeEnd = watch.from + this.window >= this.end;
+  /** Start states whose run joined another's: where, and the last opening quote it had seen. */
+  private readonly joined = new Map<QuoteState, { at: number; lastOpen: number }>();
+
+  private startRuns(delimiter: number, previous: number): void {
+    this.runs = QUOTE_STATES.map((state) => {
+      const watch = new RangeWatch(this.watches, this.rowStarts, [state]);
+      return { run: new QuoteRun(state, delimiter, previous), states: [state], watch };
+    });
+  }
+
+  private push(bytes: Uint8Array, base: number): void {
+    const at = base + bytes.length;
+    for (const { run, watch } of this.runs) run.push(bytes, base, watch);
+    if (this.runs.length === 1) return;
+    // Runs that now stand in the same place and wait for the same watch see the same from here on.
+    const merged: RangeRun[] = [];
+    for (const candidate of this.runs) {
+      const same = merged.find((m) => m.run.sameAs(candidate.run) && m.watch.next === candidate.watch.next);
+      if (!same) {
+        merged.push(candidate);
+        continue;
+      }
+      same.states.push(...candidate.states);
+      same.watch.states.push(...candidate.states);
+      for (const state of candidate.states) {
+        const earlier = this.joined.get(state);
+        this.joined.set(state, {
+          at,
+          lastOpen:
+            earlier && candidate.run.lastOpen < earlier.at ? earlier.lastOpen : candidate.run.lastOpen,
+        });
+      }
+    }
+    this.runs = merged;
+  }
+}
+
+interface RangeRun {
+  run: QuoteRun;
+  /** The start states this run stands for. */
+  states: QuoteState[];
+  watch: RangeWatch;
+}
+
+/** The watches of one run: each resolves at the first row start after it. */
+class RangeWatch implements RowStartWatch {
+  next = 0;
+
+  constructor(
+    private readonly watches: number[],
+    private readonly rowStarts: (number | undefined)[][],
+    readonly states: QuoteState[],
+  ) {}
+
+  get watchFrom(): number {
+    return this.watches[this.next] ?? Number.POSITIVE_INFINITY;
+  }
+
+  rowStart(at: number): void {
+    for (; this.next < this.watches.length && (this.watches[this.next] as number) < at; this.next++) {
+      for (const state of this.states) (this.rowStarts[state] as (number | undefined)[])[this.next] = at;
+    }
   }
 }
 
@@ -118,17 +159,24 @@ export async function planCsvLayoutInRanges(
   size: number,
   options: RangedPlanOptions,
 ): Promise<CsvLayout> {
-  const { partSize, headBytes = 2 * 1024 * 1024, ranges: rangeCount = 8, window = 64 * 1024 } = options;
+  const { partSize, headBytes = 2 * 1024 * 1024, ranges: rangeCount = 8 } = options;
   const whole = async () => planCsvLayout(await read(0, size), options);
   // The delimiter is detected from the first 64 KiB: a head shorter than that would see less.
   const sampleFits = options.delimiter !== 'auto' || headBytes >= DELIMITER_SAMPLE_CHARS;
   if (size <= headBytes || rangeCount < 1 || !sampleFits) return whole();
 
-  const headSource = new CountedBytes(await read(0, headBytes));
+  // The head, and the byte after it (the head's run ends on a CR or a `"` that it settles).
+  const headSource = new CountedBytes(await read(0, headBytes + 1));
   const head = await HeadScan.start(headSource, options);
-  if (head === undefined) return whole(); // UTF-16: one part, found from the decoded text
-  for await (const chunk of headSource) head.push(chunk);
-  if (head.scan.headerEnd === undefined) return whole(); // a header longer than the head
+  if (!(head instanceof HeadScan)) return whole(); // one part, found from the decoded text
+  let after: number | undefined;
+  for await (const chunk of headSource) {
+    const room = headBytes - head.offset;
+    if (chunk.length > room) after = chunk[room];
+    if (room > 0) head.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+  }
+  head.finish(after);
+  if (head.headerEnd === undefined) return whole(); // a header longer than the head
 
   // The rest, cut into ranges; each watches the nominal starts `s` whose `s - 1` it holds.
   const parts = csvPartCount(size, partSize);
@@ -136,42 +184,35 @@ export async function planCsvLayoutInRanges(
   const scans: RangeScan[] = [];
   for (let start = headBytes; start < size; start += step) {
     const end = Math.min(size, start + step);
-    const watches: Watch[] = [watchFrom(start)];
+    const watches = [start];
     for (let i = Math.max(1, Math.ceil((start + 1) / partSize)); i < parts && i * partSize - 1 < end; i++)
-      if (i * partSize - 1 > start) watches.push(watchFrom(i * partSize - 1));
-    scans.push(new RangeScan(start, end, watches, window));
+      if (i * partSize - 1 > start) watches.push(i * partSize - 1);
+    scans.push(new RangeScan(start, end, watches));
   }
+  const delimiter = head.options.delimiter.charCodeAt(0);
   await Promise.all(
-    scans.map(async (scan) => {
-      for await (const chunk of await read(scan.start, scan.end)) scan.push(chunk);
-      if (scan.offset !== scan.end)
-        throw new Error(`read ${scan.offset - scan.start} bytes of a range of ${scan.end - scan.start}`);
-      scan.finish();
-    }),
+    scans.map(async (scan) =>
+      scan.read(await read(scan.start - 1, Math.min(size, scan.end + 1)), delimiter, size),
+    ),
   );
 
-  // The parity of every quote before each range, from the head's state onwards.
-  const parityBefore: number[] = [];
-  let parity = head.scan.inQuotes ? 1 : 0;
+  // The state at each range's start, from the head's end state onwards.
+  const startState: QuoteState[] = [];
+  let state = head.run.state;
   for (const scan of scans) {
-    parityBefore.push(parity);
-    parity ^= scan.parity;
+    startState.push(state);
+    state = scan.endState[state] as QuoteState;
   }
-  /** The byte after the first `\n` outside quotes at or after `watch.from` (of range `k`), or `size`. */
-  const rowStartAfter = async (k: number, watch: Watch): Promise<number> => {
-    const wanted = parityBefore[k] as number; // the quotes before an ending `\n`: an even total
-    const lf = watch.lf[wanted];
-    if (lf !== undefined) return lf + 1;
-    if (watch.reachedRangeEnd) {
-      const later = scans[k + 1];
-      return later ? rowStartAfter(k + 1, later.watches[0] as Watch) : size;
-    }
-    return rowStartByReading(read, watch.from, size, (wanted ^ watch.parityAtFrom) === 1);
+  /** The first row start after watch `w` of range `k`, in the state the range truly starts in. */
+  const rowStartAfter = (k: number, w: number): number => {
+    const found = scans[k]?.rowStarts[startState[k] as QuoteState]?.[w];
+    if (found !== undefined) return found;
+    return k + 1 < scans.length ? rowStartAfter(k + 1, 0) : size;
   };
 
-  const boundaries = [head.scan.headerEnd];
+  const boundaries = [head.headerEnd];
   for (let i = 1; i < parts; i++) {
-    const found = head.scan.found[i - 1];
+    const found = head.found[i - 1];
     if (found !== undefined) {
       boundaries.push(found);
       continue;
@@ -179,37 +220,24 @@ export async function planCsvLayoutInRanges(
     const from = i * partSize - 1;
     // Not found in the head: the first row start at or after the head's end or after `from`.
     const k = from < headBytes ? 0 : Math.floor((from - headBytes) / step);
-    const scan = scans[k] as RangeScan;
-    const watch =
-      from < headBytes ? (scan.watches[0] as Watch) : (scan.watches.find((w) => w.from === from) as Watch);
-    boundaries.push(await rowStartAfter(k, watch));
+    const w = from < headBytes ? 0 : (scans[k] as RangeScan).watches.indexOf(from);
+    boundaries.push(rowStartAfter(k, w));
   }
   boundaries.push(size);
-  return head.layout(size, boundaries);
+  return head.layout(size, boundaries, unclosedQuote(head, scans, startState, state));
 }
 
-function watchFrom(from: number): Watch {
-  return { from, parityAtFrom: 0, lf: [undefined, undefined], reachedRangeEnd: false };
-}
-
-/** The first row start after `from` (a `\n` outside quotes), reading on from there. */
-async function rowStartByReading(
-  read: RangeReader,
-  from: number,
-  size: number,
-  inQuotesAtFrom: boolean,
-): Promise<number> {
-  let inQuotes = inQuotesAtFrom;
-  let offset = from;
-  for await (const chunk of await read(from, size)) {
-    for (let lf = chunk.indexOf(LF), p = 0; ; lf = chunk.indexOf(LF, p)) {
-      const to = lf === -1 ? chunk.length : lf;
-      if (countQuotes(chunk, p, to) % 2 === 1) inQuotes = !inQuotes;
-      if (lf === -1) break;
-      if (!inQuotes) return offset + lf + 1;
-      p = lf + 1;
-    }
-    offset += chunk.length;
+/** Where the quoted cell the file ends in opens: the last range that saw a quote open, in its true state. */
+function unclosedQuote(
+  head: HeadScan,
+  scans: RangeScan[],
+  startState: QuoteState[],
+  endState: QuoteState,
+): number | undefined {
+  if (endState === OUTSIDE) return undefined;
+  for (let k = scans.length - 1; k >= 0; k--) {
+    const opened = (scans[k] as RangeScan).lastOpen[startState[k] as QuoteState] as number;
+    if (opened >= 0) return opened;
   }
-  return size;
+  return Math.max(0, head.run.lastOpen); // the head starts outside: a quote opened in it
 }

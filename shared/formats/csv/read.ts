@@ -42,7 +42,7 @@ export async function readCsv(
   const { head, complete, rest } = await peekText(text, DELIMITER_SAMPLE_CHARS);
   const delimiter = options.delimiter ?? detectDelimiter(head, { complete });
   const code = csvDelimiterCode(delimiter);
-  const split = await splitHeaderRow(head, rest, options.headerRow ?? 1);
+  const split = await splitHeaderRow(head, rest, options.headerRow ?? 1, delimiter);
   const header = split.line === undefined ? [] : parseCsvLine(split.line, delimiter);
   const remaining: AsyncIterable<string> = { [Symbol.asyncIterator]: () => rest };
   return { header, rows: parseCsvTextChunks(remaining, code, split.after), delimiter, encoding };

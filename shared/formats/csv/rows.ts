@@ -1,16 +1,15 @@
 /**
- * CSV rows from text, by the same rule the boundary planner uses: a `"` byte toggles
- * "inside quotes", and only a `\n` outside quotes ends a row. A part's rows therefore come
- * out the same whether the part is parsed alone or as a slice of the whole file.
+ * CSV rows from text, in the dialect real files are written in (see dialect.ts for the
+ * rules and why): a `"` opens a quoted cell only as a cell's first character, `""` inside
+ * one is a `"`, a `"` anywhere else is a plain character, and a row ends at LF, CRLF or a
+ * lone CR outside quotes. The planner (quote-run.ts) and the row counter (count.ts) apply the
+ * same rules to bytes, so a part's rows come out the same whether the part is parsed alone
+ * or as a slice of the whole file.
  *
- * Why not udsv (the intended parser): 0.7.3 is only correct on rectangular, well-formed
- * input. A row shorter than the first merges into the next (`1,2\n3,4,5` → one row
- * `['1','2\n3','4,5']`), a longer one folds its extra cells into the last cell or, when
- * quoted, swallows the rest of the chunk; a single-column file loses rows; a chunk that ends
- * between `"\r` and `\n` moves the `\n` into the next row's first cell; a U+FEFF at the start
- * of any chunk is stripped; a short last row without a newline is dropped. Ruling out ragged
- * rows before handing text to udsv takes a quote-aware scan, which costs about what parsing
- * does, and this parser measured within ~10% of udsv's speed on the same input.
+ * Why not udsv or csv-parse: udsv 0.7.3 is only correct on rectangular, well-formed input
+ * (ragged rows merge or fold, a short last row without a newline is dropped); csv-parse has
+ * no mode that reads text after a closing quote as Python and Excel do, and is several
+ * times slower here. This parser measured within ~10% of udsv's speed on the same input.
  */
 import { ValidationError } from '../../domain/errors.js';
 import { DECODER_LABELS, type Encoding } from '../encoding.js';
@@ -30,11 +29,24 @@ export function csvDelimiterCode(delimiter = ','): number {
 }
 
 /**
+ * What the parser noticed beside the rows. Rows are numbered from 0 over every row one parse
+ * gives (blank lines are not rows), so a caller can put a note on the record it makes of it.
+ */
+export interface CsvRowNotes {
+  /**
+   * Text follows a quoted cell's closing quote (`"12" pizza` read as `12 pizza`): the cell
+   * reads as Python's csv and Excel read it, but a quote is likely unbalanced.
+   */
+  onQuoteNotClosedCleanly?(row: number, cell: number): void;
+  /** The text ends inside a quoted cell of row `row`: it opened and never closed. */
+  onUnclosedQuote?(row: number): void;
+}
+
+/**
  * Parses the complete rows of `text` into `rows` and returns the index where the first
  * unfinished row starts (`text.length` when none is left). With `final`, the end of the text
- * ends the last row. Stops once `rows` holds `maxRows` rows. Blank lines (nothing, or only
- * `\r`, before the `\n`) are skipped; an unquoted `\r` right before a row's `\n` (or at the
- * very end of the text) belongs to the line ending.
+ * ends the last row. Stops once `rows` holds `maxRows` rows. Blank lines are skipped.
+ * `rowBase` numbers the rows for `notes`: the first row parsed here is row `rowBase + rows.length`.
  */
 export function parseCsvText(
   text: string,
@@ -42,83 +54,107 @@ export function parseCsvText(
   final: boolean,
   rows: string[][],
   maxRows = Number.POSITIVE_INFINITY,
+  notes?: CsvRowNotes,
+  rowBase = 0,
 ): number {
   const len = text.length;
   let p = 0;
   while (p < len && rows.length < maxRows) {
     const rowStart = p;
+    const first = text.charCodeAt(p);
+    // A blank line: nothing before its line ending.
+    if (first === LF) {
+      p++;
+      continue;
+    }
+    if (first === CR) {
+      if (p + 1 === len && !final) return rowStart; // a CRLF cut after the CR?
+      p += text.charCodeAt(p + 1) === LF ? 2 : 1;
+      continue;
+    }
     const row: string[] = [];
-    // One cell per iteration; `p` is at the cell's first char.
-    for (;;) {
-      let value = '';
-      let segStart = p;
-      let q = p;
-      let c = -1;
-      let sawQuote = false;
-      for (;;) {
-        // Outside quotes: a tight loop up to the next delimiter, line feed or quote.
-        while (q < len) {
-          c = text.charCodeAt(q);
-          if (c === delimiter || c === LF || c === QUOTE) break;
-          q++;
-        }
-        if (q === len) {
-          if (!final) return rowStart;
-          c = -1;
-          break;
-        }
-        if (c !== QUOTE) break;
-        // Inside quotes: jump from quote to quote; `""` is one literal quote.
-        sawQuote = true;
-        value += text.slice(segStart, q);
-        segStart = q + 1;
+    let uncleanCells: number[] | undefined;
+    cells: for (;;) {
+      // One cell per iteration; `p` is at its first character. `end` ends up at its terminator.
+      let value: string;
+      let end: number;
+      if (text.charCodeAt(p) === QUOTE) {
+        value = '';
+        let from = p + 1;
         for (;;) {
-          const close = text.indexOf('"', q + 1);
+          const close = text.indexOf('"', from);
           if (close === -1) {
-            // The quote is still open when the text runs out: wait for more, or (at the
-            // end) keep the rest literally, as the planner sees no row start after it.
             if (!final) return rowStart;
-            value += text.slice(segStart);
-            segStart = q = len;
-            break;
+            // The quote never closes: the rest of the text is the cell (as Python's csv reads it).
+            notes?.onUnclosedQuote?.(rowBase + rows.length);
+            row.push(value + text.slice(from));
+            p = len;
+            break cells;
           }
-          if (close + 1 === len && !final) return rowStart; // `"` then `"` or a close?
+          if (close + 1 === len && !final) return rowStart; // `""` or a closing quote?
           if (text.charCodeAt(close + 1) === QUOTE) {
-            value += text.slice(segStart, close + 1);
-            segStart = close + 2;
-            q = close + 1;
+            value += text.slice(from, close + 1);
+            from = close + 2;
             continue;
           }
-          value += text.slice(segStart, close);
-          segStart = close + 1;
-          q = close + 1;
+          value += text.slice(from, close);
+          end = close + 1;
           break;
         }
-        if (q === len) {
-          c = -1;
-          break;
+        const after = end < len ? text.charCodeAt(end) : -1;
+        if (after !== -1 && after !== delimiter && after !== LF && after !== CR) {
+          // Text after the closing quote joins the cell, its quotes plain characters.
+          const from = end;
+          end = unquotedEnd(text, from, delimiter);
+          if (end === len && !final) return rowStart;
+          value += text.slice(from, end);
+          uncleanCells ??= [];
+          uncleanCells.push(row.length);
         }
-        // Back outside quotes: text after a closing quote (malformed) joins the cell.
+      } else {
+        end = unquotedEnd(text, p, delimiter);
+        if (end === len && !final) return rowStart;
+        value = text.slice(p, end);
       }
-      // The cell ends at `q` with terminator `c` (-1: end of text). An unquoted `\r` right
-      // before the line end is part of the line ending, not of the cell.
-      let end = q;
-      if (c !== delimiter && end > segStart && text.charCodeAt(end - 1) === CR) end--;
-      value += text.slice(segStart, end);
-      if (c === delimiter) {
-        row.push(value);
-        p = q + 1;
-        continue;
+      row.push(value);
+      if (end === len) {
+        p = len;
+        break;
       }
-      p = c === -1 ? len : q + 1;
-      if (row.length > 0 || value !== '' || sawQuote) {
-        row.push(value);
-        rows.push(row);
+      const terminator = text.charCodeAt(end);
+      if (terminator === delimiter) {
+        p = end + 1;
+        if (p < len) continue;
+        if (!final) return rowStart;
+        row.push(''); // a delimiter at the very end: one more, empty, cell
+        break;
+      }
+      if (terminator === CR) {
+        if (end + 1 === len && !final) return rowStart;
+        p = text.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
+      } else {
+        p = end + 1;
       }
       break;
     }
+    if (uncleanCells && notes?.onQuoteNotClosedCleanly) {
+      for (const cell of uncleanCells) notes.onQuoteNotClosedCleanly(rowBase + rows.length, cell);
+    }
+    rows.push(row);
   }
   return p;
+}
+
+/** Where an unquoted cell starting at `from` ends: its delimiter, CR or LF, or the end of the text. */
+function unquotedEnd(text: string, from: number, delimiter: number): number {
+  const len = text.length;
+  let i = from;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c === delimiter || c === LF || c === CR) return i;
+    i++;
+  }
+  return len;
 }
 
 /** The cells of the first row of `text` (a header line, say); `[]` when it has no row. */
@@ -127,6 +163,13 @@ export function parseCsvLine(text: string, delimiter = ','): string[] {
   const code = csvDelimiterCode(delimiter);
   parseCsvText(text, code, true, rows, 1);
   return rows[0] ?? [];
+}
+
+export interface CsvRowsOptions {
+  delimiter?: string;
+  /** The file's encoding. @default 'utf-8' */
+  encoding?: Encoding;
+  notes?: CsvRowNotes;
 }
 
 /**
@@ -142,7 +185,7 @@ export function parseCsvLine(text: string, delimiter = ','): string[] {
  */
 export async function* parseCsvRows(
   chunks: AsyncIterable<Uint8Array>,
-  options: { delimiter?: string; encoding?: Encoding } = {},
+  options: CsvRowsOptions = {},
 ): AsyncGenerator<string[][]> {
   const delimiter = csvDelimiterCode(options.delimiter);
   // Decoding before parsing, with `stream: true`, keeps a multi-byte char that is split
@@ -152,7 +195,7 @@ export async function* parseCsvRows(
     for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
     yield decoder.decode();
   }
-  yield* parseCsvTextChunks(text(), delimiter);
+  yield* parseCsvTextChunks(text(), delimiter, '', options.notes);
 }
 
 /**
@@ -163,20 +206,23 @@ export async function* parseCsvTextChunks(
   pieces: AsyncIterable<string>,
   delimiter: number,
   pending = '',
+  notes?: CsvRowNotes,
 ): AsyncGenerator<string[][]> {
   // An unfinished row is re-parsed from its start when more text arrives. Waiting until the
   // text has doubled before retrying keeps a row far longer than a chunk linear, not quadratic.
   let retryAt = 0;
+  let rowBase = 0;
   for await (const piece of pieces) {
     pending += piece;
     if (pending.length < retryAt) continue;
     const rows: string[][] = [];
-    const consumed = parseCsvText(pending, delimiter, false, rows);
+    const consumed = parseCsvText(pending, delimiter, false, rows, undefined, notes, rowBase);
     pending = pending.slice(consumed);
     retryAt = pending.length * 2;
+    rowBase += rows.length;
     if (rows.length > 0) yield rows;
   }
   const rows: string[][] = [];
-  parseCsvText(pending, delimiter, true, rows);
+  parseCsvText(pending, delimiter, true, rows, undefined, notes, rowBase);
   if (rows.length > 0) yield rows;
 }

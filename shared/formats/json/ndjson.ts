@@ -4,17 +4,17 @@
  * ever held back between chunks, so memory follows the longest line, not the file.
  */
 import { decodeText, type Encoding } from '../encoding.js';
-import type { Row, TableReader, TableSource } from '../table.js';
+import type { TableReader, TableSource } from '../table.js';
 import { Utf8Output } from '../table.js';
 import {
   type JsonRecord,
+  type JsonRow,
   jsonKeys,
-  MAX_RECORD_CHARS,
-  parseRecord,
   type RecordReadOptions,
+  RecordRows,
+  type RecordScanOptions,
   recordJson,
   recordTable,
-  recordTooLong,
 } from './records.js';
 
 export interface JsonReadOptions extends RecordReadOptions {
@@ -27,31 +27,38 @@ export async function readNdjson(
   options: JsonReadOptions = {},
 ): Promise<TableReader & { encoding: Encoding }> {
   const { encoding, text } = await decodeText(bytes, options.encoding);
-  const table = await recordTable(ndjsonRecords(text, options.maxRecordChars), options);
+  const table = await recordTable(ndjsonRecords(text, options), options);
   return { ...table, encoding };
 }
 
-/** Objects of NDJSON text, one batch per piece of text that completes a line. */
+/**
+ * Objects of NDJSON text, one batch per piece of text that completes a line. A line that is
+ * not a JSON object goes to `options.onReject` (or fails the read without it); its line
+ * number counts from the first character of `pieces`.
+ */
 export async function* ndjsonRecords(
   pieces: AsyncIterable<string>,
-  maxRecordChars = MAX_RECORD_CHARS,
+  options: RecordScanOptions = {},
 ): AsyncGenerator<JsonRecord[]> {
+  const rows = new RecordRows(options, (line) => `NDJSON line ${line}`);
+  const { ledger } = rows;
   let pending = '';
   let lineNumber = 0;
   const parseLines = (text: string, records: JsonRecord[]) => {
     for (const line of text.split('\n')) {
       lineNumber++;
+      ledger.lines++;
       // A line of whitespace only is blank; checking the common empty cases first skips a trim.
       if (line.length === 0 || line === '\r' || line.trim().length === 0) continue;
-      records.push(parseRecord(line, `NDJSON line ${lineNumber}`));
+      rows.take(line, lineNumber, records);
     }
   };
   for await (const piece of pieces) {
     const end = piece.lastIndexOf('\n');
     if (end === -1) {
       pending += piece;
-      if (pending.length > maxRecordChars)
-        throw recordTooLong(`NDJSON line ${lineNumber + 1}`, maxRecordChars);
+      // `take` checks a whole line; this stops a line with no end from being held whole.
+      if (pending.length > rows.maxChars) throw rows.tooLong(lineNumber + 1);
       continue;
     }
     const records: JsonRecord[] = [];
@@ -65,14 +72,15 @@ export async function* ndjsonRecords(
 }
 
 /**
- * One object per row, keys from the header, every value a string (cells are text); a cell
- * past the header is dropped. Header names must differ (`ValidationError` otherwise).
+ * One object per row, keys from the header; a cell past the header is dropped. Text cells
+ * are written as JSON strings, typed cells as their JSON type (see `JsonCell`). Header names
+ * must differ (`ValidationError` otherwise).
  */
-export async function* writeNdjson(table: TableSource): AsyncGenerator<Uint8Array> {
+export async function* writeNdjson(table: TableSource<JsonRow>): AsyncGenerator<Uint8Array> {
   const keys = jsonKeys(table.header);
   const out = new Utf8Output();
   for await (const batch of table.rows) {
-    for (const row of batch as Row[]) {
+    for (const row of batch) {
       const chunk = out.push(`${recordJson(keys, row)}\n`);
       if (chunk) yield chunk;
     }

@@ -11,6 +11,12 @@
  * Values become text: a string as it is, a number as JavaScript writes it (an integer of
  * 16 or more digits keeps its exact digits), `true`/`false`, `null` as `''`, and an object or
  * array as compact JSON.
+ *
+ * Rows: every non-blank NDJSON line and every JSON array element is one row read. A row that
+ * is not a JSON object (not valid JSON, or `42`, `"x"`, `[1]`, `null`) is rejected: given to
+ * `onReject` with its line, and reading goes on; without `onReject` it fails the read, as a
+ * reader that drops it silently would lose a row without a word. A `RowLedger` counts both,
+ * so a caller can check `read = records + rejected`.
  */
 import { UnprocessableError, ValidationError } from '../../domain/errors.js';
 import type { Row, TableReader } from '../table.js';
@@ -22,40 +28,124 @@ import type { Row, TableReader } from '../table.js';
  */
 export type JsonRecord = Record<string, unknown> | Map<string, unknown>;
 
-export interface RecordReadOptions {
+/** A row that is not a JSON object: where it starts and why it was not read. */
+export interface RecordRejection {
+  /** 1-based, counted from the first character the reader was given. */
+  line: number;
+  /** Short, for people: `not valid JSON: Unexpected token …`, `a JSON array, not an object`. */
+  reason: string;
+}
+
+/**
+ * A read's row counts, which the reader adds to as it goes (so one ledger can span the parts
+ * of a file); they are final once the rows have been read to the end.
+ */
+export interface RowLedger {
+  /** Rows read: objects turned into rows, plus rows rejected. Blank lines are no rows. */
+  read: number;
+  /** Rows given to `onReject`. */
+  rejected: number;
+  /**
+   * Lines of the text read, blank ones included (a last line without a line end counts). A
+   * part of a file that ends at a line end holds this many lines: the sum over the parts
+   * before a part is the number of lines before it.
+   */
+  lines: number;
+}
+
+export const newRowLedger = (): RowLedger => ({ read: 0, rejected: 0, lines: 0 });
+
+/** How a reader turns text into objects. */
+export interface RecordScanOptions {
+  /**
+   * The longest object text (an NDJSON line, an array element) read before failing: without
+   * a limit, an unclosed string or a file with no line breaks would be held whole. Always an
+   * error, even with `onReject`: past it the file is malformed beyond one row.
+   * @default 16 Mi characters
+   */
+  maxRecordChars?: number;
+  /** Takes each row that is not a JSON object, and reading goes on. Without it, such a row fails the read. */
+  onReject?: (rejection: RecordRejection) => void;
+  /** Counts the rows read and rejected, and the lines (see `RowLedger`). */
+  ledger?: RowLedger;
+}
+
+export interface RecordReadOptions extends RecordScanOptions {
   /** Columns to start from, in order; skips the sample. */
   header?: readonly string[];
   /** How many objects the header is taken from. @default 1000 */
   sampleRecords?: number;
-  /**
-   * The longest object text (an NDJSON line, an array element) read before failing: without
-   * a limit, an unclosed string or a file with no line breaks would be held whole.
-   * @default 16 Mi characters
-   */
-  maxRecordChars?: number;
 }
 
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
-export function recordTooLong(where: string, max: number): UnprocessableError {
-  return new UnprocessableError(`${where} is longer than ${max} characters; is the file malformed?`);
+/**
+ * Each row's text to an object or a rejection, counted in the ledger: the one place where
+ * both readers decide what a row is. `name` says where a row is in an error message
+ * (`NDJSON line 3`, `JSON array element 2 on line 5`).
+ */
+export class RecordRows {
+  readonly maxChars: number;
+  readonly ledger: RowLedger;
+  private readonly onReject: ((rejection: RecordRejection) => void) | undefined;
+
+  constructor(
+    options: RecordScanOptions,
+    private readonly name: (line: number) => string,
+  ) {
+    this.maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
+    this.ledger = options.ledger ?? newRowLedger();
+    this.onReject = options.onReject;
+  }
+
+  /** Adds the object `text` holds to `records`, or rejects the row. `text` starts on `line`. */
+  take(text: string, line: number, records: JsonRecord[]): void {
+    if (text.length > this.maxChars) throw this.tooLong(line);
+    const record = parseRecord(text);
+    if (typeof record === 'string') {
+      this.reject(line, record);
+    } else {
+      this.ledger.read++;
+      records.push(record);
+    }
+  }
+
+  /** A row read that is no object: counted and given to `onReject`, or an error when there is none. */
+  reject(line: number, reason: string): void {
+    if (!this.onReject) throw new UnprocessableError(`${this.name(line)} is ${reason}.`);
+    this.ledger.read++;
+    this.ledger.rejected++;
+    this.onReject({ line, reason });
+  }
+
+  tooLong(line: number): UnprocessableError {
+    return new UnprocessableError(
+      `${this.name(line)} is longer than ${this.maxChars} characters; is the file malformed?`,
+    );
+  }
 }
 
-/** Parses one JSON text that must be an object; `where` names it in errors ("line 3", "element 2"). */
-export function parseRecord(text: string, where: string): JsonRecord {
+/** The object one JSON text holds, or why it holds none (a `RecordRejection` reason). */
+function parseRecord(text: string): JsonRecord | string {
   let value: unknown;
   try {
     // A JavaScript number holds 15–17 significant digits: longer digit runs are read as text.
     value = LONG_DIGITS.test(text) ? JSON.parse(quoteLongNumbers(text)) : JSON.parse(text);
   } catch (error) {
-    throw new UnprocessableError(`${where} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    return `not valid JSON: ${(error as Error).message}`;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new UnprocessableError(`${where} is not a JSON object.`);
+    return `${jsonKind(value)}, not an object`;
   const object = value as Record<string, unknown>;
   // Integer-like keys, if any, are first: checking the first key is enough.
   for (const key in object) return INTEGER_KEY.test(key) ? inTextOrder(object, text) : object;
   return object;
+}
+
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a JSON array';
+  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : 'a boolean';
 }
 
 const COLON_AFTER = /\s*:/y;
@@ -182,8 +272,20 @@ export function jsonKeys(header: readonly string[]): string[] {
   return header.map((key) => JSON.stringify(key));
 }
 
-/** One row as a JSON object text. Cells past the header have no key and are left out; a missing cell is left out too. */
-export function recordJson(keys: readonly string[], row: Row): string {
+/**
+ * What the JSON writers take per cell: text is written as a JSON string, a number or boolean
+ * as itself (a typed sheet's values keep their type), and `null` as `null`.
+ */
+export type JsonCell = string | number | boolean | null;
+
+/** A row the JSON writers take. A row of text cells (`Row`) is one. */
+export type JsonRow = readonly JsonCell[];
+
+/**
+ * One row as a JSON object text. Cells past the header have no key and are left out; a
+ * missing cell (past the row's end, or a hole) is left out too, while `null` is written.
+ */
+export function recordJson(keys: readonly string[], row: JsonRow): string {
   let text = '{';
   const n = Math.min(keys.length, row.length);
   for (let i = 0; i < n; i++) {

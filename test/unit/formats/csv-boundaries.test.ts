@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnprocessableError, ValidationError } from '../../../shared/domain/errors.js';
 import { MAX_HEADER_BYTES, planCsvLayout } from '../../../shared/formats/csv/boundaries.js';
-import { countQuotes } from '../../../shared/formats/csv/boundary-scan.js';
+import { countByte } from '../../../shared/formats/csv/count.js';
 import { chunked, naiveBoundaries, splitAt, utf8 } from './csv-fixtures.js';
 
 const plan = (text: string, partSize: number, options: { headerRow?: number; delimiter?: string } = {}) =>
@@ -170,8 +170,8 @@ describe('planCsvLayout', () => {
   });
 });
 
-describe('countQuotes', () => {
-  it('counts the quote bytes of any range, whatever its alignment and however dense the quotes', () => {
+describe('countByte', () => {
+  it('counts one byte value in any range, whatever its alignment and however dense it is', () => {
     // Prepare: every mix of quotes, near-quotes (0xA2, 0x23, 0x21) and other bytes.
     const pattern = [
       0x22, 0x61, 0x22, 0x22, 0xa2, 0x23, 0x21, 0x22, 0x00, 0x22, 0x22, 0x22, 0x22, 0x0a, 0xe6, 0x22,
@@ -184,7 +184,7 @@ describe('countQuotes', () => {
       for (let from = 0; from < 12; from++) {
         for (const to of [from, from + 1, from + 5, from + 64, bytes.length]) {
           // Act
-          const counted = countQuotes(bytes, from, to);
+          const counted = countByte(bytes, 0x22, from, to);
           // Assess
           const expected = bytes.subarray(from, to).filter((byte) => byte === 0x22).length;
           expect(counted, `offset ${offset}, [${from}, ${to})`).toBe(expected);

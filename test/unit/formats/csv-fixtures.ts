@@ -39,22 +39,52 @@ export function rowsOfRange(bytes: Uint8Array, from: number, to: number, sizes: 
 }
 
 /**
- * The boundary definition applied literally: every row start is listed from a byte-by-byte
- * parity walk, then each boundary is the first listed start at or after its nominal start.
+ * Every row start of `bytes` (the offset after each line ending outside a quoted cell, blank
+ * lines included), by the dialect's rules written out as Python's csv module states them,
+ * byte by byte: the reference the planner and the counter are held to.
+ */
+export function referenceRowStarts(bytes: Uint8Array, delimiter = 0x2c, from = 0): number[] {
+  const FIELD_START = 0;
+  const UNQUOTED = 1;
+  const QUOTED = 2;
+  const QUOTE_IN_QUOTED = 3;
+  const starts: number[] = [];
+  let state = FIELD_START;
+  for (let i = from; i < bytes.length; i++) {
+    const b = bytes[i];
+    const lineEnd = b === 0x0a || b === 0x0d;
+    if (state === QUOTED) {
+      if (b === 0x22) state = QUOTE_IN_QUOTED;
+      continue;
+    }
+    if (state === QUOTE_IN_QUOTED && b === 0x22) {
+      state = QUOTED;
+      continue;
+    }
+    if (lineEnd) {
+      if (b === 0x0d && bytes[i + 1] === 0x0a) i++;
+      starts.push(i + 1);
+      state = FIELD_START;
+    } else if (b === delimiter) state = FIELD_START;
+    else if (state === FIELD_START && b === 0x22) state = QUOTED;
+    else state = UNQUOTED;
+  }
+  return starts;
+}
+
+/**
+ * The boundary definition applied literally: every row start is listed by the reference
+ * rules, then each boundary is the first listed start at or after its nominal start.
  */
 export function naiveBoundaries(
   bytes: Uint8Array,
   partSize: number,
   headerRow = 1,
+  delimiter = 0x2c,
 ): Pick<CsvLayout, 'bomLength' | 'headerEnd' | 'boundaries'> {
   const size = bytes.length;
   const bomLength = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const rowStarts = [bomLength];
-  let inQuotes = false;
-  for (let i = 0; i < size; i++) {
-    if (bytes[i] === 0x22) inQuotes = !inQuotes;
-    else if (bytes[i] === 0x0a && !inQuotes) rowStarts.push(i + 1);
-  }
+  const rowStarts = [bomLength, ...referenceRowStarts(bytes, delimiter, bomLength)];
   const headerEnd = rowStarts[headerRow] ?? size;
   const parts = Math.max(1, Math.ceil(size / partSize));
   const boundaries = [headerEnd];

@@ -18,7 +18,9 @@ const csvFile = fc.record({
   preamble: fc.array(row, { maxLength: 2 }),
   header: row,
   rows: fc.array(row, { maxLength: 10 }),
-  newline: fc.constantFrom('\n', '\r\n'),
+  newline: fc.constantFrom('\n', '\r\n', '\r'),
+  /** Write a cell with a `"` that is not its first character bare, as real files do (`12" pizza`). */
+  looseQuotes: fc.boolean(),
   bom: fc.boolean(),
   trailingNewline: fc.boolean(),
   /** Cycled over the cells: quote this one even though it does not need quotes. */
@@ -32,7 +34,9 @@ function serialize(file: CsvFile): Uint8Array {
     cells
       .map((value, cellIndex) => {
         const quote =
-          /[,"\r\n]/.test(value) ||
+          /[,\r\n]/.test(value) ||
+          value.startsWith('"') ||
+          (value.includes('"') && !file.looseQuotes) ||
           // A lone empty cell would be a blank line, which readers skip.
           (cells.length === 1 && value === '') ||
           // Without a BOM, a leading U+FEFF in the file's first cell would read as one.

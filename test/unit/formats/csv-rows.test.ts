@@ -76,6 +76,14 @@ describe('parseCsvRows', () => {
       ]);
     });
 
+    it('ends a row at a lone \\r, as old Mac files and some exporters write them', async () => {
+      expect(await rowsOf('a,b\rc,d\r\re,"f\rg"\r')).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+        ['e', 'f\rg'],
+      ]);
+    });
+
     it('treats a lone \\r at the very end as the line ending', async () => {
       expect(await rowsOf('a,b\r')).toEqual([['a', 'b']]);
     });
@@ -129,12 +137,49 @@ describe('parseCsvRows', () => {
   });
 
   describe('malformed quoting', () => {
-    it('appends text after a closing quote to the cell, by quote parity like the planner', async () => {
-      expect(await rowsOf('"a"b,c\nx"y,z"w\n')).toEqual([['ab', 'c'], ['xy,zw']]);
+    it('appends text after a closing quote to the cell, its quotes plain, as Python and Excel read it', async () => {
+      expect(await rowsOf('"a"b,c\n"x"y"z,w\n')).toEqual([
+        ['ab', 'c'],
+        ['xy"z', 'w'],
+      ]);
+    });
+
+    it('reads a quote that does not start a cell as a plain character', async () => {
+      expect(await rowsOf('1,12" pizza,x\n2,37°36\'37.8"N 121°2\'17.9"W,y\n3,say "hi",z\n')).toEqual([
+        ['1', '12" pizza', 'x'],
+        ['2', '37°36\'37.8"N 121°2\'17.9"W', 'y'],
+        ['3', 'say "hi"', 'z'],
+      ]);
     });
 
     it('keeps the rest of the input in the cell when a quote never closes', async () => {
       expect(await rowsOf('a,"b\nc,d\n')).toEqual([['a', 'b\nc,d\n']]);
+    });
+
+    it('says which rows hold text after a closing quote, and where a quote never closes', async () => {
+      // Prepare
+      const unclean: [number, number][] = [];
+      const unclosed: number[] = [];
+      const notes = {
+        onQuoteNotClosedCleanly: (row: number, cell: number) => unclean.push([row, cell]),
+        onUnclosedQuote: (row: number) => unclosed.push(row),
+      };
+      const bytes = utf8('ok,"fine"\n"a"b,c\n\nx,"y"z\n3,"open\n4,5\n');
+      // Act: split so that rows arrive in different batches
+      const rows: string[][] = [];
+      for await (const batch of parseCsvRows(chunked(bytes, 5), { notes })) rows.push(...batch);
+      // Assess
+      expect(rows).toEqual([
+        ['ok', 'fine'],
+        ['ab', 'c'],
+        ['x', 'yz'],
+        ['3', 'open\n4,5\n'],
+      ]);
+      expect(unclean).toEqual([
+        [1, 0],
+        [2, 1],
+      ]);
+      expect(unclosed).toEqual([3]);
     });
   });
 

@@ -59,9 +59,9 @@ describe('readNdjson', () => {
     expect((await ndjson('\n{"a":1}\r\n  \r\n{"a":2}')).rows).toEqual([['1'], ['2']]);
   });
 
-  it('names the line of a malformed or non-object line', async () => {
+  it('fails on a malformed or non-object line when nothing takes rejections, naming the line', async () => {
     await expect(ndjson('{"a":1}\n{"a":\n')).rejects.toThrow(/NDJSON line 2 is not valid JSON/);
-    await expect(ndjson('{"a":1}\n\n[1]\n')).rejects.toThrow(/NDJSON line 3 is not a JSON object/);
+    await expect(ndjson('{"a":1}\n\n[1]\n')).rejects.toThrow(/NDJSON line 3 is a JSON array, not an object/);
     await expect(ndjson('7\n')).rejects.toThrow(UnprocessableError);
   });
 
@@ -95,8 +95,10 @@ describe('readJsonArray', () => {
     });
   });
 
-  it('reads an empty array, and whitespace around everything', async () => {
+  it('reads an empty array, an empty or blank text as no rows, and whitespace around everything', async () => {
     expect(await jsonArray(' \n[ ] \n')).toEqual({ header: [], rows: [] });
+    expect(await jsonArray('')).toEqual({ header: [], rows: [] });
+    expect(await jsonArray(' \n\n')).toEqual({ header: [], rows: [] });
     expect(await jsonArray('\uFEFF[\n  {"a": 1}\n]\n')).toEqual({ header: ['a'], rows: [['1']] });
   });
 
@@ -117,19 +119,22 @@ describe('readJsonArray', () => {
   it('fails on an element longer than maxRecordChars, such as one with an unclosed string', async () => {
     const text = `[{"a":1},{"a":"${'x'.repeat(200)}`;
     await expect(jsonArray(text, { maxRecordChars: 100 }, 16)).rejects.toThrow(
-      /element 2 is longer than 100/,
+      /element 2 on line 1 is longer than 100/,
     );
   });
 
-  it('refuses text that is not an array of objects, saying what is wrong', async () => {
-    await expect(jsonArray('{"a":1}')).rejects.toThrow(/does not start with "\["/);
-    await expect(jsonArray('[1,2]')).rejects.toThrow(/an element is not an object/);
-    await expect(jsonArray('[{"a":1} {"a":2}]')).rejects.toThrow(/expected "," or "\]"/);
-    await expect(jsonArray('[{"a":1},]')).rejects.toThrow(/not an object/);
+  it('refuses text that is not an array of objects, saying what is wrong and on which line', async () => {
+    await expect(jsonArray('{"a":1}')).rejects.toThrow(/does not start with "\[" \(line 1\)/);
+    await expect(jsonArray('[{"a":1},\n2]')).rejects.toThrow(
+      /element 2 on line 2 is a number, not an object/,
+    );
+    await expect(jsonArray('[{"a":1}\n {"a":2}]')).rejects.toThrow(
+      /expected "," or "\]", found "\{" \(line 2\)/,
+    );
+    await expect(jsonArray('[{"a":1},]')).rejects.toThrow(/element 2 on line 1 is an empty element/);
     await expect(jsonArray('[{"a":1}')).rejects.toThrow(/ends before the closing/);
-    await expect(jsonArray('[{"a":1}] x')).rejects.toThrow(/text after the closing/);
-    await expect(jsonArray('')).rejects.toThrow(/empty/);
-    await expect(jsonArray('[{"a":tru}]')).rejects.toThrow(/element 1 is not valid JSON/);
+    await expect(jsonArray('[{"a":1}]\n\n x')).rejects.toThrow(/text after the closing "\]" \(line 3\)/);
+    await expect(jsonArray('[{"a":tru}]')).rejects.toThrow(/element 1 on line 1 is not valid JSON/);
   });
 });
 
@@ -138,6 +143,14 @@ describe('writeNdjson and writeJson', () => {
     const table = { header: ['a', 'b'], rows: [[['1', 'x'], ['2']]] };
     expect((await bytesOf(writeNdjson(table))).toString()).toBe('{"a":"1","b":"x"}\n{"a":"2"}\n');
     expect((await bytesOf(writeJson(table))).toString()).toBe('[\n{"a":"1","b":"x"},\n{"a":"2"}\n]\n');
+  });
+
+  it('write typed cells with their JSON type: numbers, booleans, and null as null', async () => {
+    const table = { header: ['s', 'n', 'b', 'none'], rows: [[['1', -1.5, true, null]]] };
+    expect((await bytesOf(writeNdjson(table))).toString()).toBe('{"s":"1","n":-1.5,"b":true,"none":null}\n');
+    expect(JSON.parse((await bytesOf(writeJson(table))).toString())).toEqual([
+      { s: '1', n: -1.5, b: true, none: null },
+    ]);
   });
 
   it('write an empty table as nothing (NDJSON) and an empty array (JSON)', async () => {

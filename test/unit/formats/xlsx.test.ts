@@ -1,54 +1,41 @@
-import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { UnprocessableError } from '../../../shared/domain/errors.js';
 import type { Row } from '../../../shared/formats/table.js';
-import { readXlsx } from '../../../shared/formats/xlsx/read.js';
+import { openXlsx, readXlsx, type XlsxReadOptions } from '../../../shared/formats/xlsx/read.js';
 import { writeXlsx } from '../../../shared/formats/xlsx/write.js';
 import { bytesOf, chunked, streamOf } from './format-fixtures.js';
-import { handWorkbook } from './xlsx-fixtures.js';
+import { bufferedWorkbook, handWorkbook, rangeSource, streamedWorkbook } from './xlsx-fixtures.js';
 
 type Cell = ExcelJS.CellValue;
+type ReadSheet = { name: string; header: string[]; rows: Row[] };
 
-/** An XLSX built by exceljs's streaming writer: shared strings on, so they follow the sheets (as Excel orders them). */
-async function streamedWorkbook(sheets: Record<string, Cell[][]>, dateFormat?: string): Promise<Buffer> {
-  const out = new PassThrough();
-  const done = bytesOf(out);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    useSharedStrings: true,
-    useStyles: true,
-  });
-  for (const [name, rows] of Object.entries(sheets)) {
-    const sheet = workbook.addWorksheet(name);
-    for (const values of rows) {
-      const row = sheet.addRow(values);
-      row.eachCell((cell) => {
-        if (dateFormat && cell.value instanceof Date) cell.numFmt = dateFormat;
-      });
-      row.commit();
+/**
+ * Every sheet, read both ways the service reads a workbook: opened by range (`openXlsx`, the
+ * source handing each range out in chunks of `chunkSize`, as S3 does) and handed over as a
+ * stream (`readXlsx`, the codec's `read`). Both must agree; the first is returned.
+ */
+async function readAll(bytes: Uint8Array, options?: XlsxReadOptions, chunkSize = 65536) {
+  const byRange: ReadSheet[] = [];
+  const book = await openXlsx(rangeSource(bytes, { chunkSize }));
+  try {
+    for (const { index } of book.sheets) {
+      const sheet = await book.readSheet(index, options);
+      const rows: Row[] = [];
+      for await (const batch of sheet.rows) rows.push(...batch);
+      byRange.push({ name: sheet.name, header: sheet.header, rows });
     }
-    sheet.commit();
+  } finally {
+    await book.close();
   }
-  await workbook.commit();
-  return done;
-}
-
-/** An XLSX built by exceljs's in-memory writer (workbook.xml last). */
-async function bufferedWorkbook(sheets: Record<string, Cell[][]>): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  for (const [name, rows] of Object.entries(sheets)) workbook.addWorksheet(name).addRows(rows);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-async function readAll(bytes: Uint8Array, options?: Parameters<typeof readXlsx>[1], chunkSize = 65536) {
-  const sheets: { name: string; header: string[]; rows: Row[] }[] = [];
+  const byStream: ReadSheet[] = [];
   for await (const sheet of readXlsx(chunked(bytes, chunkSize), options)) {
     const rows: Row[] = [];
     for await (const batch of sheet.rows) rows.push(...batch);
-    sheets.push({ name: sheet.name, header: sheet.header, rows });
+    byStream.push({ name: sheet.name, header: sheet.header, rows });
   }
-  return sheets;
+  expect(byStream).toEqual(byRange);
+  return byRange;
 }
 
 const THREE_SHEETS: Record<string, Cell[][]> = {
@@ -189,7 +176,7 @@ describe('readXlsx', () => {
     }
   });
 
-  it('reads the rest of a sheet the caller left unread before handing out the next', async () => {
+  it('hands out the next sheet whole when the caller left the rows of one unread', async () => {
     const bytes = await streamedWorkbook({ A: [['a'], ['1'], ['2']], B: [['b'], ['3']] });
     const seen: { name: string; rows: Row[] }[] = [];
     for await (const sheet of readXlsx(streamOf(bytes))) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../shared/domain/job.js';
 import type { Field } from '../../../shared/domain/resources.js';
+import { valueText } from '../../../shared/domain/values.js';
 import {
   type ExportSettings,
   exportRecords,
@@ -8,6 +9,7 @@ import {
   partWriter,
   segmentRowCells,
 } from '../../../shared/operations/export.js';
+import type { SegmentBatch } from '../../../shared/operations/segment-layout.js';
 import { memoryServices, newJob, putRecords, record, runInMemory, storeSheet } from './memory-services.js';
 
 async function text(chunks: AsyncIterable<Uint8Array>): Promise<string> {
@@ -29,41 +31,67 @@ const settings = (format: ExportSettings['format']): ExportSettings => ({
   fileName: `A.${format}`,
 });
 
+/** Batches of one segment whose values follow `keys`, as `openSegmentRows` yields them. */
+async function* segment(keys: string[], ...rows: unknown[][]): AsyncGenerator<SegmentBatch> {
+  yield { keys, rows: rows.map((values, i) => [`1.0.${i}`, ...values]) };
+}
+
 describe('export pieces', () => {
-  it('writes record values as cells: no value is an empty cell', () => {
+  it('writes record values as cells in the export field order: a field the segment lacks has no value', () => {
     // The export's fields in its own order; `missing` is no key of the segment.
-    const cells = segmentRowCells(['ok', 'n', 'note', 'missing'], ['n', 'ok', 'note']);
+    const cells = segmentRowCells(['ok', 'n', 'note', 'missing'], ['n', 'ok', 'note'], valueText);
     expect(cells(['1', -1.5, false, null])).toEqual(['false', '-1.5', '', '']);
+    const values = segmentRowCells(['ok', 'n', 'note', 'missing'], ['n', 'ok', 'note'], (v) => v);
+    expect(values(['1', -1.5, false, null])).toEqual([false, -1.5, null, null]);
   });
 
   it('puts the CSV header in part 0 only', async () => {
-    const rows = [['1', '=x']];
-    expect(await text(partWriter(settings('csv'), 0)(once(rows)))).toBe("n,note\r\n1,'=x\r\n");
-    expect(await text(partWriter(settings('csv'), 3)(once(rows)))).toBe("1,'=x\r\n");
+    const rows = () => segment(['n', 'note'], [1, '=x']);
+    expect(await text(partWriter(settings('csv'), 0)(rows()))).toBe("n,note\r\n1,'=x\r\n");
+    expect(await text(partWriter(settings('csv'), 3)(rows()))).toBe("1,'=x\r\n");
+  });
+
+  it('writes JSON and NDJSON values with their JSON types, and no value as null', async () => {
+    const rows = () => segment(['note', 'n'], ['a', -1.5], [null, true], ['7', null]);
+    const expected = [
+      { n: -1.5, note: 'a' },
+      { n: true, note: null },
+      { n: null, note: '7' },
+    ];
+    const ndjson = await text(partWriter(settings('ndjson'), 0)(rows()));
+    expect(
+      ndjson
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(expected);
+    // Every object names every field, in the export's order.
+    expect(ndjson.split('\n')[1]).toBe('{"n":true,"note":null}');
+    const json = await text(
+      joinedExport('json', once({ rows: 3, bytes: partWriter(settings('json'), 0)(rows()) })),
+    );
+    expect(JSON.parse(json)).toEqual(expected);
   });
 
   it('joins JSON pieces into one array, skipping pieces without rows', async () => {
-    const piece = async (rows: string[][]) => ({
+    const piece = async (...rows: unknown[][]) => ({
       rows: rows.length,
-      bytes: partWriter(settings('json'), 1)(once(rows)),
+      bytes: partWriter(settings('json'), 1)(segment(['n', 'note'], ...rows)),
     });
     async function* pieces() {
-      yield await piece([]);
-      yield await piece([['1', 'a']]);
-      yield await piece([]);
-      yield await piece([
-        ['2', 'b'],
-        ['3', 'c'],
-      ]);
-      yield await piece([]);
+      yield await piece();
+      yield await piece([1, 'a']);
+      yield await piece();
+      yield await piece([2, 'b'], [3, 'c']);
+      yield await piece();
     }
     expect(JSON.parse(await text(joinedExport('json', pieces())))).toEqual([
-      { n: '1', note: 'a' },
-      { n: '2', note: 'b' },
-      { n: '3', note: 'c' },
+      { n: 1, note: 'a' },
+      { n: 2, note: 'b' },
+      { n: 3, note: 'c' },
     ]);
     async function* nothing() {
-      yield await piece([]);
+      yield await piece();
     }
     expect(JSON.parse(await text(joinedExport('json', nothing())))).toEqual([]);
   });
@@ -138,6 +166,17 @@ describe('export, part by part', () => {
     expect(
       [...env.blobs.objects.keys()].filter((k) => k.startsWith('exports/') || k.startsWith('tmp/')),
     ).toEqual([]);
+  });
+
+  it('exports JSON from many parts as one array whose numbers are JSON numbers', async () => {
+    const { job, env } = await exportJob('json');
+    const { plan } = await runInMemory(exportRecords, env, job);
+    expect(plan.parts).toBe(3);
+    const file = await env.resources.getFile(job.destination as string);
+    const content = env.blobs.objects.get(file?.key as string)?.toString() as string;
+    expect(JSON.parse(content)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((n) => ({ n, note: `r${Math.floor(n / 2)}${n % 2}` })),
+    );
   });
 
   it('exports XLSX in one part that reads every segment', async () => {

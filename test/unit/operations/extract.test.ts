@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Job } from '../../../shared/domain/job.js';
 import type { DataFile, Field } from '../../../shared/domain/resources.js';
 import { fieldsFromHeader, matchColumns, rowPicker } from '../../../shared/operations/columns.js';
-import { partRows, planSource } from '../../../shared/operations/extract-source.js';
-import { memoryServices, newJob } from './memory-services.js';
+import { extract } from '../../../shared/operations/extract.js';
+import { planSource } from '../../../shared/operations/extract-source.js';
+import { readRecords } from '../../../shared/operations/segments.js';
+import { memoryServices, newJob, runInMemory, storeFile } from './memory-services.js';
 
 const fields: Field[] = [
   { key: 'full_name', label: 'Name', type: 'string' },
@@ -43,67 +46,61 @@ describe('header cells and fields', () => {
   });
 });
 
-function fileWith(env: ReturnType<typeof memoryServices>, name: string, content: string | Buffer): DataFile {
-  const file: DataFile = {
-    id: 'file_a',
-    environmentId: 'env_test',
-    name,
-    mediaType: 'application/octet-stream',
-    status: 'available',
-    key: 'uploads/file_a',
-    createdAt: '',
-    updatedAt: '',
-  };
-  env.blobs.objects.set(file.key, Buffer.from(content));
-  return file;
-}
+const fileWith = storeFile;
 
-async function allParts(env: ReturnType<typeof memoryServices>, file: DataFile, partSize: number) {
-  const layout = await planSource(env.services, file, { headerRow: 1, partSize });
-  const rows: string[][] = [];
-  const boundaries = layout.boundaries ?? [];
-  for (let part = 0; part + 1 < boundaries.length; part++) {
-    const range = { start: boundaries[part] as number, endExclusive: boundaries[part + 1] as number };
-    const table = { index: 0, header: layout.tables[0]?.header ?? [] };
-    for await (const batch of partRows(env.services, file, { ...layout, headerRow: 1 }, table, range))
-      rows.push(...batch);
-  }
-  return { layout, rows };
+/** Runs a whole extract in memory (plan, every part, finalize): its layout, outcome and stored records' values. */
+async function extractAll(
+  env: ReturnType<typeof memoryServices>,
+  job: Job,
+  file: DataFile,
+  config: Record<string, unknown> = {},
+) {
+  job.config = await extract.validate(
+    { environmentId: 'env_test', type: 'file', source: file.id, config },
+    env.services,
+  );
+  const { plan, outcome } = await runInMemory(extract, env, job);
+  const sheetId = String(outcome.sheetId ?? '');
+  const { records } = sheetId ? await readRecords(env.services, sheetId, 0, 1_000_000) : { records: [] };
+  return { plan, outcome, records, rows: records.map((r) => Object.values(r.values)) };
 }
 
 describe('extract plans', () => {
   it('splits NDJSON at line starts: every object lands in exactly one part, whatever the part size', async () => {
-    const env = memoryServices(newJob({ operation: 'extract', type: 'file', source: 'file_a' }));
     const line = fc.record({ a: fc.string({ maxLength: 30 }), b: fc.integer() });
     await fc.assert(
       fc.asyncProperty(
         fc.array(line, { minLength: 1, maxLength: 40 }),
-        fc.integer({ min: 1, max: 200 }),
-        async (objects, partSize) => {
-          const file = fileWith(
-            env,
-            'x.ndjson',
-            `\uFEFF${objects.map((o) => JSON.stringify(o)).join('\n')}\n`,
-          );
-          const { layout, rows } = await allParts(env, file, partSize);
-          expect(layout.tables[0]?.header).toEqual(['a', 'b']);
-          expect(rows).toEqual(objects.map((o) => [o.a, String(o.b)]));
+        fc.integer({ min: 1024, max: 1200 }),
+        fc.integer({ min: 1, max: 60 }),
+        async (objects, partSize, pad) => {
+          const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
+          const env = memoryServices(job);
+          // Long lines, so that 1 KiB parts (the smallest) cut the file in many places.
+          const text = objects.map((o) => JSON.stringify({ ...o, pad: 'x'.repeat(pad * 20) })).join('\n');
+          const file = fileWith(env, 'x.ndjson', `\uFEFF${text}\n`);
+          const { plan, rows, outcome } = await extractAll(env, job, file, { partSizeBytes: partSize });
+          expect(rows).toEqual(objects.map((o) => [o.a, String(o.b), 'x'.repeat(pad * 20)]));
+          expect(plan.parts).toBeGreaterThanOrEqual(Math.floor(Buffer.byteLength(text) / partSize));
+          expect(outcome.ledger).toMatchObject({ rowsRead: objects.length, recordsStored: objects.length });
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
-  it('detects the CSV delimiter and splits CSV at row starts outside quotes', async () => {
-    const env = memoryServices(newJob({ operation: 'extract', type: 'file', source: 'file_a' }));
-    const file = fileWith(env, 'x.csv', 'a;b\n1;"x;\ny"\n2;z\n3;"q"""\n');
-    const { layout, rows } = await allParts(env, file, 3);
-    expect(layout).toMatchObject({ format: 'csv', delimiter: ';', tables: [{ header: ['a', 'b'] }] });
-    expect(rows).toEqual([
-      ['1', 'x;\ny'],
-      ['2', 'z'],
-      ['3', 'q"'],
-    ]);
+  it('detects the CSV delimiter and splits CSV at row starts outside quotes, a stray quote kept as written', async () => {
+    const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
+    const env = memoryServices(job);
+    const row = (i: number) => `${i};"x;\ny ${'z'.repeat(i % 300)}";12" pizza\n`;
+    const text = `a;b;c\n${Array.from({ length: 200 }, (_, i) => row(i)).join('')}`;
+    const file = fileWith(env, 'x.csv', text);
+    const { plan, rows, outcome } = await extractAll(env, job, file, { partSizeBytes: 1024 });
+    expect(plan.parts).toBeGreaterThan(20);
+    expect(outcome).toMatchObject({ format: 'csv', delimiter: ';', records: 200, invalid: 0 });
+    expect(rows).toEqual(
+      Array.from({ length: 200 }, (_, i) => [String(i), `x;\ny ${'z'.repeat(i % 300)}`, '12" pizza']),
+    );
   });
 
   it('plans a JSON array as one part, and refuses a format it does not read', async () => {

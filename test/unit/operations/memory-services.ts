@@ -273,3 +273,26 @@ export async function putRecords(
     jobId,
   });
 }
+
+/** A file of the test environment with `content`, stored as an upload is (its record and its object). */
+export function storeFile(
+  env: ReturnType<typeof memoryServices>,
+  name: string,
+  content: string | Uint8Array,
+): DataFile {
+  const bytes = Buffer.from(content);
+  const file: DataFile = {
+    id: 'file_a',
+    environmentId: 'env_test',
+    name,
+    mediaType: 'application/octet-stream',
+    status: 'available',
+    size: bytes.length,
+    key: 'uploads/file_a',
+    createdAt: '',
+    updatedAt: '',
+  };
+  env.blobs.objects.set(file.key, bytes);
+  void env.resources.putFile(file);
+  return file;
+}

@@ -1,0 +1,224 @@
+/**
+ * One part of an extract: its rows read, typed and stored as one segment of the sheet, and
+ * what it read tallied for the row ledger (extract-ledger.ts).
+ *
+ * - CSV / TSV: the part's byte range. Into fields that keep every cell as it is (optional
+ *   text), the bytes are stored as they are (a CSV slice) and only counted; otherwise every
+ *   row is parsed and typed. Either way a ragged row, or one with text after a closing quote,
+ *   is kept with a message (row-notes.ts), and bytes a UTF-8 file does not decode are noted
+ *   with their line.
+ * - NDJSON: the part's byte range; JSON: the whole array. A line or element that is no JSON
+ *   object is rejected with its line and reason, and the rest is read.
+ * - XLSX: the part's worksheet, opened in place.
+ */
+import { UnprocessableError } from '../domain/errors.js';
+import type { Job } from '../domain/job.js';
+import {
+  type DataFile,
+  type Field,
+  recordId,
+  type SheetSegment,
+  segmentOrdinal,
+} from '../domain/resources.js';
+import { keepsCellsAsTheyAre, rowTyper } from '../domain/values.js';
+import { delimiterByte } from '../formats/csv/dialect.js';
+import { parseCsvRows } from '../formats/csv/rows.js';
+import { DECODER_LABELS, type Encoding } from '../formats/encoding.js';
+import type { Format } from '../formats/index.js';
+import { jsonArrayRecords } from '../formats/json/array.js';
+import { ndjsonRecords } from '../formats/json/ndjson.js';
+import { newRowLedger, RecordColumns } from '../formats/json/records.js';
+import { PartBytes } from '../formats/part-bytes.js';
+import type { Row } from '../formats/table.js';
+import { xlsx } from '../formats/xlsx-support.js';
+import type { Services } from '../services.js';
+import { rowPicker } from './columns.js';
+import { MAX_NOTES, PartNotes, type PartTally } from './extract-ledger.js';
+import { blobSource } from './file-bytes.js';
+import type { PartMessage } from './operation.js';
+import { type RowShape, rowShapeMessages, withShapeMessages } from './row-notes.js';
+import { unclosedQuoteError } from './segment-layout.js';
+import { writeCsvSliceSegment, writeSegment } from './segments.js';
+
+/** Everything one part needs, from the job's plan. */
+export interface ExtractPart {
+  job: Job;
+  file: DataFile;
+  layout: { format: Format; encoding?: Encoding; delimiter?: string };
+  headerRow: number;
+  /** The table the part reads (a worksheet, or the file's one table) and where its cells go. */
+  table: { index: number; header: string[]; fields: Field[]; columns: number[] };
+  target: { sheetId: string; run: number };
+  message: PartMessage;
+}
+
+/** Reads, types and stores one part; returns its tally. The rows of the part are one segment of the sheet. */
+export async function extractPart(services: Services, part: ExtractPart): Promise<PartTally> {
+  const { job, layout, message } = part;
+  const notes = new PartNotes();
+  const segmentTarget = {
+    sheetId: part.target.sheetId,
+    ordinal: segmentOrdinal(part.target.run, message.part),
+    jobId: job.id,
+  };
+  let read: { segment: SheetSegment; rejected: number; bytes?: PartBytes };
+  switch (layout.format) {
+    case 'csv':
+    case 'tsv':
+      read = await csvPart(services, part, segmentTarget);
+      break;
+    case 'ndjson':
+    case 'json':
+      read = await jsonPart(services, part, segmentTarget, notes);
+      break;
+    case 'xlsx':
+      read = { segment: await xlsxPart(services, part, segmentTarget), rejected: 0 };
+      break;
+  }
+  const { segment, rejected, bytes } = read;
+  if (bytes) {
+    for (const { line, bytes: sequence } of bytes.undecodable) {
+      const hex = sequence.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+      notes.warn(line, `bytes ${hex} are not UTF-8: stored as U+FFFD`);
+    }
+    notes.warned = bytes.undecodableCount;
+  }
+  await notes.save(services, job.id, message.part);
+  const range = message.range;
+  return {
+    read: segment.rows + rejected,
+    rows: segment.rows,
+    invalid: segment.invalid,
+    rejected,
+    warned: notes.warned,
+    notes: Math.min(notes.count, 2 * MAX_NOTES),
+    ...(range && bytes
+      ? { start: range.start, end: range.endExclusive, bytes: bytes.bytes, lineBreaks: bytes.lineBreaks }
+      : {}),
+  };
+}
+
+type SegmentTarget = { sheetId: string; ordinal: number; jobId: string };
+
+/** The part's bytes from the file, counted; for UTF-8, checked as they pass. */
+async function partBytes(services: Services, part: ExtractPart, breaks: 'csv' | 'lf'): Promise<PartBytes> {
+  const { file, message, layout } = part;
+  const source = await services.blobs.read(file.key, message.range);
+  const utf16 = layout.encoding === 'utf-16le' || layout.encoding === 'utf-16be';
+  return new PartBytes(source, breaks, { utf8: (layout.encoding ?? 'utf-8') === 'utf-8' && !utf16 });
+}
+
+/** A part must read its whole range: a short read would store a truncated part under a whole count. */
+function checkWhole(bytes: PartBytes, message: PartMessage): void {
+  const range = message.range;
+  if (range && bytes.bytes !== range.endExclusive - range.start)
+    throw new Error(
+      `read ${bytes.bytes} bytes of the ${range.endExclusive - range.start}-byte part ${message.part}`,
+    );
+}
+
+async function csvPart(services: Services, part: ExtractPart, target: SegmentTarget) {
+  const { layout, table, message } = part;
+  if (!message.range) throw new Error(`a ${layout.format} extract part needs a byte range`);
+  const encoding = layout.encoding ?? 'utf-8';
+  const delimiter = layout.delimiter ?? ',';
+  const keys = table.fields.map((field) => field.key);
+  const shape: RowShape = { keys, columns: table.columns, width: table.header.length };
+  const bytes = await partBytes(services, part, 'csv');
+  let segment: SheetSegment;
+  const bytesPlanned = delimiterByte(delimiter, encoding === 'latin1') !== undefined;
+  if (keepsCellsAsTheyAre(table.fields) && keys.length > 0 && bytesPlanned) {
+    // Text fields take every cell as it is: the part's bytes are the segment (a CSV slice).
+    const csv = { encoding, delimiter, columns: table.columns, width: shape.width };
+    const length = message.range.endExclusive - message.range.start;
+    segment = await writeCsvSliceSegment(services, target, keys, csv, bytes, length);
+  } else {
+    const typed = rowTyper(table.fields);
+    const pick = rowPicker(table.columns);
+    const unclean = new Map<number, number[]>();
+    let unclosedRow: number | undefined;
+    const rowNotes = {
+      onQuoteNotClosedCleanly: (row: number, cell: number) =>
+        unclean.set(row, [...(unclean.get(row) ?? []), cell]),
+      onUnclosedQuote: (row: number) => {
+        unclosedRow = row;
+      },
+    };
+    let n = 0;
+    async function* typedRows() {
+      for await (const batch of parseCsvRows(bytes, { delimiter, encoding, notes: rowNotes })) {
+        yield batch.map((cells) => {
+          const row = typed(recordId(target.ordinal, n), pick(cells));
+          const messages =
+            (shape.width > 0 && cells.length !== shape.width) || unclean.has(n)
+              ? rowShapeMessages(cells, shape, unclean.get(n))
+              : undefined;
+          unclean.delete(n++);
+          return withShapeMessages(row, keys.length, messages);
+        });
+      }
+      if (unclosedRow !== undefined) throw unclosedQuoteError(unclosedRow + 1);
+    }
+    segment = await writeSegment(services, target, keys, typedRows());
+  }
+  checkWhole(bytes, message);
+  return { segment, rejected: 0, bytes };
+}
+
+async function jsonPart(services: Services, part: ExtractPart, target: SegmentTarget, notes: PartNotes) {
+  const { layout, table, message } = part;
+  const bytes = await partBytes(services, part, 'lf');
+  // A part never starts with the file's BOM (the plan starts after it): a U+FEFF here is data,
+  // except in a JSON file, which is one part from byte 0.
+  const decoder = new TextDecoder(DECODER_LABELS[layout.encoding ?? 'utf-8'], {
+    ignoreBOM: layout.format !== 'json',
+  });
+  async function* text(): AsyncGenerator<string> {
+    for await (const chunk of bytes) yield decoder.decode(chunk, { stream: true });
+    yield decoder.decode();
+  }
+  const ledger = newRowLedger();
+  const options = {
+    ledger,
+    onReject: ({ line, reason }: { line: number; reason: string }) => notes.reject(line, reason),
+  };
+  const records =
+    layout.format === 'ndjson' ? ndjsonRecords(text(), options) : jsonArrayRecords(text(), options);
+  const columns = new RecordColumns(table.header);
+  const typed = rowTyper(table.fields);
+  const pick = rowPicker(table.columns);
+  let n = 0;
+  async function* typedRows() {
+    for await (const batch of records)
+      yield batch.map((record) => typed(recordId(target.ordinal, n++), pick(columns.toRow(record))));
+  }
+  const keys = table.fields.map((field) => field.key);
+  const segment = await writeSegment(services, target, keys, typedRows());
+  checkWhole(bytes, message);
+  if (ledger.read !== segment.rows + ledger.rejected)
+    throw new Error(
+      `part ${message.part} read ${ledger.read} rows, stored ${segment.rows}, rejected ${ledger.rejected}`,
+    );
+  return { segment, rejected: ledger.rejected, bytes };
+}
+
+async function xlsxPart(services: Services, part: ExtractPart, target: SegmentTarget): Promise<SheetSegment> {
+  const { file, table, headerRow } = part;
+  const size = await services.blobs.size(file.key);
+  if (size === undefined) throw new UnprocessableError(`The content of file ${file.id} is gone.`);
+  const book = await xlsx().open(blobSource(services, file.key, size));
+  try {
+    const sheet = await book.readSheet(table.index, { headerRow });
+    const typed = rowTyper(table.fields);
+    const pick = rowPicker(table.columns);
+    let n = 0;
+    async function* typedRows() {
+      for await (const batch of sheet.rows as AsyncIterable<Row[]>)
+        yield batch.map((cells) => typed(recordId(target.ordinal, n++), pick(cells)));
+    }
+    const keys = table.fields.map((field) => field.key);
+    return await writeSegment(services, target, keys, typedRows());
+  } finally {
+    await book.close();
+  }
+}
