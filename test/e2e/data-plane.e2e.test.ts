@@ -8,7 +8,8 @@ import {
   startLocalStack,
   type Target,
 } from '../helpers/stack.js';
-import { type ExpectedRecord, generateTypedCsv, TYPED_FIELDS } from './data-plane.fixture.js';
+import { generateTypedCsv, TYPED_FIELDS } from './data-plane.fixture.js';
+import { dataPlaneSteps } from './data-plane.steps.js';
 
 let target: Target;
 let local: LocalStack | undefined;
@@ -29,50 +30,7 @@ afterAll(async () => {
 const ROWS = Number(process.env.DATA_PLANE_ROWS ?? 100_000);
 const KEYS = TYPED_FIELDS.map((f) => f.key);
 
-async function runJob(body: Record<string, unknown>) {
-  const created = await api.call('POST', '/jobs', { trigger: 'immediate', ...body });
-  if (created.status !== 201)
-    throw new Error(`POST /jobs: ${created.status} ${JSON.stringify(created.body)}`);
-  const job = await api.waitForJob(
-    created.body.data.id,
-    (j) => ['COMPLETED', 'FAILED', 'CANCELED'].includes(j.status),
-    200_000,
-  );
-  if (job.status !== 'COMPLETED')
-    throw new Error(`${body.operation} ${job.status}: ${JSON.stringify(job.error)}`);
-  return job;
-}
-
-async function typedWorkbook(name: string) {
-  const created = await api.call('POST', '/workbooks', {
-    name,
-    sheets: [{ name: 'People', fields: TYPED_FIELDS }],
-  });
-  expect(created.status).toBe(201);
-  return created.body.data;
-}
-
-async function download(fileId: string): Promise<string> {
-  const redirect = await api.call('GET', `/files/${fileId}/content`);
-  expect(redirect.status).toBe(303);
-  const response = await fetch(String(redirect.headers.get('location')));
-  expect(response.status).toBe(200);
-  return response.text();
-}
-
-/** Records as the API returns them, compared with what the fixture says they should be. */
-function expectRecords(records: any[], expected: ExpectedRecord[]) {
-  expect(records.length).toBe(expected.length);
-  const mismatch = records.findIndex((record, i) => {
-    const want = expected[i] as ExpectedRecord;
-    return (
-      KEYS.some((key) => record.values[key] !== want.values[key]) ||
-      record.valid !== (want.invalid.length === 0) ||
-      JSON.stringify(Object.keys(record.messages ?? {}).sort()) !== JSON.stringify([...want.invalid].sort())
-    );
-  });
-  expect(mismatch === -1 ? undefined : { got: records[mismatch], want: expected[mismatch] }).toBeUndefined();
-}
+const { runJob, typedWorkbook, download, expectRecords, smallTypedSheet } = dataPlaneSteps(() => api);
 
 describe('the data plane, as one chain over the API', () => {
   it(`extracts ${ROWS.toLocaleString('en-US')} rows, maps them to types, deletes the invalid, exports CSV and extracts it again`, async () => {
@@ -188,21 +146,6 @@ describe('the data plane, as one chain over the API', () => {
     expectRecords(await api.allRecords(back.sheets[0].id), valid);
   }, 600_000);
 });
-
-/** A small typed sheet of `rows` people, extracted from CSV in parts of ~`partSize` bytes. */
-async function smallTypedSheet(rows: number, partSize = 4096) {
-  const csv = generateTypedCsv(rows, 5);
-  const file = await api.uploadFile('small.csv', csv.text);
-  const workbook = await typedWorkbook('Small');
-  const job = await runJob({
-    type: 'file',
-    operation: 'extract',
-    source: file.id,
-    destination: workbook.id,
-    config: { partSizeBytes: partSize },
-  });
-  return { csv, workbook, sheetId: workbook.sheets[0].id as string, job };
-}
 
 describe('delete', () => {
   it('deletes by ids, by field value and all, counting what went and what stayed', async () => {

@@ -23,6 +23,25 @@ async function rowsOfParts(bytes: Uint8Array, boundaries: number[], encoding: En
 }
 
 describe('planCsvLayout and parseCsvRows beyond UTF-8', () => {
+  it('decodes a Windows-1252 header with its 0x80–0x9F characters (€, curly quotes), as a one-shot decode would not', async () => {
+    // nodejs/node#60888: a one-shot windows-1252 decode gives C1 controls for these bytes.
+    const bytes = Buffer.from([
+      ...Buffer.from('price '),
+      0x80,
+      0x2c,
+      0x93,
+      0x71,
+      0x94,
+      0x0a,
+      0x31,
+      0x2c,
+      0x32,
+      0x0a,
+    ]);
+    const layout = await planCsvLayout(chunked(bytes, 64), { partSize: 1024, encoding: 'latin1' });
+    expect(layout.header).toEqual(['price €', '“q”']);
+  });
+
   it('plans a Latin-1 file in byte ranges and decodes its header and parts as Latin-1', async () => {
     const text = `ville;prix\n${Array.from({ length: 40 }, (_, i) => `Zürich ${i};"£${i},5"`).join('\n')}\n`;
     const bytes = Buffer.from(text, 'latin1');
