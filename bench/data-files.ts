@@ -9,7 +9,7 @@
  * chunks: the parser still sees every quoted comma and newline, at any size.
  */
 import { existsSync } from 'node:fs';
-import { open, rename, stat } from 'node:fs/promises';
+import { mkdir, open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { prng } from '../test/helpers/csv.js';
@@ -88,6 +88,7 @@ async function generated(
   write: (tmp: string) => Promise<void>,
 ): Promise<DataFile> {
   if (!existsSync(path)) {
+    await mkdir(DATA_DIR, { recursive: true }); // git keeps no empty folder: a fresh clone has none
     const tmp = `${path}.tmp`;
     await write(tmp);
     await rename(tmp, path);
