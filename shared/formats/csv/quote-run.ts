@@ -9,7 +9,11 @@
  * closes. So the state that carries from one byte to the next is one of three: outside,
  * inside, or just after a `"` seen inside (`""` or a close? the next byte tells).
  */
-import { CR, LF, QUOTE } from './dialect.js';
+import * as dialect from './dialect.js';
+
+// Module-level copies: an imported binding can compile to a getter call (tsx, CommonJS
+// interop), which costs more than the byte comparisons in these loops themselves.
+const { CR, LF, QUOTE } = dialect;
 
 export const OUTSIDE = 0;
 export const INSIDE = 1;

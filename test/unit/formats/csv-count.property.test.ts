@@ -52,7 +52,7 @@ describe('CsvRowCounter', () => {
           );
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   });
 
