@@ -58,8 +58,12 @@ export class Utf8Check {
   private samplePieces: Uint8Array[] = [];
   private sampleLength = 0;
 
-  constructor(options: { keep?: number } = {}) {
+  /** Whether valid multi-byte sequences are counted (what telling UTF-8 from single-byte text needs; a part confirming UTF-8 does not). */
+  private readonly countMultibyte: boolean;
+
+  constructor(options: { keep?: number; countMultibyte?: boolean } = {}) {
     this.keep = options.keep ?? KEEP_INVALID;
+    this.countMultibyte = options.countMultibyte ?? true;
   }
 
   /** A whole byte string checked at once; `complete: false` leaves a sequence cut at its end unjudged. */
@@ -76,6 +80,7 @@ export class Utf8Check {
   get invalidCount(): number {
     return this.invalidTotal;
   }
+  /** Valid multi-byte sequences seen (0 when made with `countMultibyte: false`). */
   get validMultibyte(): number {
     return this.multibyte;
   }
@@ -139,7 +144,7 @@ export class Utf8Check {
     if (isAscii(whole)) {
       // Nothing to count.
     } else if (isUtf8(whole)) {
-      this.multibyte += countLeadBytes(whole);
+      if (this.countMultibyte) this.multibyte += countLeadBytes(whole);
     } else {
       this.walk(whole, offset);
     }

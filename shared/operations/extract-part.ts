@@ -100,12 +100,11 @@ export async function extractPart(services: Services, part: ExtractPart): Promis
 
 type SegmentTarget = { sheetId: string; ordinal: number; jobId: string };
 
-/** The part's bytes from the file, counted; for UTF-8, checked as they pass. */
-async function partBytes(services: Services, part: ExtractPart, breaks: 'csv' | 'lf'): Promise<PartBytes> {
+/** The part's bytes from the file, and what counts them (and, for UTF-8, checks them) as they pass. */
+async function partBytes(services: Services, part: ExtractPart, breaks: 'csv' | 'lf') {
   const { file, message, layout } = part;
   const source = await services.blobs.read(file.key, message.range);
-  const utf16 = layout.encoding === 'utf-16le' || layout.encoding === 'utf-16be';
-  return new PartBytes(source, breaks, { utf8: (layout.encoding ?? 'utf-8') === 'utf-8' && !utf16 });
+  return { source, seen: new PartBytes(breaks, { utf8: (layout.encoding ?? 'utf-8') === 'utf-8' }) };
 }
 
 /** A part must read its whole range: a short read would store a truncated part under a whole count. */
@@ -124,14 +123,17 @@ async function csvPart(services: Services, part: ExtractPart, target: SegmentTar
   const delimiter = layout.delimiter ?? ',';
   const keys = table.fields.map((field) => field.key);
   const shape: RowShape = { keys, columns: table.columns, width: table.header.length };
-  const bytes = await partBytes(services, part, 'csv');
+  const { source, seen: bytes } = await partBytes(services, part, 'csv');
   let segment: SheetSegment;
   const bytesPlanned = delimiterByte(delimiter, encoding === 'latin1') !== undefined;
   if (keepsCellsAsTheyAre(table.fields) && keys.length > 0 && bytesPlanned) {
     // Text fields take every cell as it is: the part's bytes are the segment (a CSV slice).
     const csv = { encoding, delimiter, columns: table.columns, width: shape.width };
     const length = message.range.endExclusive - message.range.start;
-    segment = await writeCsvSliceSegment(services, target, keys, csv, bytes, length);
+    segment = await writeCsvSliceSegment(services, target, keys, csv, source, length, (chunk) =>
+      bytes.observe(chunk),
+    );
+    bytes.end();
   } else {
     const typed = rowTyper(table.fields);
     const pick = rowPicker(table.columns);
@@ -146,7 +148,11 @@ async function csvPart(services: Services, part: ExtractPart, target: SegmentTar
     };
     let n = 0;
     async function* typedRows() {
-      for await (const batch of parseCsvRows(bytes, { delimiter, encoding, notes: rowNotes })) {
+      for await (const batch of parseCsvRows(bytes.through(source), {
+        delimiter,
+        encoding,
+        notes: rowNotes,
+      })) {
         yield batch.map((cells) => {
           const row = typed(recordId(target.ordinal, n), pick(cells));
           const messages =
@@ -167,14 +173,14 @@ async function csvPart(services: Services, part: ExtractPart, target: SegmentTar
 
 async function jsonPart(services: Services, part: ExtractPart, target: SegmentTarget, notes: PartNotes) {
   const { layout, table, message } = part;
-  const bytes = await partBytes(services, part, 'lf');
+  const { source, seen: bytes } = await partBytes(services, part, 'lf');
   // A part never starts with the file's BOM (the plan starts after it): a U+FEFF here is data,
   // except in a JSON file, which is one part from byte 0.
   const decoder = new TextDecoder(DECODER_LABELS[layout.encoding ?? 'utf-8'], {
     ignoreBOM: layout.format !== 'json',
   });
   async function* text(): AsyncGenerator<string> {
-    for await (const chunk of bytes) yield decoder.decode(chunk, { stream: true });
+    for await (const chunk of bytes.through(source)) yield decoder.decode(chunk, { stream: true });
     yield decoder.decode();
   }
   const ledger = newRowLedger();

@@ -201,7 +201,7 @@ export const extract: Operation = {
         : { bytes: { headerEnd: layout.headerEnd, size: layout.size } }),
       headerLineBreaks: layout.headerLineBreaks,
     });
-    await removeNotes(services, job.id);
+    if (tallies.some((tally) => tally.notes > 0)) await removeNotes(services, job.id);
     await removePlan(services, planKey);
     const skipped = targets.filter((t) => !t.sheetId).map((t) => t.name);
     return extractOutcome({ layout, ledger, sheets, skipped, ...(workbookId ? { workbookId } : {}) });
@@ -217,6 +217,7 @@ export const extract: Operation = {
     for (const target of targets) {
       if (target.sheetId) await removeRun(services, target.sheetId, target.run);
     }
+    await removeNotes(services, job.id);
     const created = createdWorkbookId(job.id);
     if (!job.destination) {
       const workbook = await services.resources.getWorkbook(created);

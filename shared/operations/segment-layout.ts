@@ -84,6 +84,7 @@ export async function countWhileWriting(
   csv: Omit<CsvSlice, 'ordinal'>,
   bytes: AsyncIterable<Uint8Array>,
   write: (chunk: Uint8Array) => Promise<void>,
+  observe?: (chunk: Uint8Array) => void,
 ): Promise<SliceCount> {
   const width = csv.width ?? 0;
   const byte = delimiterByte(csv.delimiter, csv.encoding === 'latin1');
@@ -91,6 +92,7 @@ export async function countWhileWriting(
     // From the bytes, by the parser's rules: no cell is built.
     const counter = new CsvRowCounter(byte, width);
     for await (const chunk of bytes) {
+      observe?.(chunk);
       counter.push(chunk);
       await write(chunk);
     }
@@ -100,6 +102,7 @@ export async function countWhileWriting(
   }
   async function* written(): AsyncGenerator<Uint8Array> {
     for await (const chunk of bytes) {
+      observe?.(chunk);
       await write(chunk);
       yield chunk;
     }

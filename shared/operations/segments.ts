@@ -126,6 +126,8 @@ export async function writeCsvSliceSegment(
   csv: Omit<CsvSlice, 'ordinal'>,
   bytes: AsyncIterable<Uint8Array>,
   byteLength: number,
+  /** Sees each chunk as it goes by (a part's byte and line counts, say). */
+  observe?: (chunk: Uint8Array) => void,
 ): Promise<SheetSegment> {
   const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
   const header = segmentHeader(keys, { ...csv, ordinal: target.ordinal });
@@ -135,10 +137,15 @@ export async function writeCsvSliceSegment(
     key,
     async (write) => {
       await write(header);
-      const count = await countWhileWriting(csv, bytes, async (chunk) => {
-        received += chunk.length;
-        await write(chunk);
-      });
+      const count = await countWhileWriting(
+        csv,
+        bytes,
+        async (chunk) => {
+          received += chunk.length;
+          await write(chunk);
+        },
+        observe,
+      );
       // A short read would store a truncated slice under a full count of rows.
       if (received !== byteLength) throw new Error(`read ${received} bytes of a ${byteLength}-byte part`);
       return count;

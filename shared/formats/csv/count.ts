@@ -160,7 +160,6 @@ export class CsvRowCounter {
 
   /** At a row start: a blank line, a line with no quote counted whole, or the row's first cell. */
   private rowStart(p: number): number {
-    const bytes = this.bytes;
     const end = this.lineEndAt(p);
     if (end === p) return this.lineEnd(p); // a blank line
     this.cells = 1;
