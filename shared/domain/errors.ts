@@ -2,6 +2,12 @@
  * One error hierarchy for the whole service. Every error carries the HTTP status it
  * maps to at the edge and whether its message may be shown to a caller (`expose`,
  * true below 500). Anything unexposed becomes a plain 500 with no internals.
+ *
+ * Apart from that, whether work that met the error is worth trying again (`permanent`):
+ * showing a message to a caller and giving up on a part are two decisions. A file that is
+ * not what it says is permanent; an object not found yet (a read that raced a write), a
+ * write that lost a race (409) or a dependency that failed (503) are not, though the first
+ * two are exposed. The engine retries what is not permanent, up to the queue's redrive.
  */
 export interface FieldError {
   /** Where in the request: `body.config.partSizeBytes`, `query.limit`, … */
@@ -15,25 +21,33 @@ export class PartwiseError extends Error {
   /** A short, stable machine-readable code, e.g. `job-not-found`. */
   readonly code: string;
   readonly errors?: FieldError[];
+  /** Trying again cannot help: the work's input is at fault. Only the kinds below that say so. */
+  readonly permanent: boolean;
 
   constructor(
     message: string,
     status: number,
     code: string,
-    options?: ErrorOptions & { errors?: FieldError[] },
+    options?: ErrorOptions & { errors?: FieldError[]; permanent?: boolean },
   ) {
     super(message, options);
     this.name = 'PartwiseError';
     this.status = status;
     this.expose = status < 500;
     this.code = code;
+    this.permanent = options?.permanent ?? false;
     if (options?.errors) this.errors = options.errors;
   }
 }
 
+/** Whether work that threw `error` should stop rather than be tried again (see `permanent`). */
+export function isPermanent(error: unknown): error is PartwiseError {
+  return error instanceof PartwiseError && error.permanent;
+}
+
 export class ValidationError extends PartwiseError {
   constructor(message: string, options?: ErrorOptions & { errors?: FieldError[] }) {
-    super(message, 400, 'validation-failed', options);
+    super(message, 400, 'validation-failed', { ...options, permanent: true });
     this.name = 'ValidationError';
   }
 }
@@ -90,7 +104,15 @@ export class DependencyError extends PartwiseError {
 /** The content of a resource cannot be processed (a malformed file, say): fails the job, never retried. */
 export class UnprocessableError extends PartwiseError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, 422, 'unprocessable', options);
+    super(message, 422, 'unprocessable', { ...options, permanent: true });
     this.name = 'UnprocessableError';
+  }
+}
+
+/** A file's content changed after a job planned its work on it (its ETag is not the one planned): never retried. */
+export class ContentChangedError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 412, 'content-changed', { ...options, permanent: true });
+    this.name = 'ContentChangedError';
   }
 }

@@ -1,4 +1,10 @@
-import { ConflictError, NotFoundError, PartwiseError, ValidationError } from '../domain/errors.js';
+import {
+  ConflictError,
+  isPermanent,
+  NotFoundError,
+  PartwiseError,
+  ValidationError,
+} from '../domain/errors.js';
 import type { JobCommand } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
@@ -213,7 +219,7 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
   try {
     plan = await operation.plan(record.job, services);
   } catch (error) {
-    if (error instanceof PartwiseError && error.expose) {
+    if (isPermanent(error)) {
       await failJob(services, jobId, { code: error.code, message: error.message });
       return;
     }

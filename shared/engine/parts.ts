@@ -1,4 +1,4 @@
-import { PartwiseError, StaleWriteError } from '../domain/errors.js';
+import { isPermanent, StaleWriteError } from '../domain/errors.js';
 import type { JobError } from '../domain/job.js';
 import { faultPoint } from '../faults.js';
 import type { PartMessage } from '../operations/operation.js';
@@ -26,7 +26,7 @@ export async function runPart(services: Services, message: PartMessage, cached?:
   try {
     stats = await operation.runPart(record.job, record.state, message, services);
   } catch (error) {
-    if (error instanceof PartwiseError && error.expose) {
+    if (isPermanent(error)) {
       // The input itself is at fault (bad content): retrying cannot help.
       await failPart(services, message.jobId, message.part, {
         code: error.code,
@@ -83,7 +83,7 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
   try {
     outcome = await operation.finalize(record.job, record.state, services);
   } catch (error) {
-    if (error instanceof PartwiseError && error.expose) {
+    if (isPermanent(error)) {
       await failJob(services, record.job.id, { code: error.code, message: error.message });
       return;
     }

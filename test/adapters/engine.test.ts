@@ -110,4 +110,38 @@ describe('the engine over the real adapters', () => {
     const [outcome] = await services.jobs.listParts(failed!, 0, 1);
     expect(outcome).toMatchObject({ part: 0, status: 'FAILED' });
   });
+
+  it('tries a part again when its object is not found for now, instead of failing the job for good', async () => {
+    // Prepare: a job whose one part is held back while its source object goes missing
+    // (a read that raced a write looks the same to the part).
+    const text = 'a,b\n1,2\n3,4\n';
+    const source = await uploadCsv(text);
+    const { job } = await engine.createJob(services, 'env_engine', {
+      type: 'file',
+      operation: 'extract',
+      source,
+      trigger: 'immediate',
+    });
+    let holding = 0;
+    const { held } = await driver.drive(job.id, {
+      hold: () => ++holding > 0,
+      until: (record) => record.job.status === 'EXECUTING' && holding > 0,
+    });
+    expect(held).toHaveLength(1);
+    const key = `uploads/${source}`;
+    await services.blobs.remove([key]);
+    // Act + Assess: the part throws (the queue delivers it again) and the job goes on executing.
+    await expect(parts.runPart(services, held[0] as (typeof held)[number])).rejects.toMatchObject({
+      name: 'NotFoundError',
+      permanent: false,
+    });
+    expect((await services.jobs.get(job.id))?.job.status).toBe('EXECUTING');
+    // Once the object is there, the next delivery completes the job.
+    await services.blobs.write(key, text);
+    await parts.runPart(services, held[0] as (typeof held)[number]);
+    expect((await services.jobs.get(job.id))?.job).toMatchObject({
+      status: 'COMPLETED',
+      outcome: { records: 2 },
+    });
+  });
 });
