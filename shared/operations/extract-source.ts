@@ -200,7 +200,8 @@ async function planCsv(
     tables: [{ name: sheetNameOf(file), header: layout.header }],
     boundaries: layout.boundaries,
     size,
-    headerLineBreaks: await lineBreaksBefore(services, file, layout.headerEnd, encoding),
+    headerLineBreaks:
+      layout.headerLineBreaks ?? (await lineBreaksBefore(services, file, layout.headerEnd, encoding)),
   };
 }
 

@@ -16,6 +16,7 @@
 import { UnprocessableError } from '../../domain/errors.js';
 import { CountedBytes } from '../counted-bytes.js';
 import { bomLengthOf, decodeAll, decodeText, type Encoding, encodingFromBom, peekText } from '../encoding.js';
+import { countLineBreaks } from '../part-bytes.js';
 import { DELIMITER_SAMPLE_CHARS, detectDelimiter } from './delimiter.js';
 import { delimiterByte } from './dialect.js';
 import { MAX_HEADER_BYTES, splitHeaderRow } from './header.js';
@@ -35,6 +36,12 @@ export interface CsvLayout {
   delimiter: string;
   /** Byte offset of the first data row: right after the header row (`size` if the header row has no end). */
   headerEnd: number;
+  /**
+   * Line breaks before `headerEnd` (the header row's and those of the rows above it): the
+   * first data row is on line `headerLineBreaks + 1`. Counted by the byte pass; undefined
+   * for a file planned as one part.
+   */
+  headerLineBreaks?: number;
   /** The header row's cells, decoded and parsed as CSV; `[]` when the file has no such row. */
   header: string[];
   /** `parts + 1` offsets: part `i` holds the rows in `[boundaries[i], boundaries[i + 1])`. Non-decreasing. */
@@ -127,6 +134,9 @@ export class HeadScan implements RowStartWatch {
   readonly found: number[] = [];
   private rowEnds = 0;
   private headerBytes = 0;
+  /** Line breaks in the bytes before the header's end, so far; and whether the last byte counted was a CR. */
+  private headerLineBreaks = 0;
+  private crLast = false;
 
   private constructor(
     readonly options: ResolvedOptions & { partSize: number },
@@ -175,6 +185,17 @@ export class HeadScan implements RowStartWatch {
     this.run.push(skip > 0 ? chunk.subarray(skip) : chunk, base + skip, this);
     this.offset += chunk.length;
     this.collectHeader(chunk, base);
+    this.countHeaderLines(chunk, base);
+  }
+
+  private countHeaderLines(chunk: Uint8Array, base: number): void {
+    const to = Math.min(chunk.length, (this.headerEnd ?? Number.POSITIVE_INFINITY) - base);
+    if (to <= 0) return;
+    const counted = countLineBreaks(chunk.subarray(0, to), 'csv', this.crLast);
+    this.headerLineBreaks += counted.breaks;
+    // The header ends after a line ending, never between its CR and LF: a CR last there is a break.
+    this.crLast = counted.crLast && to === chunk.length && this.headerEnd === undefined;
+    if (counted.crLast && !this.crLast) this.headerLineBreaks++;
   }
 
   /** The bytes pushed end: the file's end (`next` undefined), or before the byte `next`. */
@@ -204,6 +225,7 @@ export class HeadScan implements RowStartWatch {
       encoding,
       delimiter,
       headerEnd,
+      headerLineBreaks: this.headerLineBreaks + (this.crLast ? 1 : 0),
       header,
       boundaries,
       ...(unclosedQuoteAt === undefined ? {} : { unclosedQuoteAt }),

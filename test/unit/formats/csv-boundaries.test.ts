@@ -17,6 +17,7 @@ describe('planCsvLayout', () => {
         encoding: 'utf-8',
         delimiter: ',',
         headerEnd: 16,
+        headerLineBreaks: 1,
         header: ['id', 'name, full'],
         boundaries: [16, 24],
       });
@@ -77,6 +78,7 @@ describe('planCsvLayout', () => {
         encoding: 'utf-8',
         delimiter: ',',
         headerEnd: 0,
+        headerLineBreaks: 0,
         header: [],
         boundaries: [0, 0],
       });
@@ -89,6 +91,7 @@ describe('planCsvLayout', () => {
         encoding: 'utf-8',
         delimiter: ',',
         headerEnd: 4,
+        headerLineBreaks: 1,
         header: ['a', 'b'],
         boundaries: [4, 4],
       });
@@ -98,6 +101,7 @@ describe('planCsvLayout', () => {
         encoding: 'utf-8',
         delimiter: ',',
         headerEnd: 3,
+        headerLineBreaks: 0,
         header: ['a', 'b'],
         boundaries: [3, 3],
       });

@@ -57,6 +57,9 @@ describe('planCsvLayoutInRanges', () => {
           });
           expect(planned).toEqual(expected);
           expect(planned).toMatchObject(naiveBoundaries(bytes, partSize));
+          // The lines above the data: every LF, and every CR no LF follows.
+          const head = Buffer.from(bytes.subarray(0, planned.headerEnd)).toString('latin1');
+          expect(planned.headerLineBreaks).toBe((head.match(/\r\n|\r|\n/g) ?? []).length);
         },
       ),
       { numRuns: 3000 },
