@@ -46,10 +46,14 @@ export async function startBenchStack(dataDir: string) {
 
   /** Streams a file to its presigned uploadUrl with a Content-Length, as `curl -T` does. */
   async function upload(path: string, name: string): Promise<{ id: string }> {
-    const file = await ok<{ id: string; uploadUrl: string }>('POST', '/files', { name });
     const size = (await stat(path)).size;
+    const file = await ok<{ id: string; uploadUrl: string; uploadHeaders: Record<string, string> }>(
+      'POST',
+      '/files',
+      { name, size },
+    );
     await new Promise<void>((resolve, reject) => {
-      const put = request(file.uploadUrl, { method: 'PUT', headers: { 'content-length': size } }, (res) => {
+      const put = request(file.uploadUrl, { method: 'PUT', headers: file.uploadHeaders }, (res) => {
         res.resume();
         res.on('end', () =>
           (res.statusCode ?? 500) < 300 ? resolve() : reject(new Error(`upload: HTTP ${res.statusCode}`)),

@@ -26,15 +26,36 @@ function savedApiKey(): string {
   }
 }
 
-/** POST /jobs/:id/<what>: how an executor reports back. */
+/** How long a report keeps trying while the server cannot be reached or answers 5xx. */
+const REPORT_PATIENCE_MS = 120_000;
+
+/**
+ * POST /jobs/:id/<what>: how an executor reports back. A server that cannot be reached, or
+ * answers 429 or 5xx, is tried again with backoff (the report is the job's only way out of
+ * EXECUTING); a 4xx is final and thrown.
+ */
 async function report(jobId: string, what: 'ack' | 'complete' | 'fail', body: unknown): Promise<void> {
-  const response = await fetch(`${url}/jobs/${jobId}/${what}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok)
-    throw new Error(`POST /jobs/${jobId}/${what}: ${response.status} ${await response.text()}`);
+  const deadline = Date.now() + REPORT_PATIENCE_MS;
+  for (let attempt = 1; ; attempt++) {
+    let problem: string;
+    try {
+      const response = await fetch(`${url}/jobs/${jobId}/${what}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.ok) return;
+      problem = `${response.status} ${await response.text()}`;
+      if (response.status !== 429 && response.status < 500)
+        throw new Error(`POST /jobs/${jobId}/${what}: ${problem}`);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error; // fetch fails with a TypeError when it cannot connect
+      problem = `cannot reach ${url} (${error.cause instanceof Error ? error.cause.message : error.message})`;
+    }
+    if (Date.now() > deadline) throw new Error(`POST /jobs/${jobId}/${what}: gave up: ${problem}`);
+    console.error(`[executor] ${jobId}: ${what}: ${problem}; trying again`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
+  }
 }
 
 async function submit(event: JobEventOf<'job:started'>): Promise<void> {

@@ -2,14 +2,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { awsServices } from '../shared/adapters/aws-services.js';
+import { correlation } from '../shared/http/correlation.js';
 import { problemJson } from '../shared/http/problem.js';
 import type { ApiEvent, ApiResult } from '../shared/http/request.js';
 import { apiRouter } from '../shared/http/router.js';
 import { logger } from '../shared/logger.js';
 
-/** The HTTP API: routing, headers, logging and problem JSON as middlewares; the routes call the engine. */
+/**
+ * The HTTP API: routing, headers, logging and problem JSON as middlewares; the routes call the engine.
+ * Keys are reset per request, so one request's correlation id never tags the next one's logs.
+ */
 export const handler = middy<ApiEvent, ApiResult>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlation())
   .use(httpHeaderNormalizer())
   .use(problemJson())
   .handler(apiRouter(awsServices));

@@ -16,7 +16,8 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
   if (!match?.[1]) return DENY;
   const record = await apiKeyStore.find(match[1]);
   if (!record) {
-    logger.info('unknown API key');
+    // The request's id, as the API's own log lines carry it (shared/http/correlation.ts).
+    logger.info('unknown API key', { correlation_id: event.requestContext?.requestId });
     return DENY;
   }
   return { isAuthorized: true, context: { environmentId: record.environmentId } };

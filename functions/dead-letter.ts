@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { awsServices } from '../shared/adapters/aws-services.js';
 import { failJob } from '../shared/engine/lifecycle.js';
 import { failPart } from '../shared/engine/parts.js';
+import { faultPoint } from '../shared/faults.js';
 import { logger } from '../shared/logger.js';
 import type { QueueMessage } from '../shared/ports.js';
 
@@ -35,14 +36,15 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       }[message.kind];
       await failJob(services, message.jobId, {
         code: `${message.kind}-failed`,
-        message: `${step} failed repeatedly; see the processor logs.`,
+        message: `${step} failed after repeated attempts (details logged under correlation id ${context.awsRequestId}).`,
       });
       return;
     }
     const last = await services.jobs.lastAttemptError(message.jobId, message.part);
+    faultPoint('dead-letter:before-fail');
     await failPart(services, message.jobId, message.part, {
       code: 'part-exhausted',
-      message: `gave up after repeated attempts${attempts ? ` (${attempts} receives on the DLQ)` : ''}: ${last ?? 'no error was recorded (the processor may have crashed or timed out)'}`,
+      message: `gave up after ${attempts ? `${attempts} attempts` : 'repeated attempts'}; the last one ended with ${last ?? 'no error recorded (the work may have crashed or run out of time)'}`,
       part: message.part,
     });
   };

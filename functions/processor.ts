@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { awsServices } from '../shared/adapters/aws-services.js';
 // Only the processor reads and writes XLSX: exceljs stays out of the other bundles.
 import '../shared/formats/xlsx/codec.js';
+import { publicMessage } from '../shared/domain/errors.js';
 import { runCommand } from '../shared/engine/commands.js';
 import { runPart } from '../shared/engine/parts.js';
 import { logger } from '../shared/logger.js';
@@ -25,10 +26,16 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       if (!jobs.has(message.jobId)) jobs.set(message.jobId, services.jobs.get(message.jobId));
       await runPart(services, message, await jobs.get(message.jobId));
     } catch (error) {
-      logger.warn('message failed; it will be retried', { jobId: message.jobId, error: error as Error });
+      // The details stay in the logs; the job keeps what a tenant may read, and where to look.
+      const correlationId = context.awsRequestId;
+      logger.warn('message failed; it will be retried', {
+        jobId: message.jobId,
+        correlationId,
+        error: error as Error,
+      });
       if ('part' in message) {
         await services.jobs
-          .noteAttemptError(message.jobId, message.part, (error as Error).message)
+          .noteAttemptError(message.jobId, message.part, publicMessage(error, correlationId))
           .catch(() => {});
       }
       throw error;

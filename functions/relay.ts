@@ -4,10 +4,12 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { awsServices } from '../shared/adapters/aws-services.js';
 import { recordFromItem } from '../shared/adapters/dynamodb/job-store.js';
 import { relayOutboxes } from '../shared/engine/relay.js';
+import { logger } from '../shared/logger.js';
 
 /**
  * The table stream (filtered to items with outbox entries) → events stored, published to
- * EventBridge, commands queued, outbox cleared. A failure retries the batch: at least once.
+ * EventBridge (or held in the event dead letter when refused), commands queued, outbox
+ * cleared. A failure retries the batch: at least once.
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
   // The newest image of each job holds every entry not yet cleared.
@@ -18,5 +20,14 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
     const item = unmarshall(image as Record<string, AttributeValue>);
     if (item.sk === 'JOB') latest.set(String(item.pk), item);
   }
-  await relayOutboxes(awsServices(), [...latest.values()].map(recordFromItem));
+  const report = await relayOutboxes(awsServices(), [...latest.values()].map(recordFromItem));
+  for (const refused of report.deadLettered) {
+    logger.error('EventBridge refused an event; it is held in the event dead letter', {
+      eventId: refused.event.id,
+      jobId: refused.event.jobId,
+      topic: refused.event.topic,
+      code: refused.code,
+      reason: refused.reason,
+    });
+  }
 };

@@ -16,6 +16,8 @@ export interface JobsServiceAlarmsProps {
   deadLetterQueue: IQueue;
   /** Stream batches the relay gave up on: no consumer, one message is one alarm. */
   relayFailureQueue: IQueue;
+  /** Events EventBridge refused: no consumer, one message is one alarm. */
+  eventDeadLetterQueue: IQueue;
   api: IHttpApi;
   topic?: ITopic;
 }
@@ -66,6 +68,15 @@ export class JobsServiceAlarms extends Construct {
         statistic: 'Maximum',
       }),
       'The relay gave up on stream records; the sweeper re-relays their outbox entries, but the cause needs a look.',
+    );
+    add(
+      'EventDeadLetterQueueDepth',
+      props.eventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: 'Maximum',
+      }),
+      'EventBridge refused a job event (too large, malformed, or failing for good); subscribers did not get it. ' +
+        'It is held whole in the event dead-letter queue: fix the cause, then redrive it (docs/deploy.md).',
     );
     for (const [name, fn] of Object.entries(props.functions)) {
       add(

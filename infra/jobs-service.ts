@@ -15,7 +15,13 @@ import { createHttpApi } from './api.js';
 import { type FunctionName, RUNTIME_ENVIRONMENT } from './bundling.js';
 import { createPartwiseFunction } from './functions.js';
 import { acknowledgeNagFindings, type NagAcknowledgement } from './nag.js';
-import { grantApiKeyLookup, grantJobData, grantObjects, grantPutJobEvents } from './permissions.js';
+import {
+  grantApiKeyLookup,
+  grantJobData,
+  grantObjects,
+  grantPutJobEvents,
+  grantSendMessage,
+} from './permissions.js';
 import { type JobsServiceProps, type ResolvedJobsServiceProps, resolveJobsServiceProps } from './props.js';
 import { createBuckets, createJobsTable, createQueues } from './storage.js';
 
@@ -44,6 +50,8 @@ export class JobsService extends Construct {
   readonly deadLetterQueue: Queue;
   /** Stream batches the relay gave up on (their outbox entries stay for the sweeper). */
   readonly relayFailureQueue: Queue;
+  /** Events EventBridge refused (too large, malformed, failing for good), each whole; alarmed. */
+  readonly eventDeadLetterQueue: Queue;
   readonly eventBus: IEventBus;
   readonly eventArchive: Archive;
   readonly apiFunction: NodejsFunction;
@@ -69,6 +77,7 @@ export class JobsService extends Construct {
       partsQueue: this.partsQueue,
       deadLetterQueue: this.deadLetterQueue,
       relayFailureQueue: this.relayFailureQueue,
+      eventDeadLetterQueue: this.eventDeadLetterQueue,
     } = createQueues(this, p, DEAD_LETTER_TIMEOUT));
 
     this.eventBus = p.eventBus ?? new EventBus(this, 'EventBus', { description: 'partwise job events' });
@@ -137,6 +146,7 @@ export class JobsService extends Construct {
       },
       deadLetterQueue: this.deadLetterQueue,
       relayFailureQueue: this.relayFailureQueue,
+      eventDeadLetterQueue: this.eventDeadLetterQueue,
       api: this.api,
       topic: p.alarmTopic,
     });
@@ -147,6 +157,7 @@ export class JobsService extends Construct {
       streamReader: this.relayFunction,
       healthRoute,
       relayFailureQueue: this.relayFailureQueue,
+      eventDeadLetterQueue: this.eventDeadLetterQueue,
     });
   }
 
@@ -155,6 +166,7 @@ export class JobsService extends Construct {
       [ENV.tableName]: this.table.tableName,
       [ENV.bucketName]: this.bucket.bucketName,
       [ENV.partsQueueUrl]: this.partsQueue.queueUrl,
+      [ENV.eventDeadLetterQueueUrl]: this.eventDeadLetterQueue.queueUrl,
       // PutEvents takes a name or an ARN; the ARN also reaches a bus in another account.
       [ENV.eventBusName]: this.eventBus.eventBusArn,
       [ENV.eventSource]: p.eventSource,
@@ -190,18 +202,21 @@ export class JobsService extends Construct {
     this.partsQueue.grantSendMessages(role(this.processorFunction));
 
     // relay: stores each event for the feed, clears the outbox, hands commands to the
-    // queue and publishes events. Stream read access comes from its event source.
+    // queue, publishes events and holds the ones EventBridge refuses in the event dead
+    // letter. Stream read access comes from its event source.
     grantJobData(role(this.relayFunction), table, { write: true });
     this.partsQueue.grantSendMessages(role(this.relayFunction));
     grantPutJobEvents(role(this.relayFunction), this.eventBus, p.eventSource);
+    grantSendMessage(role(this.relayFunction), this.eventDeadLetterQueue);
 
     // dead-letter: records a part's final failure on its job.
     grantJobData(role(this.deadLetterFunction), table, { read: true, write: true });
 
     // sweeper: finds stuck jobs and unrelayed outbox entries through the sparse indexes,
-    // re-relays them, resends pending parts (an operation reads its part plan from the
-    // bucket to do so) and finalizes a job whose last part died before finalizing (the
-    // operation's finalize reads and writes objects, as in the processor).
+    // re-relays them (as the relay does: to the bus, or to the event dead letter), resends
+    // pending parts (an operation reads its part plan from the bucket to do so) and
+    // finalizes a job whose last part died before finalizing (the operation's finalize
+    // reads and writes objects, as in the processor).
     grantJobData(role(this.sweeperFunction), table, {
       read: true,
       write: true,
@@ -210,6 +225,7 @@ export class JobsService extends Construct {
     grantObjects(role(this.sweeperFunction), bucket, { read: true, write: true, delete: true });
     this.partsQueue.grantSendMessages(role(this.sweeperFunction));
     grantPutJobEvents(role(this.sweeperFunction), this.eventBus, p.eventSource);
+    grantSendMessage(role(this.sweeperFunction), this.eventDeadLetterQueue);
   }
 
   private connectEventSources(p: ResolvedJobsServiceProps): void {

@@ -22,6 +22,7 @@ export interface NagSubjects {
   streamReader: IFunction;
   healthRoute: IHttpRoute;
   relayFailureQueue: IQueue;
+  eventDeadLetterQueue: IQueue;
 }
 
 export interface NagAcknowledgement {
@@ -62,6 +63,13 @@ export function nagAcknowledgements(s: NagSubjects): NagAcknowledgement[] {
       reason:
         'This queue is itself a dead-letter destination (the relay stream’s on-failure destination); its messages are ' +
         'alarmed at depth 1 and the sweeper re-relays the outbox entries they point at.',
+    },
+    {
+      scope: s.eventDeadLetterQueue,
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead letter: the relay holds here, whole, each job event EventBridge refused for good. ' +
+        'Nothing consumes it; one message raises its alarm and a person redrives it once the cause is fixed.',
     },
   ];
 }

@@ -7,6 +7,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
 
 /** Partition keys of API key items start with this (`KEY#<sha256>`, see shared/adapters/dynamodb/keys.ts). */
@@ -119,5 +120,16 @@ export function grantPutJobEvents(role: IRole, bus: IEventBus, source: string): 
       resources: [bus.eventBusArn],
       conditions: { StringEquals: { 'events:source': source } },
     }),
+  );
+}
+
+/**
+ * SendMessage on one queue, and nothing else: `grantSendMessages` adds GetQueueAttributes
+ * and GetQueueUrl, which a sender given the queue URL never calls. The queues use SSE-SQS,
+ * so no KMS permission is needed.
+ */
+export function grantSendMessage(role: IRole, queue: IQueue): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
   );
 }

@@ -35,6 +35,10 @@ export class PartwiseStack extends Stack {
     });
     new CfnOutput(this, 'BucketName', { value: this.jobs.bucket.bucketName });
     new CfnOutput(this, 'EventBusArn', { value: this.jobs.eventBus.eventBusArn, description: 'Job events' });
+    new CfnOutput(this, 'EventDeadLetterQueueUrl', {
+      value: this.jobs.eventDeadLetterQueue.queueUrl,
+      description: 'Job events EventBridge refused, to look at and redrive',
+    });
   }
 }
 

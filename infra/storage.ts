@@ -82,6 +82,7 @@ export interface JobsQueues {
   partsQueue: Queue;
   deadLetterQueue: Queue;
   relayFailureQueue: Queue;
+  eventDeadLetterQueue: Queue;
 }
 
 /**
@@ -110,5 +111,8 @@ export function createQueues(
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
   });
   const relayFailureQueue = new Queue(scope, 'RelayFailureQueue', common);
-  return { partsQueue, deadLetterQueue, relayFailureQueue };
+  // Events EventBridge refused, each whole in its message (the relay's on-failure queue
+  // would hold only stream positions, and only after retries that hold the shard back).
+  const eventDeadLetterQueue = new Queue(scope, 'EventDeadLetterQueue', common);
+  return { partsQueue, deadLetterQueue, relayFailureQueue, eventDeadLetterQueue };
 }

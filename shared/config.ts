@@ -36,6 +36,8 @@ export const ENV = {
   tableName: 'PARTWISE_TABLE_NAME',
   bucketName: 'PARTWISE_BUCKET_NAME',
   partsQueueUrl: 'PARTWISE_PARTS_QUEUE_URL',
+  /** Where the relay keeps events EventBridge refused (an SQS queue). */
+  eventDeadLetterQueueUrl: 'PARTWISE_EVENT_DEAD_LETTER_QUEUE_URL',
   eventBusName: 'PARTWISE_EVENT_BUS_NAME',
   eventSource: 'PARTWISE_EVENT_SOURCE',
   defaultPartSizeBytes: 'PARTWISE_DEFAULT_PART_SIZE_BYTES',
@@ -58,6 +60,9 @@ export const config = {
   },
   get partsQueueUrl() {
     return required(ENV.partsQueueUrl);
+  },
+  get eventDeadLetterQueueUrl() {
+    return required(ENV.eventDeadLetterQueueUrl);
   },
   get eventBusName() {
     return optional(ENV.eventBusName) ?? 'default';

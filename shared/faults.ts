@@ -9,9 +9,28 @@ declare global {
 }
 
 export type FaultPointName =
+  | 'plan:after-plan' // an operation planned its parts (plan objects written), the plan not yet committed
+  | 'dispatch:after-send' // a dispatch step sent its parts, the next step not yet sent
   | 'part:after-output' // a part's output is written, its completion not yet counted
   | 'part:after-count' // a part is counted, the job not yet finalized
-  | 'relay:after-publish'; // events published, outbox not yet cleared
+  | 'finalize:before-commit' // the operation finalized (its outcome written), the job not yet COMPLETED
+  | 'relay:before-publish' // events stored for the feed, not yet published
+  | 'relay:after-publish' // events published, outbox not yet cleared
+  | 'cleanup:after-abandon' // what a job wrote is removed, the cleanup not yet marked done
+  | 'dead-letter:before-fail'; // a dead letter received, its part not yet recorded FAILED
+
+/** Every fault point, for tests and tools that arm them. */
+export const FAULT_POINTS: readonly FaultPointName[] = [
+  'plan:after-plan',
+  'dispatch:after-send',
+  'part:after-output',
+  'part:after-count',
+  'finalize:before-commit',
+  'relay:before-publish',
+  'relay:after-publish',
+  'cleanup:after-abandon',
+  'dead-letter:before-fail',
+];
 
 export function faultPoint(name: FaultPointName): void {
   globalThis.__partwiseFaultPoint?.(name);

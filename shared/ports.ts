@@ -5,12 +5,33 @@
 import type { Readable } from 'node:stream';
 import type { JobCommand, JobEvent, OutboxEntry } from './domain/events.js';
 import type { Job, JobError } from './domain/job.js';
-import type { DataFile, Sheet, SheetSegment, Workbook } from './domain/resources.js';
+import type { DataFile, FileStatus, Sheet, SheetSegment, Workbook } from './domain/resources.js';
+
+/** What S3 tells of an object without reading it. */
+export interface BlobStat {
+  size: number;
+  /** Changes whenever the content does: a reader pins the content it planned on with it. */
+  etag: string;
+}
+
+/** An upload URL, and the headers its PUT must send (they are signed into it). */
+export interface UploadUrl {
+  url: string;
+  headers: Record<string, string>;
+}
+
 export interface BlobStore {
-  /** Size in bytes, or undefined when the object does not exist. */
-  size(key: string): Promise<number | undefined>;
-  /** Streams bytes [start, endExclusive) of an object (the whole object without a range). */
-  read(key: string, range?: { start: number; endExclusive: number }): Promise<Readable>;
+  /** Size and ETag, or undefined when the object does not exist. */
+  stat(key: string): Promise<BlobStat | undefined>;
+  /**
+   * Streams bytes [start, endExclusive) of an object (the whole object without a range).
+   * With `ifMatch`, only while the object's ETag is that one: else a ContentChangedError.
+   */
+  read(
+    key: string,
+    range?: { start: number; endExclusive: number },
+    options?: { ifMatch?: string },
+  ): Promise<Readable>;
   /**
    * Streams a body into an object, overwriting it; readers never see part of it. A stream of
    * unknown length goes up in multipart parts; one of known `contentLength` goes up as it is
@@ -25,7 +46,12 @@ export interface BlobStore {
   remove(keys: string[]): Promise<void>;
   /** Keys of the objects under a prefix, in key order. */
   list(prefix: string): Promise<string[]>;
-  presignPut(key: string, expiresInSeconds: number, contentType?: string): Promise<string>;
+  /**
+   * A URL that creates the object once: it never overwrites one that exists, and with
+   * `size` it takes exactly that many bytes.
+   */
+  presignPut(key: string, expiresInSeconds: number, options?: { size?: number }): Promise<UploadUrl>;
+  /** A download URL; `downloadName` becomes the file name a browser saves it as. */
   presignGet(key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
 }
 
@@ -39,9 +65,28 @@ export interface PartQueue {
   send(messages: QueueMessage[]): Promise<void>;
 }
 
+/** An event the bus would not take: refused for good (too large, malformed), or still failing after retries. */
+export interface RefusedEvent {
+  event: JobEvent;
+  /** The bus's error code (`MalformedDetail`, …) or the publisher's own (`EntryTooLarge`). */
+  code: string;
+  reason: string;
+}
+
 export interface EventPublisher {
-  /** Publishes events (10 per PutEvents call); failed entries are retried; throws if some never go. */
-  publish(events: JobEvent[]): Promise<void>;
+  /**
+   * Publishes events in as few calls as the bus's limits allow, retrying failed entries.
+   * Resolves with the events it gave up on, so one event cannot hold back the others;
+   * every other event went out. Throws DependencyError when the bus took none of them
+   * (it is down, or refuses this publisher): then nothing is given up on.
+   */
+  publish(events: JobEvent[]): Promise<RefusedEvent[]>;
+}
+
+/** Where refused events are kept — alarmed, for a person to look at and redrive. */
+export interface EventDeadLetter {
+  /** Keeps each refused event; throws DependencyError when it cannot (then nothing is lost: the caller retries). */
+  hold(refused: RefusedEvent[]): Promise<void>;
 }
 
 /** A job as stored: the public job plus what the engine keeps beside it. */
@@ -64,6 +109,11 @@ export interface JobRecord {
    * `cleanup` commits, the job stays where the sweeper looks for stalled work.
    */
   cleanupPending?: boolean;
+  /**
+   * Sweeps that found the job with nothing changed since the last one (the watchdog's
+   * count); any change to the job — a part counted, a status, an ack — starts it over.
+   */
+  stalls?: number;
   /** Entries committed but not yet relayed. */
   outbox: OutboxEntry[];
 }
@@ -146,6 +196,18 @@ export interface JobStore {
   withPendingOutbox(before: string, limit: number): Promise<JobRecord[]>;
   /** Non-final jobs not changed since `before` (ISO time). */
   staleActive(before: string, limit: number): Promise<JobRecord[]>;
+  /**
+   * Raises each bucket's count on the job item to the parts its set holds (only upward): a
+   * part that joined its bucket and died before counting is counted. Returns the job as it
+   * then stands.
+   */
+  reconcileCounts(record: JobRecord): Promise<JobRecord | undefined>;
+  /**
+   * Counts one more sweep that found the job unchanged since `record` was read, and moves
+   * it to the back of the sweeper's queue. Returns the count, or undefined when the job
+   * changed meanwhile (it made progress after all).
+   */
+  noteStall(record: JobRecord): Promise<number | undefined>;
 }
 
 export interface EventStore {
@@ -161,7 +223,12 @@ export interface EventStore {
 export interface ResourceStore {
   putFile(file: DataFile): Promise<void>;
   getFile(id: string): Promise<DataFile | undefined>;
-  updateFile(id: string, patch: Partial<Omit<DataFile, 'id' | 'environmentId'>>): Promise<DataFile>;
+  /** Changes a file; with `ifStatus`, only while its status is one of those (else a StaleWriteError). */
+  updateFile(
+    id: string,
+    patch: Partial<Omit<DataFile, 'id' | 'environmentId'>>,
+    ifStatus?: FileStatus[],
+  ): Promise<DataFile>;
   listFiles(
     environmentId: string,
     limit: number,

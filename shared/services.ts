@@ -1,4 +1,12 @@
-import type { BlobStore, EventPublisher, EventStore, JobStore, PartQueue, ResourceStore } from './ports.js';
+import type {
+  BlobStore,
+  EventDeadLetter,
+  EventPublisher,
+  EventStore,
+  JobStore,
+  PartQueue,
+  ResourceStore,
+} from './ports.js';
 
 /** Everything the engine and the operations need from the outside world, behind ports. */
 export interface Services {
@@ -8,5 +16,7 @@ export interface Services {
   blobs: BlobStore;
   queue: PartQueue;
   publisher: EventPublisher;
+  /** Events the publisher gave up on. */
+  eventDeadLetter: EventDeadLetter;
   now: () => Date;
 }

@@ -5,6 +5,7 @@
  * authorizer. `GET /events/stream` is served here from the local bus (in AWS, subscribers
  * get events from EventBridge rules instead).
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -13,6 +14,7 @@ import { streamEvents } from './event-stream.js';
 import {
   PAYLOAD_LIMIT_BYTES,
   problem,
+  REQUEST_ID_HEADER,
   toAuthorizerEvent,
   toHttpApiEvent,
   toStructuredResult,
@@ -67,8 +69,11 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
 
   async function authorize(event: ReturnType<typeof toHttpApiEvent>): Promise<Authorization> {
     const identity = event.headers.authorization;
+    const { requestId } = event.requestContext;
     if (!identity) {
-      return { denied: problem(401, 'Unauthorized', 'Send the API key as "Authorization: Bearer <key>".') };
+      return {
+        denied: problem(401, 'Unauthorized', 'Send the API key as "Authorization: Bearer <key>".', requestId),
+      };
     }
     const cached = cache.get(identity);
     if (cached && cached.expiresAt > Date.now()) return { context: cached.context };
@@ -76,25 +81,37 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       | { isAuthorized?: boolean; context?: AuthorizerContext }
       | undefined;
     if (response?.isAuthorized !== true) {
-      return { denied: problem(401, 'Unauthorized', 'The API key is not valid.') };
+      return { denied: problem(401, 'Unauthorized', 'The API key is not valid.', requestId) };
     }
     const context = response.context ?? {};
     if (cacheMs > 0) cache.set(identity, { context, expiresAt: Date.now() + cacheMs });
     return { context };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const body = await readBody(req);
-    if (!body) return writeResult(res, problem(413, 'Payload Too Large', 'The request body exceeds 10 MB.'));
-    const event = toHttpApiEvent(req, body);
+    if (!body)
+      return writeResult(
+        res,
+        problem(413, 'Payload Too Large', 'The request body exceeds 10 MB.', requestId),
+      );
+    const event = toHttpApiEvent(req, body, requestId);
     const { method, path } = event.requestContext.http;
     if (!publicRoutes.has(`${method} ${path}`)) {
       let authorization: Authorization;
       try {
         authorization = await authorize(event);
       } catch (error) {
-        log.error('authorizer failed', describeError(error));
-        return writeResult(res, problem(500, 'Internal Server Error', 'The authorizer failed.'));
+        log.error(`authorizer failed (request ${requestId})`, describeError(error));
+        return writeResult(
+          res,
+          problem(
+            500,
+            'Internal Server Error',
+            `The authorizer failed (correlation id ${requestId}).`,
+            requestId,
+          ),
+        );
       }
       if ('denied' in authorization) return writeResult(res, authorization.denied);
       if (options.bus && method === 'GET' && path === '/events/stream') {
@@ -109,8 +126,16 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     try {
       result = await options.api.invoke(event);
     } catch (error) {
-      log.error(`${method} ${path}: the API function failed`, describeError(error));
-      return writeResult(res, problem(500, 'Internal Server Error', 'The API function failed.'));
+      log.error(`${method} ${path}: the API function failed (request ${requestId})`, describeError(error));
+      return writeResult(
+        res,
+        problem(
+          500,
+          'Internal Server Error',
+          `The API function failed (correlation id ${requestId}).`,
+          requestId,
+        ),
+      );
     }
     writeResult(res, toStructuredResult(result));
   }
@@ -119,9 +144,21 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   // event streams are ended at once.
   const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
-    const handled = handle(req, res).catch((error: unknown) => {
-      log.error('request failed', describeError(error));
-      if (!res.headersSent) writeResult(res, problem(500, 'Internal Server Error', 'The request failed.'));
+    // As API Gateway does: every response names its request.
+    const requestId = randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const handled = handle(req, res, requestId).catch((error: unknown) => {
+      log.error(`request failed (request ${requestId})`, describeError(error));
+      if (!res.headersSent)
+        writeResult(
+          res,
+          problem(
+            500,
+            'Internal Server Error',
+            `The request failed (correlation id ${requestId}).`,
+            requestId,
+          ),
+        );
       else res.destroy();
     });
     inFlight.add(handled);

@@ -12,6 +12,7 @@ import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
 import { LocalEventBus, startEventBridgeEmulator } from './event-bus.js';
+import { enforceS3Conditions } from './s3rver-conditions.js';
 import { makeS3rverWritesAtomic } from './s3rver-writes.js';
 
 export interface Emulators {
@@ -77,6 +78,7 @@ async function startS3(directory: string): Promise<Running> {
   // Path-style only: the S3 client must use `forcePathStyle` against 127.0.0.1.
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
   makeS3rverWritesAtomic(server.store);
+  enforceS3Conditions(server);
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -2,6 +2,8 @@
  * The local EventBridge: a PutEvents endpoint speaking the AWS JSON 1.1 protocol, so the
  * real EventBridge adapter publishes to it unchanged, and a bus that appends every event
  * to `events.jsonl` and hands it to in-process subscribers (the SSE stream, webhooks).
+ * It keeps EventBridge's limits (10 entries, less than 256 KB a call as EventBridge sizes
+ * entries), so an oversized event fails here as it would in AWS.
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
  */
 import { randomUUID } from 'node:crypto';
@@ -9,6 +11,12 @@ import { EventEmitter } from 'node:events';
 import { appendFile, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  entrySize,
+  PUT_EVENTS_MAX_BYTES,
+  PUT_EVENTS_MAX_ENTRIES,
+  withinLimits,
+} from '../../shared/adapters/eventbridge/put-events-limits.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda.js';
 
 /** An event as EventBridge delivers it to a rule's target. */
@@ -64,7 +72,7 @@ export class LocalEventBus extends EventEmitter<{ event: [BusEvent] }> {
   }
 }
 
-interface PutEventsEntry {
+export interface PutEventsEntry {
   Source?: string;
   DetailType?: string;
   Detail?: string;
@@ -73,12 +81,27 @@ interface PutEventsEntry {
   Time?: number | string;
 }
 
-type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+/** How PutEvents answers for one entry it did not take. */
+export interface EntryFailure {
+  ErrorCode: string;
+  ErrorMessage: string;
+}
 
-function toBusEvent(entry: PutEventsEntry): BusEvent | EntryResult {
+type EntryResult = { EventId: string } | EntryFailure;
+
+/**
+ * An entry rule EventBridge applies that the emulator has no other way to know of (a bus
+ * policy, a redaction failure): fault injection for tests. Returns the failure, or
+ * undefined to take the entry.
+ */
+export type EntryRule = (entry: PutEventsEntry) => EntryFailure | undefined;
+
+function toBusEvent(entry: PutEventsEntry, rule: EntryRule | undefined): BusEvent | EntryResult {
   if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
     return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Source, DetailType and Detail are required.' };
   }
+  const broken = rule?.(entry);
+  if (broken) return broken;
   let detail: unknown;
   try {
     detail = JSON.parse(entry.Detail);
@@ -107,7 +130,12 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(body));
 }
 
-async function handlePutEvents(bus: LocalEventBus, req: IncomingMessage, res: ServerResponse) {
+async function handlePutEvents(
+  bus: LocalEventBus,
+  rule: EntryRule | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const target = req.headers['x-amz-target'];
@@ -121,10 +149,18 @@ async function handlePutEvents(bus: LocalEventBus, req: IncomingMessage, res: Se
   } catch {
     return reply(res, 400, { __type: 'SerializationException', message: 'Malformed JSON body' });
   }
-  if (entries.length < 1 || entries.length > 10) {
+  if (entries.length < 1 || entries.length > PUT_EVENTS_MAX_ENTRIES) {
     return reply(res, 400, { __type: 'ValidationException', message: 'Entries must hold 1 to 10 items' });
   }
-  const results = entries.map(toBusEvent);
+  // As EventBridge: an oversized call fails whole, the good entries in it too.
+  const total = entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+  if (!withinLimits(entries.length, total)) {
+    return reply(res, 400, {
+      __type: 'ValidationException',
+      message: `Total size of the entries in the request is over the limit (${total} bytes; less than ${PUT_EVENTS_MAX_BYTES} allowed).`,
+    });
+  }
+  const results = entries.map((entry) => toBusEvent(entry, rule));
   const accepted = results.filter((result): result is BusEvent => 'version' in result);
   await bus.publish(accepted);
   reply(res, 200, {
@@ -138,9 +174,20 @@ export interface EventBridgeEmulator {
   stop(): Promise<void>;
 }
 
-export async function startEventBridgeEmulator(bus: LocalEventBus, port = 0): Promise<EventBridgeEmulator> {
+export interface EventBridgeEmulatorOptions {
+  /** @default 0: a free port */
+  port?: number;
+  /** Entries to fail as EventBridge would for reasons the emulator cannot see (tests). */
+  rule?: EntryRule;
+}
+
+export async function startEventBridgeEmulator(
+  bus: LocalEventBus,
+  options: EventBridgeEmulatorOptions = {},
+): Promise<EventBridgeEmulator> {
+  const { port = 0, rule } = options;
   const server: Server = createServer((req, res) => {
-    handlePutEvents(bus, req, res).catch((error: unknown) => {
+    handlePutEvents(bus, rule, req, res).catch((error: unknown) => {
       reply(res, 500, { __type: 'InternalException', message: String(error) });
     });
   });

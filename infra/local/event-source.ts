@@ -16,6 +16,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { messageKind, seededRandom } from './faults.js';
 import { type Invoker, LOCAL_REGION } from './lambda.js';
 import { describeError, type Logger, silentLogger } from './logger.js';
 import { type Loop, startLoop } from './loop.js';
@@ -39,6 +40,11 @@ export interface SqsEventSourceOptions {
   waitTimeSeconds?: number;
   /** Fault injection: every message is delivered (at least) twice. */
   duplicateDelivery?: boolean;
+  /** Fault injection: messages of these kinds are deleted unread (see `LocalFaults.loseMessages`). */
+  loseMessages?: string[];
+  /** Fault injection: each message is delivered twice with this probability (draws seeded by `seed`). */
+  duplicateRate?: number;
+  seed?: number;
   log?: Logger;
 }
 
@@ -48,10 +54,17 @@ export interface SqsEventSource {
 
 export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSource {
   const log = options.log ?? silentLogger;
+  const draw = options.duplicateRate ? seededRandom(options.seed ?? 1) : undefined;
+  const duplicates = (messages: Message[]) =>
+    options.duplicateDelivery
+      ? messages
+      : draw
+        ? messages.filter(() => draw() < (options.duplicateRate ?? 0))
+        : [];
   const loops: Loop[] = Array.from({ length: Math.max(1, options.concurrency) }, () =>
     startLoop(
       async (signal) => {
-        await pollOnce(options, log, signal);
+        await pollOnce(options, log, signal, duplicates);
         return 0;
       },
       (error) => {
@@ -67,7 +80,12 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   };
 }
 
-async function pollOnce(options: SqsEventSourceOptions, log: Logger, signal: AbortSignal): Promise<void> {
+async function pollOnce(
+  options: SqsEventSourceOptions,
+  log: Logger,
+  signal: AbortSignal,
+  duplicates: (messages: Message[]) => Message[],
+): Promise<void> {
   const { Messages: messages = [] } = await options.sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: options.queueUrl,
@@ -80,7 +98,21 @@ async function pollOnce(options: SqsEventSourceOptions, log: Logger, signal: Abo
     { abortSignal: signal },
   );
   if (messages.length === 0) return;
-  if (options.duplicateDelivery) await sendDuplicates(options, messages);
+  const lost = options.loseMessages;
+  if (lost && lost.length > 0) {
+    const kept = messages.filter((message) => !lost.includes(messageKind(message.Body ?? '') ?? ''));
+    await deleteMessages(
+      options,
+      messages.filter((message) => !kept.includes(message)),
+    );
+    if (kept.length === 0) return;
+    messages.splice(0, messages.length, ...kept);
+  }
+  const copied = duplicates(messages);
+  if (copied.length > 0) {
+    await sendDuplicates(options, copied);
+    log.info(`[partwise:faults] ${options.name}: delivering ${copied.length} message(s) twice`);
+  }
   const event: SQSEvent = { Records: messages.map((message) => toSqsRecord(message, options.queueArn)) };
   let failed: Set<string>;
   try {

@@ -15,6 +15,45 @@ export interface LocalFaults {
   crashOnce?: string;
   /** Every time code reaches `faultPoint(<name>)` it throws: the message keeps failing until the DLQ takes it. */
   failAlways?: string;
+  /**
+   * Queue messages of these kinds (`part`, or a command: `plan`, `dispatch`, `cleanup`,
+   * `ack-timeout`) are taken off the queue unread: work lost, which only the sweeper's
+   * watchdog can notice.
+   */
+  loseMessages?: string[];
+  /** Seeds the random draws of `crashRate` and `duplicateRate`, so a run can be repeated. @default 1 */
+  seed?: number;
+  /**
+   * At each fault point reached (shared/faults.ts), the invocation dies with this
+   * probability: a worker thread exits on the spot, a function run in the stack's own thread
+   * (the relay, the sweeper) throws.
+   */
+  crashRate?: number;
+  /** Each queue message received is delivered twice with this probability. */
+  duplicateRate?: number;
+}
+
+/** mulberry32: a small, seeded pseudo-random source; the same seed gives the same draws. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What a queue message is, for `loseMessages`: `part`, or the command's kind. */
+export function messageKind(body: string): string | undefined {
+  try {
+    const message = JSON.parse(body) as { kind?: unknown; part?: unknown };
+    if (typeof message.kind === 'string') return message.kind;
+    return typeof message.part === 'number' ? 'part' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseFaults(json: string | undefined): LocalFaults {
@@ -28,7 +67,17 @@ export function parseFaults(json: string | undefined): LocalFaults {
   const faults = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   const problems: string[] = [];
   for (const name of Object.keys(faults)) {
-    if (!['duplicateDelivery', 'crashOnce', 'failAlways'].includes(name))
+    if (
+      ![
+        'duplicateDelivery',
+        'crashOnce',
+        'failAlways',
+        'loseMessages',
+        'seed',
+        'crashRate',
+        'duplicateRate',
+      ].includes(name)
+    )
       problems.push(`unknown fault "${name}"`);
   }
   if (faults.duplicateDelivery !== undefined && typeof faults.duplicateDelivery !== 'boolean') {
@@ -43,6 +92,19 @@ export function parseFaults(json: string | undefined): LocalFaults {
   ) {
     problems.push('failAlways must name a fault point');
   }
+  if (
+    faults.loseMessages !== undefined &&
+    (!Array.isArray(faults.loseMessages) || faults.loseMessages.some((kind) => typeof kind !== 'string'))
+  ) {
+    problems.push('loseMessages must list message kinds');
+  }
+  for (const rate of ['crashRate', 'duplicateRate'] as const) {
+    const value = faults[rate];
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1)))
+      problems.push(`${rate} must be a probability between 0 and 1`);
+  }
+  if (faults.seed !== undefined && !Number.isSafeInteger(faults.seed))
+    problems.push('seed must be an integer');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     problems.push('expected an object');
   if (problems.length > 0) throw new Error(`PARTWISE_FAULTS: ${problems.join('; ')}`);

@@ -39,7 +39,17 @@ function requestTime(date: Date): string {
   );
 }
 
-export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+/**
+ * The id API Gateway gives a request: in `requestContext.requestId` of the event, and in
+ * the `apigw-requestid` header of the response (the API adds it as `x-correlation-id` too).
+ */
+export const REQUEST_ID_HEADER = 'apigw-requestid';
+
+export function toHttpApiEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  requestId: string = randomUUID(),
+): APIGatewayProxyEventV2 {
   const now = new Date();
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
@@ -67,7 +77,7 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayPr
       sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
       userAgent: headers['user-agent'] ?? '',
     },
-    requestId: randomUUID(),
+    requestId,
     routeKey: '$default',
     stage: '$default',
     time: requestTime(now),
@@ -133,11 +143,19 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyStructur
   res.end(body);
 }
 
-/** An RFC 9457 problem, as the API answers its own errors (where AWS answers plain JSON). */
-export function problem(status: number, title: string, detail: string): APIGatewayProxyStructuredResultV2 {
+/**
+ * An RFC 9457 problem, as the API answers its own errors (where AWS answers plain JSON),
+ * with the request's id as its correlation id.
+ */
+export function problem(
+  status: number,
+  title: string,
+  detail: string,
+  correlationId: string,
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify({ type: 'about:blank', title, status, detail }),
+    headers: { 'content-type': 'application/problem+json', 'x-correlation-id': correlationId },
+    body: JSON.stringify({ type: 'about:blank', title, status, detail, correlationId }),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { seededRandom } from './faults.js';
 import { lambdaContext, loadHandler } from './lambda.js';
 
 export interface LambdaWorkerData {
@@ -14,6 +15,8 @@ export interface LambdaWorkerData {
   crashOnce?: { point: string; claimed: SharedArrayBuffer };
   /** Armed failure: every invocation that reaches `point` throws there. */
   failAlways?: string;
+  /** Armed chaos: at every fault point, the worker dies with probability `rate` (draws seeded by `seed`). */
+  randomCrash?: { rate: number; seed: number };
 }
 
 export type ToWorker = { type: 'invoke'; id: number; event: unknown };
@@ -30,29 +33,54 @@ function serializeError(error: unknown): { name: string; message: string; stack?
   return { name: 'Error', message: String(error) };
 }
 
-function armCrash(crash: NonNullable<LambdaWorkerData['crashOnce']>, functionName: string): void {
-  const claimed = new Int32Array(crash.claimed);
-  // The contract of shared/faults.ts: `faultPoint(name)` calls this hook when it is set.
-  (globalThis as { __partwiseFaultPoint?: (name: string) => void }).__partwiseFaultPoint = (name) => {
-    if (name !== crash.point) return;
-    // One crash per stack start, shared by every worker: compare-and-swap on shared memory.
-    if (Atomics.compareExchange(claimed, 0, 0, 1) !== 0) return;
-    // A synchronous write: an asynchronous one would be lost with the thread.
-    writeSync(2, `[partwise:faults] ${functionName}: crashing a worker at fault point "${name}"\n`);
-    // Inside a worker thread process.exit() ends only this thread, abruptly, mid-invocation.
-    process.exit(CRASH_EXIT_CODE);
-  };
+type FaultHook = (name: string) => void;
+
+/** Dies on the spot, as a Lambda instance can mid-invocation. */
+function crash(functionName: string, name: string, why: string): never {
+  // A synchronous write: an asynchronous one would be lost with the thread.
+  writeSync(2, `[partwise:faults] ${functionName}: crashing a worker at fault point "${name}" (${why})\n`);
+  // Inside a worker thread process.exit() ends only this thread, abruptly, mid-invocation.
+  process.exit(CRASH_EXIT_CODE);
+}
+
+/** The fault hooks armed for this worker, run in turn at every fault point. */
+function faultHooks(data: LambdaWorkerData): FaultHook[] {
+  const hooks: FaultHook[] = [];
+  const once = data.crashOnce;
+  if (once) {
+    const claimed = new Int32Array(once.claimed);
+    hooks.push((name) => {
+      if (name !== once.point) return;
+      // One crash per stack start, shared by every worker: compare-and-swap on shared memory.
+      if (Atomics.compareExchange(claimed, 0, 0, 1) !== 0) return;
+      crash(data.functionName, name, 'crashOnce');
+    });
+  }
+  const random = data.randomCrash;
+  if (random) {
+    const draw = seededRandom(random.seed);
+    hooks.push((name) => {
+      if (draw() < random.rate) crash(data.functionName, name, `crashRate ${random.rate}`);
+    });
+  }
+  const failAt = data.failAlways;
+  if (failAt) {
+    hooks.push((name) => {
+      if (name === failAt) throw new Error(`injected failure at fault point "${name}"`);
+    });
+  }
+  return hooks;
 }
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('lambda-worker.ts must run in a worker thread');
   const data = workerData as LambdaWorkerData;
-  if (data.crashOnce) armCrash(data.crashOnce, data.functionName);
-  if (data.failAlways) {
-    const point = data.failAlways;
-    (globalThis as { __partwiseFaultPoint?: (name: string) => void }).__partwiseFaultPoint = (name) => {
-      if (name === point) throw new Error(`injected failure at fault point "${name}"`);
+  const hooks = faultHooks(data);
+  // The contract of shared/faults.ts: `faultPoint(name)` calls this hook when it is set.
+  if (hooks.length > 0) {
+    (globalThis as { __partwiseFaultPoint?: FaultHook }).__partwiseFaultPoint = (name) => {
+      for (const hook of hooks) hook(name);
     };
   }
   const send = (message: FromWorker) => port.postMessage(message);

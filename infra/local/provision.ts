@@ -1,7 +1,8 @@
 /**
  * Creates what the CDK construct creates in AWS, idempotently: the table (from the shared
  * TABLE_SCHEMA, so the two can never disagree), the bucket with CORS for presigned
- * uploads from a browser, and the parts queue with its dead-letter queue.
+ * uploads from a browser, the parts queue with its dead-letter queue, and the event dead
+ * letter (events EventBridge refused).
  */
 import {
   CreateTableCommand,
@@ -26,6 +27,7 @@ export interface ProvisionOptions {
   bucketName: string;
   queueName: string;
   deadLetterQueueName: string;
+  eventDeadLetterQueueName: string;
   /** @default 30 */
   visibilityTimeoutSeconds?: number;
   /** Receives before SQS moves a message to the DLQ. @default 5 */
@@ -43,6 +45,7 @@ export interface Provisioned {
   bucketName: string;
   partsQueue: Queue;
   deadLetterQueue: Queue;
+  eventDeadLetterQueue: Queue;
 }
 
 export async function provision(clients: LocalClients, options: ProvisionOptions): Promise<Provisioned> {
@@ -60,7 +63,16 @@ export async function provision(clients: LocalClients, options: ProvisionOptions
       maxReceiveCount: options.maxReceiveCount ?? 5,
     }),
   });
-  return { tableName: options.tableName, bucketName: options.bucketName, partsQueue, deadLetterQueue };
+  const eventDeadLetterQueue = await ensureQueue(clients.sqs, options.eventDeadLetterQueueName, {
+    MessageRetentionPeriod: String(14 * 24 * 3600),
+  });
+  return {
+    tableName: options.tableName,
+    bucketName: options.bucketName,
+    partsQueue,
+    deadLetterQueue,
+    eventDeadLetterQueue,
+  };
 }
 
 function tableIndexes(): GlobalSecondaryIndex[] {

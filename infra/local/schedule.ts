@@ -14,11 +14,16 @@ export interface ScheduleOptions {
   everySeconds: number;
   /** The event of the first run, right at start. */
   firstEvent: unknown;
+  /** The `detail` of the runs after it (a rule's input). @default {} */
+  detail?: Record<string, unknown>;
   log?: Logger;
 }
 
 /** The event a `rate(...)` rule sends. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html */
-export function scheduledEvent(ruleName: string): Record<string, unknown> {
+export function scheduledEvent(
+  ruleName: string,
+  detail: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     version: '0',
     id: randomUUID(),
@@ -28,7 +33,7 @@ export function scheduledEvent(ruleName: string): Record<string, unknown> {
     time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: LOCAL_REGION,
     resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${ruleName}`],
-    detail: {},
+    detail,
   };
 }
 
@@ -37,9 +42,10 @@ export function startSchedule(options: ScheduleOptions): Loop {
   let first = true;
   return startLoop(
     async () => {
-      const event = first ? options.firstEvent : scheduledEvent(options.ruleName);
-      first = false;
+      const event = first ? options.firstEvent : scheduledEvent(options.ruleName, options.detail);
       await options.target.invoke(event);
+      // The first run is the one that re-enqueues after a restart: it repeats until it succeeds.
+      first = false;
       return options.everySeconds * 1000;
     },
     (error) => {

@@ -11,8 +11,9 @@ import { newApiKey } from '../../shared/domain/ids.js';
 import { startApiGateway } from './api-gateway.js';
 import { localClients } from './clients.js';
 import { startEmulators } from './emulators.js';
+import { startEventDeadLetterKeeper } from './event-dead-letters.js';
 import { startSqsEventSource } from './event-source.js';
-import { armCrash, type LocalFaults, parseFaults } from './faults.js';
+import { armCrash, type LocalFaults, parseFaults, seededRandom } from './faults.js';
 import { type FunctionOptions, inProcessFunction, LOCAL_REGION } from './lambda.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { provision, type Queue } from './provision.js';
@@ -39,6 +40,8 @@ export interface LocalStackOptions {
   faults?: LocalFaults;
   /** @default 30 */
   sweepEverySeconds?: number;
+  /** How long work may stay unchanged before a sweep sends it again. @default the sweeper's (900) */
+  staleAfterSeconds?: number;
   /** Where to POST bus events. @default parsed from PARTWISE_WEBHOOKS (see webhooks.ts) */
   webhooks?: WebhookConfig[];
   /** Signs webhooks without their own secret. @default PARTWISE_WEBHOOK_SECRET, else `<dataDir>/webhook-secret` */
@@ -64,6 +67,7 @@ const NAMES = {
   bucket: 'partwise',
   queue: 'partwise-parts',
   deadLetterQueue: 'partwise-parts-dlq',
+  eventDeadLetterQueue: 'partwise-event-dlq',
   bus: 'partwise',
   source: 'partwise',
 };
@@ -113,7 +117,7 @@ async function resolveApiKey(option: string | undefined, dataDir: string): Promi
 /** What the handlers read, as Lambda's environment would hold it. Workers inherit it. */
 function setHandlerEnvironment(
   endpoints: Record<string, string>,
-  partsQueue: Queue,
+  queues: { partsQueue: Queue; eventDeadLetterQueue: Queue },
   faults: LocalFaults,
 ): void {
   Object.assign(process.env, {
@@ -125,7 +129,8 @@ function setHandlerEnvironment(
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     [ENV.tableName]: NAMES.table,
     [ENV.bucketName]: NAMES.bucket,
-    [ENV.partsQueueUrl]: partsQueue.url,
+    [ENV.partsQueueUrl]: queues.partsQueue.url,
+    [ENV.eventDeadLetterQueueUrl]: queues.eventDeadLetterQueue.url,
     [ENV.eventBusName]: NAMES.bus,
     [ENV.eventSource]: NAMES.source,
     [ENV.faults]: JSON.stringify(faults),
@@ -141,6 +146,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const visibilityTimeoutSeconds =
     options.visibilityTimeoutSeconds ?? numberFrom('PARTWISE_LOCAL_VISIBILITY_TIMEOUT') ?? 30;
   const faults = options.faults ?? parseFaults(config.faults);
+  // Work unchanged this long is sent again, and counts towards the watchdog (the sweeper's default: 900).
+  const staleAfterSeconds = options.staleAfterSeconds ?? numberFrom('PARTWISE_LOCAL_STALE_AFTER_SECONDS');
+  const maxReceiveCount = numberFrom('PARTWISE_LOCAL_MAX_RECEIVES');
   const webhookConfigs = options.webhooks ?? parseWebhooks(process.env.PARTWISE_WEBHOOKS);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
@@ -178,7 +186,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bucketName: NAMES.bucket,
       queueName: NAMES.queue,
       deadLetterQueueName: NAMES.deadLetterQueue,
+      eventDeadLetterQueueName: NAMES.eventDeadLetterQueue,
       visibilityTimeoutSeconds,
+      // The construct's redrive is 5 receives; a chaos run that crashes invocations on
+      // purpose raises it, so that injected crashes alone do not send work to the DLQ.
+      ...(maxReceiveCount === undefined ? {} : { maxReceiveCount }),
       log,
     });
     setHandlerEnvironment(
@@ -188,7 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         [ENV.sqsEndpoint]: emulators.sqsEndpoint,
         [ENV.eventbridgeEndpoint]: emulators.eventbridgeEndpoint,
       },
-      resources.partsQueue,
+      resources,
       faults,
     );
 
@@ -207,9 +219,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The SQS event source mappings: processor on the parts queue, dead-letter on its DLQ,
     // with the batch sizes the CDK construct sets (processorBatchSize: one part per call).
     const crashOnce = armCrash(faults);
-    for (const [name, queue, size, batchSize] of [
-      ['processor', resources.partsQueue, Math.max(1, workers), 1],
-      ['deadLetter', resources.deadLetterQueue, 1, 10],
+    const seed = faults.seed ?? 1;
+    armInProcessCrashes(faults, seed);
+    for (const [name, queue, size, batchSize, seedOffset] of [
+      ['processor', resources.partsQueue, Math.max(1, workers), 1, 1000],
+      ['deadLetter', resources.deadLetterQueue, 1, 10, 2000],
     ] as const) {
       const failAlways = name === 'processor' ? faults.failAlways : undefined;
       const pool = await WorkerPool.start({
@@ -217,6 +231,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         size,
         crashOnce,
         ...(failAlways ? { failAlways } : {}),
+        ...(faults.crashRate ? { randomCrash: { rate: faults.crashRate, seed: seed + seedOffset } } : {}),
         log,
       });
       const source = startSqsEventSource({
@@ -228,6 +243,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         concurrency: size,
         batchSize,
         duplicateDelivery: faults.duplicateDelivery === true,
+        ...(faults.loseMessages ? { loseMessages: faults.loseMessages } : {}),
+        ...(faults.duplicateRate ? { duplicateRate: faults.duplicateRate, seed: seed + seedOffset + 1 } : {}),
         log,
       });
       stoppers.push(() => Promise.all([source.stop(), pool.stop()]));
@@ -240,13 +257,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
     stoppers.push(() => relay.stop());
+    // Events EventBridge refused: in AWS an alarmed queue; here a file and an error line.
+    const deadLetters = startEventDeadLetterKeeper({
+      sqs: clients.sqs,
+      queueUrl: resources.eventDeadLetterQueue.url,
+      path: resolve(dataDir, 'event-dead-letters.jsonl'),
+      log,
+    });
+    stoppers.push(() => deadLetters.stop());
     const ttl = startTtlReaper({ dynamodb: clients.dynamodb, tableName: NAMES.table, log });
     stoppers.push(() => ttl.stop());
     const sweeper = startSchedule({
       target: await inProcessFunction(handler('sweeper')),
       ruleName: 'partwise-sweeper',
-      everySeconds: options.sweepEverySeconds ?? 30,
+      everySeconds: options.sweepEverySeconds ?? numberFrom('PARTWISE_LOCAL_SWEEP_SECONDS') ?? 30,
       firstEvent: { detail: { staleAfterSeconds: 0 } },
+      ...(staleAfterSeconds === undefined ? {} : { detail: { staleAfterSeconds } }),
       log,
     });
     stoppers.push(() => sweeper.stop());
@@ -290,4 +316,19 @@ function extraApiKeys(): Record<string, string> {
     );
   }
   return parsed as Record<string, string>;
+}
+
+/**
+ * Chaos for the functions this thread runs itself (the relay, the sweeper): at a fault point
+ * the invocation dies with probability `crashRate`. A thread that also serves the API cannot
+ * exit, so it throws instead: the invocation fails with nothing after the point done, which
+ * is what a Lambda instance dying there leaves behind.
+ */
+function armInProcessCrashes(faults: LocalFaults, seed: number): void {
+  const rate = faults.crashRate;
+  if (!rate) return;
+  const draw = seededRandom(seed);
+  globalThis.__partwiseFaultPoint = (name) => {
+    if (draw() < rate) throw new Error(`injected crash at fault point "${name}" (crashRate ${rate})`);
+  };
 }

@@ -57,9 +57,22 @@ declare module 's3rver' {
     configureBuckets?: Array<{ name: string; configs?: Array<string | Buffer> }>;
   }
 
+  /** Of its Koa request context, what local/s3rver-conditions.ts reads and writes. */
+  export interface S3rverContext {
+    method: string;
+    path: string;
+    headers: Record<string, string | string[] | undefined>;
+    query: Record<string, string | string[] | undefined>;
+    status: number;
+    type: string;
+    body: unknown;
+  }
+
   export default class S3rver {
     constructor(options?: S3rverOptions);
     readonly store: S3rverStore;
+    /** Koa's middleware list, composed when `run()` starts listening. */
+    readonly middleware: ((ctx: S3rverContext, next: () => Promise<void>) => Promise<void>)[];
     /** Set once `run()` resolved. */
     readonly httpServer: import('node:http').Server;
     run(): Promise<AddressInfo>;

@@ -18,6 +18,8 @@ export interface WorkerPoolOptions extends FunctionOptions {
   size: number;
   crashOnce?: LambdaWorkerData['crashOnce'];
   failAlways?: string;
+  /** Chaos: each instance dies at a fault point with probability `rate`, its draws seeded from `seed`. */
+  randomCrash?: { rate: number; seed: number };
   log?: Logger;
 }
 
@@ -63,6 +65,9 @@ function bootstrapCode(): string {
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
+/** Instances started in this process, to seed each one's chaos draws apart. */
+let instances = 0;
+
 /** One worker thread: one Lambda instance. */
 class LambdaInstance {
   private readonly worker: Worker;
@@ -83,6 +88,10 @@ class LambdaInstance {
       timeoutSeconds: options.timeoutSeconds,
       ...(options.crashOnce ? { crashOnce: options.crashOnce } : {}),
       ...(options.failAlways ? { failAlways: options.failAlways } : {}),
+      // Each instance draws its own sequence: a replacement does not replay its predecessor's.
+      ...(options.randomCrash
+        ? { randomCrash: { rate: options.randomCrash.rate, seed: options.randomCrash.seed + ++instances } }
+        : {}),
     };
     this.worker = new Worker(bootstrapCode(), { eval: true, workerData: data, name: options.functionName });
     this.ready = new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import { dynamoJobStore } from './dynamodb/job-store.js';
 import { dynamoResourceStore } from './dynamodb/resource-store.js';
 import { eventBridgePublisher } from './eventbridge/event-publisher.js';
 import { s3BlobStore } from './s3/blob-store.js';
+import { sqsEventDeadLetter } from './sqs/event-dead-letter.js';
 import { sqsPartQueue } from './sqs/part-queue.js';
 
 let services: Services | undefined;
@@ -17,6 +18,7 @@ export function awsServices(): Services {
     blobs: s3BlobStore(),
     queue: sqsPartQueue(),
     publisher: eventBridgePublisher(),
+    eventDeadLetter: sqsEventDeadLetter(),
     now: () => new Date(),
   };
   return services;

@@ -40,6 +40,16 @@ export class PartwiseError extends Error {
   }
 }
 
+/**
+ * What a tenant may read of an error: an exposed error's own message, else a plain sentence
+ * with the correlation id under which the details were logged (S3 keys, table names and SDK
+ * errors stay in the logs).
+ */
+export function publicMessage(error: unknown, correlationId: string): string {
+  if (error instanceof PartwiseError && error.expose) return error.message;
+  return `an internal error (logged under correlation id ${correlationId})`;
+}
+
 /** Whether work that threw `error` should stop rather than be tried again (see `permanent`). */
 export function isPermanent(error: unknown): error is PartwiseError {
   return error instanceof PartwiseError && error.permanent;
@@ -87,8 +97,8 @@ export class StaleWriteError extends PartwiseError {
 }
 
 export class PayloadTooLargeError extends PartwiseError {
-  constructor(message: string) {
-    super(message, 413, 'payload-too-large');
+  constructor(message: string, options?: ErrorOptions & { errors?: FieldError[] }) {
+    super(message, 413, 'payload-too-large', options);
     this.name = 'PayloadTooLargeError';
   }
 }
@@ -111,7 +121,7 @@ export class UnprocessableError extends PartwiseError {
 
 /** A file's content changed after a job planned its work on it (its ETag is not the one planned): never retried. */
 export class ContentChangedError extends PartwiseError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message = 'the file changed after the job was planned', options?: ErrorOptions) {
     super(message, 412, 'content-changed', { ...options, permanent: true });
     this.name = 'ContentChangedError';
   }

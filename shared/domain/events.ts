@@ -1,5 +1,8 @@
 import type { Job } from './job.js';
+import { boundedSnapshot, type JobSnapshot } from './snapshot.js';
 import type { JobStatus } from './status.js';
+
+export type { JobSnapshot, SnapshotTruncation } from './snapshot.js';
 
 export const JOB_TOPICS = [
   'job:waiting',
@@ -15,7 +18,9 @@ export type JobTopic = (typeof JOB_TOPICS)[number];
 /**
  * A job lifecycle event. `id` is assigned when the event is committed with its state
  * change and never changes: the relay may publish an event more than once, and
- * subscribers de-duplicate on `id`. `sequence` orders the events of one job.
+ * subscribers de-duplicate on `id`. `sequence` orders the events of one job. `job` is
+ * the job right after the change, bounded (see snapshot.ts): a large job's snapshot says
+ * what it leaves out and where the whole job is.
  */
 export interface JobEvent {
   id: string;
@@ -29,24 +34,33 @@ export interface JobEvent {
   parts: number;
   processed: number;
   progress: number;
-  job: Job;
+  job: JobSnapshot;
 }
 
 export function jobEvent(id: string, topic: JobTopic, job: Job, sequence: number, now: string): JobEvent {
+  const snapshot = boundedSnapshot(job);
   return {
     id,
     topic,
     createdAt: now,
     sequence,
-    jobId: job.id,
-    environmentId: job.environmentId,
-    operation: job.operation,
-    status: job.status,
-    parts: job.parts,
-    processed: job.processed,
-    progress: job.progress,
-    job,
+    jobId: snapshot.id,
+    environmentId: snapshot.environmentId,
+    operation: snapshot.operation,
+    status: snapshot.status,
+    parts: snapshot.parts,
+    processed: snapshot.processed,
+    progress: snapshot.progress,
+    job: snapshot,
   };
+}
+
+/**
+ * The event with its snapshot bounded, built again from its own fields: for events
+ * committed before snapshots were bounded. A bounded event comes back equal.
+ */
+export function withBoundedSnapshot(event: JobEvent): JobEvent {
+  return jobEvent(event.id, event.topic, event.job, event.sequence, event.createdAt);
 }
 
 /** Internal work the relay hands to the parts queue, committed with the state change that asks for it. */

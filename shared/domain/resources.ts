@@ -1,8 +1,18 @@
 /** Files, workbooks and sheets: the resources jobs work on. */
 import type { Action } from './actions.js';
 
-export const FILE_STATUSES = ['pending', 'available'] as const;
+/**
+ * `deleted` is a file removed while its upload URL still works: kept, never shown, so that
+ * whatever the URL uploads is removed with it once the URL has expired.
+ */
+export const FILE_STATUSES = ['pending', 'available', 'deleted'] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
+
+/**
+ * Bytes one upload URL takes: S3's own limit for one PUT, which a presigned URL is.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html
+ */
+export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 
 export interface DataFile {
   id: string;
@@ -12,8 +22,12 @@ export interface DataFile {
   status: FileStatus;
   /** Bytes, once the content is uploaded. */
   size?: number;
-  /** Where the content lives in the bucket. */
+  /** Where the content lives in the bucket. Never shown: keys are partwise's own. */
   key: string;
+  /** The size declared when the file was created: its content must be exactly that long. */
+  expectedSize?: number;
+  /** When the upload URL stops working (files created by POST /files). */
+  uploadExpiresAt?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -14,7 +14,8 @@
  */
 import type { Job } from '../domain/job.js';
 import type { JobStatus } from '../domain/status.js';
-import type { AbandonNote } from '../operations/operation.js';
+import { faultPoint } from '../faults.js';
+import type { AbandonNote, PartMessage } from '../operations/operation.js';
 import { removePlans } from '../operations/plans.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
@@ -58,6 +59,8 @@ export async function cleanupJob(services: Services, jobId: string): Promise<voi
   const record = await services.jobs.get(jobId);
   if (!record?.cleanupPending) return; // done already: a duplicate delivery
   const note = await abandonJob(services, record.job, record.state);
+  faultPoint('cleanup:after-abandon');
+  const { destinationRemoved, ...said } = note ?? { message: '' };
   await commitJob(
     services,
     jobId,
@@ -66,7 +69,14 @@ export async function cleanupJob(services: Services, jobId: string): Promise<voi
         ? {
             changes: {
               cleanupPending: false,
-              ...(note ? { job: { outcome: { ...current.job.outcome, ...note } } } : {}),
+              ...(note
+                ? {
+                    job: {
+                      outcome: { ...current.job.outcome, ...said },
+                      ...(destinationRemoved ? { destination: undefined } : {}),
+                    },
+                  }
+                : {}),
             },
           }
         : undefined,
@@ -76,16 +86,16 @@ export async function cleanupJob(services: Services, jobId: string): Promise<voi
 
 /**
  * For a part that was running when its job may have ended: reads the job again (a
- * consistent read) and, if it was abandoned, runs the operation's `abandon` once more,
- * which removes this part's output too. (Parts write no plans: those stay the cleanup's.)
+ * consistent read). If it was abandoned, the operation's `abandon` runs once more, which
+ * removes this part's output too. (Parts write no plans: those stay the cleanup's.) If it
+ * completed meanwhile — this was a late or duplicate delivery of a part finalize had already
+ * used — the operation discards what only such a part leaves (`discardLatePart`).
  */
-export async function abandonIfEnded(services: Services, jobId: string): Promise<void> {
-  const current = await services.jobs.get(jobId);
-  if (current && isAbandoned(current.job.status)) {
-    await operationFor(current.job.operation, current.job.type).abandon?.(
-      current.job,
-      current.state,
-      services,
-    );
-  }
+export async function settleLatePart(services: Services, message: PartMessage): Promise<void> {
+  const current = await services.jobs.get(message.jobId);
+  if (!current) return;
+  const operation = operationFor(current.job.operation, current.job.type);
+  if (isAbandoned(current.job.status)) await operation.abandon?.(current.job, current.state, services);
+  else if (current.job.status === 'COMPLETED')
+    await operation.discardLatePart?.(current.job, current.state, message, services);
 }

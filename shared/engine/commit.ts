@@ -28,6 +28,20 @@ export function applied(record: JobRecord, changes: JobChanges, now: string): Jo
   return { ...job, progress };
 }
 
+/**
+ * Progress events not yet relayed, past which no more are committed. A relay that is stuck
+ * (a stream outage; the sweeper drains outboxes every 15 minutes) would otherwise let a busy
+ * job's outbox grow a `job:updated` a second until its item passed DynamoDB's 400 KB; the
+ * progress it would have announced is on the job, and its final `job:updated` always goes.
+ */
+export const MAX_PENDING_PROGRESS_EVENTS = 10;
+
+/** Whether the job's outbox holds as many unrelayed `job:updated` events as it may. */
+export function progressBacklogged(record: JobRecord): boolean {
+  const pending = record.outbox.filter((entry) => 'event' in entry && entry.event.topic === 'job:updated');
+  return pending.length >= MAX_PENDING_PROGRESS_EVENTS;
+}
+
 /** Outbox entries for a commit: events numbered after the job's last one, then commands. */
 export function outboxFor(record: JobRecord, commit: Commit, now: string): OutboxEntry[] {
   const snapshot = applied(record, commit.changes, now);

@@ -1,3 +1,4 @@
+import { ackTimeoutSecondsOf } from '../domain/deadlines.js';
 import {
   ConflictError,
   isPermanent,
@@ -10,6 +11,7 @@ import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
 import { DISPATCH_CHUNK } from '../domain/parts.js';
 import { isFinal } from '../domain/status.js';
+import { faultPoint } from '../faults.js';
 import { actionsOf } from '../operations/custom.js';
 import type { Operation } from '../operations/operation.js';
 import { operationFor } from '../operations/registry.js';
@@ -145,7 +147,7 @@ export async function executeJob(services: Services, environmentId: string, jobI
 function startCommit(record: JobRecord, services: Services): Commit {
   const now = services.now();
   const operation = operationFor(record.job.operation, record.job.type);
-  const ackTimeoutSeconds = Number(record.job.config.ackTimeoutSeconds ?? 300);
+  const ackTimeoutSeconds = ackTimeoutSecondsOf(record.job);
   const command: JobCommand = operation.runsOutside
     ? {
         kind: 'ack-timeout',
@@ -225,6 +227,7 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
     }
     throw error;
   }
+  faultPoint('plan:after-plan');
   const after = await commitJob(
     services,
     jobId,
@@ -261,5 +264,6 @@ export async function dispatchParts(services: Services, jobId: string, from: num
   const to = Math.min(record.job.parts, from + DISPATCH_CHUNK);
   const messages = await operation.partMessages(record.job, record.state, from, to, services);
   await services.queue.send(messages);
+  faultPoint('dispatch:after-send');
   if (to < record.job.parts) await services.queue.send([{ kind: 'dispatch', jobId, from: to }]);
 }

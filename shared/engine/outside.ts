@@ -1,3 +1,4 @@
+import { ackTimeoutSecondsOf, PROGRESS_EVENT_INTERVAL_MS } from '../domain/deadlines.js';
 import { ConflictError } from '../domain/errors.js';
 import type { Job } from '../domain/job.js';
 import { isFinal } from '../domain/status.js';
@@ -5,7 +6,7 @@ import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
 import { withCleanup } from './cleanup.js';
-import { type Commit, commitJob } from './commit.js';
+import { type Commit, commitJob, progressBacklogged } from './commit.js';
 import { failJob, jobOf } from './lifecycle.js';
 
 /** Reports from a service that carries out a custom action's job. */
@@ -65,24 +66,35 @@ async function report(
   return (record ?? first).job;
 }
 
-/** Progress from the executor → `job:updated`. The first ack also stops the ack timer. */
+/**
+ * Progress from the executor. The first ack also stops the ack timer. Every ack is kept on
+ * the job; `job:updated` goes out at most once a second per job, as for parts, and the
+ * job's last one goes out with its completion.
+ */
 export function ackJob(
   services: Services,
   environmentId: string,
   jobId: string,
   ack: AckReport,
 ): Promise<Job> {
-  return report(services, environmentId, jobId, 'ack', (current) => ({
-    changes: {
-      job: {
-        ...(ack.info !== undefined ? { info: ack.info } : {}),
-        ...(ack.estimatedCompletionAt ? { estimatedCompletionAt: ack.estimatedCompletionAt } : {}),
+  return report(services, environmentId, jobId, 'ack', (current) => {
+    const now = services.now();
+    const announce =
+      now.getTime() - current.lastProgressEventAt >= PROGRESS_EVENT_INTERVAL_MS &&
+      !progressBacklogged(current);
+    return {
+      changes: {
+        job: {
+          ...(ack.info !== undefined ? { info: ack.info } : {}),
+          ...(ack.estimatedCompletionAt ? { estimatedCompletionAt: ack.estimatedCompletionAt } : {}),
+        },
+        ...(ack.progress !== undefined ? { reportedProgress: ack.progress } : {}),
+        ...(current.ackedAt ? {} : { ackedAt: now.toISOString() }),
+        ...(announce ? { lastProgressEventAt: now.getTime() } : {}),
       },
-      ...(ack.progress !== undefined ? { reportedProgress: ack.progress } : {}),
-      ...(current.ackedAt ? {} : { ackedAt: services.now().toISOString() }),
-    },
-    topics: ['job:updated'],
-  }));
+      topics: announce ? ['job:updated'] : [],
+    };
+  });
 }
 
 export function completeJob(
@@ -100,8 +112,10 @@ export function completeJob(
         ...(done.info !== undefined ? { info: done.info } : {}),
       },
       reportedProgress: 100,
+      lastProgressEventAt: services.now().getTime(),
     },
-    topics: ['job:completed'],
+    // The last job:updated, with the final progress, as a parts-based job's finalize sends.
+    topics: ['job:updated', 'job:completed'],
   }));
 }
 
@@ -159,14 +173,14 @@ export async function checkAckTimeout(
   services: Services,
   jobId: string,
   due: string,
-): Promise<'early' | 'done'> {
+): Promise<'early' | 'done' | 'failed'> {
   if (services.now().getTime() < Date.parse(due)) return 'early';
   const record = await services.jobs.get(jobId);
   if (record?.job.status !== 'EXECUTING' || record.ackedAt) return 'done';
-  const seconds = Number(record.job.config.ackTimeoutSeconds ?? 300);
+  const seconds = ackTimeoutSecondsOf(record.job);
   await failJob(services, jobId, {
     code: 'ack-timeout',
     message: `No executor acknowledged this job within ${seconds} s of its start. Is a service subscribed to job:started for operation "${record.job.operation}", and does it POST /jobs/${jobId}/ack?`,
   });
-  return 'done';
+  return 'failed';
 }

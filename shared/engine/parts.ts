@@ -1,16 +1,15 @@
+import { PROGRESS_EVENT_INTERVAL_MS } from '../domain/deadlines.js';
 import { isPermanent, StaleWriteError } from '../domain/errors.js';
 import type { JobError } from '../domain/job.js';
 import { faultPoint } from '../faults.js';
 import type { PartMessage } from '../operations/operation.js';
+import { removePlans } from '../operations/plans.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
-import { abandonIfEnded, abandonJob, isAbandoned } from './cleanup.js';
-import { commitJob, outboxFor } from './commit.js';
+import { abandonJob, isAbandoned, settleLatePart } from './cleanup.js';
+import { commitJob, outboxFor, progressBacklogged } from './commit.js';
 import { failJob } from './lifecycle.js';
-
-/** At most one `job:updated` per job per this many milliseconds (the last one always goes, with completion). */
-export const PROGRESS_EVENT_INTERVAL_MS = 1000;
 
 /**
  * Runs one part and counts it. Safe to call any number of times for the same part: the
@@ -19,8 +18,13 @@ export const PROGRESS_EVENT_INTERVAL_MS = 1000;
  */
 export async function runPart(services: Services, message: PartMessage, cached?: JobRecord): Promise<void> {
   const record = cached ?? (await services.jobs.get(message.jobId));
-  // Canceled, failed, deleted or already complete: a late or duplicate delivery.
-  if (record?.job.status !== 'EXECUTING') return;
+  // Canceled, failed, deleted or already complete: a late or duplicate delivery. Of a
+  // completed job, it may be the redelivery of a copy that wrote and died: what only such a
+  // copy leaves goes.
+  if (record?.job.status !== 'EXECUTING') {
+    if (record?.job.status === 'COMPLETED') await discardLate(services, record, message);
+    return;
+  }
   const operation = operationFor(record.job.operation, record.job.type);
   let stats: Record<string, number>;
   try {
@@ -44,22 +48,35 @@ export async function runPart(services: Services, message: PartMessage, cached?:
   if (!counted) {
     // It is not: if it ended FAILED or CANCELED while this part ran, its cleanup may have
     // looked before this output was in place, so the part removes it. (A job that ends
-    // after the count finds the output in place when its cleanup runs.)
-    await abandonIfEnded(services, message.jobId);
+    // after the count finds the output in place when its cleanup runs.) If it completed,
+    // this was a late copy of a part finalize had used: what only it left goes.
+    await settleLatePart(services, message);
     return;
   }
   const { record: after } = counted;
   if (after.job.processed >= after.job.parts) {
-    await finalizeJob(services, after);
+    const finished = await finalizeJob(services, after);
+    // This part's copy may have written after a finalize (its own or another's) used the parts.
+    if (finished?.job.status === 'COMPLETED') await discardLate(services, finished, message);
   } else if (counted.counted) {
     await maybeReportProgress(services, after);
   }
+}
+
+async function discardLate(services: Services, record: JobRecord, message: PartMessage): Promise<void> {
+  await operationFor(record.job.operation, record.job.type).discardLatePart?.(
+    record.job,
+    record.state,
+    message,
+    services,
+  );
 }
 
 /** Commits a throttled `job:updated`; losing the race to another part is fine. */
 async function maybeReportProgress(services: Services, record: JobRecord): Promise<void> {
   const now = services.now();
   if (now.getTime() - record.lastProgressEventAt < PROGRESS_EVENT_INTERVAL_MS) return;
+  if (progressBacklogged(record)) return;
   const changes = { lastProgressEventAt: now.getTime(), job: { updatedAt: now.toISOString() } };
   try {
     await services.jobs.update(
@@ -77,18 +94,18 @@ async function maybeReportProgress(services: Services, record: JobRecord): Promi
  * finalize, then one conditional write with the last `job:updated` and `job:completed`.
  * Concurrent callers may both run the operation's finalize; exactly one commits.
  */
-export async function finalizeJob(services: Services, record: JobRecord): Promise<void> {
+export async function finalizeJob(services: Services, record: JobRecord): Promise<JobRecord | undefined> {
   const operation = operationFor(record.job.operation, record.job.type);
   let outcome: Record<string, unknown>;
   try {
     outcome = await operation.finalize(record.job, record.state, services);
   } catch (error) {
     if (isPermanent(error)) {
-      await failJob(services, record.job.id, { code: error.code, message: error.message });
-      return;
+      return failJob(services, record.job.id, { code: error.code, message: error.message });
     }
     throw error;
   }
+  faultPoint('finalize:before-commit');
   const after = await commitJob(
     services,
     record.job.id,
@@ -106,6 +123,9 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
   );
   // Ended while finalize ran (an export's file registered just after the cancel, say).
   if (after && isAbandoned(after.job.status)) await abandonJob(services, after.job, after.state);
+  // Completed: every plan of the job goes, a planning attempt's that lost the race included.
+  if (after?.job.status === 'COMPLETED') await removePlans(services, record.job.id);
+  return after;
 }
 
 /** A part failed for good (bad input, or it reached the DLQ): record it and fail the job. */

@@ -1,28 +1,47 @@
-import type { JobEvent } from '../domain/events.js';
+import { type JobEvent, withBoundedSnapshot } from '../domain/events.js';
 import { faultPoint } from '../faults.js';
-import type { JobRecord, QueueMessage } from '../ports.js';
+import type { JobRecord, QueueMessage, RefusedEvent } from '../ports.js';
 import type { Services } from '../services.js';
+
+/** What one relay did, for its caller's log. */
+export interface RelayReport {
+  published: number;
+  /** Events the bus would not take, now held in the event dead letter. */
+  deadLettered: RefusedEvent[];
+  commands: number;
+}
 
 /**
  * Delivers what state changes committed to their jobs' outboxes: events are stored for
  * the feed and published to EventBridge, commands are sent to the parts queue, and only
  * then are the entries cleared. A crash in between repeats the delivery (at least
  * once); event ids never change, so subscribers de-duplicate.
+ *
+ * An event EventBridge refuses for good (or that keeps failing while others go) is held
+ * in the event dead letter, which alarms, and leaves the outbox with the rest: left
+ * there, it would be relayed and refused again on every stream retry and every sweep,
+ * and hold back the events behind it. If the dead letter cannot take it, the relay fails
+ * and nothing is cleared.
  */
-export async function relayOutboxes(services: Services, records: JobRecord[]): Promise<void> {
+export async function relayOutboxes(services: Services, records: JobRecord[]): Promise<RelayReport> {
   const events: JobEvent[] = [];
   const commands: QueueMessage[] = [];
   for (const record of records) {
     for (const entry of record.outbox) {
-      if ('event' in entry) events.push(entry.event);
+      // Entries committed before snapshots were bounded are bounded now: such an event
+      // would not fit an event item nor a PutEvents entry.
+      if ('event' in entry) events.push(withBoundedSnapshot(entry.event));
       else commands.push(entry.command);
     }
   }
-  if (events.length === 0 && commands.length === 0) return;
+  const report: RelayReport = { published: 0, deadLettered: [], commands: commands.length };
+  if (events.length === 0 && commands.length === 0) return report;
   // Per job, in the order the job committed them.
   events.sort((a, b) => a.jobId.localeCompare(b.jobId) || a.sequence - b.sequence);
   await services.events.put(events);
-  await services.publisher.publish(events);
+  report.deadLettered = await services.publisher.publish(events);
+  await services.eventDeadLetter.hold(report.deadLettered);
+  report.published = events.length - report.deadLettered.length;
   await services.queue.send(commands);
   faultPoint('relay:after-publish');
   for (const record of records) {
@@ -31,4 +50,5 @@ export async function relayOutboxes(services: Services, records: JobRecord[]): P
       record.outbox.map((entry) => entry.id),
     );
   }
+  return report;
 }

@@ -1,4 +1,5 @@
 /** The consumer's kit for job events: schemas, a de-duplicating Subscriber, feed clients, webhook signatures. */
+export type { JobEvent, JobSnapshot, SnapshotTruncation } from '../domain/events.js';
 export { EventFeedError, InvalidEventError, SubscriberError } from './errors.js';
 export { type FeedOptions, type PollOptions, pollEvents, type StreamOptions, streamEvents } from './feed.js';
 export { type ParseOptions, parseJobEvent } from './parse.js';

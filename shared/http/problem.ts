@@ -3,13 +3,29 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { type FieldError, PartwiseError } from '../domain/errors.js';
 import { logger } from '../logger.js';
+import { CORRELATION_HEADER, correlationOf } from './correlation.js';
+import { jsonPointer } from './limits.js';
+import type { ApiEvent, ApiResult } from './request.js';
+
+/**
+ * Where a problem lies, as a client reads it: an RFC 6901 `pointer` into the JSON body
+ * (`/config/partSizeBytes`; `""` is the whole body), or the name of a query or path
+ * `parameter`, or of a `header`.
+ */
+export type PublicFieldError = { detail: string } & (
+  | { pointer: string }
+  | { parameter: string }
+  | { header: string }
+);
 
 export interface Problem {
   type: string;
   title: string;
   status: number;
   detail: string;
-  errors?: FieldError[];
+  errors?: PublicFieldError[];
+  /** The request's id: the logs hold the details under it. */
+  correlationId: string;
 }
 
 const TITLES: Record<number, string> = {
@@ -19,6 +35,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -29,27 +46,52 @@ const TITLES: Record<number, string> = {
 export function problemResponse(problem: Problem): APIGatewayProxyResultV2 {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { 'content-type': 'application/problem+json', [CORRELATION_HEADER]: problem.correlationId },
     body: JSON.stringify(problem),
   };
 }
 
+/**
+ * Field errors of a zod parse, each where it lies (`body.config.partSizeBytes`,
+ * `query.limit`); a key that is not allowed is pointed at itself.
+ */
 export function zodErrors(error: ZodError, root: string): FieldError[] {
-  return error.issues.map((issue) => ({
-    pointer: [root, ...issue.path.map(String)].join('.'),
-    detail: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const at = [root, ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ pointer: [...at, key].join('.'), detail: 'is not a known field' }));
+    return [{ pointer: at.join('.'), detail: issue.message }];
+  });
 }
 
-/** Turns any error into RFC 9457 problem JSON; unexposed errors become a plain 500. */
-export function toProblem(error: unknown): Problem {
+/**
+ * A field error as the client reads it. Inside partwise a place is written `body.a.b`,
+ * `query.limit`, `path.id` or `header.idempotency-key`; keys with dots never occur there
+ * (field keys, operations and config names hold none).
+ */
+export function publicFieldError(error: FieldError): PublicFieldError {
+  const [where = '', ...path] = error.pointer.split('.');
+  switch (where) {
+    case 'query':
+    case 'path':
+      return { parameter: path.join('.'), detail: error.detail };
+    case 'header':
+      return { header: path.join('.'), detail: error.detail };
+    default:
+      return { pointer: jsonPointer(path), detail: error.detail };
+  }
+}
+
+/** Turns any error into RFC 9457 problem JSON; what is not exposed says only where the logs hold it. */
+export function toProblem(error: unknown, correlationId: string): Problem {
   if (error instanceof PartwiseError && error.expose) {
     return {
       type: `urn:partwise:problem:${error.code}`,
       title: TITLES[error.status] ?? 'Error',
       status: error.status,
       detail: error.message,
-      ...(error.errors ? { errors: error.errors } : {}),
+      ...(error.errors ? { errors: error.errors.map(publicFieldError) } : {}),
+      correlationId,
     };
   }
   if (error instanceof ZodError) {
@@ -58,10 +100,11 @@ export function toProblem(error: unknown): Problem {
       title: TITLES[400] ?? 'Bad Request',
       status: 400,
       detail: 'The request is not valid.',
-      errors: zodErrors(error, 'body'),
+      errors: zodErrors(error, 'body').map(publicFieldError),
+      correlationId,
     };
   }
-  // http-errors from middy itself (e.g. 415 from a body parser) carry statusCode and expose.
+  // http-errors from middy itself (its router, say) carry statusCode and expose.
   const http = error as { statusCode?: number; expose?: boolean; message?: string };
   if (typeof http.statusCode === 'number' && http.statusCode < 500 && http.expose) {
     return {
@@ -69,6 +112,7 @@ export function toProblem(error: unknown): Problem {
       title: TITLES[http.statusCode] ?? 'Error',
       status: http.statusCode,
       detail: http.message ?? '',
+      correlationId,
     };
   }
   if (error instanceof PartwiseError && error.status === 503) {
@@ -76,24 +120,26 @@ export function toProblem(error: unknown): Problem {
       type: `urn:partwise:problem:${error.code}`,
       title: TITLES[503] ?? 'Service Unavailable',
       status: 503,
-      detail: 'A dependency is unavailable; try again shortly.',
+      detail: `A service partwise depends on is unavailable; try again shortly (correlation id ${correlationId}).`,
+      correlationId,
     };
   }
   return {
     type: 'about:blank',
     title: TITLES[500] ?? 'Internal Server Error',
     status: 500,
-    detail: 'Something went wrong on our side; the error was logged.',
+    detail: `Something went wrong on our side (correlation id ${correlationId}).`,
+    correlationId,
   };
 }
 
-/** middy middleware: errors meet HTTP only here. */
-export function problemJson(): middy.MiddlewareObj {
+/** middy middleware: errors meet HTTP only here; the details of a 5xx go to the logs alone. */
+export function problemJson(): middy.MiddlewareObj<ApiEvent, ApiResult> {
   return {
     onError: async (request) => {
-      const problem = toProblem(request.error);
+      const problem = toProblem(request.error, correlationOf(request.event));
       if (problem.status >= 500) logger.error('request failed', { error: request.error as Error });
-      else logger.info('request refused', { status: problem.status, detail: problem.detail });
+      else logger.info('request refused', { status: problem.status, detail: problem.detail.slice(0, 500) });
       request.response = problemResponse(problem);
     },
   };

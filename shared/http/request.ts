@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../domain/errors.js';
+import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../domain/errors.js';
+import { type IdKind, isId } from '../domain/ids.js';
+import { jsonProblem, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_JSON_BODY_BYTES } from './limits.js';
 import { zodErrors } from './problem.js';
 
 export interface AuthorizerContext {
@@ -16,10 +18,33 @@ export function environmentOf(event: ApiEvent): string {
   return environmentId;
 }
 
+/** A path parameter, percent-decoded; one that is not valid percent-encoding is a 400. */
 export function pathParam(event: ApiEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError(`Missing path parameter ${name}.`);
-  return decodeURIComponent(value);
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ValidationError(`The path parameter ${name} is not valid percent-encoding.`, {
+      errors: [{ pointer: `path.${name}`, detail: 'malformed percent-encoding' }],
+    });
+  }
+}
+
+/** How an id that cannot exist is shown in a 404: short, and printable. */
+function shown(id: string): string {
+  const printable = id.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 64 ? `${printable.slice(0, 64)}…` : printable;
+}
+
+/**
+ * The `{id}` of a path that names a resource of one of `kinds`. An id of another shape
+ * cannot name one: a 404 at once, with no lookup (and no DynamoDB key of any length).
+ */
+export function idParam(event: ApiEvent, what: string, ...kinds: IdKind[]): string {
+  const id = pathParam(event, 'id');
+  if (!kinds.some((kind) => isId(kind, id))) throw new NotFoundError(what, shown(id));
+  return id;
 }
 
 /** The raw request body as bytes. */
@@ -28,9 +53,16 @@ export function rawBody(event: ApiEvent): Buffer {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
-/** Parses and validates a JSON body; malformed JSON and schema mismatches are 400s that say where. */
+/**
+ * Parses and validates a JSON body. Malformed JSON, a body no store could hold (too deep,
+ * numbers DynamoDB does not store exactly, text that is not Unicode) and schema mismatches
+ * are 400s that say where; a body larger than any this API takes is a 413.
+ */
 export function jsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
-  const text = rawBody(event).toString('utf8');
+  const bytes = rawBody(event);
+  ensureSize(bytes.length, MAX_JSON_BODY_BYTES);
+  // A UTF-8 byte order mark is no part of the JSON text (RFC 8259 §8.1 lets a parser skip it).
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') {
     throw new ValidationError('The request needs a JSON body.', {
       errors: [{ pointer: 'body', detail: 'empty' }],
@@ -42,6 +74,13 @@ export function jsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.inf
   } catch (error) {
     throw new ValidationError(`The request body is not valid JSON: ${(error as Error).message}.`, {
       errors: [{ pointer: 'body', detail: 'malformed JSON' }],
+    });
+  }
+  const problem = jsonProblem(value);
+  if (problem) {
+    const where = problem.path.length ? problem.path.join('.') : 'the body';
+    throw new ValidationError(`The request body is not valid: ${where} ${problem.detail}.`, {
+      errors: [{ pointer: ['body', ...problem.path].join('.'), detail: problem.detail }],
     });
   }
   const parsed = schema.safeParse(value);
@@ -68,6 +107,19 @@ export function queryParams<T extends z.ZodType>(event: ApiEvent, schema: T): z.
     });
   }
   return parsed.data;
+}
+
+/** The `Idempotency-Key` header, if any: printable ASCII, at most 255 characters. */
+export function idempotencyKey(event: ApiEvent): string | undefined {
+  const key = event.headers['idempotency-key'];
+  if (!key) return undefined;
+  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x20-\x7e]+$/.test(key)) {
+    throw new ValidationError(
+      `The Idempotency-Key header must be printable ASCII of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
+      { errors: [{ pointer: 'header.idempotency-key', detail: 'printable ASCII, 1 to 255 characters' }] },
+    );
+  }
+  return key;
 }
 
 function describe(issues: z.core.$ZodIssue[]): string {

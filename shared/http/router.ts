@@ -3,16 +3,23 @@ import { PartwiseError } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import type { ApiEvent, ApiResult } from './request.js';
 import { eventRoutes } from './routes/events.js';
+import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
-import { resourceRoutes } from './routes/resources.js';
+import { workbookRoutes } from './routes/workbooks.js';
 
 /** Every route of the HTTP API, in one table. */
 export function apiRouter(services: () => Services) {
-  const routes = [...jobRoutes(services), ...resourceRoutes(services), ...eventRoutes(services)];
+  const routes: Route<ApiEvent, ApiResult>[] = [
+    ...jobRoutes(services),
+    ...fileRoutes(services),
+    ...workbookRoutes(services),
+    ...eventRoutes(services),
+  ];
   return httpRouterHandler<ApiEvent, ApiResult>({
-    routes: routes as unknown as Route<ApiEvent, ApiResult>[],
+    routes,
     notFoundResponse: ({ method, path }) => {
-      throw new PartwiseError(`There is no route ${method} ${path}.`, 404, 'route-not-found');
+      const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
+      throw new PartwiseError(`There is no route ${method} ${shown}.`, 404, 'route-not-found');
     },
   });
 }

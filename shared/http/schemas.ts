@@ -1,38 +1,57 @@
 import * as z from 'zod';
 import { JOB_TOPICS } from '../domain/events.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
-import { FIELD_TYPES } from '../domain/resources.js';
+import { FIELD_TYPES, MAX_UPLOAD_BYTES } from '../domain/resources.js';
 import { JOB_STATUSES } from '../domain/status.js';
+import { MAX_CURSOR_LENGTH, MAX_ID_LENGTH, MAX_NAME_LENGTH } from './limits.js';
 
 const id = (what: string) =>
   z
     .string({ error: `is required: ${what}` })
     .min(1, `is required: ${what}`)
-    .max(128);
+    .max(MAX_ID_LENGTH, `is no id: ids are at most ${MAX_ID_LENGTH} characters`);
+
+const name = (what = 'a name') =>
+  z
+    .string({ error: `is required: ${what}` })
+    .min(1, `is required: ${what}`)
+    .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
+
+/**
+ * A JSON object of the caller's own (a job's `input` and `config`, an outcome's `next`).
+ * Nesting, numbers and text are checked for the whole body when it is parsed; its size is
+ * the route's to check, together with what it shares a budget with.
+ */
+const JsonObject = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 
 export const CreateJobBody = z
   .object({
     type: z.enum(RESOURCE_TYPES, { error: `must be one of: ${RESOURCE_TYPES.join(', ')}` }),
-    operation: z.string({ error: 'is required: extract, or another operation' }).min(1),
+    operation: z
+      .string({ error: 'is required: extract, or another operation' })
+      .min(1)
+      .max(64, 'must be at most 64 characters'),
     source: id('the id of the file, workbook or sheet the job works on'),
-    destination: z.string().min(1).max(128).optional(),
-    config: z.record(z.string(), z.unknown()).optional(),
+    destination: id('the id of the workbook or sheet the job writes to').optional(),
+    config: JsonObject.optional(),
     trigger: z.enum(TRIGGERS, { error: `must be one of: ${TRIGGERS.join(', ')}` }).optional(),
     mode: z.enum(MODES, { error: `must be one of: ${MODES.join(', ')}` }).optional(),
-    input: z.record(z.string(), z.unknown()).optional(),
+    input: JsonObject.optional(),
   })
   .strict();
 
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
-const offset = z.coerce.number().int().min(0).default(0);
+const offset = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
+/** `next` as a list returned it; empty is the first page, as for a caller that passes back what it got. */
+const cursor = z.string().max(MAX_CURSOR_LENGTH, 'is not a cursor this API returned').optional();
 
 export const ListJobsQuery = z
   .object({
     status: z.enum(JOB_STATUSES, { error: `must be one of: ${JOB_STATUSES.join(', ')}` }).optional(),
-    operation: z.string().min(1).optional(),
-    source: z.string().min(1).optional(),
+    operation: z.string().min(1).max(64).optional(),
+    source: id('the id of a file, workbook or sheet').optional(),
     limit: limit(100, 20),
-    next: z.string().optional(),
+    next: cursor,
   })
   .strict();
 
@@ -47,21 +66,40 @@ export const RecordsQuery = z
       .optional(),
   })
   .strict();
-export const CursorQuery = z.object({ limit: limit(100, 100), next: z.string().optional() }).strict();
+export const CursorQuery = z.object({ limit: limit(100, 100), next: cursor }).strict();
 
 export const EventsQuery = z
   .object({
-    since: z.string().optional(),
-    jobId: z.string().optional(),
+    since: z
+      .string()
+      .regex(/^\d{0,16}$/, 'must be the `next` of an earlier page: a position in the feed')
+      .refine((since) => Number(since) <= Number.MAX_SAFE_INTEGER, 'is past any position in the feed')
+      .optional(),
+    jobId: id('the id of a job').optional(),
     topic: z.enum(JOB_TOPICS, { error: `must be one of: ${JOB_TOPICS.join(', ')}` }).optional(),
     limit: limit(500, 100),
   })
   .strict();
 
+/** `type/subtype` with optional parameters, in the token characters of RFC 9110 (no CR, LF or non-ASCII: it becomes a header). */
+const MEDIA_TYPE =
+  /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=([A-Za-z0-9!#$&^_.+-]+|"[\x20\x21\x23-\x5b\x5d-\x7e]*"))*$/;
+
 export const CreateFileBody = z
   .object({
-    name: z.string({ error: 'is required: the file name, e.g. people.csv' }).min(1).max(255),
-    mediaType: z.string().min(1).max(255).optional(),
+    name: name('the file name, e.g. people.csv'),
+    mediaType: z
+      .string()
+      .max(MAX_NAME_LENGTH)
+      .regex(MEDIA_TYPE, 'must be a media type such as text/csv')
+      .optional(),
+    /** The content's exact size: the upload URL then takes that many bytes and no other number. */
+    size: z
+      .number()
+      .int('must be a whole number of bytes')
+      .min(0)
+      .max(MAX_UPLOAD_BYTES, `must be at most ${MAX_UPLOAD_BYTES} bytes (5 GiB), the most one upload takes`)
+      .optional(),
   })
   .strict();
 
@@ -71,12 +109,12 @@ const FieldBody = z
       .string()
       .regex(
         /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
-        'must start with a letter or _ and hold only letters, digits and _',
+        'must start with a letter or _ and hold only letters, digits and _ (at most 128)',
       ),
-    label: z.string().max(255).optional(),
+    label: z.string().max(MAX_NAME_LENGTH).optional(),
     type: z.enum(FIELD_TYPES, { error: `must be one of: ${FIELD_TYPES.join(', ')}` }),
     required: z.boolean().optional(),
-    options: z.array(z.string()).min(1).optional(),
+    options: z.array(name('an option')).min(1).max(1000).optional(),
   })
   .strict()
   .refine((field) => field.type !== 'enum' || (field.options?.length ?? 0) > 0, {
@@ -90,9 +128,9 @@ const ActionBody = z
       .string()
       .regex(
         /^[A-Za-z][A-Za-z0-9:_-]{0,63}$/,
-        'must start with a letter and hold letters, digits, :, _ or -',
+        'must start with a letter and hold letters, digits, :, _ or - (at most 64)',
       ),
-    label: z.string().min(1).max(255),
+    label: name('a label'),
     description: z.string().max(2000).optional(),
     mode: z.enum(MODES, { error: `must be one of: ${MODES.join(', ')}` }).optional(),
     confirm: z.boolean().optional(),
@@ -116,12 +154,12 @@ const Actions = z
 
 export const CreateWorkbookBody = z
   .object({
-    name: z.string().min(1).max(255),
+    name: name('the workbook name'),
     sheets: z
       .array(
         z
           .object({
-            name: z.string().min(1).max(255),
+            name: name('the sheet name'),
             fields: z.array(FieldBody).min(1).max(1000),
             actions: Actions.optional(),
           })
@@ -139,18 +177,21 @@ export const CreateWorkbookBody = z
 
 export const PatchWorkbookBody = z
   .object({
-    name: z.string().min(1).max(255).optional(),
+    name: name('the workbook name').optional(),
     actions: Actions.optional(),
     /** Actions of sheets, by sheet id. */
-    sheets: z.array(z.object({ id: z.string().min(1), actions: Actions }).strict()).optional(),
+    sheets: z
+      .array(z.object({ id: id('the id of a sheet of the workbook'), actions: Actions }).strict())
+      .max(100)
+      .optional(),
   })
   .strict();
 
 const Outcome = z
   .object({
     message: z.string().max(10_000),
-    heading: z.string().max(255).optional(),
-    next: z.record(z.string(), z.unknown()).optional(),
+    heading: z.string().max(MAX_NAME_LENGTH).optional(),
+    next: JsonObject.optional(),
   })
   .passthrough();
 

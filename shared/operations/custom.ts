@@ -1,8 +1,27 @@
+import * as z from 'zod';
 import type { Action } from '../domain/actions.js';
 import { inputErrors } from '../domain/actions.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import type { CreateRequest, Operation } from './operation.js';
+import { parseConfig } from './validation.js';
+
+/** A deadline of an outside job: whole seconds, one to a week (a date beyond that would not even be one JS can hold, for the largest numbers). */
+const deadlineSeconds = z
+  .number({ error: 'must be a number of seconds' })
+  .int('must be a whole number of seconds')
+  .min(1, 'must be at least 1 second')
+  .max(7 * 24 * 3600, 'must be at most 604800 seconds (7 days)');
+
+/** The config of a custom action's job: the deadlines partwise keeps, and anything else for the executor. */
+const CustomConfig = z
+  .object({
+    /** How long the job may wait for the executor's first ack (default 300). */
+    ackTimeoutSeconds: deadlineSeconds.optional(),
+    /** How long an acknowledged job may go without a report (default 3600, see domain/deadlines.ts). */
+    heartbeatSeconds: deadlineSeconds.optional(),
+  })
+  .passthrough();
 
 /** The actions a workbook or sheet of the environment declares (a sheet offers its workbook's too). */
 export async function actionsOf(
@@ -55,16 +74,7 @@ export function customOperation(name: string, builtIn: readonly string[]): Opera
           },
         );
       }
-      const ackTimeoutSeconds = request.config.ackTimeoutSeconds ?? 300;
-      if (
-        typeof ackTimeoutSeconds !== 'number' ||
-        !Number.isInteger(ackTimeoutSeconds) ||
-        ackTimeoutSeconds < 1
-      ) {
-        throw new ValidationError('config.ackTimeoutSeconds must be a whole number of seconds, at least 1.', {
-          errors: [{ pointer: 'body.config.ackTimeoutSeconds', detail: 'must be an integer ≥ 1' }],
-        });
-      }
+      const config = parseConfig(CustomConfig, request.config, name);
       const errors = inputErrors(action.inputForm, request.input);
       if (errors.length > 0) {
         throw new ValidationError(
@@ -74,7 +84,7 @@ export function customOperation(name: string, builtIn: readonly string[]): Opera
           },
         );
       }
-      return { ...request.config, ackTimeoutSeconds };
+      return { ...config, ackTimeoutSeconds: config.ackTimeoutSeconds ?? 300 };
     },
 
     async plan() {

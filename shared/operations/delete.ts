@@ -20,7 +20,8 @@ import {
 } from '../domain/resources.js';
 import { fieldConverter } from '../domain/values.js';
 import type { Services } from '../services.js';
-import type { Operation, PartMessage } from './operation.js';
+import { defineOperation } from './define-operation.js';
+import type { PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan, sumPartStats } from './plans.js';
 import { configuredSheet } from './resources.js';
 import { openSegmentRows, segmentObjectKey, sheetCounts, writeRowsObject } from './segments.js';
@@ -43,10 +44,10 @@ const DeleteConfig = z
   })
   .strict();
 
-interface DeleteState {
-  planKey: string;
-  sheetId: string;
-}
+/** What a delete job keeps as its config: `validate` resolves the sheet and the filter. */
+const DeleteSettings = z.object({ sheet: z.string(), filter: DeleteFilter });
+
+const DeleteState = z.object({ planKey: z.string(), sheetId: z.string() });
 
 type PlannedSegment = Pick<SheetSegment, 'sheetId' | 'ordinal'>;
 
@@ -135,9 +136,11 @@ async function rewriteSegment(
   }
 }
 
-export const deleteRecords: Operation = {
+export const deleteRecords = defineOperation({
   name: 'delete',
   types: ['workbook', 'sheet'],
+  config: DeleteSettings,
+  state: DeleteState,
 
   async validate(request, services) {
     const config = parseConfig(DeleteConfig, request.config, 'delete');
@@ -156,32 +159,34 @@ export const deleteRecords: Operation = {
     return { sheet: sheet.id, filter };
   },
 
-  async plan(job, services) {
-    const { sheet: sheetId, filter } = job.config as { sheet: string; filter: DeleteFilter };
+  async plan({ job, config }, services) {
+    const { sheet: sheetId, filter } = config;
     const segments = await services.resources.listSegments(sheetId);
     const visit = segmentsToVisit(filter, segments).map(({ sheetId, ordinal }) => ({ sheetId, ordinal }));
-    const state: DeleteState = { planKey: await savePlan(services, job, visit), sheetId };
-    return { parts: Math.max(1, visit.length), state: { ...state } };
+    return {
+      parts: Math.max(1, visit.length),
+      state: { planKey: await savePlan(services, job, visit), sheetId },
+    };
   },
 
-  async partMessages(job, _state, from, to) {
+  async partMessages({ job }, from, to) {
     const messages: PartMessage[] = [];
     for (let part = from; part < to; part++) messages.push({ jobId: job.id, part });
     return messages;
   },
 
-  async runPart(job, state, message, services) {
-    const { planKey, sheetId } = state as unknown as DeleteState;
+  async runPart({ job, config, state }, message, services) {
+    const { planKey, sheetId } = state;
     const planned = (await loadPlan<PlannedSegment[]>(services, planKey))[message.part];
     if (!planned) return { deleted: 0, kept: 0 };
-    const { filter } = job.config as { filter: DeleteFilter };
+    const { filter } = config;
     const sheet = await services.resources.getSheet(sheetId);
     const matches = filter === 'all' ? 'all' : rowFilter(filter, sheet?.fields ?? []);
     return rewriteSegment(services, planned, job.id, matches);
   },
 
-  async finalize(job, state, services) {
-    const { planKey, sheetId } = state as unknown as DeleteState;
+  async finalize({ job, state }, services) {
+    const { planKey, sheetId } = state;
     const { deleted = 0 } = await sumPartStats(services, job);
     // What the sheet holds now: with no other job writing to it, what it held minus `deleted`.
     const kept = sheetCounts(await services.resources.listSegments(sheetId)).records;
@@ -193,9 +198,9 @@ export const deleteRecords: Operation = {
    * Nothing to take back: each part's swap is committed on its own, and the records it
    * removed are gone. The engine removes the plan; the outcome says what stays deleted.
    */
-  async abandon(job) {
+  async abandon({ job }) {
     return {
       message: `Records this delete removed before it ended stay deleted: each segment's rewrite is committed on its own and cannot be undone. GET /jobs/${job.id}/parts shows what each finished part deleted.`,
     };
   },
-};
+});

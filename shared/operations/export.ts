@@ -28,7 +28,8 @@ import {
   writeTable,
 } from '../formats/index.js';
 import type { Services } from '../services.js';
-import type { Operation, PartMessage } from './operation.js';
+import { defineOperation } from './define-operation.js';
+import type { PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
 import { configuredSheet } from './resources.js';
 import type { SegmentBatch } from './segment-layout.js';
@@ -53,22 +54,25 @@ const ExportConfig = z
   })
   .strict();
 
-export interface ExportSettings {
-  sheet: string;
-  format: Format;
-  fields: string[];
+/** What an export job keeps as its config: `validate` derives it from the `ExportConfig` and the sheet. */
+const ExportSettings = z.object({
+  sheet: z.string(),
+  format: z.enum(FORMATS),
+  fields: z.array(z.string()),
   /** The header cells (keys or labels); empty: no header row. */
-  headerCells: string[];
-  escapeFormulas: boolean;
-  delimiter?: string;
-  fileName: string;
-}
+  headerCells: z.array(z.string()),
+  escapeFormulas: z.boolean(),
+  delimiter: z.string().optional(),
+  fileName: z.string(),
+});
+export type ExportSettings = z.infer<typeof ExportSettings>;
 
-interface ExportState {
-  planKey: string;
-  fileId: string;
-  key: string;
-}
+const ExportState = z.object({
+  planKey: z.string(),
+  /** The file the export registers, and the object it writes it to. */
+  fileId: z.string(),
+  key: z.string(),
+});
 
 type PlannedSegment = Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'>;
 
@@ -160,9 +164,11 @@ async function removeParts(services: Services, jobId: string): Promise<void> {
   await services.blobs.remove(await services.blobs.list(`tmp/exports/${jobId}/`));
 }
 
-export const exportRecords: Operation = {
+export const exportRecords = defineOperation({
   name: 'export',
   types: ['workbook', 'sheet'],
+  config: ExportSettings,
+  state: ExportState,
 
   async validate(request, services) {
     const config = parseConfig(ExportConfig, request.config, 'export');
@@ -183,7 +189,7 @@ export const exportRecords: Operation = {
       config.header === false
         ? []
         : fields.map((key) => (labels ? (sheet.fields.find((f) => f.key === key)?.label ?? key) : key));
-    const settings: ExportSettings = {
+    return {
       sheet: sheet.id,
       format,
       fields,
@@ -192,11 +198,9 @@ export const exportRecords: Operation = {
       ...(config.delimiter && format === 'csv' ? { delimiter: config.delimiter } : {}),
       fileName: config.fileName ?? `${sheet.name}${FORMAT_EXTENSIONS[format]}`,
     };
-    return { ...settings };
   },
 
-  async plan(job, services) {
-    const settings = job.config as unknown as ExportSettings;
+  async plan({ job, config: settings }, services) {
     const segments = (await services.resources.listSegments(settings.sheet)).filter((s) => s.rows > 0);
     const planned: PlannedSegment[] = segments.map(({ sheetId, ordinal, key }) => ({
       sheetId,
@@ -204,25 +208,24 @@ export const exportRecords: Operation = {
       key,
     }));
     const fileId = derivedId('file', job.id);
-    const state: ExportState = {
+    const state = {
       planKey: await savePlan(services, job, planned),
       fileId,
       key: `exports/${job.id}${FORMAT_EXTENSIONS[settings.format]}`,
     };
     // One part per segment (at least one, for the header); XLSX is a single zip: one part.
     const parts = settings.format === 'xlsx' ? 1 : Math.max(1, planned.length);
-    return { parts, destination: fileId, state: { ...state } };
+    return { parts, destination: fileId, state };
   },
 
-  async partMessages(job, _state, from, to) {
+  async partMessages({ job }, from, to) {
     const messages: PartMessage[] = [];
     for (let part = from; part < to; part++) messages.push({ jobId: job.id, part });
     return messages;
   },
 
-  async runPart(job, state, message, services) {
-    const settings = job.config as unknown as ExportSettings;
-    const planned = await loadPlan<PlannedSegment[]>(services, (state as unknown as ExportState).planKey);
+  async runPart({ job, config: settings, state }, message, services) {
+    const planned = await loadPlan<PlannedSegment[]>(services, state.planKey);
     const segments = settings.format === 'xlsx' ? planned : planned.slice(message.part, message.part + 1);
     let rows = 0;
     async function* batches() {
@@ -238,9 +241,8 @@ export const exportRecords: Operation = {
     return { rows };
   },
 
-  async finalize(job, state, services) {
-    const settings = job.config as unknown as ExportSettings;
-    const { planKey, fileId, key } = state as unknown as ExportState;
+  async finalize({ job, config: settings, state }, services) {
+    const { planKey, fileId, key } = state;
     const record = await services.jobs.get(job.id);
     const parts = record ? await services.jobs.listParts(record, 0, job.parts) : [];
     const records = parts.reduce((sum, p) => sum + (p.stats?.rows ?? 0), 0);
@@ -300,11 +302,20 @@ export const exportRecords: Operation = {
     return { ...outcome, size };
   },
 
-  async abandon(job, state, services) {
-    const { fileId, key } = state as Partial<ExportState>;
-    await removeParts(services, job.id);
-    if (fileId && (await services.resources.getFile(fileId))) await services.resources.deleteFile(fileId);
-    if (key) await services.blobs.remove([key]);
-    return { message: 'No file was exported: the objects the export had written were removed.' };
+  async discardLatePart({ job }, message, services) {
+    // Finalize joined the parts and removed them; this copy wrote its part object again.
+    await services.blobs.remove([exportPartKey(job.id, message.part)]);
   },
-};
+
+  async abandon({ job, state }, services) {
+    await removeParts(services, job.id);
+    if (state) {
+      if (await services.resources.getFile(state.fileId)) await services.resources.deleteFile(state.fileId);
+      await services.blobs.remove([state.key]);
+    }
+    return {
+      message: 'No file was exported: the objects the export had written were removed.',
+      destinationRemoved: true,
+    };
+  },
+});

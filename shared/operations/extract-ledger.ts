@@ -188,6 +188,11 @@ function tilingError(what: string): UnprocessableError {
   return new UnprocessableError(`The extract's parts do not cover the file exactly: ${what}.`);
 }
 
+/** Removes the notes one part left (a late copy of a part of a completed job). */
+export async function removePartNotes(services: Services, jobId: string, part: number): Promise<void> {
+  await services.blobs.remove([notesKey(jobId, part)]);
+}
+
 /** Removes the notes the parts left beside the plan. */
 export async function removeNotes(services: Services, jobId: string): Promise<void> {
   await services.blobs.remove(await services.blobs.list(`tmp/ledgers/${jobId}/`));

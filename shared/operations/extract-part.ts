@@ -11,7 +11,7 @@
  *   object is rejected with its line and reason, and the rest is read.
  * - XLSX: the part's worksheet, opened in place.
  */
-import { UnprocessableError } from '../domain/errors.js';
+import { ContentChangedError, UnprocessableError } from '../domain/errors.js';
 import type { Job } from '../domain/job.js';
 import {
   type DataFile,
@@ -34,7 +34,7 @@ import { xlsx } from '../formats/xlsx-support.js';
 import type { Services } from '../services.js';
 import { rowPicker } from './columns.js';
 import { MAX_NOTES, PartNotes, type PartTally } from './extract-ledger.js';
-import { blobSource } from './file-bytes.js';
+import { blobSource, type PinnedContent, readPinned } from './file-bytes.js';
 import type { PartMessage } from './operation.js';
 import { type RowShape, rowShapeMessages, withShapeMessages } from './row-notes.js';
 import { unclosedQuoteError } from './segment-layout.js';
@@ -44,7 +44,8 @@ import { writeCsvSliceSegment, writeSegment } from './segments.js';
 export interface ExtractPart {
   job: Job;
   file: DataFile;
-  layout: { format: Format; encoding?: Encoding; delimiter?: string };
+  /** `etag`: the content planned on, which every read of the part names (file-bytes.ts). */
+  layout: { format: Format; encoding?: Encoding; delimiter?: string; etag?: string };
   headerRow: number;
   /** The table the part reads (a worksheet, or the file's one table) and where its cells go. */
   table: { index: number; header: string[]; fields: Field[]; columns: number[] };
@@ -100,10 +101,16 @@ export async function extractPart(services: Services, part: ExtractPart): Promis
 
 type SegmentTarget = { sheetId: string; ordinal: number; jobId: string };
 
+/** The file's content as the job planned on it. */
+const contentOf = ({ file, layout }: ExtractPart): PinnedContent => ({
+  key: file.key,
+  ...(layout.etag !== undefined ? { etag: layout.etag } : {}),
+});
+
 /** The part's bytes from the file, and what counts them (and, for UTF-8, checks them) as they pass. */
 async function partBytes(services: Services, part: ExtractPart, breaks: 'csv' | 'lf') {
-  const { file, message, layout } = part;
-  const source = await services.blobs.read(file.key, message.range);
+  const { message, layout } = part;
+  const source = await readPinned(services, contentOf(part), message.range);
   return { source, seen: new PartBytes(breaks, { utf8: (layout.encoding ?? 'utf-8') === 'utf-8' }) };
 }
 
@@ -210,9 +217,12 @@ async function jsonPart(services: Services, part: ExtractPart, target: SegmentTa
 
 async function xlsxPart(services: Services, part: ExtractPart, target: SegmentTarget): Promise<SheetSegment> {
   const { file, table, headerRow } = part;
-  const size = await services.blobs.size(file.key);
-  if (size === undefined) throw new UnprocessableError(`The content of file ${file.id} is gone.`);
-  const book = await xlsx().open(blobSource(services, file.key, size));
+  const stat = await services.blobs.stat(file.key);
+  if (stat === undefined) throw new UnprocessableError(`The content of file ${file.id} is gone.`);
+  const content = contentOf(part);
+  // The zip's directory says where each entry lies: in another content it lies elsewhere.
+  if (content.etag !== undefined && stat.etag !== content.etag) throw new ContentChangedError();
+  const book = await xlsx().open(blobSource(services, content, stat.size));
   try {
     const sheet = await book.readSheet(table.index, { headerRow });
     const typed = rowTyper(table.fields);

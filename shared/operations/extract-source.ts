@@ -23,17 +23,17 @@
  * not extracted).
  */
 import { UnprocessableError } from '../domain/errors.js';
-import { MAX_PARTS } from '../domain/parts.js';
 import type { DataFile } from '../domain/resources.js';
 import { planCsvLayoutInRanges } from '../formats/csv/ranged-plan.js';
-import { decodeAll, type Encoding, encodingFromBom } from '../formats/encoding.js';
+import { decodeAll, type Encoding } from '../formats/encoding.js';
 import { detectEncoding, type EncodingVerdict } from '../formats/encoding-detect.js';
 import { detectFormat, type Format, readJsonArray, readNdjson } from '../formats/index.js';
 import { countLineBreaks } from '../formats/part-bytes.js';
 import { contentRefusal } from '../formats/sniff.js';
 import { xlsx } from '../formats/xlsx-support.js';
 import type { Services } from '../services.js';
-import { blobSource, bytesOf, fileHead } from './file-bytes.js';
+import { blobSource, bytesOf, fileHead, type PinnedContent, readPinned } from './file-bytes.js';
+import { checkPartCount, lineBoundaries } from './part-boundaries.js';
 
 export interface SourceOptions {
   format?: Format;
@@ -61,6 +61,8 @@ export interface SourceLayout {
   boundaries?: number[];
   /** The file's size in bytes. */
   size: number;
+  /** The ETag of the content planned on: every part reads that content or fails (file-bytes.ts). */
+  etag?: string;
   /** Line breaks before the first data byte (the header row and the rows above it). */
   headerLineBreaks: number;
 }
@@ -77,22 +79,18 @@ export function formatOf(file: DataFile, head: Uint8Array, wanted?: Format): For
   return format;
 }
 
-function checkPartCount(parts: number, partSize: number): void {
-  if (parts > MAX_PARTS) {
-    throw new UnprocessableError(
-      `The file would need ${parts} parts of ${partSize} bytes; the most a job may have is ${MAX_PARTS}. Use a larger config.partSizeBytes.`,
-    );
-  }
-}
-
 export async function planSource(
   services: Services,
   file: DataFile,
   options: SourceOptions,
 ): Promise<SourceLayout> {
-  // The object's own size (one HEAD), not the file's record: the ranges must cover it exactly.
-  const size = (await services.blobs.size(file.key)) ?? 0;
-  const head = await fileHead(services, file.key, size);
+  // The object's own size and ETag (one HEAD), not the file's record: the ranges must cover
+  // it exactly, and every read from here on reads that very content.
+  const stat = await services.blobs.stat(file.key);
+  const size = stat?.size ?? 0;
+  const pin = stat ? { etag: stat.etag } : {};
+  const content: PinnedContent = { key: file.key, ...pin };
+  const head = await fileHead(services, content, size);
   const format = formatOf(file, head, options.format);
   const name = sheetNameOf(file);
   if (size > 0) {
@@ -100,13 +98,13 @@ export async function planSource(
     if (refused) throw new UnprocessableError(refused);
   } else {
     // Nothing to split, whatever the format: one part that reads nothing.
-    const empty = { format, size, headerLineBreaks: 0, tables: [{ name, header: [] }] };
+    const empty = { format, size, ...pin, headerLineBreaks: 0, tables: [{ name, header: [] }] };
     return format === 'xlsx'
       ? empty
       : { ...empty, encoding: options.encoding ?? 'utf-8', boundaries: [0, 0] };
   }
   if (format === 'xlsx') {
-    const book = await xlsx().open(blobSource(services, file.key, size));
+    const book = await xlsx().open(blobSource(services, content, size));
     try {
       const tables: SourceTable[] = [];
       for (const sheet of book.sheets) {
@@ -115,27 +113,46 @@ export async function planSource(
         tables.push({ name: sheet.name, header: read.header });
       }
       if (tables.length === 0) throw new UnprocessableError(`File ${file.id} holds no worksheet.`);
-      return { format, size, headerLineBreaks: 0, tables };
+      return { format, size, ...pin, headerLineBreaks: 0, tables };
     } finally {
       await book.close();
     }
   }
-  const { encoding, encodingSource } = await textEncoding(services, file, head, size, options.encoding);
+  const { encoding, encodingSource } = await textEncoding(
+    services,
+    file,
+    content,
+    head,
+    size,
+    options.encoding,
+  );
   switch (format) {
     case 'csv':
     case 'tsv':
-      return planCsv(services, file, { ...options, format, encoding, encodingSource, size });
+      return {
+        ...(await planCsv(services, file, content, { ...options, format, encoding, encodingSource, size })),
+        ...pin,
+      };
     case 'ndjson': {
-      const table = await sampleColumns(services, file, readNdjson, encoding);
-      const boundaries = await lineBoundaries(services, file, encoding, options.partSize, size);
+      const table = await sampleColumns(services, content, readNdjson, encoding);
+      const boundaries = await lineBoundaries(services, content, encoding, options.partSize, size);
       checkPartCount(boundaries.length - 1, options.partSize);
       const tables = [{ name, header: table }];
-      return { format, encoding, encodingSource, size, headerLineBreaks: 0, tables, boundaries };
+      return { format, encoding, encodingSource, size, ...pin, headerLineBreaks: 0, tables, boundaries };
     }
     case 'json': {
-      const table = await sampleColumns(services, file, readJsonArray, encoding);
+      const table = await sampleColumns(services, content, readJsonArray, encoding);
       const tables = [{ name, header: table }];
-      return { format, encoding, encodingSource, size, headerLineBreaks: 0, tables, boundaries: [0, size] };
+      return {
+        format,
+        encoding,
+        encodingSource,
+        size,
+        ...pin,
+        headerLineBreaks: 0,
+        tables,
+        boundaries: [0, size],
+      };
     }
   }
 }
@@ -146,6 +163,7 @@ const sheetNameOf = (file: DataFile) => file.name.replace(/\.[^.]+$/, '') || 'Sh
 async function textEncoding(
   services: Services,
   file: DataFile,
+  content: PinnedContent,
   head: Uint8Array,
   size: number,
   wanted: Encoding | undefined,
@@ -154,7 +172,7 @@ async function textEncoding(
   let verdict = detectEncoding(head, { complete: size <= head.length, fileName: file.name });
   if (!('refused' in verdict) && verdict.detected === 'ascii' && size > head.length) {
     // Plain ASCII so far tells nothing: look further for the first byte that is not.
-    const wider = await fileHead(services, file.key, size, WIDE_HEAD_BYTES);
+    const wider = await fileHead(services, content, size, WIDE_HEAD_BYTES);
     verdict = detectEncoding(wider, { complete: size <= wider.length, fileName: file.name });
   }
   if ('refused' in verdict) throw new UnprocessableError(verdict.refused);
@@ -169,6 +187,7 @@ const describe = (verdict: EncodingVerdict) => (verdict.detected === 'ascii' ? '
 async function planCsv(
   services: Services,
   file: DataFile,
+  content: PinnedContent,
   options: SourceOptions & {
     format: 'csv' | 'tsv';
     encoding: Encoding;
@@ -178,7 +197,7 @@ async function planCsv(
 ): Promise<SourceLayout> {
   const { format, encoding, encodingSource, size } = options;
   const readRange = (start: number, endExclusive: number) =>
-    services.blobs.read(file.key, { start, endExclusive });
+    readPinned(services, content, { start, endExclusive });
   const layout = await planCsvLayoutInRanges(readRange, size, {
     partSize: options.partSize,
     delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : 'auto'),
@@ -186,7 +205,7 @@ async function planCsv(
     encoding,
   });
   if (layout.unclosedQuoteAt !== undefined) {
-    const line = (await lineBreaksBefore(services, file, layout.unclosedQuoteAt, encoding)) + 1;
+    const line = (await lineBreaksBefore(services, content, layout.unclosedQuoteAt, encoding)) + 1;
     throw new UnprocessableError(
       `Line ${line}: a quoted cell opens here and never closes — the file ends inside it, so no row after it can be told apart. Close the quote (or remove the stray one) and extract again.`,
     );
@@ -201,19 +220,19 @@ async function planCsv(
     boundaries: layout.boundaries,
     size,
     headerLineBreaks:
-      layout.headerLineBreaks ?? (await lineBreaksBefore(services, file, layout.headerEnd, encoding)),
+      layout.headerLineBreaks ?? (await lineBreaksBefore(services, content, layout.headerEnd, encoding)),
   };
 }
 
 /** Line breaks (LF, or a CR no LF follows) in the file's first `offset` bytes. */
 async function lineBreaksBefore(
   services: Services,
-  file: DataFile,
+  content: PinnedContent,
   offset: number,
   encoding: Encoding,
 ): Promise<number> {
   if (offset === 0) return 0;
-  const stream = await services.blobs.read(file.key, { start: 0, endExclusive: offset });
+  const stream = await readPinned(services, content, { start: 0, endExclusive: offset });
   if (encoding === 'utf-16le' || encoding === 'utf-16be') {
     // Code units, not bytes: a 0x0A byte may be half of another character.
     const text = decodeAll(Buffer.concat(await bytesOf(stream)), encoding);
@@ -232,65 +251,15 @@ async function lineBreaksBefore(
 /** The columns of the first objects of a JSON or NDJSON file; a malformed row is the parts' to report. */
 async function sampleColumns(
   services: Services,
-  file: DataFile,
+  content: PinnedContent,
   reader: typeof readNdjson | typeof readJsonArray,
   encoding: Encoding,
 ): Promise<string[]> {
-  const stream = await services.blobs.read(file.key);
+  const stream = await readPinned(services, content);
   try {
     const table = await reader(stream, { encoding, onReject: () => {} });
     return [...table.header];
   } finally {
     stream.destroy();
   }
-}
-
-/** NDJSON part boundaries: the first line start at or after each nominal start, one ranged read each. */
-async function lineBoundaries(
-  services: Services,
-  file: DataFile,
-  encoding: Encoding,
-  partSize: number,
-  size: number,
-): Promise<number[]> {
-  const lead = await fileHead(services, file.key, size, 4);
-  const found = encodingFromBom(lead);
-  const start = found?.encoding === encoding ? found.bomLength : 0;
-  if (encoding === 'utf-16le' || encoding === 'utf-16be') return [start, size];
-  const nominal: number[] = [];
-  for (let at = partSize; at < size; at += partSize) nominal.push(at);
-  checkPartCount(nominal.length + 1, partSize);
-  const starts = await mapLimited(nominal, 16, (at) => nextLineStart(services, file.key, at, size));
-  const boundaries = [start];
-  for (const boundary of starts) boundaries.push(Math.max(boundary, boundaries.at(-1) ?? 0));
-  boundaries.push(size);
-  return boundaries;
-}
-
-const WINDOW = 64 * 1024;
-
-/** The first offset ≥ `at` that starts a line: just after the first `\n` at or after `at - 1`. */
-async function nextLineStart(services: Services, key: string, at: number, size: number): Promise<number> {
-  for (let from = at - 1; from < size; from += WINDOW) {
-    const stream = await services.blobs.read(key, {
-      start: from,
-      endExclusive: Math.min(size, from + WINDOW),
-    });
-    const lf = Buffer.concat(await bytesOf(stream)).indexOf(0x0a);
-    if (lf >= 0) return from + lf + 1;
-  }
-  return size;
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,19 +1,31 @@
 import * as z from 'zod';
 import { config as settings } from '../config.js';
 import { MIN_PART_SIZE_BYTES } from '../domain/parts.js';
-import { type DataFile, type Field, runOf, type Sheet } from '../domain/resources.js';
+import { type Field, MAX_UPLOAD_BYTES, runOf, type Sheet } from '../domain/resources.js';
 import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
 import { removeRun } from './cleanup.js';
 import { matchColumns } from './columns.js';
+import { defineOperation } from './define-operation.js';
 import { createdWorkbookId, createWorkbook, destinationSheets } from './extract-destination.js';
-import { closeLedger, type PartTally, removeNotes, tallyOf, tallyStats } from './extract-ledger.js';
+import {
+  closeLedger,
+  type PartTally,
+  removeNotes,
+  removePartNotes,
+  tallyOf,
+  tallyStats,
+} from './extract-ledger.js';
 import { extractOutcome } from './extract-outcome.js';
 import { extractPart } from './extract-part.js';
-import { planSource, type SourceLayout, type SourceTable } from './extract-source.js';
-import type { Operation, PartMessage } from './operation.js';
+import { planSource, type SourceTable } from './extract-source.js';
+import { ExtractState, type TableTarget } from './extract-state.js';
+import type { PartMessage } from './operation.js';
 import { loadPlan, partStatsOf, removePlan, savePlan } from './plans.js';
 import { availableFile, resolveSheet } from './resources.js';
 import { parseConfig } from './validation.js';
+
+/** The header is looked for in the first rows: the planner reads the file's head for it. */
+const MAX_HEADER_ROW = 1_000_000;
 
 const ExtractConfig = z
   .object({
@@ -30,15 +42,15 @@ const ExtractConfig = z
         error: 'must be one character other than a quote or a line break, or "auto"',
       })
       .optional(),
-    headerRow: z.number().int().min(1).optional(),
+    headerRow: z.number().int().min(1).max(MAX_HEADER_ROW, `must be at most ${MAX_HEADER_ROW}`).optional(),
     partSizeBytes: z
       .number()
       .int()
       .min(MIN_PART_SIZE_BYTES, `must be at least ${MIN_PART_SIZE_BYTES} bytes`)
+      .max(MAX_UPLOAD_BYTES, `must be at most ${MAX_UPLOAD_BYTES} bytes, the largest file`)
       .optional(),
   })
   .strict();
-type ExtractConfig = z.infer<typeof ExtractConfig>;
 
 function safeEncoding(label: string): string | undefined {
   try {
@@ -48,25 +60,6 @@ function safeEncoding(label: string): string | undefined {
   }
 }
 
-/** A table of the file and the sheet it goes to (none: no sheet of the destination took it). */
-interface TableTarget {
-  name: string;
-  sheetId?: string;
-  run: number;
-  unmatchedColumns: string[];
-  missingFields: string[];
-}
-
-export interface ExtractState {
-  planKey: string;
-  /** The source file as planned: parts read its content without looking it up again. */
-  file: DataFile;
-  workbookId?: string;
-  layout: Omit<SourceLayout, 'boundaries' | 'tables'> & { headerEnd?: number };
-  headerRow: number;
-  targets: TableTarget[];
-}
-
 /** What the parts read from S3: the byte ranges, and per table its header, fields and columns. */
 interface ExtractPlan {
   boundaries?: number[];
@@ -74,9 +67,11 @@ interface ExtractPlan {
 }
 
 /** Extract: a file → sheets of a new workbook, or of an existing one (`destination`), converted to the fields' types. */
-export const extract: Operation = {
+export const extract = defineOperation({
   name: 'extract',
   types: ['file'],
+  config: ExtractConfig,
+  state: ExtractState,
 
   async validate(request, services) {
     const config = parseConfig(ExtractConfig, request.config, 'extract');
@@ -85,9 +80,8 @@ export const extract: Operation = {
     return config;
   },
 
-  async plan(job, services) {
+  async plan({ job, config }, services) {
     const file = await availableFile(services, job.environmentId, job.source);
-    const config = job.config as ExtractConfig;
     const headerRow = config.headerRow ?? 1;
     const layout = await planSource(services, file, {
       headerRow,
@@ -123,7 +117,7 @@ export const extract: Operation = {
       });
     }
     const { boundaries, tables: _, ...planned } = layout;
-    const state: ExtractState = {
+    const state = {
       planKey: await savePlan(services, job, plan),
       file,
       workbookId: sheets.find((sheet) => sheet)?.workbookId ?? destination,
@@ -132,12 +126,11 @@ export const extract: Operation = {
       targets,
     };
     const parts = layout.boundaries ? layout.boundaries.length - 1 : layout.tables.length;
-    return { parts, destination, state: { ...state } };
+    return { parts, destination, state };
   },
 
-  async partMessages(job, state, from, to, services) {
-    const { planKey } = state as unknown as ExtractState;
-    const { boundaries } = await loadPlan<ExtractPlan>(services, planKey);
+  async partMessages({ job, state }, from, to, services) {
+    const { boundaries } = await loadPlan<ExtractPlan>(services, state.planKey);
     const messages: PartMessage[] = [];
     for (let part = from; part < to; part++) {
       messages.push({
@@ -151,8 +144,8 @@ export const extract: Operation = {
     return messages;
   },
 
-  async runPart(job, state, message, services) {
-    const { planKey, layout, headerRow, targets, file } = state as unknown as ExtractState;
+  async runPart({ job, state }, message, services) {
+    const { planKey, layout, headerRow, targets, file } = state;
     const plan = await loadPlan<ExtractPlan>(services, planKey);
     const tableIndex = plan.boundaries ? 0 : message.part;
     const table = plan.tables[tableIndex];
@@ -177,8 +170,8 @@ export const extract: Operation = {
     return tallyStats(tally);
   },
 
-  async finalize(job, state, services) {
-    const { targets, layout, planKey, workbookId } = state as unknown as ExtractState;
+  async finalize({ job, state }, services) {
+    const { targets, layout, planKey, workbookId } = state;
     const sheets = [];
     for (const target of targets) {
       if (!target.sheetId) continue;
@@ -207,14 +200,19 @@ export const extract: Operation = {
     return extractOutcome({ layout, ledger, sheets, skipped, ...(workbookId ? { workbookId } : {}) });
   },
 
+  async discardLatePart({ job }, message, services) {
+    // The segment it rewrote is the one finalize counted (same key, same rows); its notes
+    // were read and removed by finalize, and are written again here: they go.
+    await removePartNotes(services, job.id, message.part);
+  },
+
   /**
    * Removes the segments of this extract's runs. A workbook the extract created stays, with
    * empty sheets, where `job.destination` points (the caller may have begun to use it);
    * one created by a planning attempt that never committed is pointed at by nobody and goes.
    */
-  async abandon(job, state, services) {
-    const { targets = [] } = state as Partial<ExtractState>;
-    for (const target of targets) {
+  async abandon({ job, state }, services) {
+    for (const target of state?.targets ?? []) {
       if (target.sheetId) await removeRun(services, target.sheetId, target.run);
     }
     await removeNotes(services, job.id);
@@ -230,9 +228,13 @@ export const extract: Operation = {
         workbookId: created,
       };
     }
+    // The destination is a workbook, or a sheet of one: the outcome names each for what it is.
+    const sheet = job.destination.startsWith('sh_')
+      ? await services.resources.getSheet(job.destination)
+      : undefined;
     return {
       message: `No record of this extract remains in ${job.destination}: it holds what it held before.`,
-      workbookId: job.destination,
+      ...(sheet ? { workbookId: sheet.workbookId, sheetId: sheet.id } : { workbookId: job.destination }),
     };
   },
-};
+});

@@ -6,6 +6,26 @@ import type { Services } from '../services.js';
 /** How much of a file's start format and encoding detection look at. */
 export const HEAD_BYTES = 64 * 1024;
 
+/**
+ * A file's content as an extract planned on it: its object, and the ETag the object had
+ * then. Every read names that ETag (If-Match), so a file rewritten after planning fails the
+ * read with a ContentChangedError instead of handing out bytes of another content. Plans
+ * made before ETags were recorded have none, and read whatever is there.
+ */
+export interface PinnedContent {
+  key: string;
+  etag?: string;
+}
+
+/** Bytes [start, endExclusive) of the pinned content (all of it without a range). */
+export function readPinned(
+  services: Services,
+  content: PinnedContent,
+  range?: { start: number; endExclusive: number },
+): Promise<Readable> {
+  return services.blobs.read(content.key, range, content.etag ? { ifMatch: content.etag } : {});
+}
+
 /** The chunks of a stream, as Buffers. */
 export async function bytesOf(stream: Readable): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
@@ -13,22 +33,22 @@ export async function bytesOf(stream: Readable): Promise<Buffer[]> {
   return chunks;
 }
 
-/** The first `length` bytes of an object of `size` bytes (fewer when it is shorter). */
+/** The first `length` bytes of content of `size` bytes (fewer when it is shorter). */
 export async function fileHead(
   services: Services,
-  key: string,
+  content: PinnedContent,
   size: number,
   length = HEAD_BYTES,
 ): Promise<Buffer> {
   const end = Math.min(size, length);
   if (end === 0) return Buffer.alloc(0);
-  return Buffer.concat(await bytesOf(await services.blobs.read(key, { start: 0, endExclusive: end })));
+  return Buffer.concat(await bytesOf(await readPinned(services, content, { start: 0, endExclusive: end })));
 }
 
-/** An object read by ranges (one S3 ranged GET each): a zip's directory, then any entry. */
-export function blobSource(services: Services, key: string, size: number): RandomAccessSource {
+/** Content read by ranges (one S3 ranged GET each): a zip's directory, then any entry. */
+export function blobSource(services: Services, content: PinnedContent, size: number): RandomAccessSource {
   return {
     size,
-    read: (start, endExclusive) => services.blobs.read(key, { start, endExclusive }),
+    read: (start, endExclusive) => readPinned(services, content, { start, endExclusive }),
   };
 }

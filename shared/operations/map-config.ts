@@ -30,11 +30,16 @@ const MapConfig = z
   })
   .strict();
 
-export interface ResolvedMapping {
-  sourceSheet: string;
-  destinationSheet: string;
-  fields: Record<string, string>;
-}
+/** One mapping as `validate` resolves it: sheet ids, and destination field key → source field key. */
+export const ResolvedMapping = z.object({
+  sourceSheet: z.string(),
+  destinationSheet: z.string(),
+  fields: z.record(z.string(), z.string()),
+});
+export type ResolvedMapping = z.infer<typeof ResolvedMapping>;
+
+/** What a map job keeps as its config. */
+export const ResolvedMapConfig = z.object({ mappings: z.array(ResolvedMapping) });
 
 /** The source field each destination field takes when `fields` is not given: same key or label, loosely. */
 export function defaultFieldMap(

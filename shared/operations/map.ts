@@ -10,7 +10,7 @@
  * into D from elsewhere (an extract, a map from another sheet) stay. Record ids are derived
  * from the destination position, so the same map of the same source gives the same records.
  */
-import type { Job } from '../domain/job.js';
+import * as z from 'zod';
 import {
   type Field,
   indexOf,
@@ -23,25 +23,24 @@ import {
 import { rowTyper } from '../domain/values.js';
 import type { Services } from '../services.js';
 import { removeRun } from './cleanup.js';
-import { type ResolvedMapping, resolveMappings } from './map-config.js';
-import type { Operation, PartMessage } from './operation.js';
+import { defineOperation } from './define-operation.js';
+import { ResolvedMapConfig, ResolvedMapping, resolveMappings } from './map-config.js';
+import type { PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
 import { resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
 
-interface MappingState extends ResolvedMapping {
-  run: number;
+const MappingState = ResolvedMapping.extend({
+  run: z.number(),
   /** An earlier map of the same source into the same sheet is being replaced. */
-  rerun: boolean;
+  rerun: z.boolean(),
   /** The first part of this mapping and how many it has (one per source segment). */
-  firstPart: number;
-  parts: number;
-}
+  firstPart: z.number(),
+  parts: z.number(),
+});
+type MappingState = z.infer<typeof MappingState>;
 
-interface MapState {
-  planKey: string;
-  mappings: MappingState[];
-}
+const MapState = z.object({ planKey: z.string(), mappings: z.array(MappingState) });
 
 /** Per part: the source segment it reads. */
 interface MapPlan {
@@ -88,19 +87,20 @@ async function runFor(
   return { run: await services.resources.reserveRun(mapping.destinationSheet), rerun: false };
 }
 
-export const map: Operation = {
+export const map = defineOperation({
   name: 'map',
   types: ['workbook', 'sheet'],
+  config: ResolvedMapConfig,
+  state: MapState,
 
   async validate(request, services) {
     return { mappings: await resolveMappings(request, services) };
   },
 
-  async plan(job, services) {
-    const resolved = (job.config as { mappings: ResolvedMapping[] }).mappings;
+  async plan({ job, config }, services) {
     const plan: MapPlan = { parts: [], destinationFields: [] };
     const mappings: MappingState[] = [];
-    for (const [i, mapping] of resolved.entries()) {
+    for (const [i, mapping] of config.mappings.entries()) {
       const destination = await resolveSheet(services, job.environmentId, mapping.destinationSheet);
       const segments = (await services.resources.listSegments(mapping.sourceSheet)).filter((s) => s.rows > 0);
       mappings.push({
@@ -113,19 +113,19 @@ export const map: Operation = {
       for (const { sheetId, ordinal, key } of segments)
         plan.parts.push({ mapping: i, source: { sheetId, ordinal, key } });
     }
-    const state: MapState = { planKey: await savePlan(services, job, plan), mappings };
+    const planKey = await savePlan(services, job, plan);
     // An empty source still gets one (empty) part: the job completes through the usual path.
-    return { parts: Math.max(1, plan.parts.length), state: { ...state } };
+    return { parts: Math.max(1, plan.parts.length), state: { planKey, mappings } };
   },
 
-  async partMessages(job: Job, _state, from, to) {
+  async partMessages({ job }, from, to) {
     const messages: PartMessage[] = [];
     for (let part = from; part < to; part++) messages.push({ jobId: job.id, part });
     return messages;
   },
 
-  async runPart(job, state, message, services) {
-    const { planKey, mappings } = state as unknown as MapState;
+  async runPart({ job, state }, message, services) {
+    const { planKey, mappings } = state;
     const plan = await loadPlan<MapPlan>(services, planKey);
     const planned = plan.parts[message.part];
     const mapping = mappings[planned?.mapping ?? -1];
@@ -157,8 +157,8 @@ export const map: Operation = {
     return { rows: segment.rows, invalid: segment.invalid };
   },
 
-  async finalize(_job, state, services) {
-    const { planKey, mappings } = state as unknown as MapState;
+  async finalize({ state }, services) {
+    const { planKey, mappings } = state;
     const outcomes = [];
     for (const mapping of mappings) {
       const segments = await services.resources.listSegments(mapping.destinationSheet);
@@ -202,8 +202,8 @@ export const map: Operation = {
    * one (whose object is gone): removing it would take those source records out of the
    * destination altogether, so a re-run's segments stay, and the outcome says so.
    */
-  async abandon(_job, state, services) {
-    const { mappings = [] } = state as Partial<MapState>;
+  async abandon({ state }, services) {
+    const mappings = state?.mappings ?? [];
     for (const mapping of mappings) {
       if (!mapping.rerun) await removeRun(services, mapping.destinationSheet, mapping.run);
     }
@@ -216,4 +216,4 @@ export const map: Operation = {
       partlyRewritten: rerun,
     };
   },
-};
+});

@@ -14,13 +14,17 @@ export interface CreateRequest {
   config: Record<string, unknown>;
 }
 
-export interface PlanResult {
+export interface PlanResult<State = Record<string, unknown>> {
   parts: number;
   destination?: string;
-  /** Kept on the job for the parts and finalize; never shown to callers. */
-  state: Record<string, unknown>;
+  /** Kept on the job (as JSON) for the parts and finalize; never shown to callers. */
+  state: State;
 }
 
+/**
+ * What the engine calls, with the job's config and state as the job keeps them. The built-in
+ * operations are written as an `OperationSpec`, with both typed (see define-operation.ts).
+ */
 export interface Operation {
   readonly name: string;
   /** Resource types the operation accepts as `type`. */
@@ -61,10 +65,24 @@ export interface Operation {
    * outcome tells the caller about it (`message`: what was removed, what stays).
    */
   abandon?(job: Job, state: Record<string, unknown>, services: Services): Promise<AbandonNote>;
+  /**
+   * A copy of a part ran after the job completed (SQS delivers at least once, and a part can
+   * outlive the finalize that already used its output): removes what such a part writes
+   * apart from the job's result — a temporary object, a note — never the result itself.
+   * Idempotent.
+   */
+  discardLatePart?(
+    job: Job,
+    state: Record<string, unknown>,
+    message: PartMessage,
+    services: Services,
+  ): Promise<void>;
 }
 
 /** What a FAILED or CANCELED job's outcome says about the data it had written. */
 export interface AbandonNote {
   message: string;
+  /** The job's `destination` is gone with what it wrote (an export's file): the job stops naming it. */
+  destinationRemoved?: boolean;
   [field: string]: unknown;
 }

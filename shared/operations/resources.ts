@@ -1,30 +1,102 @@
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, StaleWriteError, ValidationError } from '../domain/errors.js';
 import type { Job } from '../domain/job.js';
-import type { DataFile, Sheet, Workbook } from '../domain/resources.js';
+import { type DataFile, MAX_UPLOAD_BYTES, type Sheet, type Workbook } from '../domain/resources.js';
 import { isFinal, JOB_STATUSES } from '../domain/status.js';
+import { logger } from '../logger.js';
 import type { Services } from '../services.js';
 import { invalid } from './validation.js';
 
-/** A file of the environment, or 404. */
+/**
+ * A file of the environment, or 404. A deleted file whose upload URL has expired meanwhile
+ * is removed for good by whoever looks it up (see `deleteFile`).
+ */
 export async function fileOf(services: Services, environmentId: string, id: string): Promise<DataFile> {
   const file = await services.resources.getFile(id);
   if (!file || file.environmentId !== environmentId) throw new NotFoundError('File', id);
+  if (file.status === 'deleted') {
+    await purgeIfExpired(services, file);
+    throw new NotFoundError('File', id);
+  }
   return file;
 }
 
 /**
+ * Why an uploaded object cannot be the file's content: a size other than the one declared,
+ * or more than one upload may take (S3 holds a presigned PUT to both; the local S3 does not).
+ */
+function uploadRefusal(file: DataFile, size: number): string | undefined {
+  if (file.expectedSize !== undefined && size !== file.expectedSize)
+    return `the upload is ${size} bytes, not the ${file.expectedSize} declared`;
+  if (size > MAX_UPLOAD_BYTES)
+    return `the upload is ${size} bytes, more than the ${MAX_UPLOAD_BYTES} one upload takes`;
+  return undefined;
+}
+
+/**
  * A file uploaded through its presigned URL is still `pending` in the table (S3 tells no
- * one): when its object exists, the file becomes `available` with its size.
+ * one): when its object exists, the file becomes `available` with its size. Only a pending
+ * file adopts its object (a conditional write): a file deleted meanwhile stays deleted. An
+ * object that is not what was declared is removed, and the file stays pending.
  */
 export async function refreshFile(services: Services, file: DataFile): Promise<DataFile> {
-  if (file.status === 'available') return file;
-  const size = await services.blobs.size(file.key);
-  if (size === undefined) return file;
-  return services.resources.updateFile(file.id, {
-    status: 'available',
-    size,
-    updatedAt: services.now().toISOString(),
-  });
+  if (file.status !== 'pending') return file;
+  const stat = await services.blobs.stat(file.key);
+  if (stat === undefined) return file;
+  const refused = uploadRefusal(file, stat.size);
+  if (refused) {
+    logger.warn('upload refused and removed', { fileId: file.id, reason: refused });
+    await services.blobs.remove([file.key]);
+    return file;
+  }
+  try {
+    return await services.resources.updateFile(
+      file.id,
+      { status: 'available', size: stat.size, updatedAt: services.now().toISOString() },
+      ['pending'],
+    );
+  } catch (error) {
+    if (!(error instanceof StaleWriteError)) throw error;
+    // Adopted by another request, or deleted: the record as it stands now.
+    return (await services.resources.getFile(file.id)) ?? { ...file, status: 'deleted' };
+  }
+}
+
+/**
+ * Removes a file: its content first, then its record. A presigned upload URL cannot be
+ * revoked, so while the file's still works the record stays behind as `deleted` (hidden
+ * everywhere): an upload through it after the delete lands where the record points, and
+ * both go together once no upload can land any more (a day after the URL expired) —
+ * whoever next meets the record (a lookup of the file, a list of files) removes them. No
+ * object is ever left that no record names.
+ */
+export async function deleteFile(services: Services, file: DataFile): Promise<void> {
+  await services.blobs.remove([file.key]);
+  if (uploadUrlLives(services, file)) {
+    await services.resources.updateFile(file.id, {
+      status: 'deleted',
+      updatedAt: services.now().toISOString(),
+    });
+    return;
+  }
+  await services.resources.deleteFile(file.id);
+}
+
+/**
+ * S3 checks a presigned URL's expiry when a request starts: an upload begun just in time may
+ * still be arriving long after. A day lets 5 GiB arrive at 60 KB/s.
+ */
+const UPLOAD_FINISH_MS = 24 * 3600 * 1000;
+
+/** Whether an upload through the file's URL may still land: the URL works, or an upload it began may not have finished. */
+const uploadUrlLives = (services: Services, file: DataFile) =>
+  file.uploadExpiresAt !== undefined &&
+  Date.parse(file.uploadExpiresAt) + UPLOAD_FINISH_MS > services.now().getTime();
+
+/** A deleted file's object and record, once no upload through its URL can land any more. */
+export async function purgeIfExpired(services: Services, file: DataFile): Promise<void> {
+  if (file.status !== 'deleted' || uploadUrlLives(services, file)) return;
+  await services.blobs.remove([file.key]);
+  await services.resources.deleteFile(file.id);
 }
 
 /** A file of the environment whose content is uploaded. */

@@ -94,14 +94,17 @@ describe('cleanup of a job that ends FAILED or CANCELED', () => {
       registerLate = resolve;
     });
     const slowResources = Object.create(services.resources) as Services['resources'];
-    let reachedGate = false;
+    let atGate = () => {};
+    const reachedGate = new Promise<void>((resolve) => {
+      atGate = resolve;
+    });
     slowResources.putSegment = async (segment) => {
-      reachedGate = true;
+      atGate();
       await gate;
       return services.resources.putSegment(segment);
     };
     const late = parts.runPart({ ...services, resources: slowResources }, held[0] as PartMessage, running);
-    while (!reachedGate) await new Promise((resolve) => setTimeout(resolve, 10));
+    await reachedGate;
 
     // Act: cancel; the cleanup runs on the queue; then the late part lands.
     const canceled = await outside.cancelJob(services, ENV, jobId);

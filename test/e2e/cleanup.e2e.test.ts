@@ -118,6 +118,9 @@ describe.runIf(!remoteTarget)('nothing left behind by a FAILED or CANCELED job',
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(await keysOf(`tmp/exports/${jobId}/`)).not.toEqual([]);
+    // The file the export would have registered: planning named it the job's destination.
+    const planned = (await api.call('GET', `/jobs/${jobId}`)).body.data.destination;
+    expect(planned).toMatch(/^file_/);
 
     // Act
     const canceled = await api.call('POST', `/jobs/${jobId}/cancel`);
@@ -131,8 +134,28 @@ describe.runIf(!remoteTarget)('nothing left behind by a FAILED or CANCELED job',
     expect(await keysOf(`tmp/exports/${jobId}/`)).toEqual([]);
     expect(await keysOf(`exports/${jobId}`)).toEqual([]);
     expect(await keysOf(`plans/${jobId}/`)).toEqual([]);
-    expect((await api.call('GET', `/files/${job.destination}`)).status).toBe(404);
+    // No file, and the job no longer names one: a destination that answers 404 would mislead.
+    expect((await api.call('GET', `/files/${planned}`)).status).toBe(404);
+    expect(job.destination).toBeUndefined();
     // Its cleanup done, the job can be deleted.
     expect((await api.call('DELETE', `/jobs/${jobId}`)).status).toBe(200);
+  }, 120_000);
+
+  it('names the workbook and the sheet, each for what it is, when an extract into a sheet ends', async () => {
+    // Act: the destination is the sheet itself, not its workbook.
+    const file = await api.uploadFile('people.csv', generateCsv(50, 3).text);
+    const created = await api.call('POST', '/jobs', {
+      type: 'file',
+      operation: 'extract',
+      source: file.id,
+      destination: sheetId,
+      trigger: 'immediate',
+    });
+    const job = await cleanedUp(created.body.data.id);
+
+    // Assess
+    expect(job.status).toBe('FAILED');
+    expect(job.outcome).toMatchObject({ workbookId: workbook.id, sheetId });
+    expect(await api.allRecords(sheetId)).toEqual(before);
   }, 120_000);
 });

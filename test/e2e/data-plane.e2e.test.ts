@@ -209,9 +209,7 @@ describe('delete', () => {
       config: { filter: { field: 'nope', equals: 1 } },
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toContainEqual(
-      expect.objectContaining({ pointer: 'body.config.filter.field' }),
-    );
+    expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer: '/config/filter/field' }));
   });
 });
 
@@ -547,9 +545,7 @@ describe('bad requests', () => {
     const base = { type: 'workbook', operation: 'map', source: source.id };
     const noDestination = await api.call('POST', '/jobs', { ...base, config: { mappings: [{}] } });
     expect(noDestination.status).toBe(400);
-    expect(noDestination.body.errors).toContainEqual(
-      expect.objectContaining({ pointer: 'body.destination' }),
-    );
+    expect(noDestination.body.errors).toContainEqual(expect.objectContaining({ pointer: '/destination' }));
 
     const badFields = await api.call('POST', '/jobs', {
       ...base,

@@ -22,9 +22,10 @@ async function extractFile(name: string, content: string | Buffer, config: Recor
     config,
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const started = Date.now();
+  // Waits a minute at most: a job the engine left behind (in PLANNING, say) would only move
+  // when the sweeper comes by, every 15 minutes.
   const job = await api.waitForJob(created.body.data.id, (j) => FINAL.includes(j.status), 60_000);
-  return { job, seconds: (Date.now() - started) / 1000 };
+  return { job };
 }
 
 async function recordsOf(sheetId: string) {
@@ -93,11 +94,10 @@ describe('CSV as real files are written', () => {
 describe('files that are empty, binary or not UTF-8', () => {
   for (const partSizeBytes of [undefined, 1024]) {
     it(`completes a 0-byte CSV at once with no records${partSizeBytes ? ' (1 KiB parts)' : ''}`, async () => {
-      const { job, seconds } = await extractFile('empty.csv', '', partSizeBytes ? { partSizeBytes } : {});
+      const { job } = await extractFile('empty.csv', '', partSizeBytes ? { partSizeBytes } : {});
       expect(job.status).toBe('COMPLETED');
       expect(job.outcome).toMatchObject({ records: 0, ledger: { rowsRead: 0 } });
       expect(job.outcome.message).toMatch(/empty/);
-      expect(seconds).toBeLessThan(30); // a job left in PLANNING would wait for the sweeper's 15 minutes
     });
   }
 

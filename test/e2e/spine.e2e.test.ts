@@ -209,7 +209,7 @@ describe('bad requests get a clear 4xx problem', () => {
   it('rejects a job without a source', async () => {
     const response = await t.api.call('POST', '/jobs', { type: 'file', operation: 'extract' });
     expectProblem(response, 400, /source/);
-    expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer: 'body.source' }));
+    expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer: '/source' }));
   });
 
   it('rejects a source that is not a file of this environment', async () => {
@@ -261,7 +261,7 @@ describe('bad requests get a clear 4xx problem', () => {
     });
     expectProblem(response, 400, /config/);
     expect(response.body.errors).toContainEqual(
-      expect.objectContaining({ pointer: 'body.config.partSizeBytes' }),
+      expect.objectContaining({ pointer: '/config/partSizeBytes' }),
     );
   });
 

@@ -69,7 +69,8 @@ async function driveEveryTopic() {
   await api().call('POST', `/jobs/${completing}/complete`, {
     outcome: { message: 'Submitted', heading: 'Done' },
   });
-  expected.set(completing, ['job:waiting', 'job:started', 'job:updated', 'job:completed']);
+  // The ack's job:updated, then the last one, with the final progress, beside job:completed.
+  expected.set(completing, ['job:waiting', 'job:started', 'job:updated', 'job:updated', 'job:completed']);
 
   await api().waitForJob(canceled, (job) => job.status === 'READY');
   expect((await api().call('POST', `/jobs/${canceled}/cancel`)).status).toBe(200);

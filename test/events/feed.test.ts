@@ -143,21 +143,31 @@ describe('streamEvents', () => {
 
   it('feeds a Subscriber, which sees each event once even when the stream repeats it', async () => {
     const event = sampleEvent('job:started');
-    const { id, event: topic, data } = sseMessage(event);
+    const next = sampleEvent('job:completed');
+    const frame = (of: JobEvent) => {
+      const { id, event: topic, data } = sseMessage(of);
+      return `id: ${id}\nevent: ${topic}\ndata: ${data}\n\n`;
+    };
+    let connections = 0;
     const url = await fakeApi((_req, res) => {
+      connections += 1;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-      res.end(`id: ${id}\nevent: ${topic}\ndata: ${data}\n\n`.repeat(2));
+      // The event twice; after the reconnect, the replay repeats it once more, then goes on.
+      res.end(connections === 1 ? frame(event).repeat(2) : frame(event) + frame(next));
     });
     const controller = new AbortController();
     const handled: string[] = [];
-    const subscriber = new Subscriber().on('job:started', (started) => {
-      handled.push(started.id);
-      setTimeout(() => controller.abort(), 50); // after the reconnect replays it again
-    });
+    const subscriber = new Subscriber()
+      .on('job:started', (started) => void handled.push(started.id))
+      .on('job:completed', (completed) => {
+        handled.push(completed.id);
+        controller.abort(); // everything before it in the stream has been handled (or dropped)
+      });
 
     await subscriber.consume(streamEvents({ url, apiKey: KEY, retryMs: 5, signal: controller.signal }));
 
-    expect(handled).toEqual([event.id]);
+    expect(connections).toBe(2);
+    expect(handled).toEqual([event.id, next.id]);
   });
 
   it('gives up on a wrong key or an answer that is not an event stream', async () => {

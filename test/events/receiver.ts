@@ -1,6 +1,7 @@
 /** A webhook receiver on 127.0.0.1 for tests: records every request and answers as told. */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '../helpers/wait.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -42,12 +43,15 @@ export async function startReceiver(answer: (request: ReceivedRequest, index: nu
       what: (requests: ReceivedRequest[]) => number = (all) => all.length,
       timeoutMs = 20_000,
     ) {
-      const deadline = Date.now() + timeoutMs;
-      while (what(requests) < count) {
-        if (Date.now() > deadline)
-          throw new Error(`receiver: ${what(requests)} of ${count} after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitFor(
+        `${count} requests at the receiver`,
+        () => what(requests),
+        (n) => n >= count,
+        {
+          timeoutMs,
+          intervalMs: 20,
+        },
+      );
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import type { Target } from './stack.js';
+import { waitFor } from './wait.js';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -34,14 +35,12 @@ export function apiClient(target: Target, apiKey: string | null = target.apiKey)
     return { status: response.status, headers: response.headers, body: parsed as T } satisfies ApiResponse<T>;
   }
 
+  /** The job once `until` holds for it; fails after `timeoutMs`, showing the job as last seen. */
   async function waitForJob(jobId: string, until: (job: any) => boolean, timeoutMs = 120_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { body } = await call('GET', `/jobs/${jobId}`);
-      if (until(body.data)) return body.data;
-      if (Date.now() > deadline) throw new Error(`job ${jobId} timed out: ${JSON.stringify(body.data)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    return waitFor(`job ${jobId}`, async () => (await call('GET', `/jobs/${jobId}`)).body.data, until, {
+      timeoutMs,
+      intervalMs: 100,
+    });
   }
 
   /** Uploads through the presigned URL, as a browser or curl -T would. */
@@ -49,7 +48,9 @@ export function apiClient(target: Target, apiKey: string | null = target.apiKey)
     const created = await call('POST', '/files', { name });
     if (created.status !== 201)
       throw new Error(`POST /files: ${created.status} ${JSON.stringify(created.body)}`);
-    const put = await fetch(created.body.data.uploadUrl, { method: 'PUT', body: content });
+    // The headers the URL signed (fetch sets Content-Length itself, from the body).
+    const { 'content-length': _, ...headers } = created.body.data.uploadHeaders as Record<string, string>;
+    const put = await fetch(created.body.data.uploadUrl, { method: 'PUT', body: content, headers });
     if (!put.ok) throw new Error(`upload failed: ${put.status} ${await put.text()}`);
     return created.body.data;
   }

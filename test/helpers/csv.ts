@@ -1,15 +1,9 @@
 /** Deterministic CSV fixtures with the hard cases: quoted commas, doubled quotes, newlines, CRLF, UTF-8. */
 
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../infra/local/faults.js';
+
+/** A seeded pseudo-random source (the local stack's, for fault injection): the same seed, the same draws. */
+export const prng = seededRandom;
 
 const WORDS = [
   'alpha',

@@ -20,6 +20,7 @@ export async function startEmulatedAws() {
     bucketName: 'partwise-test',
     queueName: 'partwise-test-parts',
     deadLetterQueueName: 'partwise-test-dlq',
+    eventDeadLetterQueueName: 'partwise-test-event-dlq',
     visibilityTimeoutSeconds: 2,
   });
   Object.assign(process.env, {
@@ -29,6 +30,7 @@ export async function startEmulatedAws() {
     [ENV.tableName]: provisioned.tableName,
     [ENV.bucketName]: provisioned.bucketName,
     [ENV.partsQueueUrl]: provisioned.partsQueue.url,
+    [ENV.eventDeadLetterQueueUrl]: provisioned.eventDeadLetterQueue.url,
     [ENV.eventBusName]: 'partwise-test',
     [ENV.dynamodbEndpoint]: emulators.dynamodbEndpoint,
     [ENV.s3Endpoint]: emulators.s3Endpoint,

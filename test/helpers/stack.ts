@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,12 @@ export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'partwise-e2e-'));
 }
 
+/** Stacks still running: killed when this process exits, so a run cut short leaves none behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function startLocalStack(
   options: { dataDir?: string; env?: Record<string, string>; apiKey?: string } = {},
 ): Promise<LocalStack> {
@@ -48,7 +55,14 @@ export async function startLocalStack(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let output = '';
+  child.once('exit', () => {
+    running.delete(child);
+    // For a failure to be read afterwards: PARTWISE_TEST_STACK_LOGS names a folder for the logs.
+    const logs = process.env.PARTWISE_TEST_STACK_LOGS;
+    if (logs) writeFileSync(join(logs, `stack-${child.pid}.log`), output);
+  });
   const ready = new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();

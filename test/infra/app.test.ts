@@ -50,7 +50,7 @@ describe('infra/app.ts', () => {
     template.resourceCountIs('AWS::Lambda::Function', 6);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-    for (const output of ['ApiUrl', 'TableName', 'BucketName', 'EventBusArn']) {
+    for (const output of ['ApiUrl', 'TableName', 'BucketName', 'EventBusArn', 'EventDeadLetterQueueUrl']) {
       expect(Object.keys(template.findOutputs(output))).toEqual([output]);
     }
     template.hasResourceProperties('AWS::DynamoDB::Table', {

@@ -78,6 +78,7 @@ describe('the functions', () => {
         [ENV.tableName]: { Ref: logicalId(service.table) },
         [ENV.bucketName]: { Ref: logicalId(service.bucket) },
         [ENV.partsQueueUrl]: { Ref: logicalId(service.partsQueue) },
+        [ENV.eventDeadLetterQueueUrl]: { Ref: logicalId(service.eventDeadLetterQueue) },
         [ENV.eventBusName]: getAtt(logicalId(service.eventBus)),
         [ENV.eventSource]: 'partwise',
         [ENV.defaultPartSizeBytes]: String(32 * 1024 * 1024),
@@ -140,7 +141,8 @@ describe('the event sources', () => {
 
 describe('the alarms', () => {
   it('watch the dead-letter queues', () => {
-    for (const queue of [synth.service.deadLetterQueue, synth.service.relayFailureQueue]) {
+    const { deadLetterQueue, relayFailureQueue, eventDeadLetterQueue } = synth.service;
+    for (const queue of [deadLetterQueue, relayFailureQueue, eventDeadLetterQueue]) {
       synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',

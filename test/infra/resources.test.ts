@@ -130,7 +130,7 @@ describe('JobsService resources', () => {
             ]),
           },
         },
-        3,
+        4,
       );
     });
   });

@@ -176,4 +176,24 @@ describe('the local API Gateway', () => {
     expect(JSON.parse(text)).toMatchObject({ status: 500 });
     expect(text).not.toContain('secret');
   });
+  it('names every request: the same id in the event, in the apigw-requestid header and in its own problems', async () => {
+    const { url, apiEvents } = await start();
+
+    const served = await fetch(`${url}/jobs`, { headers: { authorization: 'Bearer key-a' } });
+    const denied = await fetch(`${url}/jobs`, { headers: { authorization: 'Bearer nope' } });
+    const tooLarge = await fetch(`${url}/files/f/content`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer key-a' },
+      body: Buffer.alloc(10 * 1024 * 1024 + 1),
+    });
+
+    expect(served.headers.get('apigw-requestid')).toBe(apiEvents[0]?.requestContext.requestId);
+    for (const refused of [denied, tooLarge]) {
+      const id = refused.headers.get('apigw-requestid');
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(refused.headers.get('x-correlation-id')).toBe(id);
+      expect(await refused.json()).toMatchObject({ correlationId: id });
+    }
+    expect(served.headers.get('apigw-requestid')).not.toBe(denied.headers.get('apigw-requestid'));
+  });
 });

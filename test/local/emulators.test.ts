@@ -24,6 +24,7 @@ const resources = {
   bucketName: 'partwise',
   queueName: 'partwise-parts',
   deadLetterQueueName: 'partwise-parts-dlq',
+  eventDeadLetterQueueName: 'partwise-event-dlq',
 };
 
 async function startProvisioned() {
@@ -89,6 +90,7 @@ describe('the emulated AWS services', () => {
       });
       expect(second.provisioned.partsQueue.arn).toMatch(/:partwise-parts$/);
       expect(second.provisioned.deadLetterQueue.arn).toMatch(/:partwise-parts-dlq$/);
+      expect(second.provisioned.eventDeadLetterQueue.arn).toMatch(/:partwise-event-dlq$/);
     } finally {
       await second.stop();
     }

@@ -101,4 +101,51 @@ describe('the local EventBridge', () => {
 
     expect(history.map((event) => event.detail.id)).toEqual(['evt_1']);
   });
+
+  it('keeps EventBridge’s size rule: a call of entries totalling 256 KB fails whole, one byte less is taken', async () => {
+    // Entry size as EventBridge counts it: Source + DetailType + Detail (no Time here).
+    const entry = (detailBytes: number) => ({
+      Source: 'partwise',
+      DetailType: 'job:updated',
+      Detail: `{"pad":"${'x'.repeat(detailBytes - 10)}"}`,
+    });
+    const overhead = 'partwise'.length + 'job:updated'.length;
+    const half = 128 * 1024 - overhead;
+
+    await expect(
+      client.send(new PutEventsCommand({ Entries: [entry(half), entry(half)] })),
+    ).rejects.toMatchObject({ name: 'ValidationException', message: /over the limit/ });
+    const taken = await client.send(new PutEventsCommand({ Entries: [entry(half), entry(half - 1)] }));
+
+    expect(taken.FailedEntryCount).toBe(0);
+    expect(await bus.history()).toHaveLength(2);
+  });
+
+  it('fails the entries a test’s rule refuses, as AWS refuses an entry for reasons the emulator cannot see', async () => {
+    const strict = await startEventBridgeEmulator(bus, {
+      rule: (entry) =>
+        entry.DetailType === 'job:failed' ? { ErrorCode: 'InvalidArgument', ErrorMessage: 'no' } : undefined,
+    });
+    const strictClient = new EventBridgeClient({
+      endpoint: strict.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const output = await strictClient.send(
+        new PutEventsCommand({
+          Entries: [
+            { Source: 'partwise', DetailType: 'job:failed', Detail: '{"id":"evt_f"}' },
+            { Source: 'partwise', DetailType: 'job:completed', Detail: '{"id":"evt_c"}' },
+          ],
+        }),
+      );
+
+      expect(output.Entries?.[0]).toEqual({ ErrorCode: 'InvalidArgument', ErrorMessage: 'no' });
+      expect((await bus.history()).map((event) => event.detail.id)).toEqual(['evt_c']);
+    } finally {
+      strictClient.destroy();
+      await strict.stop();
+    }
+  });
 });

@@ -45,6 +45,7 @@ async function provisionQueues(): Promise<Provisioned> {
     bucketName: 'partwise-test',
     queueName: `parts-${testNumber}`,
     deadLetterQueueName: `dlq-${testNumber}`,
+    eventDeadLetterQueueName: `event-dlq-${testNumber}`,
     visibilityTimeoutSeconds: 1,
   });
   return queues;

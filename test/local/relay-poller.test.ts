@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalClients } from '../../infra/local/clients.js';
 import { relayOutbox, startRelayPoller } from '../../infra/local/relay-poller.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
+import { waitFor } from '../helpers/wait.js';
 
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let clients: LocalClients;
@@ -78,24 +79,39 @@ describe('the outbox relay poller (in place of DynamoDB Streams)', () => {
 
   it('keeps polling after a failed relay, and stops offering an item once its outbox is cleared', async () => {
     await putJob('c', '4');
-    let calls = 0;
+    const offered: string[][] = [];
     const poller = startRelayPoller({
       dynamodb: clients.dynamodb,
       tableName: TABLE,
       intervalMs: 20,
       retryAfterMs: 20,
       relay: {
-        invoke: async () => {
-          calls += 1;
-          if (calls === 1) throw new Error('EventBridge is down');
-          await clearOutbox('c');
+        invoke: async (event) => {
+          const keys = (event as DynamoDBStreamEvent).Records.map((record) =>
+            String(record.dynamodb?.Keys?.pk?.S),
+          );
+          offered.push(keys);
+          if (offered.length === 1) throw new Error('EventBridge is down');
+          for (const key of keys) await clearOutbox(key.slice('JOB#'.length));
         },
       },
     });
 
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Act: c fails once and is offered again; once it is cleared, a new item d comes along.
+    await waitFor(
+      'the relay to be offered c again',
+      () => offered.length,
+      (calls) => calls >= 2,
+    );
+    await putJob('d', '4');
+    await waitFor(
+      'the relay to be offered d',
+      () => offered.flat(),
+      (keys) => keys.includes('JOB#d'),
+    );
     await poller.stop();
 
-    expect(calls).toBe(2);
+    // Assess: the polls that found d did not find c again.
+    expect(offered).toEqual([['JOB#c'], ['JOB#c'], ['JOB#d']]);
   });
 });

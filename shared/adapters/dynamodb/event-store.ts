@@ -86,13 +86,15 @@ export const dynamoEventStore: EventStore = {
   },
 
   async listForJob(jobId, limit, cursor) {
+    // Outside the try: a cursor the list refuses is the caller's 400, not DynamoDB's failure.
+    const startKey = decodeCursor(cursor, { pk: { equals: `JOB#${jobId}` }, sk: { prefix: 'EVENT#' } });
     try {
       const page = await dynamo.send(
         new QueryCommand({
           TableName: tableName(),
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': 'EVENT#' },
-          ExclusiveStartKey: decodeCursor(cursor),
+          ExclusiveStartKey: startKey,
           Limit: limit,
         }),
       );

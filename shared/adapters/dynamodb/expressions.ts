@@ -75,15 +75,51 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/**
+ * The key a list's cursor must hold: each attribute of the list's key (the table's and its
+ * index's), with the value it must have (`equals`: the partition of the caller's own
+ * environment or job), or start with (`prefix`: an item of the listed kind), or any string.
+ */
+export type CursorShape = Record<string, { equals: string } | { prefix: string } | 'any'>;
+
+/** Longest attribute value a cursor may hold: real keys hold ids and timestamps. */
+const MAX_CURSOR_VALUE = 256;
+
+function fits(value: unknown, rule: CursorShape[string]): boolean {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_CURSOR_VALUE) return false;
+  if (rule === 'any') return true;
+  return 'equals' in rule ? value === rule.equals : value.startsWith(rule.prefix);
+}
+
+/**
+ * The start key a cursor names, checked against the key shape of the list it is passed
+ * to: DynamoDB refuses a start key of another shape (a 5xx), and one of the right shape
+ * but another partition would read another environment's list. Anything else is a 400.
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: CursorShape,
+): Record<string, string> | undefined {
   if (!cursor) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    value = undefined;
   }
-  throw new ValidationError('The `next` cursor is not one this API returned.', {
+  const names = Object.keys(shape);
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === names.length
+  ) {
+    const key = Object.fromEntries(Object.entries(value));
+    if (names.every((name) => fits(key[name], shape[name] ?? 'any'))) {
+      return Object.fromEntries(names.map((name) => [name, String(key[name])]));
+    }
+  }
+  throw new ValidationError('The `next` cursor is not one this list returned.', {
     errors: [{ pointer: 'query.next', detail: 'unknown cursor' }],
   });
 }

@@ -63,6 +63,7 @@ export function recordFromItem(item: Item): JobRecord {
     lastProgressEventAt: Number(item.lastProgressEventAt ?? 0),
     ...(item.ackedAt ? { ackedAt: String(item.ackedAt) } : {}),
     ...(item.cleanupPending === true ? { cleanupPending: true } : {}),
+    ...(item.stalls !== undefined ? { stalls: Number(item.stalls) } : {}),
     outbox,
   };
 }

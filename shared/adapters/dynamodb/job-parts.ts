@@ -98,6 +98,12 @@ export const jobPartsStore = {
     return outcomes;
   },
 
+  /** Per bucket, how many parts its set holds: what the job item's counts must reach. */
+  async bucketSizes(jobId: string): Promise<Map<number, number>> {
+    const buckets = await readBuckets(jobId);
+    return new Map([...buckets].map(([bucket, { done }]) => [bucket, done.size]));
+  },
+
   async pendingParts(record: JobRecord): Promise<number[]> {
     const [buckets, failures] = await Promise.all([readBuckets(record.job.id), readFailures(record.job.id)]);
     const pending: number[] = [];

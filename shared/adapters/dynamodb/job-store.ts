@@ -1,4 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { jobEvent } from '../../domain/events.js';
 import { derivedId } from '../../domain/ids.js';
 import type { Job, JobError } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
@@ -16,6 +17,7 @@ export { jobKey, recordFromItem } from './job-item.js';
 
 const { byEnvironment, outbox: outboxIndex, active: activeIndex } = TABLE_SCHEMA.indexes;
 const SHARDS = TABLE_SCHEMA.shards;
+const jobKeyShape = { pk: { prefix: 'JOB#' }, sk: { equals: 'JOB' } } as const;
 
 export const dynamoJobStore: JobStore = {
   async create(job, outbox, idempotencyKey) {
@@ -23,7 +25,16 @@ export const dynamoJobStore: JobStore = {
     const stored: Job = { ...job, id };
     const entries = outbox.map((entry) =>
       'event' in entry
-        ? { ...entry, event: { ...entry.event, jobId: id, job: stored } }
+        ? {
+            ...entry,
+            event: jobEvent(
+              entry.event.id,
+              entry.event.topic,
+              stored,
+              entry.event.sequence,
+              entry.event.createdAt,
+            ),
+          }
         : { ...entry, command: { ...entry.command, jobId: id } },
     );
     const item: Item = {
@@ -77,7 +88,12 @@ export const dynamoJobStore: JobStore = {
       conditions.push(`#${field} = :${field}`);
     }
     const jobs: Job[] = [];
-    let startKey = decodeCursor(cursor);
+    // A cursor names a job of this environment in the list's index.
+    let startKey: Record<string, unknown> | undefined = decodeCursor(cursor, {
+      ...jobKeyShape,
+      [byEnvironment.partitionKey]: { equals: `ENV#${environmentId}#JOB` },
+      [byEnvironment.sortKey]: 'any',
+    });
     let lastKey: Record<string, unknown> | undefined;
     try {
       do {
@@ -114,9 +130,16 @@ export const dynamoJobStore: JobStore = {
   async update(record, changes, outbox) {
     const now = changes.job?.updatedAt ?? new Date().toISOString();
     const update = new UpdateBuilder();
-    for (const [field, value] of Object.entries(changes.job ?? {}))
-      if (field !== 'updatedAt') update.set(field, value);
-    update.set('updatedAt', now).set('version', record.version + 1);
+    for (const [field, value] of Object.entries(changes.job ?? {})) {
+      if (field === 'updatedAt') continue;
+      // A field given as undefined is one the job no longer has (a destination removed, say).
+      if (value === undefined) update.remove(field);
+      else update.set(field, value);
+    }
+    update
+      .set('updatedAt', now)
+      .set('version', record.version + 1)
+      .remove('stalls');
     update.set('eventCount', record.eventCount + countEvents(outbox));
     if (changes.state) update.set('state', changes.state);
     if (changes.executeRequested !== undefined) update.set('executeRequested', changes.executeRequested);
@@ -188,7 +211,8 @@ export const dynamoJobStore: JobStore = {
     const update = new UpdateBuilder()
       .set(`doneCounts.${bucket}`, bucketCount)
       .set('updatedAt', now)
-      .set('activeAt', now);
+      .set('activeAt', now)
+      .remove('stalls');
     const count = update.name(`doneCounts.${bucket}`);
     const condition = [
       `${update.name('status')} = ${update.value('EXECUTING')}`,
@@ -241,4 +265,49 @@ export const dynamoJobStore: JobStore = {
 
   withPendingOutbox: (before, limit) => jobsInIndex(outboxIndex, before, limit),
   staleActive: (before, limit) => jobsInIndex(activeIndex, before, limit),
+
+  async reconcileCounts(record) {
+    // A part added to its bucket's set, then died before raising the bucket's count on the
+    // job (a whole stack killed in between, say): no delivery of it is left to do that.
+    const jobId = record.job.id;
+    for (const [bucket, size] of await jobPartsStore.bucketSizes(jobId)) {
+      const update = new UpdateBuilder()
+        .set(`doneCounts.${bucket}`, size)
+        .set('updatedAt', new Date().toISOString());
+      const count = update.name(`doneCounts.${bucket}`);
+      const condition = [
+        `${update.name('status')} = ${update.value('EXECUTING')}`,
+        `(attribute_not_exists(${count}) OR ${count} < ${update.value(size)})`,
+      ].join(' AND ');
+      try {
+        await dynamo.send(
+          new UpdateCommand({ TableName: tableName(), Key: jobKey(jobId), ...update.params(condition) }),
+        );
+      } catch (error) {
+        if (!isConditionFailed(error)) rethrow(error, `reconcile the counts of job ${jobId}`);
+      }
+    }
+    const item = await readJobItem(jobId);
+    return item && !item.deletedAt ? recordFromItem(item) : undefined;
+  },
+
+  async noteStall(record) {
+    // Unchanged since the sweeper read it: the same updatedAt (every change sets it).
+    const update = new UpdateBuilder().add('stalls', 1).set('activeAt', new Date().toISOString());
+    const condition = `${update.name('updatedAt')} = ${update.value(record.job.updatedAt)} AND attribute_exists(${update.name('activeShard')})`;
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: jobKey(record.job.id),
+          ...update.params(condition),
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.stalls ?? 0);
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      return rethrow(error, `note a stall of job ${record.job.id}`);
+    }
+  },
 };

@@ -10,7 +10,7 @@ import type { DataFile, Sheet, SheetSegment, Workbook } from '../../domain/resou
 import type { ResourceStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
-import { decodeCursor, encodeCursor, UpdateBuilder } from './expressions.js';
+import { type CursorShape, decodeCursor, encodeCursor, UpdateBuilder } from './expressions.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
 const { byEnvironment } = TABLE_SCHEMA.indexes;
@@ -81,7 +81,17 @@ async function get<T>(key: Record<string, string>, what: string): Promise<T | un
   }
 }
 
+/** The key a cursor of an environment's list of `kind` holds: an item of that kind, in that environment. */
+const environmentListCursor = (environmentId: string, kind: string): CursorShape => ({
+  pk: { prefix: `${kind}#` },
+  sk: { equals: kind },
+  [byEnvironment.partitionKey]: { equals: `ENV#${environmentId}#${kind}` },
+  [byEnvironment.sortKey]: 'any',
+});
+
 async function listByEnvironment<T>(environmentId: string, kind: string, limit: number, cursor?: string) {
+  // Outside the try: a cursor the list refuses is the caller's 400, not DynamoDB's failure.
+  const startKey = decodeCursor(cursor, environmentListCursor(environmentId, kind));
   try {
     const page = await dynamo.send(
       new QueryCommand({
@@ -91,7 +101,7 @@ async function listByEnvironment<T>(environmentId: string, kind: string, limit: 
         ExpressionAttributeNames: { '#pk': byEnvironment.partitionKey },
         ExpressionAttributeValues: { ':pk': `ENV#${environmentId}#${kind}` },
         ScanIndexForward: false,
-        ExclusiveStartKey: decodeCursor(cursor),
+        ExclusiveStartKey: startKey,
         Limit: limit,
       }),
     );
@@ -124,15 +134,17 @@ export const dynamoResourceStore: ResourceStore = {
 
   getFile: (id) => get<DataFile>(fileKey(id), `file ${id}`),
 
-  async updateFile(id, patch) {
+  async updateFile(id, patch, ifStatus) {
     const update = new UpdateBuilder();
     for (const [field, value] of Object.entries(patch)) update.set(field, value);
+    const statuses = ifStatus?.map((status) => update.value(status)).join(', ');
+    const condition = `attribute_exists(${update.name('pk')})${statuses ? ` AND ${update.name('status')} IN (${statuses})` : ''}`;
     try {
       const { Attributes } = await dynamo.send(
         new UpdateCommand({
           TableName: tableName(),
           Key: fileKey(id),
-          ...update.params(`attribute_exists(${update.name('pk')})`),
+          ...update.params(condition),
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '../../config.js';
-import { DependencyError, NotFoundError } from '../../domain/errors.js';
+import { ContentChangedError, DependencyError, NotFoundError } from '../../domain/errors.js';
 import type { BlobStore } from '../../ports.js';
 import { uploadInParts } from './multipart.js';
 
@@ -25,15 +25,46 @@ const s3 = new S3Client({
   maxAttempts: 5,
 });
 
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
 function isNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'NotFound' || error.name === 'NoSuchKey' || status === 404;
+  return error.name === 'NotFound' || error.name === 'NoSuchKey' || statusOf(error) === 404;
+}
+
+/** A missing object: a 404 whose message names no key (keys are partwise's own; the cause keeps it for the logs). */
+class ObjectNotFoundError extends NotFoundError {
+  constructor(key: string, cause: unknown) {
+    super('Object', key, { cause });
+    this.message =
+      'Content partwise stored for this request is missing; it may be being replaced or removed.';
+  }
 }
 
 function fail(error: unknown, what: string, key: string): never {
-  if (isNotFound(error)) throw new NotFoundError('Object', key, { cause: error });
+  if (isNotFound(error)) throw new ObjectNotFoundError(key, error);
   throw new DependencyError(`S3 could not ${what} ${key}.`, { cause: error });
+}
+
+/**
+ * `Content-Disposition` for a download (RFC 6266): the name as UTF-8, percent-encoded
+ * (`filename*`, RFC 8187), and a plain ASCII fallback (`filename`) for older clients. A
+ * header cannot hold CR, LF, NUL or, in Node and S3, text beyond Latin-1: both forms keep
+ * to printable ASCII whatever the name holds.
+ */
+export function attachmentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = [...new TextEncoder().encode(name)]
+    .map((byte) => {
+      const char = String.fromCharCode(byte);
+      return /[A-Za-z0-9!#$&+\-.^_`|~]/.test(char)
+        ? char
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** Parts of a multipart upload: 8 MiB, 2 in flight — three part buffers whatever the body size. */
@@ -44,17 +75,17 @@ const MAX_PUT_BYTES = 5 * 1024 ** 3;
 export function s3BlobStore(bucketName?: string): BlobStore {
   const bucketOf = () => bucketName ?? config.bucketName;
   return {
-    async size(key) {
+    async stat(key) {
       try {
         const head = await s3.send(new HeadObjectCommand({ Bucket: bucketOf(), Key: key }));
-        return head.ContentLength ?? 0;
+        return { size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         return fail(error, 'inspect', key);
       }
     },
 
-    async read(key, range) {
+    async read(key, range, options = {}) {
       if (range && range.endExclusive <= range.start) return Readable.from([]);
       try {
         const response = await s3.send(
@@ -63,11 +94,15 @@ export function s3BlobStore(bucketName?: string): BlobStore {
             Key: key,
             // HTTP ranges are inclusive at both ends.
             ...(range ? { Range: `bytes=${range.start}-${range.endExclusive - 1}` } : {}),
+            // S3 answers 412 when the object's ETag is another one: it was rewritten.
+            ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
           }),
         );
         if (!(response.Body instanceof Readable)) throw new Error('S3 returned a body that is not a stream');
         return response.Body;
       } catch (error) {
+        if (options.ifMatch && statusOf(error) === 412)
+          throw new ContentChangedError(undefined, { cause: error });
         return fail(error, 'read', key);
       }
     },
@@ -137,18 +172,32 @@ export function s3BlobStore(bucketName?: string): BlobStore {
       return keys;
     },
 
-    async presignPut(key, expiresInSeconds, contentType) {
-      const command = new PutObjectCommand({ Bucket: bucketOf(), Key: key, ContentType: contentType });
-      return getSignedUrl(s3, command, { expiresIn: expiresInSeconds });
+    async presignPut(key, expiresInSeconds, options = {}) {
+      // Both headers are signed: S3 refuses the PUT without them. `If-None-Match: *` makes
+      // the URL create the object once and never overwrite it; a signed Content-Length takes
+      // exactly that many bytes.
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+      const command = new PutObjectCommand({
+        Bucket: bucketOf(),
+        Key: key,
+        IfNoneMatch: '*',
+        ...(options.size !== undefined ? { ContentLength: options.size } : {}),
+      });
+      const url = await getSignedUrl(s3, command, { expiresIn: expiresInSeconds });
+      return {
+        url,
+        headers: {
+          'if-none-match': '*',
+          ...(options.size !== undefined ? { 'content-length': String(options.size) } : {}),
+        },
+      };
     },
 
     async presignGet(key, expiresInSeconds, downloadName) {
       const command = new GetObjectCommand({
         Bucket: bucketOf(),
         Key: key,
-        ...(downloadName
-          ? { ResponseContentDisposition: `attachment; filename="${downloadName.replace(/["\\]/g, '_')}"` }
-          : {}),
+        ...(downloadName ? { ResponseContentDisposition: attachmentDisposition(downloadName) } : {}),
       });
       return getSignedUrl(s3, command, { expiresIn: expiresInSeconds });
     },

@@ -1,12 +1,8 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { PartQueue, QueueMessage } from '../../ports.js';
-
-const sqs = new SQSClient({
-  ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
-  maxAttempts: 5,
-});
+import { sqs } from './client.js';
 
 /** SQS delays a message at most 15 minutes. */
 const MAX_DELAY_SECONDS = 900;

@@ -1,14 +1,16 @@
 import { createJob, deleteJob, executeJob, jobOf } from '../../engine/lifecycle.js';
 import { ackJob, cancelJob, completeJob, failJobByExecutor } from '../../engine/outside.js';
 import type { Services } from '../../services.js';
+import { ensureJsonSize, JOB_FIELD_JSON_BYTES } from '../limits.js';
 import {
   type ApiEvent,
   environmentOf,
+  idempotencyKey,
+  idParam,
   jsonBody,
   list,
   ok,
   optionalJson,
-  pathParam,
   queryParams,
 } from '../request.js';
 import {
@@ -21,6 +23,12 @@ import {
   PageQuery,
 } from '../schemas.js';
 
+/** An executor's final report (complete or fail), its `outcome` within bounds. */
+function withinBounds<T extends { outcome?: Record<string, unknown> }>(report: T): T {
+  ensureJsonSize('body.outcome', report.outcome, JOB_FIELD_JSON_BYTES, "A job's outcome");
+  return report;
+}
+
 export function jobRoutes(services: () => Services) {
   return [
     {
@@ -28,8 +36,10 @@ export function jobRoutes(services: () => Services) {
       path: '/jobs',
       handler: async (event: ApiEvent) => {
         const body = jsonBody(event, CreateJobBody);
-        const key = event.headers['idempotency-key'];
-        const { job, created } = await createJob(services(), environmentOf(event), body, key || undefined);
+        const key = idempotencyKey(event);
+        ensureJsonSize('body.input', body.input, JOB_FIELD_JSON_BYTES, "A job's input");
+        ensureJsonSize('body.config', body.config, JOB_FIELD_JSON_BYTES, "A job's config");
+        const { job, created } = await createJob(services(), environmentOf(event), body, key);
         return ok(job, created ? 201 : 200);
       },
     },
@@ -46,19 +56,19 @@ export function jobRoutes(services: () => Services) {
       method: 'GET' as const,
       path: '/jobs/{id}',
       handler: async (event: ApiEvent) =>
-        ok((await jobOf(services(), environmentOf(event), pathParam(event, 'id'))).job),
+        ok((await jobOf(services(), environmentOf(event), idParam(event, 'Job', 'job'))).job),
     },
     {
       method: 'POST' as const,
       path: '/jobs/{id}/execute',
       handler: async (event: ApiEvent) =>
-        ok(await executeJob(services(), environmentOf(event), pathParam(event, 'id')), 202),
+        ok(await executeJob(services(), environmentOf(event), idParam(event, 'Job', 'job')), 202),
     },
     {
       method: 'POST' as const,
       path: '/jobs/{id}/cancel',
       handler: async (event: ApiEvent) =>
-        ok(await cancelJob(services(), environmentOf(event), pathParam(event, 'id'))),
+        ok(await cancelJob(services(), environmentOf(event), idParam(event, 'Job', 'job'))),
     },
     {
       method: 'POST' as const,
@@ -68,7 +78,7 @@ export function jobRoutes(services: () => Services) {
           await ackJob(
             services(),
             environmentOf(event),
-            pathParam(event, 'id'),
+            idParam(event, 'Job', 'job'),
             optionalJson(event, AckBody),
           ),
         ),
@@ -81,8 +91,8 @@ export function jobRoutes(services: () => Services) {
           await completeJob(
             services(),
             environmentOf(event),
-            pathParam(event, 'id'),
-            optionalJson(event, CompleteBody),
+            idParam(event, 'Job', 'job'),
+            withinBounds(optionalJson(event, CompleteBody)),
           ),
         ),
     },
@@ -94,8 +104,8 @@ export function jobRoutes(services: () => Services) {
           await failJobByExecutor(
             services(),
             environmentOf(event),
-            pathParam(event, 'id'),
-            optionalJson(event, FailBody),
+            idParam(event, 'Job', 'job'),
+            withinBounds(optionalJson(event, FailBody)),
           ),
         ),
     },
@@ -103,7 +113,7 @@ export function jobRoutes(services: () => Services) {
       method: 'DELETE' as const,
       path: '/jobs/{id}',
       handler: async (event: ApiEvent) => {
-        const id = pathParam(event, 'id');
+        const id = idParam(event, 'Job', 'job');
         await deleteJob(services(), environmentOf(event), id);
         return ok({ id, deleted: true });
       },
@@ -113,7 +123,7 @@ export function jobRoutes(services: () => Services) {
       path: '/jobs/{id}/parts',
       handler: async (event: ApiEvent) => {
         const { offset, limit } = queryParams(event, PageQuery);
-        const record = await jobOf(services(), environmentOf(event), pathParam(event, 'id'));
+        const record = await jobOf(services(), environmentOf(event), idParam(event, 'Job', 'job'));
         const parts = await services().jobs.listParts(record, offset, limit);
         const next = offset + limit < record.job.parts ? String(offset + limit) : undefined;
         return list(parts, next, { total: record.job.parts });
@@ -124,7 +134,7 @@ export function jobRoutes(services: () => Services) {
       path: '/jobs/{id}/events',
       handler: async (event: ApiEvent) => {
         const { limit, next } = queryParams(event, CursorQuery);
-        const record = await jobOf(services(), environmentOf(event), pathParam(event, 'id'));
+        const record = await jobOf(services(), environmentOf(event), idParam(event, 'Job', 'job'));
         const page = await services().events.listForJob(record.job.id, limit, next);
         return list(page.events, page.next);
       },

@@ -1,30 +1,60 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import {
-  canTransition,
-  FINAL_STATUSES,
-  isFinal,
-  JOB_STATUSES,
-  type JobStatus,
-  TRANSITIONS,
-} from '../../../shared/domain/status.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { JobStatus } from '../../../shared/domain/status.js';
+import { freshModule } from '../../helpers/fresh-module.js';
+
+// The table is built when its module loads: each test reads a freshly loaded one.
+let status: typeof import('../../../shared/domain/status.js');
+beforeEach(async () => {
+  status = await freshModule(() => import('../../../shared/domain/status.js'));
+});
+
+const NOT_FINAL: JobStatus[] = ['PLANNING', 'READY', 'EXECUTING'];
+const FINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
 
 describe('the job status machine', () => {
+  it('knows the six statuses of a job, three of them final', () => {
+    expect([...status.JOB_STATUSES].sort()).toEqual([...NOT_FINAL, ...FINAL].sort());
+    for (const s of FINAL) expect(status.isFinal(s)).toBe(true);
+    for (const s of NOT_FINAL) expect(status.isFinal(s)).toBe(false);
+  });
+
   it('never lets a final status change again', () => {
-    for (const status of FINAL_STATUSES) {
-      for (const to of JOB_STATUSES) expect(canTransition(status, to)).toBe(false);
+    for (const from of FINAL) {
+      for (const to of status.JOB_STATUSES) expect(status.canTransition(from, to)).toBe(false);
     }
   });
 
   it('can cancel from every status that is not final', () => {
-    for (const status of JOB_STATUSES.filter((s) => !isFinal(s)))
-      expect(canTransition(status, 'CANCELED')).toBe(true);
+    for (const from of NOT_FINAL) expect(status.canTransition(from, 'CANCELED')).toBe(true);
+  });
+
+  it('lets a job fail from every status that is not final, planning included, so none is left stuck', () => {
+    // A file that cannot be planned fails its job while it is PLANNING.
+    for (const from of NOT_FINAL) expect(status.canTransition(from, 'FAILED')).toBe(true);
+  });
+
+  it('starts a job once it is planned: to READY to wait for execute, or straight to EXECUTING', () => {
+    expect(status.canTransition('PLANNING', 'READY')).toBe(true);
+    expect(status.canTransition('PLANNING', 'EXECUTING')).toBe(true);
+    expect(status.canTransition('READY', 'EXECUTING')).toBe(true);
+  });
+
+  it('completes only a job that is executing', () => {
+    expect(status.canTransition('EXECUTING', 'COMPLETED')).toBe(true);
+    expect(status.canTransition('PLANNING', 'COMPLETED')).toBe(false);
+    expect(status.canTransition('READY', 'COMPLETED')).toBe(false);
   });
 
   it('never goes back to PLANNING or READY once executing', () => {
-    expect(canTransition('EXECUTING', 'READY')).toBe(false);
-    expect(canTransition('EXECUTING', 'PLANNING')).toBe(false);
-    expect(canTransition('READY', 'PLANNING')).toBe(false);
+    expect(status.canTransition('EXECUTING', 'READY')).toBe(false);
+    expect(status.canTransition('EXECUTING', 'PLANNING')).toBe(false);
+    expect(status.canTransition('READY', 'PLANNING')).toBe(false);
+    expect(status.canTransition('READY', 'READY')).toBe(false);
+  });
+
+  it('counts as in flight only the statuses in which the engine itself must move on', () => {
+    expect(status.JOB_STATUSES.filter(status.isInFlight)).toEqual(['PLANNING', 'EXECUTING']);
   });
 
   it('reaches a final status within three steps along any allowed path (property)', () => {
@@ -38,14 +68,14 @@ describe('the job status machine', () => {
     };
     fc.assert(
       fc.property(fc.array(fc.nat(10), { maxLength: 10 }), (choices) => {
-        let status: JobStatus = 'PLANNING';
+        let current: JobStatus = 'PLANNING';
         for (const choice of choices) {
-          const next = TRANSITIONS[status];
+          const next = status.TRANSITIONS[current];
           if (next.length === 0) break;
           const to = next[choice % next.length] as JobStatus;
           // Every allowed step moves strictly forward: no cycles, so every path ends.
-          expect(order[to]).toBeGreaterThan(order[status]);
-          status = to;
+          expect(order[to]).toBeGreaterThan(order[current]);
+          current = to;
         }
       }),
     );

@@ -4,8 +4,9 @@
  * interrupted in a unit test.
  */
 import '../../../shared/formats/xlsx/codec.js';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { NotFoundError } from '../../../shared/domain/errors.js';
+import { ContentChangedError, NotFoundError, StaleWriteError } from '../../../shared/domain/errors.js';
 import type { Job } from '../../../shared/domain/job.js';
 import {
   type DataFile,
@@ -20,6 +21,9 @@ import type { BlobStore, JobRecord, JobStore, PartOutcome, ResourceStore } from 
 import type { Services } from '../../../shared/services.js';
 import { jobFixture } from '../../helpers/jobs.js';
 
+/** An object's ETag as S3 gives a single PUT's: the MD5 of its bytes, quoted. */
+const etagOf = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
+
 export function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
   const objects = new Map<string, Buffer>();
   const get = (key: string) => {
@@ -29,11 +33,13 @@ export function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
   };
   return {
     objects,
-    async size(key) {
-      return objects.get(key)?.length;
+    async stat(key) {
+      const bytes = objects.get(key);
+      return bytes && { size: bytes.length, etag: etagOf(bytes) };
     },
-    async read(key, range) {
+    async read(key, range, options = {}) {
       const bytes = get(key);
+      if (options.ifMatch !== undefined && options.ifMatch !== etagOf(bytes)) throw new ContentChangedError();
       const slice = range ? bytes.subarray(range.start, range.endExclusive) : bytes;
       // Small chunks, so readers meet lines and characters cut across chunks.
       const chunks: Buffer[] = [];
@@ -55,8 +61,10 @@ export function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
     async list(prefix) {
       return [...objects.keys()].filter((key) => key.startsWith(prefix)).sort();
     },
-    async presignPut(key) {
-      return `memory://${key}`;
+    async presignPut(key, _expiresInSeconds, options = {}) {
+      const headers: Record<string, string> = { 'if-none-match': '*' };
+      if (options.size !== undefined) headers['content-length'] = String(options.size);
+      return { url: `memory://${key}`, headers };
     },
     async presignGet(key) {
       return `memory://${key}`;
@@ -83,8 +91,11 @@ export function memoryResources(): ResourceStore & { segments: Map<string, Map<n
     async getFile(id) {
       return structuredClone(files.get(id));
     },
-    async updateFile(id, patch) {
-      const file = { ...(files.get(id) as DataFile), ...patch };
+    async updateFile(id, patch, ifStatus) {
+      const current = files.get(id);
+      if (!current || (ifStatus && !ifStatus.includes(current.status)))
+        throw new StaleWriteError(`Could not update file ${id}: the item changed meanwhile.`);
+      const file = { ...current, ...patch };
       files.set(id, file);
       return file;
     },
@@ -180,7 +191,8 @@ export function memoryServices(job: Job) {
     resources,
     blobs,
     queue: { send: async () => {} },
-    publisher: { publish: async () => {} },
+    publisher: { publish: async () => [] },
+    eventDeadLetter: { hold: async () => {} },
     now: () => new Date('2026-11-28T10:00:00Z'),
   };
   return { services, blobs, resources, stats: jobs.stats };

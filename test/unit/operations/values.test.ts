@@ -1,7 +1,23 @@
-import { describe, expect, it } from 'vitest';
-import { parseDate } from '../../../shared/domain/dates.js';
-import { type Field, rowToRecord } from '../../../shared/domain/resources.js';
-import { convertValue, parseNumber, rowTyper, valueText } from '../../../shared/domain/values.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Field } from '../../../shared/domain/resources.js';
+import { freshModule } from '../../helpers/fresh-module.js';
+
+// The forms each type accepts are patterns and tables built when their modules load: each
+// test reads them freshly loaded.
+type Values = typeof import('../../../shared/domain/values.js');
+let convertValue: Values['convertValue'];
+let parseNumber: Values['parseNumber'];
+let rowTyper: Values['rowTyper'];
+let valueText: Values['valueText'];
+let parseDate: typeof import('../../../shared/domain/dates.js').parseDate;
+let rowToRecord: typeof import('../../../shared/domain/resources.js').rowToRecord;
+beforeEach(async () => {
+  ({ convertValue, parseNumber, rowTyper, valueText } = await freshModule(
+    () => import('../../../shared/domain/values.js'),
+  ));
+  ({ parseDate } = await import('../../../shared/domain/dates.js'));
+  ({ rowToRecord } = await import('../../../shared/domain/resources.js'));
+});
 
 const field = (type: Field['type'], extra: Partial<Field> = {}): Field => ({ key: 'f', type, ...extra });
 

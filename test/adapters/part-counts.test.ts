@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobStore } from '../../shared/ports.js';
+import { startEmulatedAws } from '../helpers/emulated-aws.js';
+import { jobFixture } from '../helpers/jobs.js';
+
+/**
+ * Counting parts in the DynamoDB job store (DESIGN §4): each finished part adds its index to
+ * its bucket's set, then raises the bucket's count on the job item to the size of that set.
+ * Two processors finishing parts of one bucket write those counts in either order.
+ */
+let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
+let store: JobStore;
+let dynamo: typeof import('../../shared/adapters/dynamodb/client.js').dynamo;
+
+beforeAll(async () => {
+  aws = await startEmulatedAws();
+  ({ dynamoJobStore: store } = await import('../../shared/adapters/dynamodb/job-store.js'));
+  ({ dynamo } = await import('../../shared/adapters/dynamodb/client.js'));
+});
+afterAll(() => aws?.stop());
+
+async function executingJob(parts: number) {
+  const { record } = await store.create(jobFixture(), []);
+  return store.update(record, { job: { status: 'EXECUTING', parts }, resetCounts: true }, []);
+}
+
+/**
+ * Pauses the next write of bucket counts to one job item until `resume()`, as a processor
+ * that stalls between its two writes (after its bucket, before the job).
+ */
+function pauseCountWrite(jobId: string) {
+  const name = `pause-count-write-${jobId}`;
+  let reached: () => void = () => {};
+  let resume: () => void = () => {};
+  const paused = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const resumed = new Promise<void>((resolve) => {
+    resume = resolve;
+  });
+  let armed = true;
+  dynamo.middlewareStack.add(
+    (next) => async (args) => {
+      const input = JSON.stringify((args as { input?: unknown }).input);
+      if (armed && input.includes(`JOB#${jobId}`) && input.includes('doneCounts')) {
+        armed = false;
+        reached();
+        await resumed;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    paused,
+    resume() {
+      dynamo.middlewareStack.remove(name);
+      resume();
+    },
+  };
+}
+
+describe('counting the parts of a job', () => {
+  it('never lets a late, smaller count undo a larger one when two parts of one bucket race', async () => {
+    // Prepare: part 0 is in its bucket first, but its processor stalls before it writes the
+    // bucket's count (1) to the job.
+    const record = await executingJob(2);
+    const stall = pauseCountWrite(record.job.id);
+    const slow = store.countPart(record.job.id, 0, { rows: 1 });
+    await stall.paused;
+
+    // Act: part 1 is counted meanwhile (the bucket holds 2); then the stalled write goes on.
+    const fast = await store.countPart(record.job.id, 1, { rows: 1 });
+    stall.resume();
+    const late = await slow;
+
+    // Assess: the count stays at 2; the late write moved nothing, and says so.
+    expect(fast).toMatchObject({ counted: true, record: { job: { processed: 2, progress: 100 } } });
+    expect(late).toMatchObject({ counted: false, record: { job: { processed: 2 } } });
+    expect((await store.get(record.job.id))?.job).toMatchObject({ processed: 2, progress: 100 });
+  });
+
+  it('counts a part whose processor died between its two writes when it is delivered again', async () => {
+    // Prepare: part 0 is in its bucket, but the count never reached the job.
+    const record = await executingJob(3);
+    const stall = pauseCountWrite(record.job.id);
+    const stalled = store.countPart(record.job.id, 0, { rows: 5 });
+    await stall.paused;
+    expect((await store.get(record.job.id))?.job.processed).toBe(0);
+
+    // Act: the message comes back after the visibility timeout.
+    const again = await store.countPart(record.job.id, 0, { rows: 5 });
+    stall.resume();
+    const resumed = await stalled; // had it not died after all, its write now moves nothing
+
+    // Assess
+    expect(again).toMatchObject({ counted: true, record: { job: { processed: 1 } } });
+    expect(resumed).toMatchObject({ counted: false, record: { job: { processed: 1 } } });
+    expect((await store.get(record.job.id))?.job.processed).toBe(1);
+  });
+
+  it('keeps what each part reported, and tells finished, failed and pending parts apart', async () => {
+    // Prepare: parts 0 and 101 (two buckets) finish, part 2 fails for good, the rest wait.
+    const record = await executingJob(150);
+    await store.countPart(record.job.id, 0, { rows: 10, bytes: 100 });
+    await store.countPart(record.job.id, 101, { rows: 7 });
+    await store.failPart(record.job.id, 2, { code: 'part-exhausted', message: 'disk on fire', part: 2 });
+    const fresh = (await store.get(record.job.id))!;
+
+    // Act
+    const first = await store.listParts(fresh, 0, 3);
+    const later = await store.listParts(fresh, 100, 3);
+    const pending = await store.pendingParts(fresh);
+
+    // Assess
+    expect(fresh.job).toMatchObject({ processed: 2, failed: 1, progress: 1 });
+    expect(first).toEqual([
+      { part: 0, status: 'COMPLETED', stats: { rows: 10, bytes: 100 } },
+      { part: 1, status: 'PENDING' },
+      { part: 2, status: 'FAILED', error: { code: 'part-exhausted', message: 'disk on fire', part: 2 } },
+    ]);
+    expect(later).toEqual([
+      { part: 100, status: 'PENDING' },
+      { part: 101, status: 'COMPLETED', stats: { rows: 7 } },
+      { part: 102, status: 'PENDING' },
+    ]);
+    expect(pending).toHaveLength(147);
+    expect(pending.slice(0, 3)).toEqual([1, 3, 4]);
+    expect(pending).not.toContain(101);
+    expect(pending.at(-1)).toBe(149);
+  });
+
+  it('lists no parts past the last one', async () => {
+    const record = await executingJob(3);
+    expect(await store.listParts(record, 2, 10)).toEqual([{ part: 2, status: 'PENDING' }]);
+    expect(await store.listParts(record, 3, 10)).toEqual([]);
+  });
+
+  it('counts nothing for a job that is deleted or no longer executing', async () => {
+    const deleted = await executingJob(2);
+    await store.markDeleted(deleted, []);
+    const canceled = await executingJob(2);
+    await store.update(canceled, { job: { status: 'CANCELED' } }, []);
+
+    expect(await store.countPart(deleted.job.id, 0, {})).toBeUndefined();
+    expect(await store.countPart(canceled.job.id, 0, {})).toBeUndefined();
+    expect((await store.get(canceled.job.id))?.job.processed).toBe(0);
+  });
+
+  it('records a part’s failure once, however often it is reported', async () => {
+    const record = await executingJob(2);
+    const error = { code: 'part-exhausted', message: 'disk on fire', part: 1 };
+
+    await store.failPart(record.job.id, 1, error);
+    await store.failPart(record.job.id, 1, error);
+
+    expect((await store.get(record.job.id))?.job.failed).toBe(1);
+  });
+
+  it('keeps the last error of a part’s attempts for the dead-letter handler', async () => {
+    const record = await executingJob(2);
+    expect(await store.lastAttemptError(record.job.id, 1)).toBeUndefined();
+
+    await store.noteAttemptError(record.job.id, 1, 'first try: timeout');
+    await store.noteAttemptError(record.job.id, 1, 'second try: disk on fire');
+
+    expect(await store.lastAttemptError(record.job.id, 1)).toBe('second try: disk on fire');
+    expect(await store.lastAttemptError(record.job.id, 0)).toBeUndefined();
+  });
+});

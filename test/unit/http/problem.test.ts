@@ -1,0 +1,82 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { DependencyError, NotFoundError, ValidationError } from '../../../shared/domain/errors.js';
+import { correlation } from '../../../shared/http/correlation.js';
+import { problemJson, publicFieldError, toProblem } from '../../../shared/http/problem.js';
+import type { ApiEvent, ApiResult } from '../../../shared/http/request.js';
+
+const event = (requestId: string) => ({ requestContext: { requestId } }) as ApiEvent;
+
+/** The API's error handling, around a handler that throws `error` (or answers 200). */
+function handlerThatThrows(error?: unknown) {
+  return middy<ApiEvent, ApiResult>()
+    .use(correlation())
+    .use(problemJson())
+    .handler(async () => {
+      if (error) throw error;
+      return { statusCode: 200, body: '{}' };
+    });
+}
+
+describe('problem JSON', () => {
+  it('shows a 4xx as it is, with its field errors where they lie, and the correlation id', () => {
+    const error = new ValidationError('bad', {
+      errors: [
+        { pointer: 'body.config.a/b', detail: 'x' },
+        { pointer: 'body', detail: 'empty' },
+        { pointer: 'query.limit', detail: 'too big' },
+        { pointer: 'path.id', detail: 'malformed' },
+        { pointer: 'header.idempotency-key', detail: 'too long' },
+      ],
+    });
+    expect(toProblem(error, 'req-1')).toEqual({
+      type: 'urn:partwise:problem:validation-failed',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'bad',
+      errors: [
+        { pointer: '/config/a~1b', detail: 'x' },
+        { pointer: '', detail: 'empty' },
+        { parameter: 'limit', detail: 'too big' },
+        { parameter: 'id', detail: 'malformed' },
+        { header: 'idempotency-key', detail: 'too long' },
+      ],
+      correlationId: 'req-1',
+    });
+  });
+
+  it('says of a 5xx only that it happened, and under which correlation id', () => {
+    const crash = toProblem(new Error('TableName partwise: ValidationException at x.ts:1'), 'req-2');
+    expect(crash).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Something went wrong on our side (correlation id req-2).',
+      correlationId: 'req-2',
+    });
+    const outage = toProblem(new DependencyError('S3 could not read uploads/file_x.'), 'req-3');
+    expect(outage.status).toBe(503);
+    expect(outage.detail).not.toContain('uploads/');
+    expect(outage.detail).toContain('req-3');
+  });
+
+  it('answers with the correlation id in a header, for problems and successes alike', async () => {
+    const failed = await handlerThatThrows(new NotFoundError('Job', 'job_x'))(event('req-4'), {} as Context);
+    expect(failed).toMatchObject({
+      statusCode: 404,
+      headers: { 'content-type': 'application/problem+json', 'x-correlation-id': 'req-4' },
+    });
+    expect(JSON.parse(String((failed as { body: string }).body)).correlationId).toBe('req-4');
+
+    const succeeded = await handlerThatThrows()(event('req-5'), {} as Context);
+    expect(succeeded).toMatchObject({ statusCode: 200, headers: { 'x-correlation-id': 'req-5' } });
+  });
+
+  it('points at the body as a whole with the empty pointer', () => {
+    expect(publicFieldError({ pointer: 'body', detail: 'malformed JSON' })).toEqual({
+      pointer: '',
+      detail: 'malformed JSON',
+    });
+  });
+});
