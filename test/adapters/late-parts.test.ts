@@ -13,7 +13,6 @@ import { engineDriver } from '../helpers/engine-driver.js';
  */
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let services: Services;
-let lifecycle: typeof import('../../shared/engine/lifecycle.js');
 let parts: typeof import('../../shared/engine/parts.js');
 
 const ENV = 'env_late_parts';
@@ -22,29 +21,17 @@ type PartMessage = Extract<QueueMessage, { part: number }>;
 beforeAll(async () => {
   aws = await startEmulatedAws();
   services = (await import('../../shared/adapters/aws-services.js')).awsServices();
-  lifecycle = await import('../../shared/engine/lifecycle.js');
   parts = await import('../../shared/engine/parts.js');
 });
 afterAll(() => aws?.stop());
 
 /** An immediate extract in parts of 1 KiB, EXECUTING, its parts taken off the queue unrun. */
-async function executingExtract(rows = 120, file?: { text: string; format: string }) {
-  const driver = engineDriver(aws, services);
-  const source = await driver.uploadCsv(ENV, file?.text ?? generateCsv(rows, 4).text);
-  const { job } = await lifecycle.createJob(services, ENV, {
-    type: 'file',
-    operation: 'extract',
-    source,
-    config: { partSizeBytes: 1024, ...(file ? { format: file.format } : {}) },
-    trigger: 'immediate',
-  });
-  let taken = 0;
-  const { held } = await driver.drive(job.id, {
-    hold: () => ++taken > 0,
-    until: (record) => record.job.status === 'EXECUTING' && taken >= record.job.parts,
-  });
-  return { jobId: job.id, held: held.sort((a, b) => a.part - b.part) };
-}
+const executingExtract = (rows = 120, file?: { text: string; format: string }) =>
+  engineDriver(aws, services).executingExtract(
+    ENV,
+    file?.text ?? generateCsv(rows, 4).text,
+    file ? { format: file.format } : {},
+  );
 
 describe('a copy of the last part that runs on after another copy completed the job', () => {
   it('fails to be retried, and its redelivery is dropped: the job completed once, nothing of the copy is left', async () => {

@@ -14,7 +14,6 @@ import { engineDriver } from '../helpers/engine-driver.js';
  */
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let services: Services;
-let lifecycle: typeof import('../../shared/engine/lifecycle.js');
 let outside: typeof import('../../shared/engine/outside.js');
 let parts: typeof import('../../shared/engine/parts.js');
 
@@ -24,7 +23,6 @@ type PartMessage = Extract<QueueMessage, { part: number }>;
 beforeAll(async () => {
   aws = await startEmulatedAws();
   services = (await import('../../shared/adapters/aws-services.js')).awsServices();
-  lifecycle = await import('../../shared/engine/lifecycle.js');
   outside = await import('../../shared/engine/outside.js');
   parts = await import('../../shared/engine/parts.js');
 });
@@ -58,20 +56,8 @@ function watchingBlobs(base: Services) {
 /** An immediate extract of `rows` rows in parts of 1 KiB, EXECUTING, its parts taken off the queue unrun. */
 async function executingExtract(base: Services, rows: number) {
   const driver = engineDriver(aws, base);
-  const source = await driver.uploadCsv(ENV, generateCsv(rows, 9).text);
-  const { job } = await lifecycle.createJob(base, ENV, {
-    type: 'file',
-    operation: 'extract',
-    source,
-    config: { partSizeBytes: 1024 },
-    trigger: 'immediate',
-  });
-  let taken = 0;
-  const { held } = await driver.drive(job.id, {
-    hold: () => ++taken > 0,
-    until: (record) => record.job.status === 'EXECUTING' && taken >= record.job.parts,
-  });
-  return { jobId: job.id, source, held: held.sort((a, b) => a.part - b.part), driver };
+  const { jobId, source, held } = await driver.executingExtract(ENV, generateCsv(rows, 9).text);
+  return { jobId, source, held, driver };
 }
 
 async function topicsOf(jobId: string): Promise<JobTopic[]> {

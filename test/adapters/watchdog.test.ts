@@ -80,13 +80,9 @@ async function extractJob(trigger: 'manual' | 'immediate', rows = 150) {
 
 /** An immediate extract, EXECUTING, every part taken off the queue unrun (lost). */
 async function executingWithLostParts(rows = 150) {
-  const job = await extractJob('immediate', rows);
-  let taken = 0;
-  const { record, held } = await driver.drive(job.id, {
-    hold: () => ++taken > 0,
-    until: (r) => r.job.status === 'EXECUTING' && taken >= r.job.parts,
-  });
-  return { record, held: held.sort((a, b) => a.part - b.part) };
+  const { jobId, record, held } = await driver.executingExtract(ENV, generateCsv(rows, 6).text);
+  open.push(jobId);
+  return { record, held };
 }
 
 /** A `submit` job of a workbook that declares it, started: EXECUTING, waiting for its executor. */

@@ -60,6 +60,29 @@ export function engineDriver(aws: Awaited<ReturnType<typeof startEmulatedAws>>, 
       throw new Error(`job ${jobId} did not get there`);
     },
 
+    /**
+     * An immediate extract of `text` in parts (1 KiB unless `config` says otherwise), driven
+     * to EXECUTING with every part taken off the queue unrun: lost, or held for the test to
+     * deliver. The held parts come in part order.
+     */
+    async executingExtract(environmentId: string, text: string, config: Record<string, unknown> = {}) {
+      const { createJob } = await import('../../shared/engine/lifecycle.js');
+      const source = await this.uploadCsv(environmentId, text);
+      const { job } = await createJob(services, environmentId, {
+        type: 'file',
+        operation: 'extract',
+        source,
+        config: { partSizeBytes: 1024, ...config },
+        trigger: 'immediate',
+      });
+      let taken = 0;
+      const { record, held } = await this.drive(job.id, {
+        hold: () => ++taken > 0,
+        until: (r) => r.job.status === 'EXECUTING' && taken >= r.job.parts,
+      });
+      return { jobId: job.id, source, record, held: held.sort((a, b) => a.part - b.part) };
+    },
+
     /** Takes every message off the queue without running it: work that got lost. */
     async dropQueued(): Promise<void> {
       for (let messages = await receive(); messages.length > 0; messages = await receive()) {
