@@ -98,7 +98,7 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
   const operation = operationFor(record.job.operation, record.job.type);
   let outcome: Record<string, unknown>;
   try {
-    outcome = await operation.finalize(record.job, record.state, services);
+    outcome = await operation.finalize(record.job, record.state, services, { failed: [] });
   } catch (error) {
     if (isPermanent(error)) {
       return failJob(services, record.job.id, { code: error.code, message: error.message });

@@ -9,7 +9,7 @@ import type * as z from 'zod';
 import type { Job, ResourceType } from '../domain/job.js';
 import type { Services } from '../services.js';
 import { StoredJobError } from './errors.js';
-import type { AbandonNote, CreateRequest, Operation, PartMessage, PlanResult } from './operation.js';
+import type { AbandonNote, CreateRequest, Operation, PartMessage, PlanResult, Settled } from './operation.js';
 
 /** A config or a state as the job keeps it: a JSON object. */
 type Kept = Record<string, unknown>;
@@ -49,7 +49,12 @@ export interface OperationSpec<Config extends Kept, State extends Kept> {
     message: PartMessage,
     services: Services,
   ): Promise<Record<string, number>>;
-  finalize(planned: PlannedJob<Config, State>, services: Services): Promise<Record<string, unknown>>;
+  finalize(
+    planned: PlannedJob<Config, State>,
+    services: Services,
+    settled: Settled,
+  ): Promise<Record<string, unknown>>;
+  review?(planned: PlannedJob<Config, State>, services: Services): Promise<Record<string, unknown>>;
   /** `state` is undefined when the job ended before a plan was kept (canceled while planning). */
   abandon?(ended: PlannedJob<Config, State | undefined>, services: Services): Promise<AbandonNote>;
   discardLatePart?(
@@ -125,9 +130,10 @@ export function defineOperation<Config extends Kept, State extends Kept>(
     partMessages: (job, state, from, to, services) =>
       spec.partMessages(planned(job, state), from, to, services),
     runPart: (job, state, message, services) => spec.runPart(planned(job, state), message, services),
-    finalize: (job, state, services) => spec.finalize(planned(job, state), services),
+    finalize: (job, state, services, settled) => spec.finalize(planned(job, state), services, settled),
   };
-  const { abandon, discardLatePart } = spec;
+  const { abandon, discardLatePart, review } = spec;
+  if (review) operation.review = (job, state, services) => review.call(spec, planned(job, state), services);
   if (abandon) {
     operation.abandon = (job, state, services) =>
       abandon.call(

@@ -1,4 +1,4 @@
-import type { Job, ResourceType } from '../domain/job.js';
+import type { Job, JobError, ResourceType } from '../domain/job.js';
 import type { QueueMessage } from '../ports.js';
 import type { Services } from '../services.js';
 
@@ -54,8 +54,21 @@ export interface Operation {
     message: PartMessage,
     services: Services,
   ): Promise<Record<string, number>>;
-  /** Runs once every part is counted, before the job completes; idempotent. Returns the job's outcome. */
-  finalize(job: Job, state: Record<string, unknown>, services: Services): Promise<Record<string, unknown>>;
+  /**
+   * Runs once every part is counted (or, under a tolerance, failed), before the job completes;
+   * idempotent. Returns the job's outcome.
+   */
+  finalize(
+    job: Job,
+    state: Record<string, unknown>,
+    services: Services,
+    settled: Settled,
+  ): Promise<Record<string, unknown>>;
+  /**
+   * What execute will do, for a job in READY (`GET /jobs/:id/plan`): read from its plan and
+   * its source, without writing anything.
+   */
+  review?(job: Job, state: Record<string, unknown>, services: Services): Promise<Record<string, unknown>>;
   /**
    * Removes what the job wrote, once it ended FAILED or CANCELED: records it added to a
    * destination, objects it meant to join, a file it registered. The engine removes the
@@ -77,6 +90,12 @@ export interface Operation {
     message: PartMessage,
     services: Services,
   ): Promise<void>;
+}
+
+/** How a job's parts ended, for its finalize. */
+export interface Settled {
+  /** The parts that failed for good, which the job's tolerance let it complete without (in part order). */
+  failed: { part: number; error: JobError }[];
 }
 
 /** What a FAILED or CANCELED job's outcome says about the data it had written. */

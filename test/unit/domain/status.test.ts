@@ -19,9 +19,12 @@ describe('the job status machine', () => {
     for (const s of NOT_FINAL) expect(status.isFinal(s)).toBe(false);
   });
 
-  it('never lets a final status change again', () => {
+  it('lets an ended job move again only when a caller retries it: FAILED or COMPLETED back to EXECUTING', () => {
     for (const from of FINAL) {
-      for (const to of status.JOB_STATUSES) expect(status.canTransition(from, to)).toBe(false);
+      for (const to of status.JOB_STATUSES) {
+        const retry = from !== 'CANCELED' && to === 'EXECUTING';
+        expect(status.canTransition(from, to)).toBe(retry);
+      }
     }
   });
 
@@ -49,15 +52,20 @@ describe('the job status machine', () => {
   it('never goes back to PLANNING or READY once executing', () => {
     expect(status.canTransition('EXECUTING', 'READY')).toBe(false);
     expect(status.canTransition('EXECUTING', 'PLANNING')).toBe(false);
-    expect(status.canTransition('READY', 'PLANNING')).toBe(false);
     expect(status.canTransition('READY', 'READY')).toBe(false);
+  });
+
+  it('goes back from READY to PLANNING only for a plan a caller changed before execute', () => {
+    expect(status.canTransition('READY', 'PLANNING')).toBe(true);
+    expect(status.CALLER_RETURNS.READY).toEqual(['PLANNING']);
   });
 
   it('counts as in flight only the statuses in which the engine itself must move on', () => {
     expect(status.JOB_STATUSES.filter(status.isInFlight)).toEqual(['PLANNING', 'EXECUTING']);
   });
 
-  it('reaches a final status within three steps along any allowed path (property)', () => {
+  it('reaches a final status within three steps along any path the engine takes by itself (property)', () => {
+    const isCallers = (from: JobStatus, to: JobStatus) => status.CALLER_RETURNS[from]?.includes(to) ?? false;
     const order: Record<JobStatus, number> = {
       PLANNING: 0,
       READY: 1,
@@ -70,7 +78,7 @@ describe('the job status machine', () => {
       fc.property(fc.array(fc.nat(10), { maxLength: 10 }), (choices) => {
         let current: JobStatus = 'PLANNING';
         for (const choice of choices) {
-          const next = status.TRANSITIONS[current];
+          const next = status.TRANSITIONS[current].filter((to) => !isCallers(current, to));
           if (next.length === 0) break;
           const to = next[choice % next.length] as JobStatus;
           // Every allowed step moves strictly forward: no cycles, so every path ends.

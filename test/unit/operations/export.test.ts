@@ -138,7 +138,9 @@ describe('export, part by part', () => {
     expect(tmpKeys(env)).toEqual([]);
 
     // A finalize repeated after a crash finds the file and changes nothing.
-    expect(await exportRecords.finalize(job, plan.state, env.services)).toEqual({ ...outcome });
+    expect(await exportRecords.finalize(job, plan.state, env.services, { failed: [] })).toEqual({
+      ...outcome,
+    });
   });
 
   it('leaves no file when the job was canceled before finalize', async () => {

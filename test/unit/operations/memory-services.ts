@@ -255,7 +255,7 @@ export async function runInMemory(
     }
   }
   await options.beforeFinalize?.();
-  const outcome = await operation.finalize(job, plan.state, services);
+  const outcome = await operation.finalize(job, plan.state, services, { failed: [] });
   return { plan, outcome };
 }
 
