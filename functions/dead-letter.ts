@@ -42,7 +42,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     }
     const last = await services.jobs.lastAttemptError(message.jobId, message.part);
     faultPoint('dead-letter:before-fail');
-    await failPart(services, message.jobId, message.part, {
+    await failPart(services, message, {
       code: 'part-exhausted',
       message: `gave up after ${attempts ? `${attempts} attempts` : 'repeated attempts'}; the last one ended with ${last ?? 'no error recorded (the work may have crashed or run out of time)'}`,
       part: message.part,

@@ -6,6 +6,8 @@
  */
 declare global {
   var __partwiseFaultPoint: ((name: string) => void) | undefined;
+  /** Installed by the local stack for `PARTWISE_FAULTS` `failParts`: whether part `part` is to fail. */
+  var __partwiseFailPart: ((part: number) => boolean) | undefined;
 }
 
 export type FaultPointName =
@@ -34,4 +36,13 @@ export const FAULT_POINTS: readonly FaultPointName[] = [
 
 export function faultPoint(name: FaultPointName): void {
   globalThis.__partwiseFaultPoint?.(name);
+}
+
+/**
+ * Whether a part is to fail on purpose (the local stack's `failParts` knob): it then fails
+ * for good on every attempt, as a part whose input is at fault would, until the stack
+ * restarts without the knob.
+ */
+export function faultFailsPart(part: number): boolean {
+  return globalThis.__partwiseFailPart?.(part) === true;
 }

@@ -57,7 +57,13 @@ export interface BlobStore {
 
 /** A message on the parts queue: a part to run, or an engine command (plan, dispatch). */
 export type QueueMessage =
-  | { jobId: string; part: number; range?: { start: number; endExclusive: number } }
+  | {
+      jobId: string;
+      part: number;
+      range?: { start: number; endExclusive: number };
+      /** The job's attempt the part was sent for (1 when absent). */
+      attempt?: number;
+    }
   | JobCommand;
 
 export interface PartQueue {
@@ -110,6 +116,13 @@ export interface JobRecord {
    */
   cleanupPending?: boolean;
   /**
+   * With `cleanupPending`: the cleanup waits until then for a retry (the end of the retry
+   * window); the sweeper sends it once the time has passed. Absent: the cleanup is under way.
+   */
+  cleanupDueAt?: string;
+  /** DELETE was asked for while the job waited for a retry: its cleanup deletes it once done. */
+  deleteRequested?: boolean;
+  /**
    * Sweeps that found the job with nothing changed since the last one (the watchdog's
    * count); any change to the job — a part counted, a status, an ack — starts it over.
    */
@@ -129,7 +142,15 @@ export interface JobChanges {
   reportedProgress?: number;
   /** When an outside executor first acknowledged the job. */
   ackedAt?: string;
+  /** `false` also drops `cleanupDueAt`. */
   cleanupPending?: boolean;
+  cleanupDueAt?: string;
+  deleteRequested?: boolean;
+  /**
+   * A retry: the failed parts of the attempt that ended are forgotten (they run again), the
+   * finished parts' counts stay.
+   */
+  forgetFailedParts?: boolean;
 }
 
 export interface JobListFilter {
@@ -181,14 +202,18 @@ export interface JobStore {
     part: number,
     stats: Record<string, number>,
   ): Promise<{ record: JobRecord; counted: boolean } | undefined>;
-  /** Records a part's final failure (idempotent). */
-  failPart(jobId: string, part: number, error: JobError): Promise<void>;
+  /**
+   * Records a part's final failure in attempt `attempt` (idempotent), and returns the job as
+   * it then stands; undefined when the job is gone or in another attempt (a late failure of
+   * an attempt that ended, which no longer counts).
+   */
+  failPart(jobId: string, part: number, error: JobError, attempt: number): Promise<JobRecord | undefined>;
   /** Keeps the error of a failed attempt (the part will be retried), for the DLQ to report. */
   noteAttemptError(jobId: string, part: number, message: string): Promise<void>;
   lastAttemptError(jobId: string, part: number): Promise<string | undefined>;
-  /** Outcomes of parts [from, from + limit). */
+  /** Outcomes of parts [from, from + limit), as of the job's attempt (a failure of an earlier one is PENDING). */
   listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]>;
-  /** Indexes of parts not yet counted nor failed. */
+  /** Indexes of parts not yet counted nor failed in the job's attempt. */
   pendingParts(record: JobRecord): Promise<number[]>;
   /** Removes relayed entries from a job's outbox. */
   clearOutbox(jobId: string, entryIds: string[]): Promise<void>;

@@ -31,6 +31,11 @@ export interface LocalFaults {
   crashRate?: number;
   /** Each queue message received is delivered twice with this probability. */
   duplicateRate?: number;
+  /**
+   * Parts with these indexes fail for good on every attempt (of every job) while the stack
+   * runs with the knob: restart it without, and a retry reruns them.
+   */
+  failParts?: number[];
 }
 
 /** mulberry32: a small, seeded pseudo-random source; the same seed gives the same draws. */
@@ -76,6 +81,7 @@ export function parseFaults(json: string | undefined): LocalFaults {
         'seed',
         'crashRate',
         'duplicateRate',
+        'failParts',
       ].includes(name)
     )
       problems.push(`unknown fault "${name}"`);
@@ -97,6 +103,13 @@ export function parseFaults(json: string | undefined): LocalFaults {
     (!Array.isArray(faults.loseMessages) || faults.loseMessages.some((kind) => typeof kind !== 'string'))
   ) {
     problems.push('loseMessages must list message kinds');
+  }
+  if (
+    faults.failParts !== undefined &&
+    (!Array.isArray(faults.failParts) ||
+      faults.failParts.some((part) => !Number.isSafeInteger(part) || part < 0))
+  ) {
+    problems.push('failParts must list part indexes (integers from 0)');
   }
   for (const rate of ['crashRate', 'duplicateRate'] as const) {
     const value = faults[rate];

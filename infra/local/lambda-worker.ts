@@ -17,6 +17,8 @@ export interface LambdaWorkerData {
   failAlways?: string;
   /** Armed chaos: at every fault point, the worker dies with probability `rate` (draws seeded by `seed`). */
   randomCrash?: { rate: number; seed: number };
+  /** Parts that fail for good on every attempt (`failParts`). */
+  failParts?: number[];
 }
 
 export type ToWorker = { type: 'invoke'; id: number; event: unknown };
@@ -83,6 +85,9 @@ async function main(): Promise<void> {
       for (const hook of hooks) hook(name);
     };
   }
+  const failing = new Set(data.failParts ?? []);
+  // The contract of shared/faults.ts: `faultFailsPart(part)` asks this hook when it is set.
+  if (failing.size > 0) globalThis.__partwiseFailPart = (part) => failing.has(part);
   const send = (message: FromWorker) => port.postMessage(message);
   let handler: Awaited<ReturnType<typeof loadHandler>>;
   try {

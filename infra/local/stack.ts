@@ -231,6 +231,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         size,
         crashOnce,
         ...(failAlways ? { failAlways } : {}),
+        ...(name === 'processor' && faults.failParts ? { failParts: faults.failParts } : {}),
         ...(faults.crashRate ? { randomCrash: { rate: faults.crashRate, seed: seed + seedOffset } } : {}),
         log,
       });

@@ -18,6 +18,7 @@ export interface WorkerPoolOptions extends FunctionOptions {
   size: number;
   crashOnce?: LambdaWorkerData['crashOnce'];
   failAlways?: string;
+  failParts?: number[];
   /** Chaos: each instance dies at a fault point with probability `rate`, its draws seeded from `seed`. */
   randomCrash?: { rate: number; seed: number };
   log?: Logger;
@@ -88,6 +89,7 @@ class LambdaInstance {
       timeoutSeconds: options.timeoutSeconds,
       ...(options.crashOnce ? { crashOnce: options.crashOnce } : {}),
       ...(options.failAlways ? { failAlways: options.failAlways } : {}),
+      ...(options.failParts ? { failParts: options.failParts } : {}),
       // Each instance draws its own sequence: a replacement does not replay its predecessor's.
       ...(options.randomCrash
         ? { randomCrash: { rate: options.randomCrash.rate, seed: options.randomCrash.seed + ++instances } }

@@ -17,6 +17,23 @@ export const ackTimeoutSecondsOf = (job: Job): number => secondsOf(job.config.ac
  */
 export const heartbeatSecondsOf = (job: Job): number => secondsOf(job.config.heartbeatSeconds, 3600);
 
+/** How long a FAILED job keeps what it wrote for a retry, unless `config.retryWindowSeconds` says otherwise. */
+export const DEFAULT_RETRY_WINDOW_SECONDS = 24 * 3600;
+/** The longest retry window: a deleted job's item lingers a week, and a retry must find it whole. */
+export const MAX_RETRY_WINDOW_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Seconds a job that ended with unfinished parts (FAILED, or COMPLETED under a tolerance)
+ * waits for a retry before what a retry needs goes: a FAILED job's output, and the plan.
+ * 0: at once (no retry after its cleanup).
+ */
+export const retryWindowSecondsOf = (job: Job): number => {
+  const value = job.config.retryWindowSeconds;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+    ? Math.min(value, MAX_RETRY_WINDOW_SECONDS)
+    : DEFAULT_RETRY_WINDOW_SECONDS;
+};
+
 function secondsOf(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : fallback;
 }

@@ -1,4 +1,4 @@
-import type { Job } from './job.js';
+import { attemptOf, type Job } from './job.js';
 import { boundedSnapshot, type JobSnapshot } from './snapshot.js';
 import type { JobStatus } from './status.js';
 
@@ -31,6 +31,8 @@ export interface JobEvent {
   environmentId: string;
   operation: string;
   status: JobStatus;
+  /** Which run of the job the event belongs to: 1, then one more for each retry. */
+  attempt: number;
   parts: number;
   processed: number;
   progress: number;
@@ -48,6 +50,7 @@ export function jobEvent(id: string, topic: JobTopic, job: Job, sequence: number
     environmentId: snapshot.environmentId,
     operation: snapshot.operation,
     status: snapshot.status,
+    attempt: attemptOf(snapshot),
     parts: snapshot.parts,
     processed: snapshot.processed,
     progress: snapshot.progress,
@@ -66,7 +69,8 @@ export function withBoundedSnapshot(event: JobEvent): JobEvent {
 /** Internal work the relay hands to the parts queue, committed with the state change that asks for it. */
 export type JobCommand =
   | { kind: 'plan'; jobId: string }
-  | { kind: 'dispatch'; jobId: string; from: number }
+  /** Sends parts from `from` on; with `pendingOnly` (a retry), only those not finished. */
+  | { kind: 'dispatch'; jobId: string; from: number; pendingOnly?: boolean }
   /** Fails an outside job that no executor acknowledged by `due` (delivered with a delay). */
   | { kind: 'ack-timeout'; jobId: string; due: string }
   /** Removes what a job that ended FAILED or CANCELED wrote (its plan, temporary objects, records). */

@@ -28,8 +28,14 @@ export interface Job {
   mode: JobMode;
   input?: Record<string, unknown>;
   status: JobStatus;
+  /**
+   * Which run of the job this is: 1, then one more for each retry (`POST /jobs/:id/retry`).
+   * Absent on jobs created before retries existed: read it with `attemptOf`.
+   */
+  attempt?: number;
   parts: number;
   processed: number;
+  /** Parts that failed for good in this attempt (a tolerance let the job go on without them). */
   failed: number;
   progress: number;
   info?: string;
@@ -48,4 +54,12 @@ export function progressOf(processed: number, parts: number): number {
   if (parts <= 0) return 0;
   if (processed >= parts) return 100;
   return Math.min(99, Math.floor((processed / parts) * 100));
+}
+
+/** The job's attempt: 1 until it is retried. */
+export const attemptOf = (job: Pick<Job, 'attempt'>): number => job.attempt ?? 1;
+
+/** Every part is counted or, under a tolerance, failed: the job is ready to finalize. */
+export function partsSettled(job: Pick<Job, 'parts' | 'processed' | 'failed'>): boolean {
+  return job.parts > 0 && job.processed + job.failed >= job.parts;
 }

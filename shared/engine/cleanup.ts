@@ -12,6 +12,8 @@
  * job had ended before that work looked). Only a crash between writing and looking again
  * escapes both; what it leaves is found by no reader (see docs/cleanup.md).
  */
+
+import { StaleWriteError } from '../domain/errors.js';
 import type { Job } from '../domain/job.js';
 import type { JobStatus } from '../domain/status.js';
 import { faultPoint } from '../faults.js';
@@ -20,18 +22,25 @@ import { removePlans } from '../operations/plans.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
-import { type Commit, commitJob } from './commit.js';
+import { type Commit, commitJob, outboxFor } from './commit.js';
+import { awaitsRetry, retryWindow } from './retry-window.js';
 
 /** The final statuses whose data is removed (a COMPLETED job keeps what it wrote). */
 export const isAbandoned = (status: JobStatus): boolean => status === 'FAILED' || status === 'CANCELED';
 
 /**
  * Adds to a commit that ends a job FAILED or CANCELED its `cleanup` command, and the mark
- * that keeps the job in the sweeper's sight until the cleanup is done. A job carried out
- * outside partwise wrote nothing here: it needs none.
+ * that keeps the job in the sweeper's sight until the cleanup is done. A job that fails
+ * while executing keeps what it wrote for a retry: its cleanup waits for the end of its
+ * retry window (retry-window.ts). A job carried out outside partwise wrote nothing here:
+ * it needs none.
  */
-export function withCleanup(record: JobRecord, commit: Commit): Commit {
+export function withCleanup(record: JobRecord, commit: Commit, services: Services): Commit {
   if (operationFor(record.job.operation, record.job.type).runsOutside) return commit;
+  if (commit.changes.job?.status === 'FAILED' && record.job.status === 'EXECUTING') {
+    const held = retryWindow(record, services);
+    if (held.cleanupPending) return { ...commit, changes: { ...commit.changes, ...held } };
+  }
   return {
     ...commit,
     changes: { ...commit.changes, cleanupPending: true },
@@ -53,15 +62,31 @@ export async function abandonJob(
 /**
  * The `cleanup` command: abandons the job, then marks its cleanup done, with what the
  * operation says about the data in the job's `outcome`. The status does not change, so no
- * event is committed; `GET /jobs/:id` shows the outcome.
+ * event is committed; `GET /jobs/:id` shows the outcome. A job COMPLETED without some parts
+ * keeps what it wrote: its cleanup, at the end of its retry window, only removes its plans.
+ * A job whose DELETE waited for its cleanup is deleted once it is done.
  */
 export async function cleanupJob(services: Services, jobId: string): Promise<void> {
   const record = await services.jobs.get(jobId);
   if (!record?.cleanupPending) return; // done already: a duplicate delivery
+  // Sent by a sweep just before a retry moved the job on, or early: the window decides.
+  if (record.cleanupDueAt && Date.parse(record.cleanupDueAt) > services.now().getTime()) return;
+  if (record.job.status === 'COMPLETED') {
+    await removePlans(services, jobId);
+    const after = await commitJob(
+      services,
+      jobId,
+      (current) => (current.cleanupPending ? { changes: { cleanupPending: false } } : undefined),
+      record,
+    );
+    if (after?.deleteRequested || record.deleteRequested) await markJobDeleted(services, jobId);
+    return;
+  }
+  if (!isAbandoned(record.job.status)) return; // retried meanwhile: what it wrote is its own again
   const note = await abandonJob(services, record.job, record.state);
   faultPoint('cleanup:after-abandon');
   const { destinationRemoved, ...said } = note ?? { message: '' };
-  await commitJob(
+  const after = await commitJob(
     services,
     jobId,
     (current) =>
@@ -82,6 +107,34 @@ export async function cleanupJob(services: Services, jobId: string): Promise<voi
         : undefined,
     record,
   );
+  if (after?.deleteRequested || record.deleteRequested) await markJobDeleted(services, jobId);
+}
+
+/**
+ * Deletes a job with `job:deleted` (soft: its outbox still drains), retrying on concurrent
+ * writes; `check` sees the freshest job before each try and throws to refuse.
+ */
+export async function markJobDeleted(
+  services: Services,
+  jobId: string,
+  first?: JobRecord,
+  check?: (record: JobRecord) => void,
+): Promise<void> {
+  let record = first ?? (await services.jobs.get(jobId));
+  for (let attempt = 1; record; attempt++) {
+    check?.(record);
+    const now = services.now().toISOString();
+    try {
+      await services.jobs.markDeleted(
+        record,
+        outboxFor(record, { changes: {}, topics: ['job:deleted'] }, now),
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof StaleWriteError) || attempt >= 10) throw error;
+      record = await services.jobs.get(jobId);
+    }
+  }
 }
 
 /**
@@ -95,7 +148,10 @@ export async function settleLatePart(services: Services, message: PartMessage): 
   const current = await services.jobs.get(message.jobId);
   if (!current) return;
   const operation = operationFor(current.job.operation, current.job.type);
-  if (isAbandoned(current.job.status)) await operation.abandon?.(current.job, current.state, services);
+  // A job waiting for a retry keeps this output too: a retry reruns the part over it, and
+  // the cleanup at the window's end finds it in place.
+  if (isAbandoned(current.job.status) && !awaitsRetry(current))
+    await operation.abandon?.(current.job, current.state, services);
   else if (current.job.status === 'COMPLETED')
     await operation.discardLatePart?.(current.job, current.state, message, services);
 }

@@ -1,7 +1,8 @@
 import type { JobCommand } from '../domain/events.js';
 import type { Services } from '../services.js';
 import { cleanupJob } from './cleanup.js';
-import { dispatchParts, planJob } from './lifecycle.js';
+import { dispatchParts } from './dispatch.js';
+import { planJob } from './lifecycle.js';
 import { checkAckTimeout } from './outside.js';
 
 /** Carries out an engine command from the parts queue. */
@@ -10,7 +11,7 @@ export async function runCommand(services: Services, command: JobCommand): Promi
     case 'plan':
       return planJob(services, command.jobId);
     case 'dispatch':
-      return dispatchParts(services, command.jobId, command.from);
+      return dispatchParts(services, command.jobId, command.from, command.pendingOnly === true);
     case 'cleanup':
       return cleanupJob(services, command.jobId);
     case 'ack-timeout':

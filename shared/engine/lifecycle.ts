@@ -1,23 +1,17 @@
 import { ackTimeoutSecondsOf } from '../domain/deadlines.js';
-import {
-  ConflictError,
-  isPermanent,
-  NotFoundError,
-  PartwiseError,
-  ValidationError,
-} from '../domain/errors.js';
+import { ConflictError, isPermanent, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { JobCommand } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
-import { DISPATCH_CHUNK } from '../domain/parts.js';
 import { isFinal } from '../domain/status.js';
 import { faultPoint } from '../faults.js';
 import { actionsOf } from '../operations/custom.js';
+import { jobOptions, operationConfig } from '../operations/job-options.js';
 import type { Operation } from '../operations/operation.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
-import { abandonJob, isAbandoned, withCleanup } from './cleanup.js';
+import { abandonJob, isAbandoned, markJobDeleted, withCleanup } from './cleanup.js';
 import { type Commit, commitJob, outboxFor } from './commit.js';
 
 export interface CreateJobInput {
@@ -64,17 +58,20 @@ export async function createJob(
       { errors: [{ pointer: 'body.type', detail: `must be one of: ${operation.types.join(', ')}` }] },
     );
   }
-  const config = await operation.validate(
+  const requested = input.config ?? {};
+  const options = jobOptions(requested, operation);
+  const operationsOwn = await operation.validate(
     {
       environmentId,
       type: input.type,
       source: input.source,
-      config: input.config ?? {},
+      config: operationConfig(requested),
       ...(input.destination ? { destination: input.destination } : {}),
       ...(input.input ? { input: input.input } : {}),
     },
     services,
   );
+  const config = { ...operationsOwn, ...options };
   const now = services.now().toISOString();
   const job: Job = {
     id: newId('job'),
@@ -88,6 +85,7 @@ export async function createJob(
     mode: input.mode ?? (await defaultMode(services, environmentId, input, operation)),
     ...(input.input ? { input: input.input } : {}),
     status: 'PLANNING',
+    attempt: 1,
     parts: 0,
     processed: 0,
     failed: 0,
@@ -165,35 +163,47 @@ function startCommit(record: JobRecord, services: Services): Commit {
 /**
  * Deletes a job that is not executing, with `job:deleted`. A job that ended FAILED or
  * CANCELED is deleted once its cleanup is done (usually a moment after it ended): the
- * cleanup reads the job to know what to remove.
+ * cleanup reads the job to know what to remove. A job waiting for a retry (its retry window
+ * still open) has its cleanup sent now, which deletes the job once it is done: `deleting`.
  */
-export async function deleteJob(services: Services, environmentId: string, jobId: string): Promise<void> {
-  let record: JobRecord | undefined = await jobOf(services, environmentId, jobId);
-  for (let attempt = 1; record; attempt++) {
-    if (record.job.status === 'EXECUTING') {
+export async function deleteJob(
+  services: Services,
+  environmentId: string,
+  jobId: string,
+): Promise<'deleted' | 'deleting'> {
+  const record = await jobOf(services, environmentId, jobId);
+  const check = (current: JobRecord) => {
+    if (current.job.status === 'EXECUTING') {
       throw new ConflictError(
         `Job ${jobId} is EXECUTING: cancel it or wait until it ends before deleting it.`,
         'job-executing',
       );
     }
-    if (record.cleanupPending) {
+    if (current.cleanupPending && !current.cleanupDueAt) {
       throw new ConflictError(
-        `Job ${jobId} is ${record.job.status} and still removing what it wrote: delete it in a moment.`,
+        `Job ${jobId} is ${current.job.status} and still removing what it wrote: delete it in a moment.`,
         'job-cleaning-up',
       );
     }
-    const now = services.now().toISOString();
-    try {
-      await services.jobs.markDeleted(
-        record,
-        outboxFor(record, { changes: {}, topics: ['job:deleted'] }, now),
-      );
-      return;
-    } catch (error) {
-      if (!(error instanceof PartwiseError && error.code === 'stale-write') || attempt >= 10) throw error;
-      record = await services.jobs.get(jobId);
-    }
+  };
+  check(record);
+  if (record.cleanupPending) {
+    await commitJob(
+      services,
+      jobId,
+      (current) =>
+        current.cleanupPending && !current.deleteRequested
+          ? {
+              changes: { deleteRequested: true, cleanupDueAt: services.now().toISOString() },
+              commands: [{ kind: 'cleanup', jobId }],
+            }
+          : undefined,
+      record,
+    );
+    return 'deleting';
   }
+  await markJobDeleted(services, jobId, record, check);
+  return 'deleted';
 }
 
 /** Fails a job that is not final yet, with `job:failed` and the command that removes what it wrote. */
@@ -205,10 +215,14 @@ export async function failJob(
   return commitJob(services, jobId, (current) =>
     isFinal(current.job.status)
       ? undefined
-      : withCleanup(current, {
-          changes: { job: { status: 'FAILED', error, finishedAt: services.now().toISOString() } },
-          topics: ['job:failed'],
-        }),
+      : withCleanup(
+          current,
+          {
+            changes: { job: { status: 'FAILED', error, finishedAt: services.now().toISOString() } },
+            topics: ['job:failed'],
+          },
+          services,
+        ),
   );
 }
 
@@ -250,20 +264,4 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
   );
   // Canceled while planning: its cleanup may have run before this plan was written.
   if (after && isAbandoned(after.job.status)) await abandonJob(services, after.job, plan.state);
-}
-
-/**
- * The `dispatch` command: sends parts [from, from + DISPATCH_CHUNK) and hands the rest
- * to the next step, so no single invocation fans out more than a chunk and a crash
- * resends at most one chunk (parts are idempotent).
- */
-export async function dispatchParts(services: Services, jobId: string, from: number): Promise<void> {
-  const record = await services.jobs.get(jobId);
-  if (record?.job.status !== 'EXECUTING') return;
-  const operation = operationFor(record.job.operation, record.job.type);
-  const to = Math.min(record.job.parts, from + DISPATCH_CHUNK);
-  const messages = await operation.partMessages(record.job, record.state, from, to, services);
-  await services.queue.send(messages);
-  faultPoint('dispatch:after-send');
-  if (to < record.job.parts) await services.queue.send([{ kind: 'dispatch', jobId, from: to }]);
 }

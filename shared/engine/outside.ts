@@ -155,10 +155,14 @@ export async function cancelJob(services: Services, environmentId: string, jobId
           'job-final',
         );
       }
-      return withCleanup(current, {
-        changes: { job: { status: 'CANCELED', finishedAt: services.now().toISOString() } },
-        topics: ['job:canceled'],
-      });
+      return withCleanup(
+        current,
+        {
+          changes: { job: { status: 'CANCELED', finishedAt: services.now().toISOString() } },
+          topics: ['job:canceled'],
+        },
+        services,
+      );
     },
     first,
   );

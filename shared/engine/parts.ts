@@ -1,8 +1,9 @@
 import { PROGRESS_EVENT_INTERVAL_MS } from '../domain/deadlines.js';
-import { isPermanent, StaleWriteError } from '../domain/errors.js';
-import type { JobError } from '../domain/job.js';
-import { faultPoint } from '../faults.js';
-import type { PartMessage } from '../operations/operation.js';
+import { isPermanent, PartwiseError, StaleWriteError } from '../domain/errors.js';
+import { type JobError, partsSettled } from '../domain/job.js';
+import { toleranceCrossed, toleranceOf } from '../domain/tolerance.js';
+import { faultFailsPart, faultPoint } from '../faults.js';
+import type { PartMessage, Settled } from '../operations/operation.js';
 import { removePlans } from '../operations/plans.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
@@ -10,6 +11,7 @@ import type { Services } from '../services.js';
 import { abandonJob, isAbandoned, settleLatePart } from './cleanup.js';
 import { commitJob, outboxFor, progressBacklogged } from './commit.js';
 import { failJob } from './lifecycle.js';
+import { awaitsRetry, retryWindow } from './retry-window.js';
 
 /**
  * Runs one part and counts it. Safe to call any number of times for the same part: the
@@ -28,15 +30,21 @@ export async function runPart(services: Services, message: PartMessage, cached?:
   const operation = operationFor(record.job.operation, record.job.type);
   let stats: Record<string, number>;
   try {
+    if (faultFailsPart(message.part)) {
+      throw new PartwiseError(
+        `Part ${message.part} failed on purpose (PARTWISE_FAULTS failParts).`,
+        500,
+        'fault-injected',
+        {
+          permanent: true,
+        },
+      );
+    }
     stats = await operation.runPart(record.job, record.state, message, services);
   } catch (error) {
     if (isPermanent(error)) {
       // The input itself is at fault (bad content): retrying cannot help.
-      await failPart(services, message.jobId, message.part, {
-        code: error.code,
-        message: error.message,
-        part: message.part,
-      });
+      await failPart(services, message, { code: error.code, message: error.message, part: message.part });
       return;
     }
     throw error;
@@ -54,7 +62,7 @@ export async function runPart(services: Services, message: PartMessage, cached?:
     return;
   }
   const { record: after } = counted;
-  if (after.job.processed >= after.job.parts) {
+  if (partsSettled(after.job)) {
     const finished = await finalizeJob(services, after);
     // This part's copy may have written after a finalize (its own or another's) used the parts.
     if (finished?.job.status === 'COMPLETED') await discardLate(services, finished, message);
@@ -90,15 +98,23 @@ async function maybeReportProgress(services: Services, record: JobRecord): Promi
 }
 
 /**
- * EXECUTING → COMPLETED once every part is counted: the operation's idempotent
- * finalize, then one conditional write with the last `job:updated` and `job:completed`.
- * Concurrent callers may both run the operation's finalize; exactly one commits.
+ * EXECUTING → COMPLETED once every part is counted or, within the job's tolerance, failed:
+ * the operation's idempotent finalize, then one conditional write with the last
+ * `job:updated` and `job:completed`. Concurrent callers may both run the operation's
+ * finalize; exactly one commits. A job that completes without some parts keeps its plan
+ * (and what a retry needs) until its retry window ends.
  */
 export async function finalizeJob(services: Services, record: JobRecord): Promise<JobRecord | undefined> {
   const operation = operationFor(record.job.operation, record.job.type);
+  const settled = await settledParts(services, record);
+  if (!settled) return record; // a part counted and failed both: the one still pending finalizes
   let outcome: Record<string, unknown>;
   try {
-    outcome = await operation.finalize(record.job, record.state, services, { failed: [] });
+    outcome = withFailedParts(
+      await operation.finalize(record.job, record.state, services, settled),
+      settled,
+      record,
+    );
   } catch (error) {
     if (isPermanent(error)) {
       return failJob(services, record.job.id, { code: error.code, message: error.message });
@@ -110,35 +126,93 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
     services,
     record.job.id,
     (current) =>
-      current.job.status === 'EXECUTING' && current.job.processed >= current.job.parts
+      current.job.status === 'EXECUTING' && partsSettled(current.job)
         ? {
             changes: {
               job: { status: 'COMPLETED', outcome, finishedAt: services.now().toISOString() },
               lastProgressEventAt: services.now().getTime(),
+              // Failed parts can be retried until the window ends; the plan waits for them.
+              ...(settled.failed.length > 0 ? retryWindow(current, services) : {}),
             },
             topics: ['job:updated', 'job:completed'],
           }
         : undefined,
     record,
   );
-  // Ended while finalize ran (an export's file registered just after the cancel, say).
-  if (after && isAbandoned(after.job.status)) await abandonJob(services, after.job, after.state);
-  // Completed: every plan of the job goes, a planning attempt's that lost the race included.
-  if (after?.job.status === 'COMPLETED') await removePlans(services, record.job.id);
+  // Ended while finalize ran (an export's file registered just after the cancel, say); a
+  // job that failed and waits for a retry keeps it (its cleanup finds it in place).
+  if (after && isAbandoned(after.job.status) && !awaitsRetry(after))
+    await abandonJob(services, after.job, after.state);
+  // Completed whole: every plan of the job goes, a planning attempt's that lost the race included.
+  if (after?.job.status === 'COMPLETED' && !after.cleanupPending) await removePlans(services, record.job.id);
   return after;
 }
 
-/** A part failed for good (bad input, or it reached the DLQ): record it and fail the job. */
+/**
+ * The failed parts, for finalize, once no part is pending; undefined while one is (a part
+ * both counted and failed — a duplicate delivery that failed after its copy succeeded —
+ * counts once, as finished).
+ */
+async function settledParts(services: Services, record: JobRecord): Promise<Settled | undefined> {
+  if (record.job.failed === 0) return { failed: [] };
+  const failed: Settled['failed'] = [];
+  for (let from = 0; from < record.job.parts; from += PART_PAGE) {
+    for (const part of await services.jobs.listParts(record, from, PART_PAGE)) {
+      if (part.status === 'PENDING') return undefined;
+      if (part.status === 'FAILED')
+        failed.push({ part: part.part, error: part.error ?? { code: 'part-failed', message: 'failed' } });
+    }
+  }
+  return { failed };
+}
+
+const PART_PAGE = 10_000;
+/** The failed parts an outcome lists; the count is always whole. */
+const MAX_LISTED_FAILURES = 100;
+
+/** The outcome of a job that completed without some parts says so first, and lists them. */
+function withFailedParts(
+  outcome: Record<string, unknown>,
+  settled: Settled,
+  record: JobRecord,
+): Record<string, unknown> {
+  const failed = settled.failed.length;
+  if (failed === 0) return outcome;
+  const { parts } = record.job;
+  const said = typeof outcome.message === 'string' ? ` ${outcome.message}` : '';
+  return {
+    ...outcome,
+    message: `${failed} of ${parts} parts failed, within config.tolerance: what they held is missing (POST /jobs/${record.job.id}/retry reruns them).${said}`,
+    partsFailed: failed,
+    failedParts: settled.failed.slice(0, MAX_LISTED_FAILURES),
+  };
+}
+
+/**
+ * A part failed for good (bad input, or it reached the DLQ): it is recorded, and the job
+ * fails unless its tolerance lets it go on without the part (domain/tolerance.ts). Past the
+ * tolerance the job fails at once: dispatch stops, and parts still queued find it FAILED and
+ * skip. Within it, the last part to settle finalizes the job.
+ */
 export async function failPart(
   services: Services,
-  jobId: string,
-  part: number,
+  message: Pick<PartMessage, 'jobId' | 'part' | 'attempt'>,
   error: JobError,
 ): Promise<void> {
-  await services.jobs.failPart(jobId, part, error);
-  await failJob(services, jobId, {
-    code: 'part-failed',
-    message: `Part ${part} failed: ${error.message}`,
-    part,
-  });
+  const { jobId, part } = message;
+  const after = await services.jobs.failPart(jobId, part, error, message.attempt ?? 1);
+  if (after?.job.status !== 'EXECUTING') return; // ended already, or a late failure of an earlier attempt
+  const tolerance = toleranceOf(after.job);
+  const crossed = toleranceCrossed(tolerance, after.job.failed, after.job.parts);
+  if (crossed) {
+    await failJob(services, jobId, {
+      code: tolerance ? 'tolerance-exceeded' : 'part-failed',
+      message: tolerance
+        ? `${crossed}. The last: part ${part}: ${error.message}`
+        : `Part ${part} failed: ${error.message}`,
+      part,
+    });
+    return;
+  }
+  if (partsSettled(after.job)) await finalizeJob(services, after);
 }

@@ -1,9 +1,10 @@
 import { ackTimeoutSecondsOf, heartbeatSecondsOf } from '../domain/deadlines.js';
-import type { JobError } from '../domain/job.js';
+import { type JobError, partsSettled } from '../domain/job.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
 import { commitJob } from './commit.js';
+import { partMessagesOf } from './dispatch.js';
 import { failJob } from './lifecycle.js';
 import { checkAckTimeout } from './outside.js';
 import { finalizeJob } from './parts.js';
@@ -92,8 +93,8 @@ export async function sweep(services: Services, staleAfterSeconds: number): Prom
       if (pending.length === 0) {
         // Every part is in its bucket's set (or failed): counts that a crash left behind are
         // raised, then the finalize that did not happen runs (it is idempotent).
-        const reconciled = job.processed < job.parts ? await services.jobs.reconcileCounts(record) : record;
-        if (reconciled && reconciled.job.parts > 0 && reconciled.job.processed >= reconciled.job.parts) {
+        const reconciled = partsSettled(job) ? record : await services.jobs.reconcileCounts(record);
+        if (reconciled && partsSettled(reconciled.job)) {
           await finalizeJob(services, reconciled);
           report.finalized++;
         } else if (stalls > MAX_STALLS) {
@@ -120,7 +121,7 @@ export async function sweep(services: Services, staleAfterSeconds: number): Prom
         while (j + 1 < pending.length && pending[j + 1] === (pending[j] ?? 0) + 1) j++;
         const from = pending[i] ?? 0;
         const to = (pending[j] ?? 0) + 1;
-        await services.queue.send(await operation.partMessages(job, record.state, from, to, services));
+        await services.queue.send(await partMessagesOf(services, record, from, to));
         report.resentParts += to - from;
         i = j + 1;
       }

@@ -9,6 +9,7 @@ import type * as z from 'zod';
 import type { Job, ResourceType } from '../domain/job.js';
 import type { Services } from '../services.js';
 import { StoredJobError } from './errors.js';
+import { operationConfig } from './job-options.js';
 import type { AbandonNote, CreateRequest, Operation, PartMessage, PlanResult, Settled } from './operation.js';
 
 /** A config or a state as the job keeps it: a JSON object. */
@@ -29,6 +30,7 @@ export interface PlannedJob<Config, State> extends PlanningJob<Config> {
 export interface OperationSpec<Config extends Kept, State extends Kept> {
   readonly name: string;
   readonly types: readonly ResourceType[];
+  readonly toleratesFailedParts?: boolean;
   /**
    * What `validate` returns, which the job keeps as its config. Input and output are one type:
    * what the job keeps is read back through this schema, so it must not transform.
@@ -55,6 +57,7 @@ export interface OperationSpec<Config extends Kept, State extends Kept> {
     settled: Settled,
   ): Promise<Record<string, unknown>>;
   review?(planned: PlannedJob<Config, State>, services: Services): Promise<Record<string, unknown>>;
+  checkRetry?(planned: PlannedJob<Config, State>, services: Services): Promise<void>;
   /** `state` is undefined when the job ended before a plan was kept (canceled while planning). */
   abandon?(ended: PlannedJob<Config, State | undefined>, services: Services): Promise<AbandonNote>;
   discardLatePart?(
@@ -72,7 +75,12 @@ const wasPlanned = (state: Kept): boolean => Object.keys(state).length > 0;
  * job record (see `runPart` in engine/parts.ts), so each object is parsed once, not once a
  * part: the parsed value is remembered by the object the engine passes.
  */
-function keptAs<T extends Kept>(operation: string, field: 'config' | 'state', schema: z.ZodType<T, T>) {
+function keptAs<T extends Kept>(
+  operation: string,
+  field: 'config' | 'state',
+  schema: z.ZodType<T, T>,
+  ours: (kept: Kept) => Kept = (kept) => kept,
+) {
   const parsed = new WeakMap<Kept, T>();
   const parse = (value: Kept, whose: () => string): T => {
     const result = schema.safeParse(value);
@@ -87,7 +95,7 @@ function keptAs<T extends Kept>(operation: string, field: 'config' | 'state', sc
     read(kept: Kept, job: Job): T {
       const known = parsed.get(kept);
       if (known) return known;
-      const value = parse(kept, () => `The ${field} kept by ${operation} job ${job.id}`);
+      const value = parse(ours(kept), () => `The ${field} kept by ${operation} job ${job.id}`);
       parsed.set(kept, value);
       return value;
     },
@@ -104,7 +112,8 @@ function keptAs<T extends Kept>(operation: string, field: 'config' | 'state', sc
 export function defineOperation<Config extends Kept, State extends Kept>(
   spec: OperationSpec<Config, State>,
 ): Operation {
-  const configs = keptAs(spec.name, 'config', spec.config);
+  // A job's config also holds the engine's keys (tolerance, …): the operation reads its own.
+  const configs = keptAs(spec.name, 'config', spec.config, operationConfig);
   const states = keptAs(spec.name, 'state', spec.state);
   const planning = (job: Job): PlanningJob<Config> => ({ job, config: configs.read(job.config, job) });
   const planned = (job: Job, state: Kept): PlannedJob<Config, State> => ({
@@ -115,6 +124,7 @@ export function defineOperation<Config extends Kept, State extends Kept>(
   const operation: Operation = {
     name: spec.name,
     types: spec.types,
+    ...(spec.toleratesFailedParts ? { toleratesFailedParts: true } : {}),
     async validate(request, services) {
       const config = await spec.validate(request, services);
       return configs.written(config, () => `The config ${spec.name}'s validate returned`);
@@ -132,7 +142,9 @@ export function defineOperation<Config extends Kept, State extends Kept>(
     runPart: (job, state, message, services) => spec.runPart(planned(job, state), message, services),
     finalize: (job, state, services, settled) => spec.finalize(planned(job, state), services, settled),
   };
-  const { abandon, discardLatePart, review } = spec;
+  const { abandon, discardLatePart, review, checkRetry } = spec;
+  if (checkRetry)
+    operation.checkRetry = (job, state, services) => checkRetry.call(spec, planned(job, state), services);
   if (review) operation.review = (job, state, services) => review.call(spec, planned(job, state), services);
   if (abandon) {
     operation.abandon = (job, state, services) =>

@@ -22,7 +22,7 @@ import { fieldConverter } from '../domain/values.js';
 import type { Services } from '../services.js';
 import { defineOperation } from './define-operation.js';
 import type { PartMessage } from './operation.js';
-import { loadPlan, removePlan, savePlan, sumPartStats } from './plans.js';
+import { loadPlan, savePlan, sumPartStats } from './plans.js';
 import { configuredSheet } from './resources.js';
 import { openSegmentRows, segmentObjectKey, sheetCounts, writeRowsObject } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
@@ -139,6 +139,7 @@ async function rewriteSegment(
 export const deleteRecords = defineOperation({
   name: 'delete',
   types: ['workbook', 'sheet'],
+  toleratesFailedParts: true,
   config: DeleteSettings,
   state: DeleteState,
 
@@ -186,11 +187,10 @@ export const deleteRecords = defineOperation({
   },
 
   async finalize({ job, state }, services) {
-    const { planKey, sheetId } = state;
+    const { sheetId } = state;
     const { deleted = 0 } = await sumPartStats(services, job);
     // What the sheet holds now: with no other job writing to it, what it held minus `deleted`.
     const kept = sheetCounts(await services.resources.listSegments(sheetId)).records;
-    await removePlan(services, planKey);
     return { message: `Deleted ${deleted} records; ${kept} kept.`, sheetId, deleted, kept };
   },
 

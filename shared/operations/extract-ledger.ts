@@ -18,10 +18,15 @@ import type { Job } from '../domain/job.js';
 import type { Services } from '../services.js';
 import { readText } from './plans.js';
 
-/** A row or byte the ledger speaks of: its line in the file (or in the part, before finalize) and what happened. */
+/**
+ * A row or byte the ledger speaks of: its line in the file (or in the part, before finalize)
+ * and what happened. After a part that failed, lines in the file are not known: a note then
+ * names its `part` and `line` is the line within that part.
+ */
 export interface LedgerNote {
   line: number;
   reason: string;
+  part?: number;
 }
 
 /** What one part read and what became of it (its `runPart` stats). */
@@ -40,13 +45,40 @@ export interface PartTally {
   end?: number;
   bytes?: number;
   lineBreaks?: number;
+  /** The part failed for good and the job's tolerance let it complete without it: nothing was read. */
+  failed?: boolean;
+}
+
+/** The tally of a part that failed: its planned range (byte-range formats), nothing read. */
+export function failedTally(boundaries: readonly number[] | undefined, part: number): PartTally {
+  const range = boundaries ? { start: boundaries[part] ?? 0, end: boundaries[part + 1] ?? 0, bytes: 0 } : {};
+  return { read: 0, rows: 0, invalid: 0, rejected: 0, warned: 0, notes: 0, failed: true, ...range };
+}
+
+/**
+ * The line in the file of each part's first line (a part's line 1), in part order: after the
+ * header's line breaks and every line break of the parts before. Undefined from the first
+ * failed part on: its line breaks were never counted.
+ */
+export function partFirstLines(
+  tallies: readonly PartTally[],
+  headerLineBreaks: number,
+): (number | undefined)[] {
+  let lineBreaks: number | undefined = headerLineBreaks;
+  return tallies.map((tally) => {
+    const first = lineBreaks === undefined ? undefined : lineBreaks + 1;
+    lineBreaks = tally.failed || lineBreaks === undefined ? undefined : lineBreaks + (tally.lineBreaks ?? 0);
+    return first;
+  });
 }
 
 /** The most notes a part keeps, and the most the outcome shows, of each kind; the counts stay whole. */
 export const MAX_NOTES = 100;
 
+/** Beside the job's plans: they go with them, once the job is done (engine/retry-window.ts). */
+const notesPrefix = (jobId: string) => `plans/${jobId}/ledgers/`;
 const notesKey = (jobId: string, part: number) =>
-  `tmp/ledgers/${jobId}/${String(part).padStart(6, '0')}.json`;
+  `${notesPrefix(jobId)}${String(part).padStart(6, '0')}.json`;
 
 /** Collects one part's rejections and warnings (lines within the part). */
 export class PartNotes {
@@ -107,6 +139,9 @@ export interface Ledger {
   warningCount: number;
   /** Byte-range formats: the bytes the parts read, which tile the file from its header's end. */
   bytesRead?: number;
+  /** Parts that failed (the job's tolerance let it complete without them), and the bytes they held. */
+  partsFailed?: number;
+  bytesUnread?: number;
 }
 
 export interface LedgerCheck {
@@ -131,7 +166,7 @@ export async function closeLedger(services: Services, check: LedgerCheck): Promi
   const rowsRead = sum((t) => t.read);
   const rowsRejected = sum((t) => t.rejected);
   const partRows = sum((t) => t.rows);
-  const unbalanced = tallies.findIndex((t) => t.read !== t.rows + t.rejected);
+  const unbalanced = tallies.findIndex((t) => !t.failed && t.read !== t.rows + t.rejected);
   if (unbalanced >= 0 || partRows !== check.recordsStored) {
     throw new UnprocessableError(
       `The extract's row ledger does not balance: the parts read ${rowsRead} rows, stored ${partRows} records and rejected ${rowsRejected}, and the sheets hold ${check.recordsStored} of its records${unbalanced >= 0 ? ` (part ${unbalanced})` : ''}.`,
@@ -139,20 +174,24 @@ export async function closeLedger(services: Services, check: LedgerCheck): Promi
   }
   const rejections: LedgerNote[] = [];
   const warnings: LedgerNote[] = [];
-  let lineBreaks = check.headerLineBreaks;
+  const firstLines = partFirstLines(tallies, check.headerLineBreaks);
   for (const [part, tally] of tallies.entries()) {
-    const firstLine = lineBreaks + 1;
-    lineBreaks += tally.lineBreaks ?? 0;
+    const firstLine = firstLines[part];
     if (tally.notes === 0 || (rejections.length >= MAX_NOTES && warnings.length >= MAX_NOTES)) continue;
     const notes = JSON.parse(await readText(await services.blobs.read(notesKey(check.job.id, part)))) as {
       rejections: LedgerNote[];
       warnings: LedgerNote[];
     };
-    const inFile = (note: LedgerNote) => ({ line: note.line + firstLine - 1, reason: note.reason });
+    const inFile = (note: LedgerNote): LedgerNote =>
+      firstLine === undefined
+        ? { part, line: note.line, reason: note.reason }
+        : { line: note.line + firstLine - 1, reason: note.reason };
     for (const note of notes.rejections) if (rejections.length < MAX_NOTES) rejections.push(inFile(note));
     for (const note of notes.warnings) if (warnings.length < MAX_NOTES) warnings.push(inFile(note));
   }
   const bytesRead = check.bytes ? sum((t) => t.bytes ?? 0) : undefined;
+  const failed = tallies.filter((t) => t.failed);
+  const unread = failed.reduce((total, t) => total + ((t.end ?? 0) - (t.start ?? 0)), 0);
   return {
     rowsRead,
     recordsStored: check.recordsStored,
@@ -162,6 +201,9 @@ export async function closeLedger(services: Services, check: LedgerCheck): Promi
     warnings,
     warningCount: sum((t) => t.warned),
     ...(bytesRead === undefined ? {} : { bytesRead }),
+    ...(failed.length > 0
+      ? { partsFailed: failed.length, ...(check.bytes ? { bytesUnread: unread } : {}) }
+      : {}),
   };
 }
 
@@ -170,11 +212,12 @@ function checkTiling(tallies: PartTally[], file: { headerEnd: number; size: numb
   let at = file.headerEnd;
   for (const [part, tally] of tallies.entries()) {
     const { start = at, end = at, bytes = 0 } = tally;
+    // A failed part's range is its planned one: unread, but not a hole between the others.
     if (start > at)
       throw tilingError(`bytes ${at}–${start - 1} of the file were read by no part (before part ${part})`);
     if (start < at)
       throw tilingError(`bytes ${start}–${at - 1} of the file were read twice (part ${part} again)`);
-    if (bytes !== end - start)
+    if (!tally.failed && bytes !== end - start)
       throw tilingError(
         `part ${part} read ${bytes} bytes of its ${end - start}-byte range ${start}–${end - 1}`,
       );
@@ -195,5 +238,5 @@ export async function removePartNotes(services: Services, jobId: string, part: n
 
 /** Removes the notes the parts left beside the plan. */
 export async function removeNotes(services: Services, jobId: string): Promise<void> {
-  await services.blobs.remove(await services.blobs.list(`tmp/ledgers/${jobId}/`));
+  await services.blobs.remove(await services.blobs.list(notesPrefix(jobId)));
 }

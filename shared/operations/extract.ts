@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { config as settings } from '../config.js';
+import { ConflictError } from '../domain/errors.js';
 import { MIN_PART_SIZE_BYTES } from '../domain/parts.js';
 import { type Field, MAX_UPLOAD_BYTES, runOf, type Sheet } from '../domain/resources.js';
 import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
@@ -9,6 +10,7 @@ import { defineOperation } from './define-operation.js';
 import { createdWorkbookId, createWorkbook, destinationSheets } from './extract-destination.js';
 import {
   closeLedger,
+  failedTally,
   type PartTally,
   removeNotes,
   removePartNotes,
@@ -20,7 +22,7 @@ import { extractPart } from './extract-part.js';
 import { planSource, type SourceTable } from './extract-source.js';
 import { ExtractState, type TableTarget } from './extract-state.js';
 import type { PartMessage } from './operation.js';
-import { loadPlan, partStatsOf, removePlan, savePlan } from './plans.js';
+import { loadPlan, partStatsOf, savePlan } from './plans.js';
 import { availableFile, resolveSheet } from './resources.js';
 import { parseConfig } from './validation.js';
 
@@ -70,6 +72,7 @@ interface ExtractPlan {
 export const extract = defineOperation({
   name: 'extract',
   types: ['file'],
+  toleratesFailedParts: true,
   config: ExtractConfig,
   state: ExtractState,
 
@@ -170,8 +173,8 @@ export const extract = defineOperation({
     return tallyStats(tally);
   },
 
-  async finalize({ job, state }, services) {
-    const { targets, layout, planKey, workbookId } = state;
+  async finalize({ job, state }, services, settled) {
+    const { targets, layout, workbookId } = state;
     const sheets = [];
     for (const target of targets) {
       if (!target.sheetId) continue;
@@ -183,7 +186,12 @@ export const extract = defineOperation({
       const { name, sheetId, unmatchedColumns, missingFields } = target;
       sheets.push({ name, sheetId, records, invalid, unmatchedColumns, missingFields });
     }
-    const tallies = (await partStatsOf(services, job)).map(tallyOf);
+    const plan = await loadPlan<ExtractPlan>(services, state.planKey);
+    const failed = new Set(settled.failed.map((f) => f.part));
+    // A failed part read nothing: its range is a gap the ledger names, not a hole in the tiling.
+    const tallies = (await partStatsOf(services, job)).map((stats, part) =>
+      failed.has(part) ? failedTally(plan.boundaries, part) : tallyOf(stats),
+    );
     const ledger = await closeLedger(services, {
       job,
       tallies,
@@ -194,10 +202,22 @@ export const extract = defineOperation({
         : { bytes: { headerEnd: layout.headerEnd, size: layout.size } }),
       headerLineBreaks: layout.headerLineBreaks,
     });
-    if (tallies.some((tally) => tally.notes > 0)) await removeNotes(services, job.id);
-    await removePlan(services, planKey);
+    // The plan and the parts' notes go with the job's plans: at once, or after a retry window.
     const skipped = targets.filter((t) => !t.sheetId).map((t) => t.name);
     return extractOutcome({ layout, ledger, sheets, skipped, ...(workbookId ? { workbookId } : {}) });
+  },
+
+  /** A retry reruns parts on the bytes they were planned on: the file must not have changed. */
+  async checkRetry({ job, state }, services) {
+    const stat = await services.resources
+      .getFile(state.file.id)
+      .then((file) => (file && file.status === 'available' ? services.blobs.stat(file.key) : undefined));
+    if (!stat || (state.layout.etag !== undefined && stat.etag !== state.layout.etag)) {
+      throw new ConflictError(
+        `File ${state.file.id} ${stat ? 'has changed' : 'is gone'} since job ${job.id} planned its parts: a retry would read other bytes. Create a new extract.`,
+        'source-changed',
+      );
+    }
   },
 
   async discardLatePart({ job }, message, services) {

@@ -11,6 +11,7 @@
  * from the destination position, so the same map of the same source gives the same records.
  */
 import * as z from 'zod';
+import { ConflictError } from '../domain/errors.js';
 import {
   type Field,
   indexOf,
@@ -26,7 +27,7 @@ import { removeRun } from './cleanup.js';
 import { defineOperation } from './define-operation.js';
 import { ResolvedMapConfig, ResolvedMapping, resolveMappings } from './map-config.js';
 import type { PartMessage } from './operation.js';
-import { loadPlan, removePlan, savePlan } from './plans.js';
+import { loadPlan, savePlan } from './plans.js';
 import { resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
 
@@ -90,6 +91,7 @@ async function runFor(
 export const map = defineOperation({
   name: 'map',
   types: ['workbook', 'sheet'],
+  toleratesFailedParts: true,
   config: ResolvedMapConfig,
   state: MapState,
 
@@ -122,6 +124,22 @@ export const map = defineOperation({
     const messages: PartMessage[] = [];
     for (let part = from; part < to; part++) messages.push({ jobId: job.id, part });
     return messages;
+  },
+
+  /** A retry reruns parts on the source segments they were planned on: those must still be there. */
+  async checkRetry({ job, state }, services) {
+    const plan = await loadPlan<MapPlan>(services, state.planKey);
+    const current = new Set<string>();
+    for (const sheetId of new Set(plan.parts.map((part) => part.source.sheetId))) {
+      for (const segment of await services.resources.listSegments(sheetId)) current.add(segment.key);
+    }
+    const changed = plan.parts.find((part) => !current.has(part.source.key));
+    if (changed) {
+      throw new ConflictError(
+        `Sheet ${changed.source.sheetId} has changed since job ${job.id} planned its parts: a retry would map other records. Create a new map.`,
+        'source-changed',
+      );
+    }
   },
 
   async runPart({ job, state }, message, services) {
@@ -158,7 +176,7 @@ export const map = defineOperation({
   },
 
   async finalize({ state }, services) {
-    const { planKey, mappings } = state;
+    const { mappings } = state;
     const outcomes = [];
     for (const mapping of mappings) {
       const segments = await services.resources.listSegments(mapping.destinationSheet);
@@ -184,7 +202,6 @@ export const map = defineOperation({
         replacedEarlierMap: mapping.rerun,
       });
     }
-    await removePlan(services, planKey);
     const records = outcomes.reduce((sum, o) => sum + o.records, 0);
     const invalidRecords = outcomes.reduce((sum, o) => sum + o.invalid, 0);
     return {

@@ -32,6 +32,12 @@ export interface Operation {
   /** Carried out by a service outside partwise, which reports with ack / complete / fail. */
   readonly runsOutside?: boolean;
   /**
+   * The job may complete without some parts, within its `config.tolerance` (domain/tolerance.ts):
+   * finalize then gets the failed parts. An operation whose result would be wrong with parts
+   * missing (an export's file) leaves it unset.
+   */
+  readonly toleratesFailedParts?: boolean;
+  /**
    * Checks a create request before the job exists: the source belongs to the
    * environment, the config is valid. Returns the config with defaults applied.
    * Throws ValidationError / NotFoundError with a message for the caller.
@@ -64,6 +70,11 @@ export interface Operation {
     services: Services,
     settled: Settled,
   ): Promise<Record<string, unknown>>;
+  /**
+   * Before a retry reruns the parts that did not finish: throws ConflictError when they can no
+   * longer be rerun as planned (the source changed since planning).
+   */
+  checkRetry?(job: Job, state: Record<string, unknown>, services: Services): Promise<void>;
   /**
    * What execute will do, for a job in READY (`GET /jobs/:id/plan`): read from its plan and
    * its source, without writing anything.

@@ -60,7 +60,8 @@ async function extractInterrupted(rows: number, ran: number) {
     operation: 'extract',
     source,
     destination: workbook?.id,
-    config: { partSizeBytes: 8192 },
+    // No retry window: the cleanup of a failed job is sent at once.
+    config: { partSizeBytes: 8192, retryWindowSeconds: 0 },
     trigger: 'immediate',
   });
   let started = 0;
@@ -132,7 +133,11 @@ describe('cleanup of a job that ends FAILED or CANCELED', () => {
   it('cleans up a job that failed, and the sweeper sends a cleanup that was lost again', async () => {
     // Prepare: one part ran, another fails for good; the cleanup command is lost.
     const { jobId, sheetId, before } = await extractInterrupted(2000, 1);
-    await parts.failPart(services, jobId, 1, { code: 'part-exhausted', message: 'disk on fire', part: 1 });
+    await parts.failPart(
+      services,
+      { jobId: jobId, part: 1 },
+      { code: 'part-exhausted', message: 'disk on fire', part: 1 },
+    );
     const failed = await services.jobs.get(jobId);
     expect(failed).toMatchObject({ job: { status: 'FAILED' }, cleanupPending: true });
     await relay.relayOutboxes(services, [failed as JobRecord]);

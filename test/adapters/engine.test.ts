@@ -99,7 +99,11 @@ describe('the engine over the real adapters', () => {
       }
       record = await services.jobs.get(job.id);
     }
-    await parts.failPart(services, job.id, 0, { code: 'part-exhausted', message: 'disk on fire', part: 0 });
+    await parts.failPart(
+      services,
+      { jobId: job.id, part: 0 },
+      { code: 'part-exhausted', message: 'disk on fire', part: 0 },
+    );
     const failed = await services.jobs.get(job.id);
     expect(failed?.job).toMatchObject({
       status: 'FAILED',

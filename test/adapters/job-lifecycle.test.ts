@@ -14,6 +14,7 @@ import { engineDriver } from '../helpers/engine-driver.js';
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let services: Services;
 let lifecycle: typeof import('../../shared/engine/lifecycle.js');
+let dispatch: typeof import('../../shared/engine/dispatch.js');
 let outside: typeof import('../../shared/engine/outside.js');
 let commit: typeof import('../../shared/engine/commit.js');
 let driver: ReturnType<typeof engineDriver>;
@@ -24,6 +25,7 @@ beforeAll(async () => {
   aws = await startEmulatedAws();
   services = (await import('../../shared/adapters/aws-services.js')).awsServices();
   lifecycle = await import('../../shared/engine/lifecycle.js');
+  dispatch = await import('../../shared/engine/dispatch.js');
   outside = await import('../../shared/engine/outside.js');
   commit = await import('../../shared/engine/commit.js');
   driver = engineDriver(aws, services);
@@ -361,9 +363,9 @@ describe('dispatching the parts of an executing job', () => {
     const queue = recordingQueue();
 
     // Act
-    await lifecycle.dispatchParts(queue.services, job.id, 0);
+    await dispatch.dispatchParts(queue.services, job.id, 0);
     const first = queue.sent.splice(0);
-    await lifecycle.dispatchParts(queue.services, job.id, 1000);
+    await dispatch.dispatchParts(queue.services, job.id, 1000);
     const second = queue.sent.splice(0);
 
     // Assess
@@ -379,7 +381,7 @@ describe('dispatching the parts of an executing job', () => {
     await lifecycle.planJob(services, job.id);
     const queue = recordingQueue();
 
-    await lifecycle.dispatchParts(queue.services, job.id, 0);
+    await dispatch.dispatchParts(queue.services, job.id, 0);
 
     expect(queue.sent).toEqual([]);
   });

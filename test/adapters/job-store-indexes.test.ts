@@ -44,6 +44,7 @@ describe('a job record in the DynamoDB job store', () => {
         environmentId: job.environmentId,
         operation: job.operation,
         status: job.status,
+        attempt: 1,
         parts: 0,
         processed: 0,
         progress: 0,
@@ -89,7 +90,7 @@ describe('a job record in the DynamoDB job store', () => {
       [],
     );
     await store.countPart(record.job.id, 0, {});
-    await store.failPart(record.job.id, 1, { code: 'c', message: 'm', part: 1 });
+    await store.failPart(record.job.id, 1, { code: 'c', message: 'm', part: 1 }, 1);
     const counted = (await store.get(record.job.id))!;
     expect(counted.job).toMatchObject({ processed: 1, failed: 1 });
 

@@ -65,7 +65,7 @@ describe('a copy of the last part that runs on after another copy completed the 
     expect(overtaken).toBe(true);
     expect(first).toBeInstanceOf(Error);
     expect(isPermanent(first)).toBe(false);
-    expect(await services.blobs.list(`tmp/ledgers/${jobId}/`)).toEqual([]);
+    expect(await services.blobs.list(`plans/${jobId}/ledgers/`)).toEqual([]);
     const done = await services.jobs.get(jobId);
     expect(done?.job).toMatchObject({ status: 'COMPLETED', processed: done?.job.parts });
     // (Nothing relays here: the job's events wait in its outbox.)
@@ -88,7 +88,7 @@ describe('a copy of a part whose job completes while it writes', () => {
     const first = held[0] as PartMessage;
     const blobs = Object.create(services.blobs) as Services['blobs'];
     blobs.write = async (key, ...rest) => {
-      if (key.startsWith('tmp/ledgers/')) for (const message of held) await parts.runPart(services, message);
+      if (key.includes('/ledgers/')) for (const message of held) await parts.runPart(services, message);
       return services.blobs.write(key, ...rest);
     };
 
@@ -98,7 +98,7 @@ describe('a copy of a part whose job completes while it writes', () => {
     // Assess: B counted nothing, and what it wrote after the finalize read the notes is gone.
     const done = await services.jobs.get(jobId);
     expect(done?.job).toMatchObject({ status: 'COMPLETED', processed: done?.job.parts });
-    expect(await services.blobs.list(`tmp/ledgers/${jobId}/`)).toEqual([]);
+    expect(await services.blobs.list(`plans/${jobId}/ledgers/`)).toEqual([]);
     const sheetId = String(
       (await services.resources.getWorkbook(String(done?.job.destination)))?.sheets[0]?.id,
     );

@@ -104,7 +104,7 @@ describe('counting the parts of a job', () => {
     const record = await executingJob(150);
     await store.countPart(record.job.id, 0, { rows: 10, bytes: 100 });
     await store.countPart(record.job.id, 101, { rows: 7 });
-    await store.failPart(record.job.id, 2, { code: 'part-exhausted', message: 'disk on fire', part: 2 });
+    await store.failPart(record.job.id, 2, { code: 'part-exhausted', message: 'disk on fire', part: 2 }, 1);
     const fresh = (await store.get(record.job.id))!;
 
     // Act
@@ -151,8 +151,8 @@ describe('counting the parts of a job', () => {
     const record = await executingJob(2);
     const error = { code: 'part-exhausted', message: 'disk on fire', part: 1 };
 
-    await store.failPart(record.job.id, 1, error);
-    await store.failPart(record.job.id, 1, error);
+    await store.failPart(record.job.id, 1, error, 1);
+    await store.failPart(record.job.id, 1, error, 1);
 
     expect((await store.get(record.job.id))?.job.failed).toBe(1);
   });

@@ -101,7 +101,7 @@ describe('a part that arrives for a job that is no longer executing', () => {
 
     // Assess: no record rewritten, nothing counted; only the part's ledger notes, which a
     // copy that wrote and died after the finalize would leave behind, are removed.
-    expect(watched.calls).toEqual([`remove tmp/ledgers/${jobId}/000000.json`]);
+    expect(watched.calls).toEqual([`remove plans/${jobId}/ledgers/000000.json`]);
     expect((await services.jobs.get(jobId))?.job).toMatchObject({
       status: 'COMPLETED',
       processed: done?.job.processed,
@@ -264,7 +264,11 @@ describe('finalizing a job once its last part is counted', () => {
     const { jobId, held } = await executingExtract(services, 60);
     for (const message of held) await parts.runPart(services, message);
 
-    await parts.failPart(services, jobId, 0, { code: 'part-exhausted', message: 'late', part: 0 });
+    await parts.failPart(
+      services,
+      { jobId: jobId, part: 0 },
+      { code: 'part-exhausted', message: 'late', part: 0 },
+    );
 
     const after = await services.jobs.get(jobId);
     expect(after?.job.status).toBe('COMPLETED');
@@ -285,8 +289,16 @@ describe('a part that fails for good', () => {
     const { jobId, held, driver } = await executingExtract(services, 120);
 
     // Act
-    await parts.failPart(services, jobId, 1, { code: 'part-exhausted', message: 'disk on fire', part: 1 });
-    await driver.drive(jobId, { until: (record) => !record.cleanupPending });
+    await parts.failPart(
+      services,
+      { jobId: jobId, part: 1 },
+      { code: 'part-exhausted', message: 'disk on fire', part: 1 },
+    );
+    // It keeps what it wrote for a retry: its cleanup waits for the retry window.
+    const { record: ended } = await driver.drive(jobId, {
+      until: (record) => record.job.status === 'FAILED',
+    });
+    expect(ended).toMatchObject({ cleanupPending: true, cleanupDueAt: expect.any(String) });
     await parts.runPart(services, held[0] as PartMessage);
 
     // Assess

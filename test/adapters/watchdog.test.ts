@@ -80,7 +80,10 @@ async function extractJob(trigger: 'manual' | 'immediate', rows = 150) {
 
 /** An immediate extract, EXECUTING, every part taken off the queue unrun (lost). */
 async function executingWithLostParts(rows = 150) {
-  const { jobId, record, held } = await driver.executingExtract(ENV, generateCsv(rows, 6).text);
+  // No retry window: a failed job's cleanup is sent at once.
+  const { jobId, record, held } = await driver.executingExtract(ENV, generateCsv(rows, 6).text, {
+    retryWindowSeconds: 0,
+  });
   open.push(jobId);
   return { record, held };
 }

@@ -24,6 +24,7 @@ export const JOB_FIELDS = [
   'mode',
   'input',
   'status',
+  'attempt',
   'parts',
   'info',
   'estimatedCompletionAt',
@@ -63,6 +64,8 @@ export function recordFromItem(item: Item): JobRecord {
     lastProgressEventAt: Number(item.lastProgressEventAt ?? 0),
     ...(item.ackedAt ? { ackedAt: String(item.ackedAt) } : {}),
     ...(item.cleanupPending === true ? { cleanupPending: true } : {}),
+    ...(item.cleanupDueAt ? { cleanupDueAt: String(item.cleanupDueAt) } : {}),
+    ...(item.deleteRequested === true ? { deleteRequested: true } : {}),
     ...(item.stalls !== undefined ? { stalls: Number(item.stalls) } : {}),
     outbox,
   };

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { JobError } from '../../domain/job.js';
+import { attemptOf, type JobError } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
 import type { JobRecord, PartOutcome } from '../../ports.js';
 import { dynamo, queryPrefix, tableName } from './client.js';
@@ -15,9 +15,10 @@ const bucketKey = (jobId: string, bucket: number) => ({
   pk: `JOB#${jobId}`,
   sk: `BUCKET#${String(bucket).padStart(6, '0')}`,
 });
-const failureKey = (jobId: string, part: number) => ({
+/** One item per part and attempt: a retry's failures never overwrite, nor are mistaken for, an earlier attempt's. */
+const failureKey = (jobId: string, part: number, attempt: number) => ({
   pk: `JOB#${jobId}`,
-  sk: `PARTFAIL#${String(part).padStart(6, '0')}`,
+  sk: `PARTFAIL#${String(part).padStart(6, '0')}${attempt === 1 ? '' : `#${attempt}`}`,
 });
 
 interface Bucket {
@@ -41,10 +42,12 @@ async function readBuckets(jobId: string): Promise<Map<number, Bucket>> {
   return buckets;
 }
 
-async function readFailures(jobId: string): Promise<Map<number, JobError>> {
+/** The failed parts of the job's current attempt. */
+async function readFailures(jobId: string, attempt: number): Promise<Map<number, JobError>> {
   try {
     const items = await queryPrefix(`JOB#${jobId}`, 'PARTFAIL#', { consistent: true });
-    return new Map(items.map((item) => [Number(item.part), item.error as JobError]));
+    const current = items.filter((item) => Number(item.attempt ?? 1) === attempt);
+    return new Map(current.map((item) => [Number(item.part), item.error as JobError]));
   } catch (error) {
     return rethrow(error, `read the failed parts of job ${jobId}`);
   }
@@ -69,12 +72,12 @@ export const jobPartsStore = {
     }
   },
 
-  async putFailure(jobId: string, part: number, error: JobError): Promise<void> {
+  async putFailure(jobId: string, part: number, error: JobError, attempt: number): Promise<void> {
     try {
       await dynamo.send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...failureKey(jobId, part), kind: 'partFailure', part, error },
+          Item: { ...failureKey(jobId, part, attempt), kind: 'partFailure', part, attempt, error },
         }),
       );
     } catch (err) {
@@ -85,7 +88,10 @@ export const jobPartsStore = {
   async listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]> {
     const to = Math.min(record.job.parts, from + limit);
     if (to <= from) return [];
-    const [buckets, failures] = await Promise.all([readBuckets(record.job.id), readFailures(record.job.id)]);
+    const [buckets, failures] = await Promise.all([
+      readBuckets(record.job.id),
+      readFailures(record.job.id, attemptOf(record.job)),
+    ]);
     const outcomes: PartOutcome[] = [];
     for (let part = from; part < to; part++) {
       const bucket = buckets.get(bucketOf(part));
@@ -105,7 +111,10 @@ export const jobPartsStore = {
   },
 
   async pendingParts(record: JobRecord): Promise<number[]> {
-    const [buckets, failures] = await Promise.all([readBuckets(record.job.id), readFailures(record.job.id)]);
+    const [buckets, failures] = await Promise.all([
+      readBuckets(record.job.id),
+      readFailures(record.job.id, attemptOf(record.job)),
+    ]);
     const pending: number[] = [];
     for (let part = 0; part < record.job.parts; part++) {
       if (!buckets.get(bucketOf(part))?.done.has(part) && !failures.has(part)) pending.push(part);

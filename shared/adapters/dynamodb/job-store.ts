@@ -145,17 +145,25 @@ export const dynamoJobStore: JobStore = {
     if (changes.executeRequested !== undefined) update.set('executeRequested', changes.executeRequested);
     if (changes.lastProgressEventAt !== undefined)
       update.set('lastProgressEventAt', changes.lastProgressEventAt);
-    if (changes.resetCounts) update.set('doneCounts', {}).remove('failedParts');
+    if (changes.resetCounts || changes.forgetFailedParts) update.remove('failedParts');
+    if (changes.resetCounts) update.set('doneCounts', {});
     if (changes.reportedProgress !== undefined) update.set('reportedProgress', changes.reportedProgress);
     if (changes.ackedAt !== undefined) update.set('ackedAt', changes.ackedAt);
     if (changes.cleanupPending === true) update.set('cleanupPending', true);
-    if (changes.cleanupPending === false) update.remove('cleanupPending');
+    if (changes.cleanupPending === false)
+      update.remove('cleanupPending').remove('cleanupDueAt').remove('deleteRequested');
+    if (changes.cleanupDueAt !== undefined) update.set('cleanupDueAt', changes.cleanupDueAt);
+    if (changes.deleteRequested) update.set('deleteRequested', true);
     const status = changes.job?.status ?? record.job.status;
     const cleanupPending = changes.cleanupPending ?? record.cleanupPending ?? false;
     // Only jobs the engine must move on sit in the `active` index the sweeper reads: jobs
-    // planning or executing, and ended jobs whose cleanup has not committed yet.
+    // planning or executing, and ended jobs whose cleanup has not committed yet. A cleanup
+    // that waits for a retry is filed under its due time: the sweeper looks at it only then.
+    const cleanupDueAt = cleanupPending ? (changes.cleanupDueAt ?? record.cleanupDueAt) : undefined;
     if (isInFlight(status) || cleanupPending)
-      update.set('activeShard', shardOf(record.job.id, SHARDS)).set('activeAt', now);
+      update
+        .set('activeShard', shardOf(record.job.id, SHARDS))
+        .set('activeAt', !isInFlight(status) && cleanupDueAt ? cleanupDueAt : now);
     else update.remove('activeShard').remove('activeAt');
     addOutbox(update, record.job.id, outbox, now);
     const condition = `${update.name('version')} = ${update.value(record.version)} AND attribute_not_exists(${update.name('deletedAt')})`;
@@ -239,19 +247,29 @@ export const dynamoJobStore: JobStore = {
     return { record: recordFromItem(item), counted: false };
   },
 
-  async failPart(jobId, part, error: JobError) {
-    await jobPartsStore.putFailure(jobId, part, error);
-    const update = new UpdateBuilder().add('failedParts', new Set([part]));
+  async failPart(jobId, part, error: JobError, attempt) {
+    await jobPartsStore.putFailure(jobId, part, error, attempt);
+    const update = new UpdateBuilder().add('failedParts', new Set([part])).remove('stalls');
+    // Only in its own attempt: a retry forgets the failures of the attempt before.
+    const attemptName = update.name('attempt');
+    const own =
+      attempt === 1
+        ? `(attribute_not_exists(${attemptName}) OR ${attemptName} = ${update.value(attempt)})`
+        : `${attemptName} = ${update.value(attempt)}`;
+    const condition = `attribute_exists(${update.name('pk')}) AND attribute_not_exists(${update.name('deletedAt')}) AND ${own}`;
     try {
-      await dynamo.send(
+      const { Attributes } = await dynamo.send(
         new UpdateCommand({
           TableName: tableName(),
           Key: jobKey(jobId),
-          ...update.params(`attribute_exists(${update.name('pk')})`),
+          ...update.params(condition),
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      return recordFromItem(Attributes ?? {});
     } catch (err) {
-      if (!isConditionFailed(err)) rethrow(err, `record the failure of part ${part}`);
+      if (!isConditionFailed(err)) return rethrow(err, `record the failure of part ${part}`);
+      return undefined;
     }
   },
 

@@ -1,5 +1,6 @@
 import { createJob, deleteJob, executeJob, jobOf } from '../../engine/lifecycle.js';
 import { ackJob, cancelJob, completeJob, failJobByExecutor } from '../../engine/outside.js';
+import { retryJob } from '../../engine/retry.js';
 import type { Services } from '../../services.js';
 import { ensureJsonSize, JOB_FIELD_JSON_BYTES } from '../limits.js';
 import {
@@ -66,6 +67,12 @@ export function jobRoutes(services: () => Services) {
     },
     {
       method: 'POST' as const,
+      path: '/jobs/{id}/retry',
+      handler: async (event: ApiEvent) =>
+        ok(await retryJob(services(), environmentOf(event), idParam(event, 'Job', 'job')), 202),
+    },
+    {
+      method: 'POST' as const,
       path: '/jobs/{id}/cancel',
       handler: async (event: ApiEvent) =>
         ok(await cancelJob(services(), environmentOf(event), idParam(event, 'Job', 'job'))),
@@ -114,8 +121,17 @@ export function jobRoutes(services: () => Services) {
       path: '/jobs/{id}',
       handler: async (event: ApiEvent) => {
         const id = idParam(event, 'Job', 'job');
-        await deleteJob(services(), environmentOf(event), id);
-        return ok({ id, deleted: true });
+        if ((await deleteJob(services(), environmentOf(event), id)) === 'deleted')
+          return ok({ id, deleted: true });
+        return ok(
+          {
+            id,
+            deleted: false,
+            deleting: true,
+            message: `Job ${id} was waiting for a retry: what it kept for one is being removed, and the job is deleted once that is done.`,
+          },
+          202,
+        );
       },
     },
     {
