@@ -55,6 +55,11 @@ export interface OperationSpec<Config extends Kept, State extends Kept> {
     settled: Settled,
   ): Promise<Record<string, unknown>>;
   review?(planned: PlannedJob<Config, State>, services: Services): Promise<Record<string, unknown>>;
+  revisePlan?(
+    planned: PlannedJob<Config, State>,
+    patch: Record<string, unknown>,
+    services: Services,
+  ): Promise<Config>;
   /** `state` is undefined when the job ended before a plan was kept (canceled while planning). */
   abandon?(ended: PlannedJob<Config, State | undefined>, services: Services): Promise<AbandonNote>;
   discardLatePart?(
@@ -132,8 +137,15 @@ export function defineOperation<Config extends Kept, State extends Kept>(
     runPart: (job, state, message, services) => spec.runPart(planned(job, state), message, services),
     finalize: (job, state, services, settled) => spec.finalize(planned(job, state), services, settled),
   };
-  const { abandon, discardLatePart, review } = spec;
+  const { abandon, discardLatePart, review, revisePlan } = spec;
   if (review) operation.review = (job, state, services) => review.call(spec, planned(job, state), services);
+  if (revisePlan) {
+    operation.revisePlan = async (job, state, patch, services) =>
+      configs.written(
+        await revisePlan.call(spec, planned(job, state), patch, services),
+        () => `The config ${spec.name}'s revisePlan returned for job ${job.id}`,
+      );
+  }
   if (abandon) {
     operation.abandon = (job, state, services) =>
       abandon.call(
