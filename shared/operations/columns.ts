@@ -81,7 +81,8 @@ export function matchColumns(
 
 /** A table of the file as a mapping is checked against it: its header, and the fields of its sheet (none: no sheet took it). */
 export interface MappedTable {
-  name: string;
+  /** The name of the sheet the table goes to. */
+  sheet: string;
   header: readonly string[];
   fields: readonly Field[];
 }
@@ -120,7 +121,7 @@ export function mappingProblems(tables: readonly MappedTable[], mapping: ColumnM
       if (key !== null && !table.fields.some((field) => field.key === key)) {
         problems.push({
           column: name,
-          detail: `no field "${key}" in sheet ${table.name} (its fields: ${listed(table.fields.map((f) => f.key))})`,
+          detail: `no field "${key}" in sheet ${table.sheet} (its fields: ${listed(table.fields.map((f) => f.key))})`,
         });
         continue;
       }

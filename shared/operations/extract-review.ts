@@ -184,7 +184,13 @@ export async function reviseExtractPlan(
   }
   if (body.mapping !== undefined) {
     const plan = await loadPlan<ExtractPlan>(services, state.planKey);
-    const problems = mappingProblems(plan.tables, body.mapping);
+    const tables = [];
+    for (const [i, table] of plan.tables.entries()) {
+      const sheetId = state.targets[i]?.sheetId;
+      const sheet = sheetId ? await services.resources.getSheet(sheetId) : undefined;
+      tables.push({ header: table.header, fields: table.fields, sheet: sheet?.name ?? sheetId ?? '' });
+    }
+    const problems = mappingProblems(tables, body.mapping);
     if (problems.length > 0) {
       throw new ValidationError(
         `The mapping does not fit the plan: ${problems.map((p) => `"${p.column}": ${p.detail}`).join('; ')}.`,

@@ -68,7 +68,11 @@ export const extract = defineOperation({
       sheets = created.sheets;
     }
     if (config.mapping) {
-      const tables = layout.tables.map((table, i) => ({ ...table, fields: sheets[i]?.fields ?? [] }));
+      const tables = layout.tables.map((table, i) => ({
+        header: table.header,
+        sheet: sheets[i]?.name ?? '',
+        fields: sheets[i]?.fields ?? [],
+      }));
       const problems = mappingProblems(tables, config.mapping);
       if (problems.length > 0) {
         const shown = problems.map((problem) => `"${problem.column}": ${problem.detail}`).join('; ');

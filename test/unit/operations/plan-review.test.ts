@@ -74,7 +74,7 @@ describe('columns and a caller’s mapping', () => {
   });
 
   it('reports unknown columns, unknown fields, a field taken twice and a column named twice', () => {
-    const table = { name: 'People', header: ['Full name', 'Mail', 'Age', ''], fields: people };
+    const table = { sheet: 'People', header: ['Full name', 'Mail', 'Age', ''], fields: people };
     expect(
       mappingProblems([table], {
         Phone: 'email',
