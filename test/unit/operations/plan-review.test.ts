@@ -384,3 +384,46 @@ describe('the review of a map', () => {
     expect(mapping.sample.rows[19].values.name).toBe('n1.4');
   });
 });
+
+describe('planning an extract again', () => {
+  it('makes the workbook it created again from the new header, under the same ids, not a second one', async () => {
+    // Prepare: an extract with no destination, planned once with the wrong header row
+    const job = newJob({ operation: 'extract', type: 'file', source: 'file_a', status: 'READY' });
+    const env = memoryServices(job);
+    storeFile(env, 'people.csv', `exported by a tool\n${peopleCsv(3)}`);
+    job.config = await extract.validate(
+      { environmentId: 'env_test', type: 'file', source: 'file_a', config: {} },
+      env.services,
+    );
+    const first = await extract.plan(job, env.services);
+    if (first.destination) job.destination = first.destination;
+    const firstBook = await env.resources.getWorkbook(job.destination ?? '');
+    expect(firstBook?.sheets[0]?.fields.map((f) => f.key)).toEqual(['exported_by_a_tool']);
+
+    // Act
+    job.config = await (extract.revisePlan as NonNullable<typeof extract.revisePlan>)(
+      job,
+      first.state,
+      { headerRow: 2 },
+      env.services,
+    );
+    const second = await extract.plan(job, env.services);
+
+    // Assess
+    expect(second.destination).toBe(first.destination);
+    const book = await env.resources.getWorkbook(job.destination ?? '');
+    expect(book?.sheets.map((s) => s.id)).toEqual(firstBook?.sheets.map((s) => s.id));
+    expect(book?.sheets[0]?.fields.map((f) => f.key)).toEqual([
+      'full_name',
+      'mail',
+      'age',
+      'joined',
+      'notes',
+    ]);
+    expect((await env.resources.listWorkbooks('env_test', 100)).workbooks).toHaveLength(1);
+    expect(second.state).toMatchObject({
+      headerRow: 2,
+      targets: [{ missingFields: [], unmatchedColumns: [] }],
+    });
+  });
+});
