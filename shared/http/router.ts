@@ -5,12 +5,14 @@ import type { ApiEvent, ApiResult } from './request.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
+import { planRoutes } from './routes/plans.js';
 import { workbookRoutes } from './routes/workbooks.js';
 
 /** Every route of the HTTP API, in one table. */
 export function apiRouter(services: () => Services) {
   const routes: Route<ApiEvent, ApiResult>[] = [
     ...jobRoutes(services),
+    ...planRoutes(services),
     ...fileRoutes(services),
     ...workbookRoutes(services),
     ...eventRoutes(services),

@@ -40,6 +40,12 @@ export const CreateJobBody = z
   })
   .strict();
 
+/**
+ * `PATCH /jobs/:id/plan`: a JSON object here; what it may hold is the job's operation's to
+ * check against the job's plan (an extract: `{ mapping?, delimiter?, headerRow? }`).
+ */
+export const PlanChangeBody = JsonObject;
+
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 const offset = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
 /** `next` as a list returned it; empty is the first page, as for a caller that passes back what it got. */

@@ -58,6 +58,11 @@ export interface OperationSpec<Config extends Kept, State extends Kept> {
   ): Promise<Record<string, unknown>>;
   review?(planned: PlannedJob<Config, State>, services: Services): Promise<Record<string, unknown>>;
   checkRetry?(planned: PlannedJob<Config, State>, services: Services): Promise<void>;
+  revisePlan?(
+    planned: PlannedJob<Config, State>,
+    patch: Record<string, unknown>,
+    services: Services,
+  ): Promise<Config>;
   /** `state` is undefined when the job ended before a plan was kept (canceled while planning). */
   abandon?(ended: PlannedJob<Config, State | undefined>, services: Services): Promise<AbandonNote>;
   discardLatePart?(
@@ -142,10 +147,17 @@ export function defineOperation<Config extends Kept, State extends Kept>(
     runPart: (job, state, message, services) => spec.runPart(planned(job, state), message, services),
     finalize: (job, state, services, settled) => spec.finalize(planned(job, state), services, settled),
   };
-  const { abandon, discardLatePart, review, checkRetry } = spec;
+  const { abandon, discardLatePart, review, checkRetry, revisePlan } = spec;
   if (checkRetry)
     operation.checkRetry = (job, state, services) => checkRetry.call(spec, planned(job, state), services);
   if (review) operation.review = (job, state, services) => review.call(spec, planned(job, state), services);
+  if (revisePlan) {
+    operation.revisePlan = async (job, state, patch, services) =>
+      configs.written(
+        await revisePlan.call(spec, planned(job, state), patch, services),
+        () => `The config ${spec.name}'s revisePlan returned for job ${job.id}`,
+      );
+  }
   if (abandon) {
     operation.abandon = (job, state, services) =>
       abandon.call(

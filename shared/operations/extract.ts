@@ -1,12 +1,11 @@
-import * as z from 'zod';
 import { config as settings } from '../config.js';
-import { ConflictError } from '../domain/errors.js';
-import { MIN_PART_SIZE_BYTES } from '../domain/parts.js';
-import { type Field, MAX_UPLOAD_BYTES, runOf, type Sheet } from '../domain/resources.js';
-import { ENCODINGS, FORMATS, parseEncoding } from '../formats/index.js';
+import { ConflictError, ValidationError } from '../domain/errors.js';
+import { type Field, runOf, type Sheet } from '../domain/resources.js';
+import { parseEncoding } from '../formats/index.js';
 import { removeRun } from './cleanup.js';
-import { matchColumns } from './columns.js';
+import { mappingProblems, matchColumns } from './columns.js';
 import { defineOperation } from './define-operation.js';
+import { ExtractConfig } from './extract-config.js';
 import { createdWorkbookId, createWorkbook, destinationSheets } from './extract-destination.js';
 import {
   closeLedger,
@@ -19,6 +18,7 @@ import {
 } from './extract-ledger.js';
 import { extractOutcome } from './extract-outcome.js';
 import { extractPart } from './extract-part.js';
+import { checkCreatedMapping, reviewExtract, reviseExtractPlan } from './extract-review.js';
 import { planSource, type SourceTable } from './extract-source.js';
 import { ExtractState, type TableTarget } from './extract-state.js';
 import type { PartMessage } from './operation.js';
@@ -26,44 +26,8 @@ import { loadPlan, partStatsOf, savePlan } from './plans.js';
 import { availableFile, resolveSheet } from './resources.js';
 import { parseConfig } from './validation.js';
 
-/** The header is looked for in the first rows: the planner reads the file's head for it. */
-const MAX_HEADER_ROW = 1_000_000;
-
-const ExtractConfig = z
-  .object({
-    format: z.enum(FORMATS, { error: `must be one of: ${FORMATS.join(', ')}` }).optional(),
-    encoding: z
-      .string()
-      .refine((label) => ENCODINGS.includes(safeEncoding(label) as never), {
-        error: `must be one of: ${ENCODINGS.join(', ')}`,
-      })
-      .optional(),
-    delimiter: z
-      .string()
-      .refine((d) => d === 'auto' || (d.length === 1 && !'"\r\n'.includes(d)), {
-        error: 'must be one character other than a quote or a line break, or "auto"',
-      })
-      .optional(),
-    headerRow: z.number().int().min(1).max(MAX_HEADER_ROW, `must be at most ${MAX_HEADER_ROW}`).optional(),
-    partSizeBytes: z
-      .number()
-      .int()
-      .min(MIN_PART_SIZE_BYTES, `must be at least ${MIN_PART_SIZE_BYTES} bytes`)
-      .max(MAX_UPLOAD_BYTES, `must be at most ${MAX_UPLOAD_BYTES} bytes, the largest file`)
-      .optional(),
-  })
-  .strict();
-
-function safeEncoding(label: string): string | undefined {
-  try {
-    return parseEncoding(label);
-  } catch {
-    return undefined;
-  }
-}
-
 /** What the parts read from S3: the byte ranges, and per table its header, fields and columns. */
-interface ExtractPlan {
+export interface ExtractPlan {
   boundaries?: number[];
   tables: (SourceTable & { fields: Field[]; columns: number[] })[];
 }
@@ -80,6 +44,7 @@ export const extract = defineOperation({
     const config = parseConfig(ExtractConfig, request.config, 'extract');
     await availableFile(services, request.environmentId, request.source);
     if (request.destination) await resolveSheet(services, request.environmentId, request.destination);
+    if (config.mapping) await checkCreatedMapping(services, request, config.mapping);
     return config;
   },
 
@@ -95,12 +60,26 @@ export const extract = defineOperation({
     });
     let destination = job.destination;
     let sheets: (Sheet | undefined)[];
-    if (destination) {
+    // A plan made again (PATCH /jobs/:id/plan) finds the workbook its first plan created as the
+    // job's destination: it is made again from this header (same ids), not taken as it was.
+    if (destination && destination !== createdWorkbookId(job.id)) {
       sheets = await destinationSheets(services, job, layout.tables);
     } else {
       const created = await createWorkbook(services, job, file.name, layout.tables);
       destination = created.workbookId;
       sheets = created.sheets;
+    }
+    if (config.mapping) {
+      const tables = layout.tables.map((table, i) => ({
+        header: table.header,
+        sheet: sheets[i]?.name ?? '',
+        fields: sheets[i]?.fields ?? [],
+      }));
+      const problems = mappingProblems(tables, config.mapping);
+      if (problems.length > 0) {
+        const shown = problems.map((problem) => `"${problem.column}": ${problem.detail}`).join('; ');
+        throw new ValidationError(`config.mapping does not fit the file: ${shown}.`);
+      }
     }
     const plan: ExtractPlan = { tables: [] };
     if (layout.boundaries) plan.boundaries = layout.boundaries;
@@ -108,7 +87,7 @@ export const extract = defineOperation({
     for (const [i, table] of layout.tables.entries()) {
       const sheet = sheets[i];
       const match = sheet
-        ? matchColumns(table.header, sheet.fields)
+        ? matchColumns(table.header, sheet.fields, config.mapping)
         : { columns: [], unmatchedColumns: [], missingFields: [] };
       plan.tables.push({ ...table, fields: sheet?.fields ?? [], columns: match.columns });
       targets.push({
@@ -219,6 +198,9 @@ export const extract = defineOperation({
       );
     }
   },
+
+  review: (planned, services) => reviewExtract(planned, services),
+  revisePlan: (planned, patch, services) => reviseExtractPlan(planned, patch, services),
 
   async discardLatePart({ job }, message, services) {
     // The segment it rewrote is the one finalize counted (same key, same rows); its notes

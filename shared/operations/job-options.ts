@@ -33,6 +33,15 @@ export function operationConfig(config: Record<string, unknown>): Record<string,
   return rest;
 }
 
+/** An operation's config with the engine's keys of the job's config kept beside it. */
+export function withEngineOptions(
+  operationsOwn: Record<string, unknown>,
+  jobConfig: Record<string, unknown>,
+): Record<string, unknown> {
+  const kept = ENGINE_CONFIG_KEYS.filter((key) => key in jobConfig).map((key) => [key, jobConfig[key]]);
+  return { ...operationsOwn, ...Object.fromEntries(kept) };
+}
+
 /**
  * Checks the engine's keys of a create request's config against the operation: only an
  * operation that runs in parts can be retried or tolerate failed parts, and an export

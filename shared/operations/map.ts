@@ -26,6 +26,7 @@ import type { Services } from '../services.js';
 import { removeRun } from './cleanup.js';
 import { defineOperation } from './define-operation.js';
 import { ResolvedMapConfig, ResolvedMapping, resolveMappings } from './map-config.js';
+import { reviewMap } from './map-review.js';
 import type { PartMessage } from './operation.js';
 import { loadPlan, savePlan } from './plans.js';
 import { resolveSheet } from './resources.js';
@@ -42,9 +43,10 @@ const MappingState = ResolvedMapping.extend({
 type MappingState = z.infer<typeof MappingState>;
 
 const MapState = z.object({ planKey: z.string(), mappings: z.array(MappingState) });
+export type MapState = z.infer<typeof MapState>;
 
 /** Per part: the source segment it reads. */
-interface MapPlan {
+export interface MapPlan {
   parts: { mapping: number; source: Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'> }[];
   destinationFields: Field[][];
 }
@@ -174,6 +176,8 @@ export const map = defineOperation({
     const segment = await writeSegment(services, target, keys, rows());
     return { rows: segment.rows, invalid: segment.invalid };
   },
+
+  review: (planned, services) => reviewMap(planned, services),
 
   async finalize({ state }, services) {
     const { mappings } = state;

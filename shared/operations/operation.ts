@@ -81,6 +81,18 @@ export interface Operation {
    */
   review?(job: Job, state: Record<string, unknown>, services: Services): Promise<Record<string, unknown>>;
   /**
+   * The config a job in READY plans with again, once a caller's change to its plan
+   * (`PATCH /jobs/:id/plan`, the body as `patch`) is checked against the plan it has: throws
+   * ValidationError (pointers `body.…`) for a change that does not fit. Writes nothing; the
+   * engine commits the config and plans the job again.
+   */
+  revisePlan?(
+    job: Job,
+    state: Record<string, unknown>,
+    patch: Record<string, unknown>,
+    services: Services,
+  ): Promise<Record<string, unknown>>;
+  /**
    * Removes what the job wrote, once it ended FAILED or CANCELED: records it added to a
    * destination, objects it meant to join, a file it registered. The engine removes the
    * job's plans itself. Idempotent, and safe on a job that never planned (`state` is then

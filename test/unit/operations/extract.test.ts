@@ -20,6 +20,7 @@ describe('header cells and fields', () => {
       columns: [0, 1, -1],
       unmatchedColumns: ['Extra', '(column 4)'],
       missingFields: ['joined'],
+      mapped: [],
     });
   });
 
