@@ -68,6 +68,8 @@ export interface RecordScanOptions {
   onReject?: (rejection: RecordRejection) => void;
   /** Counts the rows read and rejected, and the lines (see `RowLedger`). */
   ledger?: RowLedger;
+  /** Takes the line each object that becomes a row starts on, in the order the objects are yielded. */
+  onRecordLine?: (line: number) => void;
 }
 
 export interface RecordReadOptions extends RecordScanOptions {
@@ -88,6 +90,7 @@ export class RecordRows {
   readonly maxChars: number;
   readonly ledger: RowLedger;
   private readonly onReject: ((rejection: RecordRejection) => void) | undefined;
+  private readonly onRecordLine: ((line: number) => void) | undefined;
 
   constructor(
     options: RecordScanOptions,
@@ -96,6 +99,7 @@ export class RecordRows {
     this.maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
     this.ledger = options.ledger ?? newRowLedger();
     this.onReject = options.onReject;
+    this.onRecordLine = options.onRecordLine;
   }
 
   /** Adds the object `text` holds to `records`, or rejects the row. `text` starts on `line`. */
@@ -107,6 +111,7 @@ export class RecordRows {
     } else {
       this.ledger.read++;
       records.push(record);
+      this.onRecordLine?.(line);
     }
   }
 
