@@ -17,10 +17,12 @@ import {
 } from './extract-ledger.js';
 import { extractOutcome } from './extract-outcome.js';
 import { extractPart } from './extract-part.js';
+import { extractReportRequest } from './extract-report.js';
 import { planSource, type SourceTable } from './extract-source.js';
 import { ExtractState, type TableTarget } from './extract-state.js';
 import type { PartMessage } from './operation.js';
 import { loadPlan, partStatsOf, removePlan, savePlan } from './plans.js';
+import { reportOutcome, writeReport } from './report.js';
 import { availableFile, resolveSheet } from './resources.js';
 import { parseConfig } from './validation.js';
 
@@ -170,7 +172,7 @@ export const extract = defineOperation({
     return tallyStats(tally);
   },
 
-  async finalize({ job, state }, services) {
+  async finalize({ job, state }, services, settled) {
     const { targets, layout, planKey, workbookId } = state;
     const sheets = [];
     for (const target of targets) {
@@ -194,16 +196,27 @@ export const extract = defineOperation({
         : { bytes: { headerEnd: layout.headerEnd, size: layout.size } }),
       headerLineBreaks: layout.headerLineBreaks,
     });
+    const input = { job, state, tallies, ledger, settled };
+    const report = await writeReport(services, await extractReportRequest(services, input));
     if (tallies.some((tally) => tally.notes > 0)) await removeNotes(services, job.id);
     await removePlan(services, planKey);
     const skipped = targets.filter((t) => !t.sheetId).map((t) => t.name);
-    return extractOutcome({ layout, ledger, sheets, skipped, ...(workbookId ? { workbookId } : {}) });
+    const outcome = extractOutcome({
+      layout,
+      ledger,
+      sheets,
+      skipped,
+      ...(workbookId ? { workbookId } : {}),
+    });
+    return { ...outcome, ...reportOutcome(report) };
   },
 
   async discardLatePart({ job }, message, services) {
     // The segment it rewrote is the one finalize counted (same key, same rows); its notes
     // were read and removed by finalize, and are written again here: they go.
     await removePartNotes(services, job.id, message.part);
+    // Its report fragment stays: it is the one the part wrote before (same key, same rows),
+    // which a retry of the job's failed parts finalizes from again.
   },
 
   /**
