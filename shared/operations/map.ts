@@ -9,8 +9,12 @@
  * earlier map (indexes past this map's, any other run of the same origin). Records that came
  * into D from elsewhere (an extract, a map from another sheet) stay. Record ids are derived
  * from the destination position, so the same map of the same source gives the same records.
+ *
+ * Each part lists its invalid records (one row per invalid field, by destination record id)
+ * in its fragment of the job's rejected-rows report (report.ts), which finalize assembles.
  */
 import * as z from 'zod';
+import { NotFoundError } from '../domain/errors.js';
 import {
   type Field,
   indexOf,
@@ -25,8 +29,9 @@ import type { Services } from '../services.js';
 import { removeRun } from './cleanup.js';
 import { defineOperation } from './define-operation.js';
 import { ResolvedMapConfig, ResolvedMapping, resolveMappings } from './map-config.js';
-import type { PartMessage } from './operation.js';
+import type { PartMessage, Settled } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
+import { type FailedPart, ReportFragment, reportOutcome, writeReport } from './report.js';
 import { resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
 
@@ -85,6 +90,21 @@ async function runFor(
   );
   if (earlier.length > 0) return { run: Math.min(...earlier.map((s) => runOf(s.ordinal))), rerun: true };
   return { run: await services.resources.reserveRun(mapping.destinationSheet), rerun: false };
+}
+
+/** The failed parts as the report names them: the source segment each read. */
+async function failedSegments(services: Services, planKey: string, settled: Settled): Promise<FailedPart[]> {
+  if (settled.failed.length === 0) return [];
+  const plan = await loadPlan<MapPlan>(services, planKey).catch((error) => {
+    // A finalize run again after it removed the plan: the segments go unnamed.
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  return settled.failed.map(({ part, error }) => {
+    const source = plan?.parts[part]?.source;
+    const value = source ? `sheet ${source.sheetId}, segment ${source.ordinal}` : `part ${part}`;
+    return { part, value, message: error.message };
+  });
 }
 
 export const map = defineOperation({
@@ -153,11 +173,12 @@ export const map = defineOperation({
       origin: mapOrigin(mapping.sourceSheet),
     };
     const keys = fields.map((field) => field.key);
-    const segment = await writeSegment(services, target, keys, rows());
+    const report = new ReportFragment(services, job.id, message.part);
+    const segment = await report.around(() => writeSegment(services, target, keys, report.tap(keys, rows())));
     return { rows: segment.rows, invalid: segment.invalid };
   },
 
-  async finalize({ state }, services) {
+  async finalize({ job, state }, services, settled) {
     const { planKey, mappings } = state;
     const outcomes = [];
     for (const mapping of mappings) {
@@ -184,15 +205,22 @@ export const map = defineOperation({
         replacedEarlierMap: mapping.rerun,
       });
     }
-    await removePlan(services, planKey);
     const records = outcomes.reduce((sum, o) => sum + o.records, 0);
     const invalidRecords = outcomes.reduce((sum, o) => sum + o.invalid, 0);
+    const report = await writeReport(services, {
+      job,
+      name: `map-${job.id}-rejected-rows.csv`,
+      failed: await failedSegments(services, planKey, settled),
+      expected: { invalidRecords, rejectedRows: 0 },
+    });
+    await removePlan(services, planKey);
     return {
       message: `Mapped ${records} records (${invalidRecords} invalid) into ${outcomes.length} sheet(s).`,
       records,
       valid: records - invalidRecords,
       invalid: invalidRecords,
       mappings: outcomes,
+      ...reportOutcome(report),
     };
   },
 
