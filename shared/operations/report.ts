@@ -81,6 +81,11 @@ export class RecordLines {
 export class ReportFragment {
   rows = 0;
   private pending: FragmentRow[] = [];
+  /**
+   * Rejections wait here for the records before them: a reader rejects a row while it parses
+   * a batch, and the batch's records are tapped after; rows go out in line order.
+   */
+  private rejections: FragmentRow[] = [];
   private body: PassThrough | undefined;
   private upload: Promise<void> | undefined;
 
@@ -98,11 +103,23 @@ export class ReportFragment {
       text === undefined || text.length <= MAX_REJECTED_TEXT
         ? (text ?? '')
         : `${text.slice(0, MAX_REJECTED_TEXT)}…`;
-    this.pending.push(['rejected', line, '', '', value, reason]);
+    this.rejections.push(['rejected', line, '', '', value, reason]);
   };
+
+  /** Moves the waiting rejections before `line` (all: `undefined`) to the rows going out. */
+  private passRejections(line?: number): void {
+    let taken = 0;
+    for (const rejection of this.rejections) {
+      if (line !== undefined && (rejection[1] ?? 0) >= line) break;
+      this.pending.push(rejection);
+      taken++;
+    }
+    if (taken > 0) this.rejections.splice(0, taken);
+  }
 
   /** One row per invalid field of each invalid record of `rows` (records of a segment with `keys`). */
   invalid(keys: readonly string[], row: RecordRow, line: number | null): void {
+    if (line !== null && this.rejections.length > 0) this.passRejections(line);
     if (rowIsValid(keys, row)) return;
     const messages = (row[keys.length + 1] ?? {}) as Record<string, string>;
     for (const [field, message] of Object.entries(messages)) {
@@ -150,6 +167,7 @@ export class ReportFragment {
 
   /** The part is done: its fragment is complete, or there is none (and none left from an earlier try). */
   async close(): Promise<void> {
+    this.passRejections();
     await this.flush();
     if (!this.body) {
       await this.services.blobs.remove([reportFragmentKey(this.jobId, this.part)]);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnprocessableError } from '../../../shared/domain/errors.js';
 import type { Job } from '../../../shared/domain/job.js';
-import type { Field } from '../../../shared/domain/resources.js';
+import type { Field, RecordRow } from '../../../shared/domain/resources.js';
 import { parseCsvRows } from '../../../shared/formats/csv/rows.js';
 import { writeXlsx } from '../../../shared/formats/xlsx/write.js';
 import { extract } from '../../../shared/operations/extract.js';
@@ -15,7 +15,12 @@ import { extractReportRequest } from '../../../shared/operations/extract-report.
 import type { ExtractState } from '../../../shared/operations/extract-state.js';
 import { map } from '../../../shared/operations/map.js';
 import { partStatsOf } from '../../../shared/operations/plans.js';
-import { REPORT_COLUMNS, reportFileId } from '../../../shared/operations/report.js';
+import {
+  REPORT_COLUMNS,
+  RecordLines,
+  ReportFragment,
+  reportFileId,
+} from '../../../shared/operations/report.js';
 import { readRecords } from '../../../shared/operations/segments.js';
 import {
   memoryServices,
@@ -26,6 +31,7 @@ import {
   storeFile,
   storeSheet,
 } from './memory-services.js';
+import { plantedCsv, plantedNdjson } from './report-fixtures.js';
 
 type Env = ReturnType<typeof memoryServices>;
 type ReportRow = Record<(typeof REPORT_COLUMNS)[number], string>;
@@ -85,44 +91,6 @@ async function reportOf(env: Env, outcome: Record<string, unknown>) {
 /** The part a record id names (`run.part.row`, base 36). */
 const partOf = (recordId: string) => String(Number.parseInt(recordId.split('.')[1] ?? '', 36));
 
-/**
- * A CSV of `count` people with planted bad values, blank lines, multi-line quoted names and
- * CRLF rows, and the invalid fields it holds with the line each row starts on.
- */
-function plantedCsv(count: number) {
-  let text = 'id,name,age\n';
-  let line = 2;
-  const planted: { line: number; field: string; value: string }[] = [];
-  for (let i = 1; i <= count; i++) {
-    if (i % 37 === 0) {
-      text += '\n';
-      line++;
-    }
-    let id = String(i);
-    let name = `Person ${i}`;
-    let age = String(20 + (i % 50));
-    let breaks = 0;
-    if (i % 25 === 0) {
-      name = `"Multi\nline ${i}"`;
-      breaks = 1;
-    }
-    if (i === 10) age = 'old';
-    if (i === 50) [id, age] = ['x', 'y'];
-    if (i === 130) age = '"1,5"';
-    if (i === 10) planted.push({ line, field: 'age', value: 'old' });
-    if (i === 50) planted.push({ line, field: 'id', value: 'x' }, { line, field: 'age', value: 'y' });
-    if (i === 130) planted.push({ line, field: 'age', value: '1,5' });
-    if (i === 75) {
-      text += `${id},${name}\r\n`;
-      planted.push({ line, field: 'age', value: '' });
-    } else {
-      text += `${id},${name},${age}${i % 3 === 0 ? '\r\n' : '\n'}`;
-    }
-    line += 1 + breaks;
-  }
-  return { text, planted };
-}
-
 describe('the rejected-rows report of an extract', () => {
   it('lists each invalid field of a typed CSV on its line in the file, across parts', async () => {
     // Prepare
@@ -134,7 +102,7 @@ describe('the rejected-rows report of an extract', () => {
     expect(plan.parts).toBeGreaterThan(2);
     const { rows } = await reportOf(env, outcome);
     expect(rows.map(({ kind, line, field, value }) => ({ kind, line: Number(line), field, value }))).toEqual(
-      planted.map((p) => ({ kind: 'invalid', ...p })),
+      planted,
     );
     const { records } = await readRecords(env.services, 'sh_people', 0, 1000, false);
     const byField = records.flatMap((r) =>
@@ -183,24 +151,8 @@ describe('the rejected-rows report of an extract', () => {
 
   it('lists the rejected NDJSON lines and the invalid records with their lines, counts equal to the ledger', async () => {
     // Prepare
-    const lines: string[] = [];
-    const expected: { kind: string; line: number; field: string; value: string }[] = [];
-    for (let i = 1; i <= 120; i++) {
-      if (i % 30 === 0) {
-        lines.push('');
-        continue;
-      }
-      if (i % 17 === 0) {
-        const bad = i % 2 === 0 ? `{"id": ${i}, "name": oops}` : `[${i}]`;
-        lines.push(bad);
-        expected.push({ kind: 'rejected', line: lines.length, field: '', value: bad });
-        continue;
-      }
-      const age = i % 23 === 0 ? '"many"' : String(i);
-      lines.push(`{"id":${i},"name":"P ${i}","age":${age}}`);
-      if (i % 23 === 0) expected.push({ kind: 'invalid', line: lines.length, field: 'age', value: 'many' });
-    }
-    const { job, env } = await setup('people.ndjson', `${lines.join('\n')}\n`, people);
+    const { text, expected } = plantedNdjson(120);
+    const { job, env } = await setup('people.ndjson', text, people);
     // Act
     const { plan, outcome } = await extractIt(env, job, { partSizeBytes: 1024 });
     // Assess
@@ -327,6 +279,53 @@ describe('the rejected-rows report of an extract', () => {
     expect(failed.failed).toEqual([
       { part: 1, value: expect.stringMatching(/^bytes \d+–\d+$/), message: 'boom' },
     ]);
+  });
+});
+
+describe("a part's report fragment", () => {
+  it('keeps rows in line order when the reader rejects rows before the records around them are tapped', async () => {
+    // Prepare: a reader parses a whole batch (rejecting lines 2 and 4) before its records pass.
+    const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
+    const env = memoryServices(job);
+    const fragment = new ReportFragment(env.services, job.id, 0);
+    const lines = new RecordLines();
+    async function* batches(): AsyncGenerator<RecordRow[]> {
+      for (const line of [1, 3, 5]) lines.push(line);
+      fragment.reject(2, 'not valid JSON', '{');
+      fragment.reject(4, 'a number, not an object', '4\r');
+      fragment.reject(6, 'a string, not an object', '"x"');
+      yield [
+        ['0.0.0', 1, { id: 'bad' }],
+        ['0.0.1', 2],
+        ['0.0.2', 3, { id: 'worse' }],
+      ];
+    }
+    // Act
+    for await (const _ of fragment.tap(['id'], batches(), lines));
+    await fragment.close();
+    // Assess
+    const text = env.blobs.objects.get(`plans/${job.id}/reports/000000.ndjson`)?.toString() ?? '';
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
+      ['invalid', 1, '0.0.0', 'id', '1', 'bad'],
+      ['rejected', 2, '', '', '{', 'not valid JSON'],
+      ['rejected', 4, '', '', '4', 'a number, not an object'],
+      ['invalid', 5, '0.0.2', 'id', '3', 'worse'],
+      ['rejected', 6, '', '', '"x"', 'a string, not an object'],
+    ]);
+  });
+
+  it('removes the fragment an earlier try wrote when the part now finds nothing', async () => {
+    const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
+    const env = memoryServices(job);
+    const key = `plans/${job.id}/reports/000003.ndjson`;
+    await env.blobs.write(key, '["rejected",1,"","","x","old"]\n');
+    await new ReportFragment(env.services, job.id, 3).around(async () => {});
+    expect(env.blobs.objects.has(key)).toBe(false);
   });
 });
 
