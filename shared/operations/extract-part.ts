@@ -40,7 +40,7 @@ import { rowPicker } from './columns.js';
 import { MAX_NOTES, PartNotes, type PartTally } from './extract-ledger.js';
 import { blobSource, type PinnedContent, readPinned } from './file-bytes.js';
 import type { PartMessage } from './operation.js';
-import { RecordLines, ReportFragment } from './report.js';
+import { RecordLines, ReportFragment } from './report-fragment.js';
 import { type RowShape, rowShapeMessages, withShapeMessages } from './row-notes.js';
 import { unclosedQuoteError } from './segment-layout.js';
 import { writeCsvSliceSegment, writeSegment } from './segments.js';

@@ -215,8 +215,6 @@ export const extract = defineOperation({
     // The segment it rewrote is the one finalize counted (same key, same rows); its notes
     // were read and removed by finalize, and are written again here: they go.
     await removePartNotes(services, job.id, message.part);
-    // Its report fragment stays: it is the one the part wrote before (same key, same rows),
-    // which a retry of the job's failed parts finalizes from again.
   },
 
   /**

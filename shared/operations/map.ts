@@ -31,7 +31,8 @@ import { defineOperation } from './define-operation.js';
 import { ResolvedMapConfig, ResolvedMapping, resolveMappings } from './map-config.js';
 import type { PartMessage, Settled } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
-import { type FailedPart, ReportFragment, reportOutcome, writeReport } from './report.js';
+import { type FailedPart, reportOutcome, writeReport } from './report.js';
+import { ReportFragment } from './report-fragment.js';
 import { resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
 

@@ -15,12 +15,8 @@ import { extractReportRequest } from '../../../shared/operations/extract-report.
 import type { ExtractState } from '../../../shared/operations/extract-state.js';
 import { map } from '../../../shared/operations/map.js';
 import { partStatsOf } from '../../../shared/operations/plans.js';
-import {
-  REPORT_COLUMNS,
-  RecordLines,
-  ReportFragment,
-  reportFileId,
-} from '../../../shared/operations/report.js';
+import { REPORT_COLUMNS, reportFileId } from '../../../shared/operations/report.js';
+import { RecordLines, ReportFragment } from '../../../shared/operations/report-fragment.js';
 import { readRecords } from '../../../shared/operations/segments.js';
 import {
   memoryServices,
