@@ -257,24 +257,19 @@ class RowLines {
 
   /** Rows `rowBase`… start at `starts` in `text`, of which `consumed` characters are done with; empties `starts`. */
   note(text: string, starts: number[], consumed: number, rowBase: number): void {
-    let at = 0;
-    for (const [i, start] of starts.entries()) {
-      this.line += lineBreaks(text, at, start);
-      at = start;
+    // The next LF and CR, found by `indexOf` (far faster than a loop over every character).
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
+    const countTo = (to: number) => {
+      for (; lf !== -1 && lf < to; lf = text.indexOf('\n', lf + 1)) this.line++;
+      for (; cr !== -1 && cr < to; cr = text.indexOf('\r', cr + 1))
+        if (text.charCodeAt(cr + 1) !== LF) this.line++;
+    };
+    for (let i = 0; i < starts.length; i++) {
+      countTo(starts[i] as number);
       this.onRowLine(rowBase + i, this.line);
     }
-    this.line += lineBreaks(text, at, consumed);
+    countTo(consumed);
     starts.length = 0;
   }
-}
-
-/** The line breaks in `text` [from, to): LF, CRLF (one) and lone CR. */
-function lineBreaks(text: string, from: number, to: number): number {
-  let breaks = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LF) breaks++;
-    else if (c === CR && text.charCodeAt(i + 1) !== LF) breaks++;
-  }
-  return breaks;
 }

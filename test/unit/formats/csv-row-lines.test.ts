@@ -3,12 +3,13 @@
  * for an invalid record: the lines an editor shows, whatever the line endings, blank lines
  * and line breaks inside quoted cells, and however the text arrives in chunks.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCsvRows } from '../../../shared/formats/csv/rows.js';
-import { chunked, utf8 } from './csv-fixtures.js';
+import { chunked, referenceRowStarts, utf8 } from './csv-fixtures.js';
 
 /** Each row's first cell and its line, with the text cut into chunks of `size` bytes. */
-async function rowLines(text: string, size = 65536): Promise<[string, number][]> {
+async function rowLines(text: string, size: number | number[] = 65536): Promise<[string, number][]> {
   const lines = new Map<number, number>();
   const found: [string, number][] = [];
   let row = 0;
@@ -62,5 +63,34 @@ describe('parseCsvRows line numbers', () => {
       ['b', '3'],
     ]);
     expect((await rowLines(text, 3)).map(([cell]) => cell)).toEqual(['a', 'b']);
+  });
+
+  it('agrees with a line count of the bytes before each row start, by the reference rules, in any chunks', async () => {
+    const TOKENS = ['a', 'b', ',', '"', '""', '\n', '\r', '\r\n', ' '];
+    const text = fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((tokens) => tokens.join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        text,
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }),
+        async (csv, sizes) => {
+          // Prepare: each row start the reference lists (blank lines are no rows), with its line.
+          const bytes = utf8(csv);
+          const breaksBefore = (end: number) => {
+            let breaks = 0;
+            for (let i = 0; i < end; i++)
+              if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) breaks++;
+            return breaks;
+          };
+          const starts = [0, ...referenceRowStarts(bytes)].filter(
+            (at) => at < bytes.length && bytes[at] !== 0x0a && bytes[at] !== 0x0d,
+          );
+          // Act
+          const lines = (await rowLines(csv, sizes)).map(([, line]) => line);
+          // Assess
+          expect(lines).toEqual(starts.map((at) => breaksBefore(at) + 1));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
