@@ -167,6 +167,20 @@ describe('the rejected-rows report of an extract', () => {
     });
   });
 
+  it('gives a JSON array element the line it starts on, rejected or invalid', async () => {
+    const text =
+      '[\n  {"id": 1, "age": 30},\n  {\n    "id": 2,\n    "age": "old"\n  },\n  42,\n  {"id": "x", "age": 5}\n]\n';
+    const { job, env } = await setup('people.json', text, people);
+    const { outcome } = await extractIt(env, job, {});
+    const { rows } = await reportOf(env, outcome);
+    expect(rows.map(({ kind, line, field, value, message }) => [kind, line, field, value, message])).toEqual([
+      ['invalid', '3', 'age', 'old', '"old" is not a number'],
+      ['rejected', '7', '', '42', 'a number, not an object'],
+      ['invalid', '8', 'id', 'x', '"x" is not a number'],
+    ]);
+    expect(outcome.report).toMatchObject({ invalidRecords: 2, rejectedRows: 1 });
+  });
+
   it('gives an XLSX record the row number of its worksheet row', async () => {
     // Prepare
     const chunks: Uint8Array[] = [];
@@ -180,7 +194,7 @@ describe('the rejected-rows report of an extract', () => {
       chunks.push(chunk);
     const { job, env } = await setup('people.xlsx', Buffer.concat(chunks), people);
     // Act
-    const { outcome } = await extractIt(env, job, {});
+    const { plan, outcome } = await extractIt(env, job, {});
     // Assess
     const { rows } = await reportOf(env, outcome);
     expect(rows.map(({ line, field, value }) => [line, field, value])).toEqual([
@@ -188,6 +202,16 @@ describe('the rejected-rows report of an extract', () => {
       ['5', 'id', 'x'],
       ['5', 'age', '?'],
     ]);
+    // A failed worksheet part is named by its worksheet; rows keep their numbers, unshifted.
+    const request = await extractReportRequest(env.services, {
+      job,
+      state: plan.state as ExtractState,
+      tallies: [],
+      ledger: outcome.ledger as Ledger,
+      settled: { failed: [{ part: 0, error: { code: 'PART_FAILED', message: 'boom' } }] },
+    });
+    expect(request.failed).toEqual([{ part: 0, value: 'worksheet S', message: 'boom' }]);
+    expect(request.firstLines).toBeUndefined();
   });
 
   it('writes no report and no link when every row is valid', async () => {
