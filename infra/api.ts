@@ -52,7 +52,13 @@ export function createHttpApi(
     // API Gateway answers preflight requests itself, before any authorizer.
     corsPreflight: {
       allowOrigins: p.corsOrigins,
-      allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+      allowMethods: [
+        CorsHttpMethod.GET,
+        CorsHttpMethod.POST,
+        CorsHttpMethod.PUT,
+        CorsHttpMethod.PATCH,
+        CorsHttpMethod.DELETE,
+      ],
       allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
       exposeHeaders: ['location'],
       maxAge: Duration.hours(1),

@@ -58,7 +58,7 @@ export function failedTally(boundaries: readonly number[] | undefined, part: num
 /**
  * The line in the file of each part's first line (a part's line 1), in part order: after the
  * header's line breaks and every line break of the parts before. Undefined from the first
- * failed part on: its line breaks were never counted.
+ * failed part whose line breaks could not be counted on.
  */
 export function partFirstLines(
   tallies: readonly PartTally[],
@@ -67,7 +67,9 @@ export function partFirstLines(
   let lineBreaks: number | undefined = headerLineBreaks;
   return tallies.map((tally) => {
     const first = lineBreaks === undefined ? undefined : lineBreaks + 1;
-    lineBreaks = tally.failed || lineBreaks === undefined ? undefined : lineBreaks + (tally.lineBreaks ?? 0);
+    // A failed part's line breaks are counted at finalize when its range can still be read.
+    const known = !tally.failed || tally.lineBreaks !== undefined;
+    lineBreaks = !known || lineBreaks === undefined ? undefined : lineBreaks + (tally.lineBreaks ?? 0);
     return first;
   });
 }

@@ -10,12 +10,16 @@
  * - NDJSON: the part's byte range; JSON: the whole array. A line or element that is no JSON
  *   object is rejected with its line and reason, and the rest is read.
  * - XLSX: the part's worksheet, opened in place.
+ *
+ * Each part also lists its invalid records (one row per invalid field) and rejected rows, with
+ * their lines, in its fragment of the job's rejected-rows report (report.ts).
  */
 import { ContentChangedError, UnprocessableError } from '../domain/errors.js';
 import type { Job } from '../domain/job.js';
 import {
   type DataFile,
   type Field,
+  type RecordRow,
   recordId,
   type SheetSegment,
   segmentOrdinal,
@@ -36,6 +40,7 @@ import { rowPicker } from './columns.js';
 import { MAX_NOTES, PartNotes, type PartTally } from './extract-ledger.js';
 import { blobSource, type PinnedContent, readPinned } from './file-bytes.js';
 import type { PartMessage } from './operation.js';
+import { RecordLines, ReportFragment } from './report-fragment.js';
 import { type RowShape, rowShapeMessages, withShapeMessages } from './row-notes.js';
 import { unclosedQuoteError } from './segment-layout.js';
 import { writeCsvSliceSegment, writeSegment } from './segments.js';
@@ -55,6 +60,11 @@ export interface ExtractPart {
 
 /** Reads, types and stores one part; returns its tally. The rows of the part are one segment of the sheet. */
 export async function extractPart(services: Services, part: ExtractPart): Promise<PartTally> {
+  const report = new ReportFragment(services, part.job.id, part.message.part);
+  return report.around(() => readPart(services, part, report));
+}
+
+async function readPart(services: Services, part: ExtractPart, report: ReportFragment): Promise<PartTally> {
   const { job, layout, message } = part;
   const notes = new PartNotes();
   const segmentTarget = {
@@ -66,14 +76,14 @@ export async function extractPart(services: Services, part: ExtractPart): Promis
   switch (layout.format) {
     case 'csv':
     case 'tsv':
-      read = await csvPart(services, part, segmentTarget);
+      read = await csvPart(services, part, segmentTarget, report);
       break;
     case 'ndjson':
     case 'json':
-      read = await jsonPart(services, part, segmentTarget, notes);
+      read = await jsonPart(services, part, segmentTarget, notes, report);
       break;
     case 'xlsx':
-      read = { segment: await xlsxPart(services, part, segmentTarget), rejected: 0 };
+      read = { segment: await xlsxPart(services, part, segmentTarget, report), rejected: 0 };
       break;
   }
   const { segment, rejected, bytes } = read;
@@ -123,7 +133,14 @@ function checkWhole(bytes: PartBytes, message: PartMessage): void {
     );
 }
 
-async function csvPart(services: Services, part: ExtractPart, target: SegmentTarget) {
+/** The shape messages of parsed row `n` (`undefined`: none); `unclean` holds the rows the parser noted. */
+function shapeMessagesOf(cells: string[], shape: RowShape, unclean: Map<number, number[]>, n: number) {
+  return (shape.width > 0 && cells.length !== shape.width) || unclean.has(n)
+    ? rowShapeMessages(cells, shape, unclean.get(n))
+    : undefined;
+}
+
+async function csvPart(services: Services, part: ExtractPart, target: SegmentTarget, report: ReportFragment) {
   const { layout, table, message } = part;
   if (!message.range) throw new Error(`a ${layout.format} extract part needs a byte range`);
   const encoding = layout.encoding ?? 'utf-8';
@@ -141,17 +158,20 @@ async function csvPart(services: Services, part: ExtractPart, target: SegmentTar
       bytes.observe(chunk),
     );
     bytes.end();
+    if (segment.invalid > 0) await reportSliceRows(services, part, target, shape, report);
   } else {
     const typed = rowTyper(table.fields);
     const pick = rowPicker(table.columns);
     const unclean = new Map<number, number[]>();
     let unclosedRow: number | undefined;
+    const lines = new RecordLines();
     const rowNotes = {
       onQuoteNotClosedCleanly: (row: number, cell: number) =>
         unclean.set(row, [...(unclean.get(row) ?? []), cell]),
       onUnclosedQuote: (row: number) => {
         unclosedRow = row;
       },
+      onRowLine: (_row: number, line: number) => lines.push(line),
     };
     let n = 0;
     async function* typedRows() {
@@ -162,23 +182,65 @@ async function csvPart(services: Services, part: ExtractPart, target: SegmentTar
       })) {
         yield batch.map((cells) => {
           const row = typed(recordId(target.ordinal, n), pick(cells));
-          const messages =
-            (shape.width > 0 && cells.length !== shape.width) || unclean.has(n)
-              ? rowShapeMessages(cells, shape, unclean.get(n))
-              : undefined;
+          const messages = shapeMessagesOf(cells, shape, unclean, n);
           unclean.delete(n++);
           return withShapeMessages(row, keys.length, messages);
         });
       }
       if (unclosedRow !== undefined) throw unclosedQuoteError(unclosedRow + 1);
     }
-    segment = await writeSegment(services, target, keys, typedRows());
+    segment = await writeSegment(services, target, keys, report.tap(keys, typedRows(), lines));
   }
   checkWhole(bytes, message);
   return { segment, rejected: 0, bytes };
 }
 
-async function jsonPart(services: Services, part: ExtractPart, target: SegmentTarget, notes: PartNotes) {
+/**
+ * A CSV slice stores the part's bytes without building a row: when its count flagged rows,
+ * the part is read again, with lines, to list them (a file of text fields rarely has any).
+ */
+async function reportSliceRows(
+  services: Services,
+  part: ExtractPart,
+  target: SegmentTarget,
+  shape: RowShape,
+  report: ReportFragment,
+): Promise<void> {
+  const { layout, message } = part;
+  const unclean = new Map<number, number[]>();
+  const lines = new RecordLines();
+  const notes = {
+    onQuoteNotClosedCleanly: (row: number, cell: number) =>
+      unclean.set(row, [...(unclean.get(row) ?? []), cell]),
+    onRowLine: (_row: number, line: number) => lines.push(line),
+  };
+  const source = await readPinned(services, contentOf(part), message.range);
+  const options = { delimiter: layout.delimiter ?? ',', encoding: layout.encoding ?? 'utf-8', notes };
+  let n = 0;
+  for await (const batch of parseCsvRows(source, options)) {
+    for (const cells of batch) {
+      const line = lines.take();
+      const messages = shapeMessagesOf(cells, shape, unclean, n);
+      unclean.delete(n);
+      if (messages) {
+        const row: RecordRow = [recordId(target.ordinal, n)];
+        for (const column of shape.columns) row.push(column < 0 ? null : (cells[column] ?? null));
+        row.push(messages);
+        report.invalid(shape.keys, row, line);
+      }
+      n++;
+    }
+    await report.flush();
+  }
+}
+
+async function jsonPart(
+  services: Services,
+  part: ExtractPart,
+  target: SegmentTarget,
+  notes: PartNotes,
+  report: ReportFragment,
+) {
   const { layout, table, message } = part;
   const { source, seen: bytes } = await partBytes(services, part, 'lf');
   // A part never starts with the file's BOM (the plan starts after it): a U+FEFF here is data,
@@ -191,9 +253,14 @@ async function jsonPart(services: Services, part: ExtractPart, target: SegmentTa
     yield decoder.decode();
   }
   const ledger = newRowLedger();
+  const lines = new RecordLines();
   const options = {
     ledger,
-    onReject: ({ line, reason }: { line: number; reason: string }) => notes.reject(line, reason),
+    onReject: ({ line, reason }: { line: number; reason: string }, text?: string) => {
+      notes.reject(line, reason);
+      report.reject(line, reason, text);
+    },
+    onRecordLine: lines.push,
   };
   const records =
     layout.format === 'ndjson' ? ndjsonRecords(text(), options) : jsonArrayRecords(text(), options);
@@ -206,7 +273,7 @@ async function jsonPart(services: Services, part: ExtractPart, target: SegmentTa
       yield batch.map((record) => typed(recordId(target.ordinal, n++), pick(columns.toRow(record))));
   }
   const keys = table.fields.map((field) => field.key);
-  const segment = await writeSegment(services, target, keys, typedRows());
+  const segment = await writeSegment(services, target, keys, report.tap(keys, typedRows(), lines));
   checkWhole(bytes, message);
   if (ledger.read !== segment.rows + ledger.rejected)
     throw new Error(
@@ -215,7 +282,12 @@ async function jsonPart(services: Services, part: ExtractPart, target: SegmentTa
   return { segment, rejected: ledger.rejected, bytes };
 }
 
-async function xlsxPart(services: Services, part: ExtractPart, target: SegmentTarget): Promise<SheetSegment> {
+async function xlsxPart(
+  services: Services,
+  part: ExtractPart,
+  target: SegmentTarget,
+  report: ReportFragment,
+): Promise<SheetSegment> {
   const { file, table, headerRow } = part;
   const stat = await services.blobs.stat(file.key);
   if (stat === undefined) throw new UnprocessableError(`The content of file ${file.id} is gone.`);
@@ -224,7 +296,8 @@ async function xlsxPart(services: Services, part: ExtractPart, target: SegmentTa
   if (content.etag !== undefined && stat.etag !== content.etag) throw new ContentChangedError();
   const book = await xlsx().open(blobSource(services, content, stat.size));
   try {
-    const sheet = await book.readSheet(table.index, { headerRow });
+    const lines = new RecordLines();
+    const sheet = await book.readSheet(table.index, { headerRow, onRowNumber: lines.push });
     const typed = rowTyper(table.fields);
     const pick = rowPicker(table.columns);
     let n = 0;
@@ -233,7 +306,7 @@ async function xlsxPart(services: Services, part: ExtractPart, target: SegmentTa
         yield batch.map((cells) => typed(recordId(target.ordinal, n++), pick(cells)));
     }
     const keys = table.fields.map((field) => field.key);
-    return await writeSegment(services, target, keys, typedRows());
+    return await writeSegment(services, target, keys, report.tap(keys, typedRows(), lines));
   } finally {
     await book.close();
   }

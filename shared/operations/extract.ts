@@ -9,7 +9,6 @@ import { ExtractConfig } from './extract-config.js';
 import { createdWorkbookId, createWorkbook, destinationSheets } from './extract-destination.js';
 import {
   closeLedger,
-  failedTally,
   type PartTally,
   removeNotes,
   removePartNotes,
@@ -18,11 +17,13 @@ import {
 } from './extract-ledger.js';
 import { extractOutcome } from './extract-outcome.js';
 import { extractPart } from './extract-part.js';
+import { extractReportRequest, failedPartTally, removeFailedSegments } from './extract-report.js';
 import { checkCreatedMapping, reviewExtract, reviseExtractPlan } from './extract-review.js';
 import { planSource, type SourceTable } from './extract-source.js';
 import { ExtractState, type TableTarget } from './extract-state.js';
 import type { PartMessage } from './operation.js';
 import { loadPlan, partStatsOf, savePlan } from './plans.js';
+import { removeReports, reportOutcome, writeReport } from './report.js';
 import { availableFile, resolveSheet } from './resources.js';
 import { parseConfig } from './validation.js';
 
@@ -154,6 +155,10 @@ export const extract = defineOperation({
 
   async finalize({ job, state }, services, settled) {
     const { targets, layout, workbookId } = state;
+    const plan = await loadPlan<ExtractPlan>(services, state.planKey);
+    // A part that failed for good may have stored its segment before it failed: its records
+    // are not the job's (the outcome says they are missing, and a retry writes them again).
+    await removeFailedSegments(services, state, settled);
     const sheets = [];
     for (const target of targets) {
       if (!target.sheetId) continue;
@@ -165,12 +170,15 @@ export const extract = defineOperation({
       const { name, sheetId, unmatchedColumns, missingFields } = target;
       sheets.push({ name, sheetId, records, invalid, unmatchedColumns, missingFields });
     }
-    const plan = await loadPlan<ExtractPlan>(services, state.planKey);
     const failed = new Set(settled.failed.map((f) => f.part));
-    // A failed part read nothing: its range is a gap the ledger names, not a hole in the tiling.
-    const tallies = (await partStatsOf(services, job)).map((stats, part) =>
-      failed.has(part) ? failedTally(plan.boundaries, part) : tallyOf(stats),
-    );
+    const tallies: PartTally[] = [];
+    for (const [part, stats] of (await partStatsOf(services, job)).entries()) {
+      // A failed part read nothing: its range is a gap the ledger names, not a hole in the
+      // tiling, and its line breaks are counted here so that later lines stay the file's.
+      tallies.push(
+        failed.has(part) ? await failedPartTally(services, state, plan.boundaries, part) : tallyOf(stats),
+      );
+    }
     const ledger = await closeLedger(services, {
       job,
       tallies,
@@ -181,9 +189,18 @@ export const extract = defineOperation({
         : { bytes: { headerEnd: layout.headerEnd, size: layout.size } }),
       headerLineBreaks: layout.headerLineBreaks,
     });
+    const input = { job, state, tallies, ledger, settled };
+    const report = await writeReport(services, extractReportRequest(input));
     // The plan and the parts' notes go with the job's plans: at once, or after a retry window.
     const skipped = targets.filter((t) => !t.sheetId).map((t) => t.name);
-    return extractOutcome({ layout, ledger, sheets, skipped, ...(workbookId ? { workbookId } : {}) });
+    const outcome = extractOutcome({
+      layout,
+      ledger,
+      sheets,
+      skipped,
+      ...(workbookId ? { workbookId } : {}),
+    });
+    return { ...outcome, ...reportOutcome(report) };
   },
 
   /** A retry reruns parts on the bytes they were planned on: the file must not have changed. */
@@ -214,6 +231,7 @@ export const extract = defineOperation({
    * one created by a planning attempt that never committed is pointed at by nobody and goes.
    */
   async abandon({ job, state }, services) {
+    await removeReports(services, job);
     for (const target of state?.targets ?? []) {
       if (target.sheetId) await removeRun(services, target.sheetId, target.run);
     }

@@ -9,9 +9,12 @@
  * earlier map (indexes past this map's, any other run of the same origin). Records that came
  * into D from elsewhere (an extract, a map from another sheet) stay. Record ids are derived
  * from the destination position, so the same map of the same source gives the same records.
+ *
+ * Each part lists its invalid records (one row per invalid field, by destination record id)
+ * in its fragment of the job's rejected-rows report (report.ts), which finalize assembles.
  */
 import * as z from 'zod';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
 import {
   type Field,
   indexOf,
@@ -27,8 +30,10 @@ import { removeRun } from './cleanup.js';
 import { defineOperation } from './define-operation.js';
 import { ResolvedMapConfig, ResolvedMapping, resolveMappings } from './map-config.js';
 import { reviewMap } from './map-review.js';
-import type { PartMessage } from './operation.js';
+import type { PartMessage, Settled } from './operation.js';
 import { loadPlan, savePlan } from './plans.js';
+import { type FailedPart, removeReports, reportOutcome, writeReport } from './report.js';
+import { ReportFragment } from './report-fragment.js';
 import { resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
 
@@ -88,6 +93,42 @@ async function runFor(
   );
   if (earlier.length > 0) return { run: Math.min(...earlier.map((s) => runOf(s.ordinal))), rerun: true };
   return { run: await services.resources.reserveRun(mapping.destinationSheet), rerun: false };
+}
+
+/**
+ * A part that failed for good may have stored its segment before it failed: its records are
+ * not the job's (a retry writes them again). A re-run keeps the segment it would have
+ * replaced: the earlier map's records stay until a retry replaces them.
+ */
+async function removeFailedSegments(
+  services: Services,
+  mappings: MappingState[],
+  settled: Settled,
+): Promise<void> {
+  for (const { part } of settled.failed) {
+    const mapping = mappings.find((m) => part >= m.firstPart && part < m.firstPart + m.parts);
+    if (!mapping || mapping.rerun) continue;
+    const ordinal = segmentOrdinal(mapping.run, part - mapping.firstPart);
+    const segment = await services.resources.getSegment(mapping.destinationSheet, ordinal);
+    if (!segment) continue;
+    await services.resources.deleteSegments(mapping.destinationSheet, [ordinal]);
+    await services.blobs.remove([segment.key]);
+  }
+}
+
+/** The failed parts as the report names them: the source segment each read. */
+async function failedSegments(services: Services, planKey: string, settled: Settled): Promise<FailedPart[]> {
+  if (settled.failed.length === 0) return [];
+  const plan = await loadPlan<MapPlan>(services, planKey).catch((error) => {
+    // A finalize run again after it removed the plan: the segments go unnamed.
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  return settled.failed.map(({ part, error }) => {
+    const source = plan?.parts[part]?.source;
+    const value = source ? `sheet ${source.sheetId}, segment ${source.ordinal}` : `part ${part}`;
+    return { part, value, message: error.message };
+  });
 }
 
 export const map = defineOperation({
@@ -173,14 +214,16 @@ export const map = defineOperation({
       origin: mapOrigin(mapping.sourceSheet),
     };
     const keys = fields.map((field) => field.key);
-    const segment = await writeSegment(services, target, keys, rows());
+    const report = new ReportFragment(services, job.id, message.part);
+    const segment = await report.around(() => writeSegment(services, target, keys, report.tap(keys, rows())));
     return { rows: segment.rows, invalid: segment.invalid };
   },
 
   review: (planned, services) => reviewMap(planned, services),
 
-  async finalize({ state }, services) {
-    const { mappings } = state;
+  async finalize({ job, state }, services, settled) {
+    const { planKey, mappings } = state;
+    await removeFailedSegments(services, mappings, settled);
     const outcomes = [];
     for (const mapping of mappings) {
       const segments = await services.resources.listSegments(mapping.destinationSheet);
@@ -208,12 +251,19 @@ export const map = defineOperation({
     }
     const records = outcomes.reduce((sum, o) => sum + o.records, 0);
     const invalidRecords = outcomes.reduce((sum, o) => sum + o.invalid, 0);
+    const report = await writeReport(services, {
+      job,
+      name: `map-${job.id}-rejected-rows.csv`,
+      failed: await failedSegments(services, planKey, settled),
+      expected: { invalidRecords, rejectedRows: 0 },
+    });
     return {
       message: `Mapped ${records} records (${invalidRecords} invalid) into ${outcomes.length} sheet(s).`,
       records,
       valid: records - invalidRecords,
       invalid: invalidRecords,
       mappings: outcomes,
+      ...reportOutcome(report),
     };
   },
 
@@ -223,7 +273,8 @@ export const map = defineOperation({
    * one (whose object is gone): removing it would take those source records out of the
    * destination altogether, so a re-run's segments stay, and the outcome says so.
    */
-  async abandon({ state }, services) {
+  async abandon({ job, state }, services) {
+    await removeReports(services, job);
     const mappings = state?.mappings ?? [];
     for (const mapping of mappings) {
       if (!mapping.rerun) await removeRun(services, mapping.destinationSheet, mapping.run);

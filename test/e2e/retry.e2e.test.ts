@@ -3,6 +3,7 @@ import type { JobEvent } from '../../shared/domain/events.js';
 import { validateJobEvent } from '../../shared/events/schemas.js';
 import { apiClient } from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
+import { downloadReport } from '../helpers/report-download.js';
 import { type LocalStack, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -184,6 +185,11 @@ describe.runIf(!remoteTarget)('failure tolerance', () => {
     );
     expect(tolerated.outcome.message).toMatch(/^2 of 9 parts failed, within config.tolerance/);
     expect(tolerated.outcome.ledger).toMatchObject({ partsFailed: 2, bytesUnread: expect.any(Number) });
+    // The rejected-rows report names each failed part by its byte range, with its error.
+    const report = await downloadReport(api, tolerated.outcome);
+    expect(report.filter((row) => row.kind === 'failed-part').map((row) => [row.part, row.value])).toEqual(
+      FAILING.map((part) => [String(part), expect.stringMatching(/^bytes \d+–\d+$/)]),
+    );
     const stored = tolerated.outcome.ledger.recordsStored;
     expect(stored).toBeLessThan(400);
     expect(await valuesOf(api, jobs.tolerated)).toHaveLength(stored);

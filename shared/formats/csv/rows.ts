@@ -40,6 +40,13 @@ export interface CsvRowNotes {
   onQuoteNotClosedCleanly?(row: number, cell: number): void;
   /** The text ends inside a quoted cell of row `row`: it opened and never closed. */
   onUnclosedQuote?(row: number): void;
+  /**
+   * Row `row` starts on line `line` (1-based, counted from the first character parsed; every
+   * LF, CRLF and lone CR is a line break, inside a quoted cell or not, blank lines included:
+   * the lines an editor shows). Off unless given: only then are line breaks counted. Called
+   * before the batch that holds the row is yielded.
+   */
+  onRowLine?(row: number, line: number): void;
 }
 
 /**
@@ -47,6 +54,7 @@ export interface CsvRowNotes {
  * unfinished row starts (`text.length` when none is left). With `final`, the end of the text
  * ends the last row. Stops once `rows` holds `maxRows` rows. Blank lines are skipped.
  * `rowBase` numbers the rows for `notes`: the first row parsed here is row `rowBase + rows.length`.
+ * `rowStarts`, when given, gets the index in `text` where each row pushed to `rows` starts.
  */
 export function parseCsvText(
   text: string,
@@ -56,6 +64,7 @@ export function parseCsvText(
   maxRows = Number.POSITIVE_INFINITY,
   notes?: CsvRowNotes,
   rowBase = 0,
+  rowStarts?: number[],
 ): number {
   const len = text.length;
   let p = 0;
@@ -140,6 +149,7 @@ export function parseCsvText(
     if (uncleanCells && notes?.onQuoteNotClosedCleanly) {
       for (const cell of uncleanCells) notes.onQuoteNotClosedCleanly(rowBase + rows.length, cell);
     }
+    rowStarts?.push(rowStart);
     rows.push(row);
   }
   return p;
@@ -212,17 +222,54 @@ export async function* parseCsvTextChunks(
   // text has doubled before retrying keeps a row far longer than a chunk linear, not quadratic.
   let retryAt = 0;
   let rowBase = 0;
+  const lines = notes?.onRowLine ? new RowLines(notes.onRowLine.bind(notes)) : undefined;
+  const starts = lines ? ([] as number[]) : undefined;
+  const parse = (final: boolean, rows: string[][]) => {
+    const consumed = parseCsvText(pending, delimiter, final, rows, undefined, notes, rowBase, starts);
+    if (lines && starts) lines.note(pending, starts, consumed, rowBase);
+    return consumed;
+  };
   for await (const piece of pieces) {
     pending += piece;
     if (pending.length < retryAt) continue;
     const rows: string[][] = [];
-    const consumed = parseCsvText(pending, delimiter, false, rows, undefined, notes, rowBase);
+    const consumed = parse(false, rows);
     pending = pending.slice(consumed);
     retryAt = pending.length * 2;
     rowBase += rows.length;
     if (rows.length > 0) yield rows;
   }
   const rows: string[][] = [];
-  parseCsvText(pending, delimiter, true, rows, undefined, notes, rowBase);
+  parse(true, rows);
   if (rows.length > 0) yield rows;
+}
+
+/**
+ * Tells each row's line from where the rows start in the text parsed. A parse never stops
+ * between the CR and the LF of a CRLF (it waits for the next character), so the text it
+ * consumed ends on a whole line break and the count carries over to the text after it.
+ */
+class RowLines {
+  /** The line the unconsumed text starts on. */
+  private line = 1;
+
+  constructor(private readonly onRowLine: (row: number, line: number) => void) {}
+
+  /** Rows `rowBase`… start at `starts` in `text`, of which `consumed` characters are done with; empties `starts`. */
+  note(text: string, starts: number[], consumed: number, rowBase: number): void {
+    // The next LF and CR, found by `indexOf` (far faster than a loop over every character).
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
+    const countTo = (to: number) => {
+      for (; lf !== -1 && lf < to; lf = text.indexOf('\n', lf + 1)) this.line++;
+      for (; cr !== -1 && cr < to; cr = text.indexOf('\r', cr + 1))
+        if (text.charCodeAt(cr + 1) !== LF) this.line++;
+    };
+    for (let i = 0; i < starts.length; i++) {
+      countTo(starts[i] as number);
+      this.onRowLine(rowBase + i, this.line);
+    }
+    countTo(consumed);
+    starts.length = 0;
+  }
 }

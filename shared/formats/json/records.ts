@@ -64,10 +64,15 @@ export interface RecordScanOptions {
    * @default 16 Mi characters
    */
   maxRecordChars?: number;
-  /** Takes each row that is not a JSON object, and reading goes on. Without it, such a row fails the read. */
-  onReject?: (rejection: RecordRejection) => void;
+  /**
+   * Takes each row that is not a JSON object, and reading goes on; `text` is the row's text,
+   * when it has one. Without it, such a row fails the read.
+   */
+  onReject?: (rejection: RecordRejection, text?: string) => void;
   /** Counts the rows read and rejected, and the lines (see `RowLedger`). */
   ledger?: RowLedger;
+  /** Takes the line each object that becomes a row starts on, in the order the objects are yielded. */
+  onRecordLine?: (line: number) => void;
 }
 
 export interface RecordReadOptions extends RecordScanOptions {
@@ -87,7 +92,8 @@ export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 export class RecordRows {
   readonly maxChars: number;
   readonly ledger: RowLedger;
-  private readonly onReject: ((rejection: RecordRejection) => void) | undefined;
+  private readonly onReject: RecordScanOptions['onReject'];
+  private readonly onRecordLine: ((line: number) => void) | undefined;
 
   constructor(
     options: RecordScanOptions,
@@ -96,6 +102,7 @@ export class RecordRows {
     this.maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
     this.ledger = options.ledger ?? newRowLedger();
     this.onReject = options.onReject;
+    this.onRecordLine = options.onRecordLine;
   }
 
   /** Adds the object `text` holds to `records`, or rejects the row. `text` starts on `line`. */
@@ -103,19 +110,20 @@ export class RecordRows {
     if (text.length > this.maxChars) throw this.tooLong(line);
     const record = parseRecord(text);
     if (typeof record === 'string') {
-      this.reject(line, record);
+      this.reject(line, record, text);
     } else {
       this.ledger.read++;
       records.push(record);
+      this.onRecordLine?.(line);
     }
   }
 
   /** A row read that is no object: counted and given to `onReject`, or an error when there is none. */
-  reject(line: number, reason: string): void {
+  reject(line: number, reason: string, text?: string): void {
     if (!this.onReject) throw new UnprocessableError(`${this.name(line)} is ${reason}.`);
     this.ledger.read++;
     this.ledger.rejected++;
-    this.onReject({ line, reason });
+    this.onReject({ line, reason }, text);
   }
 
   tooLong(line: number): UnprocessableError {

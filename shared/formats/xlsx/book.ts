@@ -26,6 +26,8 @@ export interface XlsxSheetOptions {
    * @default 1
    */
   headerRow?: number;
+  /** Takes each data row's worksheet row number, in order, before the batch that holds the row is yielded. */
+  onRowNumber?: (number: number) => void;
 }
 
 export interface XlsxSheetRead extends SheetReadResult {
@@ -122,7 +124,7 @@ class Book implements XlsxBook {
     try {
       this.context ??= this.loadContext();
       const context = await this.context;
-      const rows = this.rowsAfterHeader(sheet.part, context, headerRow);
+      const rows = this.rowsAfterHeader(sheet.part, context, headerRow, options.onRowNumber);
       // Run to the first yield, which hands out the header. The generator then waits at a
       // yield, where `return()` runs its `finally` and closes the entry, unlike one not started.
       const first = await rows.next();
@@ -138,7 +140,17 @@ class Book implements XlsxBook {
   }
 
   /** Yields the header (as a batch of one row) first, then the batches of data rows after it. */
-  private async *rowsAfterHeader(part: string, context: XlsxCellContext, headerRow: number) {
+  private async *rowsAfterHeader(
+    part: string,
+    context: XlsxCellContext,
+    headerRow: number,
+    onRowNumber?: (number: number) => void,
+  ) {
+    const cellsOf = (rows: SheetRow[]) =>
+      rows.map((row) => {
+        onRowNumber?.(row.number);
+        return row.cells;
+      });
     const entry = await this.zip.openEntry(part);
     try {
       const batches = sheetRows(entry, part, context);
@@ -152,12 +164,12 @@ class Book implements XlsxBook {
         if (at === -1) continue;
         const found = batch[at] as SheetRow;
         if (found.number === headerRow) header = found.cells;
-        first = batch.slice(found.number === headerRow ? at + 1 : at).map((row) => row.cells);
+        first = cellsOf(batch.slice(found.number === headerRow ? at + 1 : at));
         break;
       }
       yield [header];
       if (first.length > 0) yield first;
-      for await (const batch of batches) yield batch.map((row) => row.cells);
+      for await (const batch of batches) yield cellsOf(batch);
     } catch (error) {
       throw this.zip.readError(error);
     } finally {
