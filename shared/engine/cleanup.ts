@@ -152,6 +152,6 @@ export async function settleLatePart(services: Services, message: PartMessage): 
   // the cleanup at the window's end finds it in place.
   if (isAbandoned(current.job.status) && !awaitsRetry(current))
     await operation.abandon?.(current.job, current.state, services);
-  else if (current.job.status === 'COMPLETED')
+  else if (current.job.status === 'COMPLETED' && !current.cleanupPending)
     await operation.discardLatePart?.(current.job, current.state, message, services);
 }

@@ -72,6 +72,9 @@ export async function runPart(services: Services, message: PartMessage, cached?:
 }
 
 async function discardLate(services: Services, record: JobRecord, message: PartMessage): Promise<void> {
+  // Completed without some parts, it keeps its plans for a retry: what this copy rewrote
+  // beside them (the same as before) goes with them when the retry window ends.
+  if (record.cleanupPending) return;
   await operationFor(record.job.operation, record.job.type).discardLatePart?.(
     record.job,
     record.state,

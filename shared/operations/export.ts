@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import * as z from 'zod';
 import { derivedId } from '../domain/ids.js';
 import type { Job } from '../domain/job.js';
-import type { DataFile, RecordRow, SheetSegment, SheetValue } from '../domain/resources.js';
+import type { RecordRow, SheetSegment, SheetValue } from '../domain/resources.js';
 import { valueText } from '../domain/values.js';
 import {
   FORMAT_EXTENSIONS,
@@ -31,7 +31,7 @@ import type { Services } from '../services.js';
 import { defineOperation } from './define-operation.js';
 import type { PartMessage } from './operation.js';
 import { loadPlan, removePlan, savePlan } from './plans.js';
-import { configuredSheet } from './resources.js';
+import { configuredSheet, registerJobFile } from './resources.js';
 import type { SegmentBatch } from './segment-layout.js';
 import { openSegmentRows } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
@@ -284,19 +284,7 @@ export const exportRecords = defineOperation({
       await removePlan(services, planKey);
       return outcome;
     }
-    const now = services.now().toISOString();
-    const file: DataFile = {
-      id: fileId,
-      environmentId: job.environmentId,
-      name: settings.fileName,
-      mediaType,
-      status: 'available',
-      size,
-      key,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await services.resources.putFile(file);
+    await registerJobFile(services, job, { id: fileId, name: settings.fileName, mediaType, size, key });
     await removeParts(services, job.id);
     await removePlan(services, planKey);
     return { ...outcome, size };

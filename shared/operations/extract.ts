@@ -24,6 +24,7 @@ import { ExtractState, type TableTarget } from './extract-state.js';
 import type { PartMessage } from './operation.js';
 import { loadPlan, partStatsOf, savePlan } from './plans.js';
 import { removeReports, reportOutcome, writeReport } from './report.js';
+import { reportFragmentKey } from './report-fragment.js';
 import { availableFile, resolveSheet } from './resources.js';
 import { parseConfig } from './validation.js';
 
@@ -220,9 +221,11 @@ export const extract = defineOperation({
   revisePlan: (planned, patch, services) => reviseExtractPlan(planned, patch, services),
 
   async discardLatePart({ job }, message, services) {
-    // The segment it rewrote is the one finalize counted (same key, same rows); its notes
-    // were read and removed by finalize, and are written again here: they go.
+    // The segment it rewrote is the one finalize counted (same key, same rows); its notes and
+    // report fragment were read by finalize and removed with the plans, and are written
+    // again here: they go.
     await removePartNotes(services, job.id, message.part);
+    await services.blobs.remove([reportFragmentKey(job.id, message.part)]);
   },
 
   /**

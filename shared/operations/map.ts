@@ -33,7 +33,7 @@ import { reviewMap } from './map-review.js';
 import type { PartMessage, Settled } from './operation.js';
 import { loadPlan, savePlan } from './plans.js';
 import { type FailedPart, removeReports, reportOutcome, writeReport } from './report.js';
-import { ReportFragment } from './report-fragment.js';
+import { ReportFragment, reportFragmentKey } from './report-fragment.js';
 import { resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
 
@@ -265,6 +265,12 @@ export const map = defineOperation({
       mappings: outcomes,
       ...reportOutcome(report),
     };
+  },
+
+  async discardLatePart({ job }, message, services) {
+    // Its segment is the one finalize counted; its report fragment, read by finalize and
+    // removed with the plans, is written again here: it goes.
+    await services.blobs.remove([reportFragmentKey(job.id, message.part)]);
   },
 
   /**

@@ -21,10 +21,10 @@ import { Readable } from 'node:stream';
 import { UnprocessableError } from '../domain/errors.js';
 import { derivedId } from '../domain/ids.js';
 import { attemptOf, type Job } from '../domain/job.js';
-import type { DataFile } from '../domain/resources.js';
 import { writeCsv } from '../formats/csv/write.js';
 import type { Services } from '../services.js';
 import { fragmentRows, fragmentsPrefix, partOfKey } from './report-fragment.js';
+import { registerJobFile } from './resources.js';
 
 export const REPORT_COLUMNS = ['kind', 'line', 'recordId', 'field', 'value', 'message', 'part'] as const;
 
@@ -123,19 +123,7 @@ export async function writeReport(
     await services.blobs.remove([key]);
     throw error;
   }
-  const now = services.now().toISOString();
-  const file: DataFile = {
-    id: fileId,
-    environmentId: job.environmentId,
-    name: request.name,
-    mediaType: 'text/csv',
-    status: 'available',
-    size,
-    key,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await services.resources.putFile(file);
+  await registerJobFile(services, job, { id: fileId, name: request.name, mediaType: 'text/csv', size, key });
   await removeEarlierReports(services, job);
   return { fileId, ...counts, failedParts: failed.length };
 }

@@ -100,6 +100,22 @@ export async function purgeIfExpired(services: Services, file: DataFile): Promis
 }
 
 /** A file of the environment whose content is uploaded. */
+/** Registers an object a job wrote (an export, a report) as an available file of the job's environment. */
+export async function registerJobFile(
+  services: Services,
+  job: Pick<Job, 'environmentId'>,
+  file: Pick<DataFile, 'id' | 'name' | 'mediaType' | 'size' | 'key'>,
+): Promise<void> {
+  const now = services.now().toISOString();
+  await services.resources.putFile({
+    ...file,
+    environmentId: job.environmentId,
+    status: 'available',
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
 export async function availableFile(
   services: Services,
   environmentId: string,

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import { parseCsvRows } from '../../shared/formats/csv/rows.js';
+import { REPORT_COLUMNS } from '../../shared/operations/report.js';
 import type { apiClient } from './client.js';
 
-/** The rejected-rows report's columns (docs/report.md), as a caller reads them. */
-export const REPORT_COLUMNS = ['kind', 'line', 'recordId', 'field', 'value', 'message', 'part'] as const;
+/** A row of the rejected-rows report (docs/report.md), by column. */
 export type ReportRow = Record<(typeof REPORT_COLUMNS)[number], string>;
 
 /** The report a job's outcome links, downloaded as a caller would: GET /files/:id, then its content. */
@@ -20,7 +20,11 @@ export async function downloadReport(
   expect(redirect.status).toBe(303);
   const response = await fetch(String(redirect.headers.get('location')));
   expect(response.status).toBe(200);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  return reportRows(new Uint8Array(await response.arrayBuffer()));
+}
+
+/** A report file's rows, as objects by column (its header checked). */
+export async function reportRows(bytes: Uint8Array): Promise<ReportRow[]> {
   const rows: string[][] = [];
   for await (const batch of parseCsvRows(
     (async function* () {

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { UnprocessableError } from '../../../shared/domain/errors.js';
 import type { Job } from '../../../shared/domain/job.js';
 import type { Field, RecordRow } from '../../../shared/domain/resources.js';
-import { parseCsvRows } from '../../../shared/formats/csv/rows.js';
 import { writeXlsx } from '../../../shared/formats/xlsx/write.js';
 import { extract } from '../../../shared/operations/extract.js';
 import { type Ledger, tallyOf } from '../../../shared/operations/extract-ledger.js';
@@ -15,9 +14,10 @@ import { extractReportRequest, failedPartTally } from '../../../shared/operation
 import type { ExtractState } from '../../../shared/operations/extract-state.js';
 import { map } from '../../../shared/operations/map.js';
 import { loadPlan, partStatsOf } from '../../../shared/operations/plans.js';
-import { REPORT_COLUMNS, reportFileId } from '../../../shared/operations/report.js';
+import { reportFileId } from '../../../shared/operations/report.js';
 import { RecordLines, ReportFragment } from '../../../shared/operations/report-fragment.js';
 import { readRecords } from '../../../shared/operations/segments.js';
+import { reportRows } from '../../helpers/report-download.js';
 import {
   memoryServices,
   newJob,
@@ -30,7 +30,6 @@ import {
 import { plantedCsv, plantedNdjson } from './report-fixtures.js';
 
 type Env = ReturnType<typeof memoryServices>;
-type ReportRow = Record<(typeof REPORT_COLUMNS)[number], string>;
 
 const people: Field[] = [
   { key: 'id', type: 'number', required: true },
@@ -69,19 +68,7 @@ async function reportOf(env: Env, outcome: Record<string, unknown>) {
   const file = await env.resources.getFile(fileId);
   if (!file) throw new Error(`no file ${fileId}`);
   const bytes = env.blobs.objects.get(file.key) ?? Buffer.alloc(0);
-  const rows: string[][] = [];
-  for await (const batch of parseCsvRows(
-    (async function* () {
-      yield bytes;
-    })(),
-  ))
-    rows.push(...batch);
-  const [header, ...data] = rows;
-  expect(header).toEqual([...REPORT_COLUMNS]);
-  const objects = data.map(
-    (cells) => Object.fromEntries(REPORT_COLUMNS.map((column, i) => [column, cells[i] ?? ''])) as ReportRow,
-  );
-  return { file, bytes, rows: objects };
+  return { file, bytes, rows: await reportRows(bytes) };
 }
 
 /** The part a record id names (`run.part.row`, base 36). */
