@@ -16,7 +16,13 @@ const repeat = Number(/--repeat=(\d+)/.exec(args)?.[1] ?? 7);
 async function parse(path: string, lines: boolean): Promise<{ ms: number; rows: number }> {
   let count = 0;
   let last = 0;
-  const notes = lines ? { onRowLine: (_row: number, line: number) => void (last = line) } : undefined;
+  const notes = lines
+    ? {
+        onRowLine: (_row: number, line: number) => {
+          last = line;
+        },
+      }
+    : undefined;
   const started = performance.now();
   for await (const batch of parseCsvRows(createReadStream(path, { highWaterMark: 1 << 20 }), { notes }))
     count += batch.length;
