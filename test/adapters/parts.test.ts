@@ -99,9 +99,12 @@ describe('a part that arrives for a job that is no longer executing', () => {
     // Act: SQS delivers the first part once more.
     await parts.runPart(watched.services, held[0] as PartMessage);
 
-    // Assess: no record rewritten, nothing counted; only the part's ledger notes, which a
-    // copy that wrote and died after the finalize would leave behind, are removed.
-    expect(watched.calls).toEqual([`remove plans/${jobId}/ledgers/000000.json`]);
+    // Assess: no record rewritten, nothing counted; only the part's ledger notes and report
+    // fragment, which a copy that wrote and died after the finalize would leave behind, are removed.
+    expect(watched.calls).toEqual([
+      `remove plans/${jobId}/ledgers/000000.json`,
+      `remove plans/${jobId}/reports/000000.ndjson`,
+    ]);
     expect((await services.jobs.get(jobId))?.job).toMatchObject({
       status: 'COMPLETED',
       processed: done?.job.processed,

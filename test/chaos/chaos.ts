@@ -45,13 +45,42 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The example executor of `submit` jobs, as a user would run it beside the stack. */
-function startExecutor(target: Target): ChildProcess {
+/**
+ * The example executor of `submit` jobs, as a user would run it beside the stack, once it
+ * listens. Its stream starts with the events published after it connects: an action job
+ * started before that would wait for an ack until its timeout (600 s here), so the chains
+ * start only once it listens. (Once it has seen an event it resumes after restarts with
+ * Last-Event-ID.)
+ */
+async function startExecutor(target: Target): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'examples/submit-executor.ts'], {
     cwd: ROOT,
     env: { ...process.env, PARTWISE_URL: target.url, PARTWISE_API_KEY: target.apiKey },
-    stdio: ['ignore', 'ignore', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the executor did not listen in 60 s:\n${output}`)),
+      60_000,
+    );
+    const listen = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', listen);
+    child.stderr?.on('data', listen);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the executor exited (${code}) before it listened:\n${output}`));
+    });
+  });
+  // Keep reading its output, so a full pipe never blocks it.
+  child.stdout?.resume();
+  child.stderr?.resume();
   return child;
 }
 
@@ -86,11 +115,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log(`fault-free run: ${jobs} jobs in ${chains.length} chains`);
     const quiet = await startLocalStack();
     stacks.push(quiet);
-    executors.push(startExecutor(quiet));
+    executors.push(await startExecutor(quiet));
     let started = performance.now();
     const expected = await runChains(quiet, chains, 'quiet', 6, log);
     const faultFreeSeconds = (performance.now() - started) / 1000;
     await quiet.stop();
+    log(`fault-free run done in ${faultFreeSeconds.toFixed(1)} s`);
 
     // The same work under faults.
     const port = await freePort();
@@ -113,7 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let stack = await startLocalStack({ env });
     stacks.push(stack);
     const target: Target = { url: stack.url, apiKey: stack.apiKey };
-    executors.push(startExecutor(target));
+    executors.push(await startExecutor(target));
     started = performance.now();
     const running = runChains(target, chains, 'chaos', 6, log);
     for (let restart = 1; restart <= options.restarts; restart++) {
@@ -125,9 +155,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await stack.stop('SIGKILL');
       stack = await startLocalStack({ env, dataDir: stack.dataDir, apiKey: stack.apiKey });
       stacks.push(stack);
+      log(`restarted ${restart} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     const actual = await running;
+    log('every chain ended; waiting for the cleanups of FAILED and CANCELED jobs');
     await cleanupsDone(target, actual);
+    log('cleanups done; reading the events and the bucket');
     const chaosSeconds = (performance.now() - started) / 1000;
     const jobIds = actual.flatMap((result) => result.jobs.map((job) => job.id));
     const events = await feedEvents(target, jobIds);
