@@ -25,7 +25,7 @@ import type { PartMessage } from './operation.js';
 import { loadPlan, partStatsOf, savePlan } from './plans.js';
 import { removeReports, reportOutcome, writeReport } from './report.js';
 import { reportFragmentKey } from './report-fragment.js';
-import { availableFile, resolveSheet } from './resources.js';
+import { availableFile, destinationsRemain, resolveSheet } from './resources.js';
 import { parseConfig } from './validation.js';
 
 /** What the parts read from S3: the byte ranges, and per table its header, fields and columns. */
@@ -215,6 +215,11 @@ export const extract = defineOperation({
         'source-changed',
       );
     }
+    await destinationsRemain(
+      services,
+      state.targets.flatMap((t) => (t.sheetId ? [t.sheetId] : [])),
+      job.id,
+    );
   },
 
   review: (planned, services) => reviewExtract(planned, services),

@@ -34,7 +34,7 @@ import type { PartMessage, Settled } from './operation.js';
 import { loadPlan, savePlan } from './plans.js';
 import { type FailedPart, removeReports, reportOutcome, writeReport } from './report.js';
 import { ReportFragment, reportFragmentKey } from './report-fragment.js';
-import { resolveSheet } from './resources.js';
+import { destinationsRemain, resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
 
 const MappingState = ResolvedMapping.extend({
@@ -183,6 +183,11 @@ export const map = defineOperation({
         'source-changed',
       );
     }
+    await destinationsRemain(
+      services,
+      state.mappings.map((m) => m.destinationSheet),
+      job.id,
+    );
   },
 
   async runPart({ job, state }, message, services) {

@@ -100,6 +100,21 @@ export async function purgeIfExpired(services: Services, file: DataFile): Promis
 }
 
 /** A file of the environment whose content is uploaded. */
+/** A retry writes into the sheets the job planned on: 409 when one was deleted meanwhile. */
+export async function destinationsRemain(
+  services: Services,
+  sheetIds: string[],
+  jobId: string,
+): Promise<void> {
+  for (const sheetId of new Set(sheetIds)) {
+    if (await services.resources.getSheet(sheetId)) continue;
+    throw new ConflictError(
+      `Sheet ${sheetId}, where job ${jobId} writes, was deleted since it planned its parts: a retry has nowhere to write. Create a new job.`,
+      'destination-gone',
+    );
+  }
+}
+
 /** Registers an object a job wrote (an export, a report) as an available file of the job's environment. */
 export async function registerJobFile(
   services: Services,

@@ -79,6 +79,19 @@ describe('a retried job', () => {
   });
 });
 
+describe('a retry refused', () => {
+  it('when a sheet the job writes into was deleted since it planned', async () => {
+    const { jobId, record } = await failedExtract();
+    const workbook = await services.resources.getWorkbook(String(record.job.destination));
+    if (workbook) await services.resources.deleteWorkbook(workbook);
+
+    const refused = await retry.retryJob(services, ENV, jobId).catch((e: Error) => e);
+
+    expect(refused).toMatchObject({ status: 409, code: 'destination-gone' });
+    expect((await services.jobs.get(jobId))?.job.status).toBe('FAILED');
+  });
+});
+
 describe('the retry window', () => {
   it('keeps a FAILED job out of the sweeper until it ends, then its cleanup takes back what it wrote', async () => {
     // Prepare
