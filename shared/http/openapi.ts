@@ -505,7 +505,7 @@ function responseOf(spec: ResponseSpec): JsonSchema {
 }
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'The request is not valid (`validation-failed`).',
+  400: 'The request is not valid (`validation-failed`): the body, a query or path parameter, or a header.',
   401: 'No valid API key.',
   404: 'Not found in this environment.',
   409: 'The resource is not in a state that allows this (see the problem type).',
@@ -519,7 +519,12 @@ const isPublic = (spec: OperationSpec) =>
   PUBLIC_ROUTES.some((route) => route.method.toLowerCase() === spec.method && route.path === spec.path);
 
 function operationOf(spec: OperationSpec): JsonSchema {
-  const statuses = [...(spec.problems ?? []), ...(isPublic(spec) ? [] : [401, 500, 503])];
+  const statuses = [
+    ...(spec.problems ?? []),
+    // A path parameter that is not valid percent-encoding (`/jobs/%ZZ`) is a 400.
+    ...(spec.path.includes('{') ? [400] : []),
+    ...(isPublic(spec) ? [] : [401, 500, 503]),
+  ];
   const problems = Object.fromEntries(
     [...new Set(statuses)].map((status) => [
       status,
