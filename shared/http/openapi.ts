@@ -5,9 +5,16 @@
  * at GET /openapi.json (routes/meta.ts); the e2e suites check every response against it.
  */
 import * as z from 'zod';
+// The JSON files themselves, not shared/events/schemas.ts: that one brings Ajv into the API bundle.
+import jobCanceled from '../events/schemas/job-canceled.schema.json' with { type: 'json' };
+import jobCompleted from '../events/schemas/job-completed.schema.json' with { type: 'json' };
+import jobDeleted from '../events/schemas/job-deleted.schema.json' with { type: 'json' };
 import jobEvent from '../events/schemas/job-event.schema.json' with { type: 'json' };
+import jobFailed from '../events/schemas/job-failed.schema.json' with { type: 'json' };
 import jobSnapshot from '../events/schemas/job-snapshot.schema.json' with { type: 'json' };
-import { JOB_EVENT_SCHEMAS } from '../events/schemas.js';
+import jobStarted from '../events/schemas/job-started.schema.json' with { type: 'json' };
+import jobUpdated from '../events/schemas/job-updated.schema.json' with { type: 'json' };
+import jobWaiting from '../events/schemas/job-waiting.schema.json' with { type: 'json' };
 import { PROBLEM_TYPE_PREFIX, PROBLEM_TYPES } from './problem-types.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import * as responses from './responses.js';
@@ -439,7 +446,16 @@ function eventComponents(): Record<string, JsonSchema> {
     }
     return out;
   };
-  const topics = Object.values(JOB_EVENT_SCHEMAS).map((schema) => {
+  const TOPIC_SCHEMAS = [
+    jobWaiting,
+    jobStarted,
+    jobUpdated,
+    jobCompleted,
+    jobFailed,
+    jobCanceled,
+    jobDeleted,
+  ];
+  const topics = TOPIC_SCHEMAS.map((schema) => {
     const name = `${schema.title
       .replace(/^job:/, 'Job ')
       .replace(/(^| )(\w)/g, (_, __, c: string) => c.toUpperCase())

@@ -76,6 +76,13 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/jobs']?.get?.responses['401']).toBeDefined();
   });
 
+  it('describes an event by the published schema of each topic', async () => {
+    const { JOB_EVENT_SCHEMAS } = await import('../../../shared/events/schemas.js');
+    const jobEvent = doc.components.schemas.JobEvent as { anyOf: { $ref: string }[] };
+    expect(jobEvent.anyOf).toHaveLength(Object.keys(JOB_EVENT_SCHEMAS).length);
+    expect(JSON.stringify(doc.components.schemas)).not.toMatch(/schema\.json/);
+  });
+
   it('lists every problem type thrown in shared/, with its status', () => {
     const listed = new Map(doc['x-problem-types'].map((p) => [p.type, p.status]));
     expect(listed.get('urn:partwise:problem:job-not-found')).toBe(404);
