@@ -534,6 +534,14 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 const isPublic = (spec: OperationSpec) =>
   PUBLIC_ROUTES.some((route) => route.method.toLowerCase() === spec.method && route.path === spec.path);
 
+/** `GET /jobs/{id}/events` → `getJobsByIdEvents`. */
+function operationIdOf(spec: OperationSpec): string {
+  const path = spec.path
+    .replace(/\{(\w)(\w*)\}/g, (_, first: string, rest: string) => `By${first.toUpperCase()}${rest}`)
+    .replace(/[^A-Za-z0-9]+(\w)?/g, (_, next?: string) => (next ?? '').toUpperCase());
+  return `${spec.method}${path}`;
+}
+
 function operationOf(spec: OperationSpec): JsonSchema {
   const statuses = [
     ...(spec.problems ?? []),
@@ -553,7 +561,7 @@ function operationOf(spec: OperationSpec): JsonSchema {
   const parameters = parametersOf(spec);
   const body = spec.body;
   return {
-    operationId: `${spec.method}${spec.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9_]+(\w)?/g, (_, c?: string) => (c ?? '').toUpperCase())}`,
+    operationId: operationIdOf(spec),
     summary: spec.summary,
     tags: [spec.tag],
     ...(isPublic(spec) ? { security: [] } : {}),
