@@ -16,18 +16,19 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { PUBLIC_ROUTES } from '../shared/http/public-routes.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 
 export interface JobsHttpApi {
   api: HttpApi;
   /** The base URL, ending with `/`: the custom domain's when there is one. */
   url: string;
-  /** `GET /health`, the one route without the authorizer. */
-  healthRoute: HttpRoute;
+  /** The routes without the authorizer: `GET /health`, `/openapi.json`, `/docs` (shared/http/public-routes.ts). */
+  publicRoutes: HttpRoute[];
 }
 
 /**
- * The HTTP API: `GET /health` open, every other request (`$default`) to the api function
+ * The HTTP API: the public routes (`GET /health`, the OpenAPI document and its page) open, every other request (`$default`) to the api function
  * behind the API key authorizer, with JSON access logs and stage throttling.
  */
 export function createHttpApi(
@@ -64,13 +65,10 @@ export function createHttpApi(
       maxAge: Duration.hours(1),
     },
   });
-  const [healthRoute] = api.addRoutes({
-    path: '/health',
-    methods: [HttpMethod.GET],
-    integration,
-    authorizer: new HttpNoneAuthorizer(),
-  });
-  if (!healthRoute) throw new Error('GET /health was not created');
+  const none = new HttpNoneAuthorizer();
+  const publicRoutes = PUBLIC_ROUTES.flatMap((route) =>
+    api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer: none }),
+  );
 
   const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
     retention: p.logRetention,
@@ -94,7 +92,7 @@ export function createHttpApi(
     ...(domainName ? { domainMapping: { domainName } } : {}),
   });
   const url = p.customDomain ? `https://${p.customDomain.domainName}/` : stage.url;
-  return { api, url, healthRoute };
+  return { api, url, publicRoutes };
 }
 
 /** One JSON line per request. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */

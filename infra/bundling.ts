@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DOCS_RENDERER } from '../shared/http/public-routes.js';
 
 /** The repository root: the construct bundles `functions/*.ts` from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,6 +19,16 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export function functionEntry(name: FunctionName): string {
   return path.join(PROJECT_ROOT, 'functions', `${name}.ts`);
 }
+
+/**
+ * Files a function reads at run time besides its bundle, copied next to it (`to`) from the
+ * project (`from`). The api function serves Redoc's standalone bundle at GET
+ * /docs/renderer.js: a file read on request, not a module in the bundle every cold start
+ * parses.
+ */
+export const FUNCTION_FILES: Partial<Record<FunctionName, readonly { from: string; to: string }[]>> = {
+  api: [{ from: `node_modules/${DOCS_RENDERER.module}`, to: DOCS_RENDERER.file }],
+};
 
 /** The Lambda runtime's Node.js major version (`nodejs24.x`); esbuild targets the same. */
 export const LAMBDA_NODE_MAJOR = 24;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -6,6 +7,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
   BUNDLE_SETTINGS,
+  FUNCTION_FILES,
   type FunctionName,
   functionEntry,
   LAMBDA_NODE_MAJOR,
@@ -76,6 +78,15 @@ export function createPartwiseFunction(
       externalModules: options.bundleAwsSdk ? [] : [...BUNDLE_SETTINGS.awsSdkExternals],
       // Sizes are reported by bench/bundles.ts; a synth only needs to show problems.
       logLevel: LogLevel.WARNING,
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        // The files the function reads at run time (bundling.ts), next to index.mjs.
+        afterBundling: (inputDir, outputDir) =>
+          (FUNCTION_FILES[name] ?? []).map(
+            ({ from, to }) => `cp "${path.join(inputDir, from)}" "${path.join(outputDir, to)}"`,
+          ),
+      },
     },
   });
 }

@@ -127,7 +127,7 @@ export class JobsService extends Construct {
 
     this.grantLeastPrivilege(p);
     this.connectEventSources(p);
-    const { api, url, healthRoute } = createHttpApi(
+    const { api, url, publicRoutes } = createHttpApi(
       this,
       { api: this.apiFunction, authorizer: this.authorizerFunction },
       p,
@@ -155,7 +155,7 @@ export class JobsService extends Construct {
       bucket: this.bucket,
       objectUsers: [this.apiFunction, this.processorFunction, this.sweeperFunction],
       streamReader: this.relayFunction,
-      healthRoute,
+      publicRoutes,
       relayFailureQueue: this.relayFailureQueue,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
     });

@@ -20,7 +20,7 @@ export interface NagSubjects {
   objectUsers: IFunction[];
   /** The function a DynamoDB stream event source reads for. */
   streamReader: IFunction;
-  healthRoute: IHttpRoute;
+  publicRoutes: IHttpRoute[];
   relayFailureQueue: IQueue;
   eventDeadLetterQueue: IQueue;
 }
@@ -50,13 +50,13 @@ export function nagAcknowledgements(s: NagSubjects): NagAcknowledgement[] {
         'dynamodb:ListStreams supports no resource-level permission (Service Authorization Reference), so the stream ' +
         'event source grants it on "*"; the stream read actions themselves are limited to the table’s stream ARN.',
     },
-    {
-      scope: s.healthRoute,
+    ...s.publicRoutes.map((route) => ({
+      scope: route,
       id: 'AwsSolutions-APIG4',
       reason:
-        'GET /health is the unauthenticated liveness check for load balancers and uptime monitors and returns no data; ' +
-        'every other route goes through the API key authorizer.',
-    },
+        'GET /health (the liveness check for load balancers and uptime monitors) and GET /openapi.json and /docs (the ' +
+        'public description of the API) return no tenant data; every other route goes through the API key authorizer.',
+    })),
     {
       scope: s.relayFailureQueue,
       id: 'AwsSolutions-SQS3',

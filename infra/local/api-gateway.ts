@@ -1,14 +1,15 @@
 /**
  * The local API Gateway (HTTP API): every request runs the Lambda authorizer (payload 2.0,
  * simple responses, results cached per Authorization header), then the API function with
- * the authorizer's context in `requestContext.authorizer.lambda`. `GET /health` needs no
- * authorizer. `GET /events/stream` is served here from the local bus (in AWS, subscribers
+ * the authorizer's context in `requestContext.authorizer.lambda`. The public routes
+ * (`GET /health`, `/openapi.json`, `/docs`: shared/http/public-routes.ts) need no authorizer. `GET /events/stream` is served here from the local bus (in AWS, subscribers
  * get events from EventBridge rules instead).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { PUBLIC_ROUTES } from '../../shared/http/public-routes.js';
 import type { LocalEventBus } from './event-bus.js';
 import { streamEvents } from './event-stream.js';
 import {
@@ -35,7 +36,7 @@ export interface ApiGatewayOptions {
   host?: string;
   /** How long an allowed authorizer result is reused for the same Authorization header. @default 60 */
   authorizerCacheSeconds?: number;
-  /** Routes (`METHOD /path`) that skip the authorizer. @default ['GET /health'] */
+  /** Routes (`METHOD /path`) that skip the authorizer. @default PUBLIC_ROUTES of shared/http/public-routes.ts */
   publicRoutes?: string[];
   log?: Logger;
 }
@@ -62,7 +63,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGateway> {
   const log = options.log ?? silentLogger;
-  const publicRoutes = new Set(options.publicRoutes ?? ['GET /health']);
+  const publicRoutes = new Set(
+    options.publicRoutes ?? PUBLIC_ROUTES.map((route) => `${route.method} ${route.path}`),
+  );
   const cacheMs = (options.authorizerCacheSeconds ?? 60) * 1000;
   const cache = new Map<string, { context: AuthorizerContext; expiresAt: number }>();
   const streams = new Set<ServerResponse>();

@@ -5,6 +5,7 @@ import type { ApiEvent, ApiResult } from './request.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
+import { metaRoutes } from './routes/meta.js';
 import { planRoutes } from './routes/plans.js';
 import { workbookRoutes } from './routes/workbooks.js';
 
@@ -16,6 +17,7 @@ export function apiRouter(services: () => Services) {
     ...fileRoutes(services),
     ...workbookRoutes(services),
     ...eventRoutes(services),
+    ...metaRoutes(),
   ];
   return httpRouterHandler<ApiEvent, ApiResult>({
     routes,

@@ -1,3 +1,4 @@
+import { checkResponse } from './response-contract.js';
 import type { Target } from './stack.js';
 import { waitFor } from './wait.js';
 
@@ -32,6 +33,13 @@ export function apiClient(target: Target, apiKey: string | null = target.apiKey)
     } catch {
       // not JSON: keep the text
     }
+    // Every response must be one the OpenAPI document describes; a mismatch fails the test.
+    checkResponse(method, path, {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text,
+      body: parsed,
+    });
     return { status: response.status, headers: response.headers, body: parsed as T } satisfies ApiResponse<T>;
   }
 

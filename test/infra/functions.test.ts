@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -69,6 +69,22 @@ describe('the functions', () => {
         `${name} bundles no AWS SDK`,
       ).toEqual([]);
     }
+  });
+
+  it('ship the api function with the /docs renderer beside its bundle, read on request rather than bundled', () => {
+    const assembly = synth.app.synth().directory;
+    const assetOf = (fn: IFunction) =>
+      path.join(assembly, `asset.${(propertiesOf(fn).Code.S3Key as string).replace(/\.zip$/, '')}`);
+    const renderer = readFileSync(
+      path.join(assetOf(functions.api as IFunction), 'redoc.standalone.js'),
+      'utf8',
+    );
+    expect(renderer).toContain('Redoc');
+    const bundle = readFileSync(path.join(assetOf(functions.api as IFunction), 'index.mjs'), 'utf8');
+    expect(bundle.length, 'the renderer is not inlined').toBeLessThan(renderer.length);
+    expect(existsSync(path.join(assetOf(functions.processor as IFunction), 'redoc.standalone.js'))).toBe(
+      false,
+    );
   });
 
   it('read their configuration from the ENV names of shared/config.ts, with Powertools settings', () => {

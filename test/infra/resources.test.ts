@@ -160,16 +160,18 @@ describe('JobsService resources', () => {
       });
     });
 
-    it('sends every route to the api function behind the authorizer, except GET /health', () => {
+    it('sends every route to the api function behind the authorizer, except the public ones (health, OpenAPI, docs)', () => {
       synth.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: '$default',
         AuthorizationType: 'CUSTOM',
       });
-      synth.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: 'GET /health',
-        AuthorizationType: 'NONE',
-      });
-      synth.template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+      for (const route of ['GET /health', 'GET /openapi.json', 'GET /docs', 'GET /docs/renderer.js']) {
+        synth.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+          RouteKey: route,
+          AuthorizationType: 'NONE',
+        });
+      }
+      synth.template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
       synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationType: 'AWS_PROXY',
         PayloadFormatVersion: '2.0',
