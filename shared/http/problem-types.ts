@@ -179,8 +179,14 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
   {
     code: 'source-changed',
     status: 409,
-    when: "A job's error (`job.error.code`) when its file or sheet changed after its parts were planned.",
+    when: "POST /jobs/:id/retry, or a job's error (`job.error.code`), when its file or sheet changed after its parts were planned.",
     todo: 'Create a new job on the source as it is now.',
+  },
+  {
+    code: 'destination-gone',
+    status: 409,
+    when: 'POST /jobs/:id/retry on a job whose destination sheet was deleted after its parts were planned.',
+    todo: 'Create a new job into a sheet that exists.',
   },
   {
     code: 'content-changed',
