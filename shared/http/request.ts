@@ -138,6 +138,15 @@ export function ok(data: unknown, statusCode = 200): ApiResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) };
 }
 
+/** 201 Created, with the path of the resource created in `Location` (RFC 9110 §15.3.2). */
+export function created(data: unknown, location: string): ApiResult {
+  return {
+    statusCode: 201,
+    headers: { 'content-type': 'application/json', location },
+    body: JSON.stringify({ data }),
+  };
+}
+
 export function list(data: unknown[], next?: string, extra: Record<string, unknown> = {}): ApiResult {
   return {
     statusCode: 200,

@@ -6,6 +6,7 @@ import { deleteFile, ensureUnused, fileOf, purgeIfExpired, refreshFile } from '.
 import type { Services } from '../../services.js';
 import {
   type ApiEvent,
+  created,
   ensureSize,
   environmentOf,
   idParam,
@@ -78,14 +79,14 @@ export function fileRoutes(services: () => Services) {
           UPLOAD_URL_TTL_SECONDS,
           body.size !== undefined ? { size: body.size } : {},
         );
-        return ok(
+        return created(
           {
             ...publicFile(file),
             uploadUrl: upload.url,
             uploadHeaders: upload.headers,
             uploadUrlExpiresIn: UPLOAD_URL_TTL_SECONDS,
           },
-          201,
+          `/files/${file.id}`,
         );
       },
     },

@@ -5,6 +5,7 @@ import type { Services } from '../../services.js';
 import { ensureJsonSize, JOB_FIELD_JSON_BYTES } from '../limits.js';
 import {
   type ApiEvent,
+  created as createdAt,
   environmentOf,
   idempotencyKey,
   idParam,
@@ -41,7 +42,7 @@ export function jobRoutes(services: () => Services) {
         ensureJsonSize('body.input', body.input, JOB_FIELD_JSON_BYTES, "A job's input");
         ensureJsonSize('body.config', body.config, JOB_FIELD_JSON_BYTES, "A job's config");
         const { job, created } = await createJob(services(), environmentOf(event), body, key);
-        return ok(job, created ? 201 : 200);
+        return created ? createdAt(job, `/jobs/${job.id}`) : ok(job);
       },
     },
     {

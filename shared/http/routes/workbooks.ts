@@ -5,7 +5,16 @@ import { ensureUnused, resolveSheet, workbookOf } from '../../operations/resourc
 import { readRecords, sheetCounts, sheetObjectsPrefix } from '../../operations/segments.js';
 import type { Services } from '../../services.js';
 import { ensureJsonSize, WORKBOOK_JSON_BYTES } from '../limits.js';
-import { type ApiEvent, environmentOf, idParam, jsonBody, list, ok, queryParams } from '../request.js';
+import {
+  type ApiEvent,
+  created,
+  environmentOf,
+  idParam,
+  jsonBody,
+  list,
+  ok,
+  queryParams,
+} from '../request.js';
 import { CreateWorkbookBody, CursorQuery, PatchWorkbookBody, RecordsQuery } from '../schemas.js';
 
 /** 413 when a workbook, sheets and actions inline, would not fit the one item it is stored as. */
@@ -47,7 +56,7 @@ export function workbookRoutes(services: () => Services) {
         };
         ensureStorable(workbook);
         await services().resources.putWorkbook(workbook);
-        return ok(workbook, 201);
+        return created(workbook, `/workbooks/${workbook.id}`);
       },
     },
     {

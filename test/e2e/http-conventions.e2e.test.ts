@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { useTarget } from '../helpers/stack.js';
+
+const t = useTarget();
+
+describe('HTTP conventions', () => {
+  it('says where a created resource lives in the Location of every 201', async () => {
+    const file = await t.api.call('POST', '/files', { name: 'people.csv' });
+    expect(file.status).toBe(201);
+    expect(file.headers.get('location')).toBe(`/files/${file.body.data.id}`);
+
+    const workbook = await t.api.call('POST', '/workbooks', {
+      name: 'People',
+      sheets: [{ name: 'People', fields: [{ key: 'name', type: 'string' }] }],
+    });
+    expect(workbook.status).toBe(201);
+    expect(workbook.headers.get('location')).toBe(`/workbooks/${workbook.body.data.id}`);
+
+    const job = await t.api.call('POST', '/jobs', {
+      type: 'workbook',
+      operation: 'export',
+      source: workbook.body.data.id,
+    });
+    expect(job.status).toBe(201);
+    expect(job.headers.get('location')).toBe(`/jobs/${job.body.data.id}`);
+    const located = await t.api.call('GET', String(job.headers.get('location')));
+    expect(located.body.data.id).toBe(job.body.data.id);
+  });
+});
