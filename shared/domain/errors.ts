@@ -96,6 +96,21 @@ export class StaleWriteError extends PartwiseError {
   }
 }
 
+/** A known path asked with a method it does not take; `allow` lists those it does (RFC 9110 §15.5.6). */
+export class MethodNotAllowedError extends PartwiseError {
+  readonly allow: readonly string[];
+  constructor(method: string, path: string, allow: readonly string[], options?: ErrorOptions) {
+    super(
+      `${path} does not take ${method}; it takes ${allow.join(', ')}.`,
+      405,
+      'method-not-allowed',
+      options,
+    );
+    this.name = 'MethodNotAllowedError';
+    this.allow = allow;
+  }
+}
+
 export class PayloadTooLargeError extends PartwiseError {
   constructor(message: string, options?: ErrorOptions & { errors?: FieldError[] }) {
     super(message, 413, 'payload-too-large', options);

@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { type FieldError, PartwiseError } from '../domain/errors.js';
+import { type FieldError, MethodNotAllowedError, PartwiseError } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { CORRELATION_HEADER, correlationOf } from './correlation.js';
 import { jsonPointer } from './limits.js';
@@ -43,7 +43,7 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function problemResponse(problem: Problem): APIGatewayProxyResultV2 {
+export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
     headers: { 'content-type': 'application/problem+json', [CORRELATION_HEADER]: problem.correlationId },
@@ -140,7 +140,11 @@ export function problemJson(): middy.MiddlewareObj<ApiEvent, ApiResult> {
       const problem = toProblem(request.error, correlationOf(request.event));
       if (problem.status >= 500) logger.error('request failed', { error: request.error as Error });
       else logger.info('request refused', { status: problem.status, detail: problem.detail.slice(0, 500) });
-      request.response = problemResponse(problem);
+      const response = problemResponse(problem);
+      // A 405 lists the methods the path takes (RFC 9110 §15.5.6).
+      if (request.error instanceof MethodNotAllowedError)
+        response.headers = { ...response.headers, allow: request.error.allow.join(', ') };
+      request.response = response;
     },
   };
 }

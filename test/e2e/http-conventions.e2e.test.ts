@@ -27,3 +27,28 @@ describe('HTTP conventions', () => {
     expect(located.body.data.id).toBe(job.body.data.id);
   });
 });
+
+describe('a known path asked with a method it does not take', () => {
+  it('answers 405 with the methods it takes in Allow and in the problem', async () => {
+    const response = await t.api.call('PUT', '/jobs');
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body).toMatchObject({
+      type: 'urn:partwise:problem:method-not-allowed',
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: expect.stringContaining('GET, POST'),
+    });
+
+    const one = await t.api.call('PATCH', '/jobs/job_x/execute');
+    expect(one.status).toBe(405);
+    expect(one.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers 404 for a path no route has', async () => {
+    const response = await t.api.call('GET', '/nowhere');
+    expect(response.status).toBe(404);
+    expect(response.body.type).toBe('urn:partwise:problem:route-not-found');
+  });
+});
