@@ -9,10 +9,22 @@
  * write that lost a race (409) or a dependency that failed (503) are not, though the first
  * two are exposed. The engine retries what is not permanent, up to the queue's redrive.
  */
+/**
+ * Where in the request, as segments: `['body', 'config', 'partSizeBytes']`, `['query',
+ * 'limit']`, `['path', 'id']`, `['header', 'idempotency-key']`. It stays a list of segments
+ * until the problem is rendered (as an RFC 6901 pointer), so that a key holding `.`, `/` or
+ * `~` (a CSV column `e.mail`, say) points at itself.
+ */
+export type FieldPath = readonly (string | number)[];
+
 export interface FieldError {
-  /** Where in the request: `body.config.partSizeBytes`, `query.limit`, … */
-  pointer: string;
+  path: FieldPath;
   detail: string;
+}
+
+/** A place as a sentence names it, without its root: `config.partSizeBytes`, or `body` for the whole body. */
+export function placeOf(path: FieldPath): string {
+  return path.length > 1 ? path.slice(1).join('.') : String(path[0] ?? 'body');
 }
 
 export class PartwiseError extends Error {

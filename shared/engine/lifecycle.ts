@@ -55,7 +55,7 @@ export async function createJob(
   if (!operation.types.includes(input.type)) {
     throw new ValidationError(
       `Operation "${operation.name}" takes type ${operation.types.map((t) => `"${t}"`).join(' or ')}, not "${input.type}".`,
-      { errors: [{ pointer: 'body.type', detail: `must be one of: ${operation.types.join(', ')}` }] },
+      { errors: [{ path: ['body', 'type'], detail: `must be one of: ${operation.types.join(', ')}` }] },
     );
   }
   const requested = input.config ?? {};

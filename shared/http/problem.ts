@@ -3,6 +3,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { type FieldError, MethodNotAllowedError, PartwiseError } from '../domain/errors.js';
 import { logger } from '../logger.js';
+import { segment } from '../operations/validation.js';
 import { CORRELATION_HEADER, correlationOf } from './correlation.js';
 import { jsonPointer } from './limits.js';
 import type { ApiEvent, ApiResult } from './request.js';
@@ -52,25 +53,25 @@ export function problemResponse(problem: Problem): APIGatewayProxyStructuredResu
 }
 
 /**
- * Field errors of a zod parse, each where it lies (`body.config.partSizeBytes`,
- * `query.limit`); a key that is not allowed is pointed at itself.
+ * Field errors of a zod parse, each where it lies (`['body', 'config', 'partSizeBytes']`,
+ * `['query', 'limit']`); a key that is not allowed is pointed at itself.
  */
 export function zodErrors(error: ZodError, root: string): FieldError[] {
   return error.issues.flatMap((issue) => {
-    const at = [root, ...issue.path.map(String)];
+    const at = [root, ...issue.path.map(segment)];
     if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => ({ pointer: [...at, key].join('.'), detail: 'is not a known field' }));
-    return [{ pointer: at.join('.'), detail: issue.message }];
+      return issue.keys.map((key) => ({ path: [...at, key], detail: 'is not a known field' }));
+    return [{ path: at, detail: issue.message }];
   });
 }
 
 /**
- * A field error as the client reads it. Inside partwise a place is written `body.a.b`,
- * `query.limit`, `path.id` or `header.idempotency-key`; keys with dots never occur there
- * (field keys, operations and config names hold none).
+ * A field error as the client reads it: a place in the body becomes an RFC 6901 pointer
+ * (each segment escaped, so a key holding `.`, `/` or `~` points at itself); a query or path
+ * parameter and a header are named.
  */
 export function publicFieldError(error: FieldError): PublicFieldError {
-  const [where = '', ...path] = error.pointer.split('.');
+  const [where = 'body', ...path] = error.path;
   switch (where) {
     case 'query':
     case 'path':

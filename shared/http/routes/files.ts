@@ -130,7 +130,7 @@ export function fileRoutes(services: () => Services) {
         if (file.expectedSize !== undefined && bytes.length !== file.expectedSize) {
           throw new ValidationError(
             `File ${file.id} was declared ${file.expectedSize} bytes long; this content is ${bytes.length}.`,
-            { errors: [{ pointer: 'body', detail: `must be ${file.expectedSize} bytes` }] },
+            { errors: [{ path: ['body'], detail: `must be ${file.expectedSize} bytes` }] },
           );
         }
         await services().blobs.write(file.key, bytes, file.mediaType);

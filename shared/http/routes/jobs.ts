@@ -27,7 +27,7 @@ import {
 
 /** An executor's final report (complete or fail), its `outcome` within bounds. */
 function withinBounds<T extends { outcome?: Record<string, unknown> }>(report: T): T {
-  ensureJsonSize('body.outcome', report.outcome, JOB_FIELD_JSON_BYTES, "A job's outcome");
+  ensureJsonSize(['body', 'outcome'], report.outcome, JOB_FIELD_JSON_BYTES, "A job's outcome");
   return report;
 }
 
@@ -39,8 +39,8 @@ export function jobRoutes(services: () => Services) {
       handler: async (event: ApiEvent) => {
         const body = jsonBody(event, CreateJobBody);
         const key = idempotencyKey(event);
-        ensureJsonSize('body.input', body.input, JOB_FIELD_JSON_BYTES, "A job's input");
-        ensureJsonSize('body.config', body.config, JOB_FIELD_JSON_BYTES, "A job's config");
+        ensureJsonSize(['body', 'input'], body.input, JOB_FIELD_JSON_BYTES, "A job's input");
+        ensureJsonSize(['body', 'config'], body.config, JOB_FIELD_JSON_BYTES, "A job's config");
         const { job, created } = await createJob(services(), environmentOf(event), body, key);
         return created ? createdAt(job, `/jobs/${job.id}`) : ok(job);
       },

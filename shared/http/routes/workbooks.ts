@@ -20,7 +20,7 @@ import { CreateWorkbookBody, CursorQuery, PatchWorkbookBody, RecordsQuery } from
 /** 413 when a workbook, sheets and actions inline, would not fit the one item it is stored as. */
 function ensureStorable(workbook: Workbook): void {
   ensureJsonSize(
-    'body',
+    ['body'],
     workbook,
     WORKBOOK_JSON_BYTES,
     'A workbook with its sheets, fields and actions (one item)',
@@ -104,7 +104,7 @@ export function workbookRoutes(services: () => Services) {
         if (unknown.length > 0) {
           throw new ValidationError(`Workbook ${id} has no sheet ${unknown.join(', ')}.`, {
             errors: unknown.map((sheetId) => ({
-              pointer: 'body.sheets',
+              path: ['body', 'sheets'],
               detail: `unknown sheet ${sheetId}`,
             })),
           });
