@@ -106,7 +106,7 @@ export function jsonProblem(root: unknown): JsonProblem | undefined {
   return visit(root);
 }
 
-/** 413 when `value` (where it lies: `body.input`, `body`…) takes more than `limit` bytes of JSON. */
+/** 413 when `value` (where it lies: `['body', 'input']`, `['body']`…) takes more than `limit` bytes of JSON. */
 export function ensureJsonSize(path: FieldPath, value: unknown, limit: number, what: string): void {
   const bytes = value === undefined ? 0 : jsonBytes(value);
   if (bytes <= limit) return;
