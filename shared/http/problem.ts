@@ -29,7 +29,7 @@ export interface Problem {
   correlationId: string;
 }
 
-const TITLES: Record<number, string> = {
+export const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -43,6 +43,35 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** The `type` of every problem partwise answers: one scheme, `urn:partwise:problem:<code>`. */
+export function problemType(code: string): string {
+  return `urn:partwise:problem:${code}`;
+}
+
+/** The code of a refusal that carries only its status (a gateway's, or http-errors from middy). */
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  500: 'internal-error',
+  503: 'service-unavailable',
+};
+
+/** A problem known only by its status (a gateway's refusal, say), in the same scheme as every other. */
+export function statusProblem(status: number, detail: string, correlationId: string): Problem {
+  return {
+    type: problemType(STATUS_CODES[status] ?? `http-${status}`),
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    correlationId,
+  };
+}
 
 export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
   return {
@@ -87,7 +116,7 @@ export function publicFieldError(error: FieldError): PublicFieldError {
 export function toProblem(error: unknown, correlationId: string): Problem {
   if (error instanceof PartwiseError && error.expose) {
     return {
-      type: `urn:partwise:problem:${error.code}`,
+      type: problemType(error.code),
       title: TITLES[error.status] ?? 'Error',
       status: error.status,
       detail: error.message,
@@ -97,7 +126,7 @@ export function toProblem(error: unknown, correlationId: string): Problem {
   }
   if (error instanceof ZodError) {
     return {
-      type: 'urn:partwise:problem:validation-failed',
+      type: problemType('validation-failed'),
       title: TITLES[400] ?? 'Bad Request',
       status: 400,
       detail: 'The request is not valid.',
@@ -108,30 +137,22 @@ export function toProblem(error: unknown, correlationId: string): Problem {
   // http-errors from middy itself (its router, say) carry statusCode and expose.
   const http = error as { statusCode?: number; expose?: boolean; message?: string };
   if (typeof http.statusCode === 'number' && http.statusCode < 500 && http.expose) {
-    return {
-      type: 'about:blank',
-      title: TITLES[http.statusCode] ?? 'Error',
-      status: http.statusCode,
-      detail: http.message ?? '',
-      correlationId,
-    };
+    return statusProblem(http.statusCode, http.message ?? '', correlationId);
   }
   if (error instanceof PartwiseError && error.status === 503) {
     return {
-      type: `urn:partwise:problem:${error.code}`,
+      type: problemType(error.code),
       title: TITLES[503] ?? 'Service Unavailable',
       status: 503,
       detail: `A service partwise depends on is unavailable; try again shortly (correlation id ${correlationId}).`,
       correlationId,
     };
   }
-  return {
-    type: 'about:blank',
-    title: TITLES[500] ?? 'Internal Server Error',
-    status: 500,
-    detail: `Something went wrong on our side (correlation id ${correlationId}).`,
+  return statusProblem(
+    500,
+    `Something went wrong on our side (correlation id ${correlationId}).`,
     correlationId,
-  };
+  );
 }
 
 /** middy middleware: errors meet HTTP only here; the details of a 5xx go to the logs alone. */

@@ -50,7 +50,7 @@ describe('problem JSON', () => {
   it('says of a 5xx only that it happened, and under which correlation id', () => {
     const crash = toProblem(new Error('TableName partwise: ValidationException at x.ts:1'), 'req-2');
     expect(crash).toEqual({
-      type: 'about:blank',
+      type: 'urn:partwise:problem:internal-error',
       title: 'Internal Server Error',
       status: 500,
       detail: 'Something went wrong on our side (correlation id req-2).',
@@ -95,6 +95,17 @@ describe('problem JSON', () => {
         { pointer: '/x~1y', detail: 'is not a known field' },
       ]),
     );
+  });
+
+  it('answers a refusal known only by its status (http-errors) in the same scheme as every other', () => {
+    const tooLarge = Object.assign(new Error('The body is too large.'), { statusCode: 413, expose: true });
+    expect(toProblem(tooLarge, 'req-6')).toEqual({
+      type: 'urn:partwise:problem:payload-too-large',
+      title: 'Content Too Large',
+      status: 413,
+      detail: 'The body is too large.',
+      correlationId: 'req-6',
+    });
   });
 
   it('points at the body as a whole with the empty pointer', () => {
