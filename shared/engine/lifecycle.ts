@@ -1,6 +1,7 @@
 import { ackTimeoutSecondsOf } from '../domain/deadlines.js';
 import { ConflictError, isPermanent, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { JobCommand } from '../domain/events.js';
+import { IdempotencyKeyReusedError, requestFingerprint } from '../domain/idempotency.js';
 import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
 import { isFinal } from '../domain/status.js';
@@ -107,9 +108,19 @@ export async function createJob(
     { changes: {}, topics: ['job:waiting'], commands: [{ kind: 'plan', jobId: job.id }] },
     now,
   );
-  const { record, created } = await services.jobs.create(job, outbox, idempotencyKey);
+  // The request as the caller sent it: a repeat must match it, not what partwise made of it.
+  const fingerprint = requestFingerprint(input);
+  const { record, ...outcome } = await services.jobs.create(
+    job,
+    outbox,
+    idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined,
+  );
+  const { created } = outcome;
   if (!created && record.job.environmentId !== environmentId)
     throw new ConflictError('Idempotency key clash.');
+  // A job stored before fingerprints were has none: it is taken as the same request, as then.
+  if (!created && outcome.fingerprint !== undefined && outcome.fingerprint !== fingerprint)
+    throw new IdempotencyKeyReusedError(record.job.id);
   return { job: record.job, created };
 }
 

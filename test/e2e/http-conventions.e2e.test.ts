@@ -52,3 +52,44 @@ describe('a known path asked with a method it does not take', () => {
     expect(response.body.type).toBe('urn:partwise:problem:route-not-found');
   });
 });
+
+describe('Idempotency-Key', () => {
+  it('answers the first job for the same request again, and 422 for a different request under the same key', async () => {
+    // Prepare
+    const file = await t.api.uploadFile('idempotent.csv', 'a,b\n1,2\n');
+    const key = `key-${file.id}`;
+    const body = { type: 'file', operation: 'extract', source: file.id, config: { delimiter: ',' } };
+
+    // Act
+    const first = await t.api.call('POST', '/jobs', body, { 'idempotency-key': key });
+    const reordered = { config: { delimiter: ',' }, source: file.id, operation: 'extract', type: 'file' };
+    const same = await t.api.call('POST', '/jobs', reordered, { 'idempotency-key': key });
+    const different = await t.api.call(
+      'POST',
+      '/jobs',
+      { ...body, trigger: 'immediate' },
+      { 'idempotency-key': key },
+    );
+
+    // Assess
+    expect(first.status).toBe(201);
+    expect(same.status).toBe(200);
+    expect(same.body.data.id).toBe(first.body.data.id);
+    expect(different.status).toBe(422);
+    expect(different.headers.get('content-type')).toContain('application/problem+json');
+    expect(different.body).toMatchObject({
+      type: 'urn:partwise:problem:idempotency-key-reused',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: expect.stringMatching(/new key/),
+    });
+    const other = await t.api.call(
+      'POST',
+      '/jobs',
+      { ...body, trigger: 'immediate' },
+      { 'idempotency-key': `${key}-2` },
+    );
+    expect(other.status).toBe(201);
+    expect(other.body.data.id).not.toBe(first.body.data.id);
+  });
+});
