@@ -78,7 +78,10 @@ export const EventsQuery = z
   .object({
     since: z
       .string()
-      .regex(/^\d{0,16}$/, 'must be the `next` of an earlier page: a position in the feed')
+      .regex(/^\d{0,16}$/, {
+        message: 'must be the `next` of an earlier page: a position in the feed (not an event id or a time)',
+        abort: true,
+      })
       .refine((since) => Number(since) <= Number.MAX_SAFE_INTEGER, 'is past any position in the feed')
       .optional(),
     jobId: id('the id of a job').optional(),

@@ -93,3 +93,15 @@ describe('Idempotency-Key', () => {
     expect(other.body.data.id).not.toBe(first.body.data.id);
   });
 });
+
+describe('the events feed', () => {
+  it('refuses a since that is no position in the feed, pointing at the parameter', async () => {
+    for (const since of ['garbage', '2026-11-30T00:00:00Z', 'evt_1', '-1', '1.5']) {
+      const response = await t.api.call('GET', `/events?since=${encodeURIComponent(since)}`);
+      expect(response.status).toBe(400);
+      expect(response.body.type).toBe('urn:partwise:problem:validation-failed');
+      expect(response.body.errors).toEqual([{ parameter: 'since', detail: expect.any(String) }]);
+    }
+    expect((await t.api.call('GET', '/events?since=0')).status).toBe(200);
+  });
+});

@@ -1,5 +1,6 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
+import { ValidationError } from '../../domain/errors.js';
 import type { JobEvent } from '../../domain/events.js';
 import type { EventStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
@@ -106,7 +107,16 @@ export const dynamoEventStore: EventStore = {
   },
 
   async listForEnvironment(environmentId, { since, jobId, topic, limit }) {
-    let cursor = since && /^\d+$/.test(since) ? Number(since) : 0;
+    // A cursor that is no position would restart the feed from its oldest event: refused.
+    if (since && !/^\d+$/.test(since)) {
+      throw new ValidationError(
+        'since is not a position in the feed: pass back the `next` of an earlier page.',
+        {
+          errors: [{ path: ['query', 'since'], detail: 'is not a position in the feed' }],
+        },
+      );
+    }
+    let cursor = since ? Number(since) : 0;
     const events: JobEvent[] = [];
     const now = Date.now();
     try {
