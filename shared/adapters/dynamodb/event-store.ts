@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
 import { ValidationError } from '../../domain/errors.js';
-import type { JobEvent } from '../../domain/events.js';
+import { JOB_EVENT_VERSION, type JobEvent } from '../../domain/events.js';
 import type { EventStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
@@ -71,7 +71,11 @@ async function storeOnce(event: JobEvent, position: number): Promise<void> {
   }
 }
 
-const toEvent = (item: Record<string, unknown>) => JSON.parse(String(item.body)) as JobEvent;
+/** An event as stored; one stored before events carried a version has the shape of version 1. */
+const toEvent = (item: Record<string, unknown>): JobEvent => ({
+  version: JOB_EVENT_VERSION,
+  ...(JSON.parse(String(item.body)) as Omit<JobEvent, 'version'>),
+});
 
 export const dynamoEventStore: EventStore = {
   async put(events) {
