@@ -38,6 +38,7 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 export interface Field {
   key: string;
   label?: string;
+  description?: string;
   type: FieldType;
   required?: boolean;
   /** Allowed values of an `enum` field. */
@@ -49,6 +50,8 @@ export interface Sheet {
   workbookId: string;
   environmentId: string;
   name: string;
+  /** A short name of the caller's, unique within the workbook (Flatfile's sheet slug). */
+  slug?: string;
   fields: Field[];
   actions?: Action[];
   createdAt: string;

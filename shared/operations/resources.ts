@@ -166,10 +166,11 @@ export async function sourceSheets(
   return [await resolveSheet(services, request.environmentId, request.source)];
 }
 
-/** A sheet among `sheets` named by its id or its name (case-insensitive). */
+/** A sheet among `sheets` named by its id, its slug or its name (case-insensitive). */
 export function findSheet(sheets: readonly Sheet[], ref: string): Sheet | undefined {
   return (
     sheets.find((sheet) => sheet.id === ref) ??
+    sheets.find((sheet) => sheet.slug !== undefined && sheet.slug === ref) ??
     sheets.find((sheet) => sheet.name.toLowerCase() === ref.trim().toLowerCase())
   );
 }

@@ -4,6 +4,7 @@ import type { Workbook } from '../../domain/resources.js';
 import { ensureUnused, resolveSheet, workbookOf } from '../../operations/resources.js';
 import { readRecords, sheetCounts, sheetObjectsPrefix } from '../../operations/segments.js';
 import type { Services } from '../../services.js';
+import { workbookBlueprint, workbookPatch } from '../blueprint.js';
 import { ensureJsonSize, WORKBOOK_JSON_BYTES } from '../limits.js';
 import {
   type ApiEvent,
@@ -33,7 +34,7 @@ export function workbookRoutes(services: () => Services) {
       method: 'POST' as const,
       path: '/workbooks',
       handler: async (event: ApiEvent) => {
-        const body = jsonBody(event, CreateWorkbookBody);
+        const body = workbookBlueprint(jsonBody(event, CreateWorkbookBody));
         const environmentId = environmentOf(event);
         const now = services().now().toISOString();
         const workbookId = newId('workbook');
@@ -46,6 +47,7 @@ export function workbookRoutes(services: () => Services) {
             workbookId,
             environmentId,
             name: sheet.name,
+            ...(sheet.slug ? { slug: sheet.slug } : {}),
             fields: sheet.fields,
             ...(sheet.actions ? { actions: sheet.actions } : {}),
             createdAt: now,
@@ -95,7 +97,7 @@ export function workbookRoutes(services: () => Services) {
       path: '/workbooks/{id}',
       handler: async (event: ApiEvent) => {
         const id = idParam(event, 'Workbook', 'workbook');
-        const body = jsonBody(event, PatchWorkbookBody);
+        const body = workbookPatch(jsonBody(event, PatchWorkbookBody));
         const workbook = await workbookOf(services(), environmentOf(event), id);
         const sheetActions = new Map((body.sheets ?? []).map((sheet) => [sheet.id, sheet.actions]));
         const unknown = [...sheetActions.keys()].filter(
