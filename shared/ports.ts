@@ -268,6 +268,11 @@ export interface ResourceStore {
   ): Promise<{ files: DataFile[]; next?: string }>;
   /** Stores a workbook and its sheets (idempotent). */
   putWorkbook(workbook: Workbook): Promise<void>;
+  /**
+   * Replaces a stored workbook by `workbook` (its `revision` one more than `revision`), only
+   * while the stored one is still at `revision` (else a StaleWriteError), then its sheets.
+   */
+  replaceWorkbook(workbook: Workbook, revision: number): Promise<void>;
   getWorkbook(id: string): Promise<Workbook | undefined>;
   getSheet(id: string): Promise<Sheet | undefined>;
   listWorkbooks(

@@ -59,6 +59,12 @@ export interface Sheet {
 
 export interface Workbook {
   id: string;
+  /**
+   * 1 when created, one more for each change (none for a workbook stored before revisions
+   * were: read as 0). Its ETag is made of it; a change with If-Match is written only if
+   * the revision is still the one matched.
+   */
+  revision?: number;
   environmentId: string;
   name: string;
   sheets: Sheet[];

@@ -19,6 +19,20 @@ type PatchBody = z.infer<typeof PatchWorkbookBody>;
 type ActionBody = NonNullable<WorkbookBody['actions']>[number];
 type FieldBody = WorkbookBody['sheets'][number]['fields'][number];
 
+/** A new workbook as partwise takes it: sheets without their ids yet. */
+export interface WorkbookBlueprint {
+  name: string;
+  sheets: { name: string; slug?: string; fields: Field[]; actions?: Action[] }[];
+  actions?: Action[];
+}
+
+/** A change of a workbook: its name, its actions, its sheets' actions (by sheet id). */
+export interface WorkbookChange {
+  name?: string;
+  actions?: Action[];
+  sheets?: { id: string; actions: Action[] }[];
+}
+
 /** A field in partwise's shape. */
 export function fieldOf(body: FieldBody): Field {
   const { constraints, config, options, required, ...field } = body;
@@ -40,7 +54,7 @@ export function actionOf(body: ActionBody): Action {
 }
 
 /** A `POST /workbooks` body in partwise's shape. */
-export function workbookBlueprint(body: WorkbookBody) {
+export function workbookBlueprint(body: WorkbookBody): WorkbookBlueprint {
   return {
     name: body.name,
     sheets: body.sheets.map((sheet) => ({
@@ -54,7 +68,7 @@ export function workbookBlueprint(body: WorkbookBody) {
 }
 
 /** A `PATCH /workbooks/:id` body in partwise's shape. */
-export function workbookPatch(body: PatchBody) {
+export function workbookPatch(body: PatchBody): WorkbookChange {
   return {
     ...(body.name ? { name: body.name } : {}),
     ...(body.actions ? { actions: body.actions.map(actionOf) } : {}),

@@ -134,15 +134,19 @@ export function ensureSize(bytes: number, limit: number): void {
     throw new PayloadTooLargeError(`The body is ${bytes} bytes; the limit here is ${limit}.`);
 }
 
-export function ok(data: unknown, statusCode = 200): ApiResult {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) };
+export function ok(data: unknown, statusCode = 200, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ data }),
+  };
 }
 
 /** 201 Created, with the path of the resource created in `Location` (RFC 9110 §15.3.2). */
-export function created(data: unknown, location: string): ApiResult {
+export function created(data: unknown, location: string, headers: Record<string, string> = {}): ApiResult {
   return {
     statusCode: 201,
-    headers: { 'content-type': 'application/json', location },
+    headers: { 'content-type': 'application/json', location, ...headers },
     body: JSON.stringify({ data }),
   };
 }

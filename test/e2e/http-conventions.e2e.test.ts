@@ -105,3 +105,60 @@ describe('the events feed', () => {
     expect((await t.api.call('GET', '/events?since=0')).status).toBe(200);
   });
 });
+
+describe('PATCH /workbooks/:id with If-Match', () => {
+  const blueprint = {
+    name: 'Orders',
+    sheets: [{ name: 'Orders', fields: [{ key: 'id', type: 'string' }] }],
+  };
+
+  it('returns an ETag on POST, GET and PATCH, and answers 412 to a change of a revision that is gone', async () => {
+    // Prepare
+    const posted = await t.api.call('POST', '/workbooks', blueprint);
+    const id = posted.body.data.id;
+    const read = await t.api.call('GET', `/workbooks/${id}`);
+    const etag = String(read.headers.get('etag'));
+    expect(etag).toMatch(/^"r\d+"$/);
+    expect(posted.headers.get('etag')).toBe(etag);
+
+    // Act
+    const first = await t.api.call('PATCH', `/workbooks/${id}`, { name: 'Orders 2' }, { 'if-match': etag });
+    const second = await t.api.call('PATCH', `/workbooks/${id}`, { name: 'Orders 3' }, { 'if-match': etag });
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).not.toBe(etag);
+    expect(second.status).toBe(412);
+    expect(second.body).toMatchObject({ type: 'urn:partwise:problem:precondition-failed', status: 412 });
+    expect(second.body.detail).toMatch(/changed since you read it/);
+    const now = await t.api.call('GET', `/workbooks/${id}`);
+    expect(now.body.data.name).toBe('Orders 2');
+    expect(now.headers.get('etag')).toBe(first.headers.get('etag'));
+    const again = await t.api.call(
+      'PATCH',
+      `/workbooks/${id}`,
+      { name: 'Orders 4' },
+      { 'if-match': String(now.headers.get('etag')) },
+    );
+    expect(again.status).toBe(200);
+  });
+
+  it('loses no change when PATCHes without If-Match race', async () => {
+    const posted = await t.api.call('POST', '/workbooks', blueprint);
+    const id = posted.body.data.id;
+    const sheetId = posted.body.data.sheets[0].id;
+
+    const [named, acted] = await Promise.all([
+      t.api.call('PATCH', `/workbooks/${id}`, { name: 'Renamed' }),
+      t.api.call('PATCH', `/workbooks/${id}`, {
+        sheets: [{ id: sheetId, actions: [{ operation: 'go', label: 'Go' }] }],
+      }),
+    ]);
+
+    expect([named.status, acted.status]).toEqual([200, 200]);
+    const now = (await t.api.call('GET', `/workbooks/${id}`)).body.data;
+    expect(now.name).toBe('Renamed');
+    expect(now.sheets[0].actions).toEqual([{ operation: 'go', label: 'Go' }]);
+    expect(now.revision).toBe(3);
+  });
+});
