@@ -123,6 +123,27 @@ export class MethodNotAllowedError extends PartwiseError {
   }
 }
 
+/** An If-Match that no longer matches: somebody changed the resource first. */
+export class PreconditionFailedError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 412, 'precondition-failed', options);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+/** An Idempotency-Key sent again with another request than the one it was first sent with. */
+export class IdempotencyKeyReusedError extends PartwiseError {
+  constructor(jobId: string, options?: ErrorOptions) {
+    super(
+      `This Idempotency-Key was first sent with a different request, which created job ${jobId}; send a new key for a new request (or the first request again to read that job).`,
+      422,
+      'idempotency-key-reused',
+      options,
+    );
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
 export class PayloadTooLargeError extends PartwiseError {
   constructor(message: string, options?: ErrorOptions & { errors?: FieldError[] }) {
     super(message, 413, 'payload-too-large', options);

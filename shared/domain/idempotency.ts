@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { PartwiseError } from './errors.js';
 
 /**
  * A request's fingerprint: the SHA-256 of its canonical JSON (object keys sorted at every
@@ -21,17 +20,4 @@ export function canonicalJson(value: unknown): string {
     return `{${members.join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-/** An Idempotency-Key sent again with another request than the one it was first sent with. */
-export class IdempotencyKeyReusedError extends PartwiseError {
-  constructor(jobId: string, options?: ErrorOptions) {
-    super(
-      `This Idempotency-Key was first sent with a different request, which created job ${jobId}; send a new key for a new request (or the first request again to read that job).`,
-      422,
-      'idempotency-key-reused',
-      options,
-    );
-    this.name = 'IdempotencyKeyReusedError';
-  }
 }

@@ -1,7 +1,13 @@
 import { ackTimeoutSecondsOf } from '../domain/deadlines.js';
-import { ConflictError, isPermanent, NotFoundError, ValidationError } from '../domain/errors.js';
+import {
+  ConflictError,
+  IdempotencyKeyReusedError,
+  isPermanent,
+  NotFoundError,
+  ValidationError,
+} from '../domain/errors.js';
 import type { JobCommand } from '../domain/events.js';
-import { IdempotencyKeyReusedError, requestFingerprint } from '../domain/idempotency.js';
+import { requestFingerprint } from '../domain/idempotency.js';
 import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
 import { isFinal } from '../domain/status.js';

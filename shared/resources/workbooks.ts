@@ -3,7 +3,7 @@
  * environment. The routes parse the request and call one of these, as job routes call the
  * engine.
  */
-import { PartwiseError, StaleWriteError, ValidationError } from '../domain/errors.js';
+import { PreconditionFailedError, StaleWriteError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Workbook } from '../domain/resources.js';
 import type { WorkbookBlueprint, WorkbookChange } from '../http/blueprint.js';
@@ -25,14 +25,6 @@ function ensureStorable(workbook: Workbook): void {
 /** A workbook's entity tag (RFC 9110 §8.8.3): its revision, which every change raises. */
 export function workbookETag(workbook: Workbook): string {
   return `"r${workbook.revision ?? 0}"`;
-}
-
-/** An If-Match that no longer matches: somebody changed the resource first. */
-export class PreconditionFailedError extends PartwiseError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, 412, 'precondition-failed', options);
-    this.name = 'PreconditionFailedError';
-  }
 }
 
 /**
