@@ -1,12 +1,18 @@
 /**
- * What the file routes do, as use cases: register a file for upload, take its content
+ * What the file routes do, as use cases: register a file for upload, list files, take its content
  * directly, delete it. The routes parse the request and call one of these.
  */
 import { ConflictError, StaleWriteError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { DataFile } from '../domain/resources.js';
 import { FORMAT_MEDIA_TYPES, FORMATS } from '../formats/index.js';
-import { ensureUnused, fileOf, refreshFile, deleteFile as removeFile } from '../operations/resources.js';
+import {
+  ensureUnused,
+  fileOf,
+  purgeIfExpired,
+  refreshFile,
+  deleteFile as removeFile,
+} from '../operations/resources.js';
 import type { Services } from '../services.js';
 
 /**
@@ -64,6 +70,20 @@ export async function createFile(
     uploadHeaders: upload.headers,
     uploadUrlExpiresIn: UPLOAD_URL_TTL_SECONDS,
   };
+}
+
+/**
+ * A page of the environment's files as they stand: uploads that arrived are `available`;
+ * deleted files are left out (and purged once their time is up).
+ */
+export async function listFiles(services: Services, environmentId: string, limit: number, cursor?: string) {
+  const page = await services.resources.listFiles(environmentId, limit, cursor);
+  const deleted = page.files.filter((file) => file.status === 'deleted');
+  await Promise.all(deleted.map((file) => purgeIfExpired(services, file)));
+  const files = await Promise.all(
+    page.files.filter((file) => file.status !== 'deleted').map((file) => refreshFile(services, file)),
+  );
+  return { files: files.filter((file) => file.status !== 'deleted').map(publicFile), next: page.next };
 }
 
 /** A file of the environment as it stands: `available` once its upload arrived. */

@@ -1,11 +1,11 @@
 import { ValidationError } from '../../domain/errors.js';
-import { purgeIfExpired, refreshFile } from '../../operations/resources.js';
 import {
   createFile,
   currentFile,
   DIRECT_UPLOAD_LIMIT,
   DOWNLOAD_URL_TTL_SECONDS,
   deleteFile,
+  listFiles,
   publicFile,
   uploadContent,
 } from '../../resources/files.js';
@@ -39,13 +39,8 @@ export function fileRoutes(services: () => Services) {
       path: '/files',
       handler: async (event: ApiEvent) => {
         const { limit, next } = queryParams(event, CursorQuery);
-        const page = await services().resources.listFiles(environmentOf(event), limit, next);
-        const deleted = page.files.filter((file) => file.status === 'deleted');
-        await Promise.all(deleted.map((file) => purgeIfExpired(services(), file)));
-        const files = await Promise.all(
-          page.files.filter((file) => file.status !== 'deleted').map((file) => refreshFile(services(), file)),
-        );
-        return list(files.filter((file) => file.status !== 'deleted').map(publicFile), page.next);
+        const page = await listFiles(services(), environmentOf(event), limit, next);
+        return list(page.files, page.next);
       },
     },
     {
