@@ -83,6 +83,17 @@ const subscriber = new Subscriber().on('job:started', async (event) => {
   if (event.operation === 'submit') await submit(event);
 });
 
+/** Why a connection failed, in a few words: `ECONNREFUSED`, `ENOTFOUND`, `503`… */
+function reason(error: unknown): string {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+// Whether the stream is connected: one line when it cannot connect (at start, or after it
+// dropped), one when it is back; not a line per retry.
+let connected: boolean | undefined;
+
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
 
@@ -92,7 +103,22 @@ try {
       url,
       apiKey,
       signal: stop.signal,
-      onOpen: () => console.log(`[executor] listening for job:started of "submit" on ${url}/events/stream`),
+      onOpen: () => {
+        console.log(
+          connected === false
+            ? `[executor] reached ${url} again; listening for job:started of "submit"`
+            : `[executor] listening for job:started of "submit" on ${url}/events/stream`,
+        );
+        connected = true;
+      },
+      onRetry: ({ error }) => {
+        if (connected !== false) {
+          console.error(
+            `[executor] cannot reach partwise at ${url}/events/stream (${reason(error)}): check that the server is running (\`npm start\`) and that PARTWISE_URL points at it; retrying until it answers`,
+          );
+        }
+        connected = false;
+      },
     }),
     // A handler's failure is logged; the executor goes on with the next event.
     {

@@ -167,16 +167,23 @@ export interface PartOutcome {
   error?: JobError;
 }
 
+/** A create under an `Idempotency-Key`: the key, and the fingerprint of the request it came with. */
+export interface IdempotentCreate {
+  key: string;
+  fingerprint: string;
+}
+
 export interface JobStore {
   /**
    * Creates a job with its first outbox entries. With an idempotency key, a second
-   * create with the same key returns the first job instead (`created: false`).
+   * create with the same key returns the first job instead (`created: false`), with the
+   * fingerprint the first create stored (none for a job stored before fingerprints were).
    */
   create(
     job: Job,
     outbox: OutboxEntry[],
-    idempotencyKey?: string,
-  ): Promise<{ record: JobRecord; created: boolean }>;
+    idempotency?: IdempotentCreate,
+  ): Promise<{ record: JobRecord; created: boolean; fingerprint?: string }>;
   /** The job, or undefined when it does not exist or was deleted. */
   get(jobId: string): Promise<JobRecord | undefined>;
   list(
@@ -261,6 +268,11 @@ export interface ResourceStore {
   ): Promise<{ files: DataFile[]; next?: string }>;
   /** Stores a workbook and its sheets (idempotent). */
   putWorkbook(workbook: Workbook): Promise<void>;
+  /**
+   * Replaces a stored workbook by `workbook` (its `revision` one more than `revision`), only
+   * while the stored one is still at `revision` (else a StaleWriteError), then its sheets.
+   */
+  replaceWorkbook(workbook: Workbook, revision: number): Promise<void>;
   getWorkbook(id: string): Promise<Workbook | undefined>;
   getSheet(id: string): Promise<Sheet | undefined>;
   listWorkbooks(

@@ -75,7 +75,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const { requestId } = event.requestContext;
     if (!identity) {
       return {
-        denied: problem(401, 'Unauthorized', 'Send the API key as "Authorization: Bearer <key>".', requestId),
+        denied: problem(401, 'Send the API key as "Authorization: Bearer <key>".', requestId),
       };
     }
     const cached = cache.get(identity);
@@ -84,7 +84,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       | { isAuthorized?: boolean; context?: AuthorizerContext }
       | undefined;
     if (response?.isAuthorized !== true) {
-      return { denied: problem(401, 'Unauthorized', 'The API key is not valid.', requestId) };
+      return { denied: problem(401, 'The API key is not valid.', requestId) };
     }
     const context = response.context ?? {};
     if (cacheMs > 0) cache.set(identity, { context, expiresAt: Date.now() + cacheMs });
@@ -93,11 +93,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const body = await readBody(req);
-    if (!body)
-      return writeResult(
-        res,
-        problem(413, 'Payload Too Large', 'The request body exceeds 10 MB.', requestId),
-      );
+    if (!body) return writeResult(res, problem(413, 'The request body exceeds 10 MB.', requestId));
     const event = toHttpApiEvent(req, body, requestId);
     const { method, path } = event.requestContext.http;
     if (!publicRoutes.has(`${method} ${path}`)) {
@@ -108,12 +104,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
         log.error(`authorizer failed (request ${requestId})`, describeError(error));
         return writeResult(
           res,
-          problem(
-            500,
-            'Internal Server Error',
-            `The authorizer failed (correlation id ${requestId}).`,
-            requestId,
-          ),
+          problem(500, `The authorizer failed (correlation id ${requestId}).`, requestId),
         );
       }
       if ('denied' in authorization) return writeResult(res, authorization.denied);
@@ -132,12 +123,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       log.error(`${method} ${path}: the API function failed (request ${requestId})`, describeError(error));
       return writeResult(
         res,
-        problem(
-          500,
-          'Internal Server Error',
-          `The API function failed (correlation id ${requestId}).`,
-          requestId,
-        ),
+        problem(500, `The API function failed (correlation id ${requestId}).`, requestId),
       );
     }
     writeResult(res, toStructuredResult(result));
@@ -153,15 +139,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const handled = handle(req, res, requestId).catch((error: unknown) => {
       log.error(`request failed (request ${requestId})`, describeError(error));
       if (!res.headersSent)
-        writeResult(
-          res,
-          problem(
-            500,
-            'Internal Server Error',
-            `The request failed (correlation id ${requestId}).`,
-            requestId,
-          ),
-        );
+        writeResult(res, problem(500, `The request failed (correlation id ${requestId}).`, requestId));
       else res.destroy();
     });
     inFlight.add(handled);

@@ -11,6 +11,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   APIGatewayRequestAuthorizerEventV2,
 } from 'aws-lambda';
+import { problemResponse, statusProblem } from '../../shared/http/problem.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda.js';
 
 /** API Gateway's payload limit. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html */
@@ -144,18 +145,13 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyStructur
 }
 
 /**
- * An RFC 9457 problem, as the API answers its own errors (where AWS answers plain JSON),
- * with the request's id as its correlation id.
+ * An RFC 9457 problem in the API's own scheme (`urn:partwise:problem:<code>`; where AWS
+ * answers plain JSON), with the request's id as its correlation id.
  */
 export function problem(
   status: number,
-  title: string,
   detail: string,
   correlationId: string,
 ): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/problem+json', 'x-correlation-id': correlationId },
-    body: JSON.stringify({ type: 'about:blank', title, status, detail, correlationId }),
-  };
+  return problemResponse(statusProblem(status, detail, correlationId));
 }

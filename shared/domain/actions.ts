@@ -31,17 +31,17 @@ export function inputErrors(
   const known = new Set(fields.map((field) => field.key));
   for (const key of Object.keys(values)) {
     if (!known.has(key))
-      errors.push({ pointer: `body.input.${key}`, detail: 'is not a field of the action’s input form' });
+      errors.push({ path: ['body', 'input', key], detail: 'is not a field of the action’s input form' });
   }
   for (const field of fields) {
     const value = values[field.key];
-    const pointer = `body.input.${field.key}`;
+    const path = ['body', 'input', field.key];
     if (value === undefined || value === null || value === '') {
-      if (field.required) errors.push({ pointer, detail: 'is required' });
+      if (field.required) errors.push({ path, detail: 'is required' });
       continue;
     }
     const problem = typeProblem(field, value);
-    if (problem) errors.push({ pointer, detail: problem });
+    if (problem) errors.push({ path, detail: problem });
   }
   return errors;
 }

@@ -9,10 +9,22 @@
  * write that lost a race (409) or a dependency that failed (503) are not, though the first
  * two are exposed. The engine retries what is not permanent, up to the queue's redrive.
  */
+/**
+ * Where in the request, as segments: `['body', 'config', 'partSizeBytes']`, `['query',
+ * 'limit']`, `['path', 'id']`, `['header', 'idempotency-key']`. It stays a list of segments
+ * until the problem is rendered (as an RFC 6901 pointer), so that a key holding `.`, `/` or
+ * `~` (a CSV column `e.mail`, say) points at itself.
+ */
+export type FieldPath = readonly (string | number)[];
+
 export interface FieldError {
-  /** Where in the request: `body.config.partSizeBytes`, `query.limit`, … */
-  pointer: string;
+  path: FieldPath;
   detail: string;
+}
+
+/** A place as a sentence names it, without its root: `config.partSizeBytes`, or `body` for the whole body. */
+export function placeOf(path: FieldPath): string {
+  return path.length > 1 ? path.slice(1).join('.') : String(path[0] ?? 'body');
 }
 
 export class PartwiseError extends Error {
@@ -93,6 +105,42 @@ export class StaleWriteError extends PartwiseError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, 409, 'stale-write', options);
     this.name = 'StaleWriteError';
+  }
+}
+
+/** A known path asked with a method it does not take; `allow` lists those it does (RFC 9110 §15.5.6). */
+export class MethodNotAllowedError extends PartwiseError {
+  readonly allow: readonly string[];
+  constructor(method: string, path: string, allow: readonly string[], options?: ErrorOptions) {
+    super(
+      `${path} does not take ${method}; it takes ${allow.join(', ')}.`,
+      405,
+      'method-not-allowed',
+      options,
+    );
+    this.name = 'MethodNotAllowedError';
+    this.allow = allow;
+  }
+}
+
+/** An If-Match that no longer matches: somebody changed the resource first. */
+export class PreconditionFailedError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 412, 'precondition-failed', options);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+/** An Idempotency-Key sent again with another request than the one it was first sent with. */
+export class IdempotencyKeyReusedError extends PartwiseError {
+  constructor(jobId: string, options?: ErrorOptions) {
+    super(
+      `This Idempotency-Key was first sent with a different request, which created job ${jobId}; send a new key for a new request (or the first request again to read that job).`,
+      422,
+      'idempotency-key-reused',
+      options,
+    );
+    this.name = 'IdempotencyKeyReusedError';
   }
 }
 

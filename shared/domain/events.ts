@@ -16,6 +16,13 @@ export const JOB_TOPICS = [
 export type JobTopic = (typeof JOB_TOPICS)[number];
 
 /**
+ * The version of the job event's shape (docs/events.md, "Versioning"). Additions (a new
+ * field, a new topic) keep it; a change a subscriber written against it could trip on
+ * (a field removed, renamed, retyped or given new meaning) makes it 2.
+ */
+export const JOB_EVENT_VERSION = 1;
+
+/**
  * A job lifecycle event. `id` is assigned when the event is committed with its state
  * change and never changes: the relay may publish an event more than once, and
  * subscribers de-duplicate on `id`. `sequence` orders the events of one job. `job` is
@@ -23,6 +30,8 @@ export type JobTopic = (typeof JOB_TOPICS)[number];
  * what it leaves out and where the whole job is.
  */
 export interface JobEvent {
+  /** The version of this shape: JOB_EVENT_VERSION. */
+  version: typeof JOB_EVENT_VERSION;
   id: string;
   topic: JobTopic;
   createdAt: string;
@@ -42,6 +51,7 @@ export interface JobEvent {
 export function jobEvent(id: string, topic: JobTopic, job: Job, sequence: number, now: string): JobEvent {
   const snapshot = boundedSnapshot(job);
   return {
+    version: JOB_EVENT_VERSION,
     id,
     topic,
     createdAt: now,

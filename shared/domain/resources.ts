@@ -38,6 +38,7 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 export interface Field {
   key: string;
   label?: string;
+  description?: string;
   type: FieldType;
   required?: boolean;
   /** Allowed values of an `enum` field. */
@@ -49,6 +50,8 @@ export interface Sheet {
   workbookId: string;
   environmentId: string;
   name: string;
+  /** A short name of the caller's, unique within the workbook (Flatfile's sheet slug). */
+  slug?: string;
   fields: Field[];
   actions?: Action[];
   createdAt: string;
@@ -56,6 +59,12 @@ export interface Sheet {
 
 export interface Workbook {
   id: string;
+  /**
+   * 1 when created, one more for each change (none for a workbook stored before revisions
+   * were: read as 0). Its ETag is made of it; a change with If-Match is written only if
+   * the revision is still the one matched.
+   */
+  revision?: number;
   environmentId: string;
   name: string;
   sheets: Sheet[];

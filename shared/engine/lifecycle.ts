@@ -1,6 +1,13 @@
 import { ackTimeoutSecondsOf } from '../domain/deadlines.js';
-import { ConflictError, isPermanent, NotFoundError, ValidationError } from '../domain/errors.js';
+import {
+  ConflictError,
+  IdempotencyKeyReusedError,
+  isPermanent,
+  NotFoundError,
+  ValidationError,
+} from '../domain/errors.js';
 import type { JobCommand } from '../domain/events.js';
+import { requestFingerprint } from '../domain/idempotency.js';
 import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
 import { isFinal } from '../domain/status.js';
@@ -55,7 +62,7 @@ export async function createJob(
   if (!operation.types.includes(input.type)) {
     throw new ValidationError(
       `Operation "${operation.name}" takes type ${operation.types.map((t) => `"${t}"`).join(' or ')}, not "${input.type}".`,
-      { errors: [{ pointer: 'body.type', detail: `must be one of: ${operation.types.join(', ')}` }] },
+      { errors: [{ path: ['body', 'type'], detail: `must be one of: ${operation.types.join(', ')}` }] },
     );
   }
   const requested = input.config ?? {};
@@ -107,9 +114,19 @@ export async function createJob(
     { changes: {}, topics: ['job:waiting'], commands: [{ kind: 'plan', jobId: job.id }] },
     now,
   );
-  const { record, created } = await services.jobs.create(job, outbox, idempotencyKey);
+  // The request as the caller sent it: a repeat must match it, not what partwise made of it.
+  const fingerprint = requestFingerprint(input);
+  const { record, ...outcome } = await services.jobs.create(
+    job,
+    outbox,
+    idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined,
+  );
+  const { created } = outcome;
   if (!created && record.job.environmentId !== environmentId)
     throw new ConflictError('Idempotency key clash.');
+  // A job stored before fingerprints were has none: it is taken as the same request, as then.
+  if (!created && outcome.fingerprint !== undefined && outcome.fingerprint !== fingerprint)
+    throw new IdempotencyKeyReusedError(record.job.id);
   return { job: record.job, created };
 }
 

@@ -94,7 +94,7 @@ export async function revisePlan(
       operation.name === 'map'
         ? `A map's field mapping is set when the job is created (config.mappings[].fields): GET /jobs/${jobId}/plan shows it; to change it, cancel this job and create another.`
         : `A ${operation.name} job's plan is set when it is created: PATCH /jobs/:id/plan changes an extract's mapping, delimiter and header row.`,
-      { errors: [{ pointer: 'body', detail: `the plan of a ${operation.name} job cannot be changed` }] },
+      { errors: [{ path: ['body'], detail: `the plan of a ${operation.name} job cannot be changed` }] },
     );
   }
   const config = await operation.revisePlan(first.job, first.state, patch, services);

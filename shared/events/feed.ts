@@ -20,6 +20,11 @@ export interface FeedOptions {
   signal?: AbortSignal;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Called each time a transient failure (the server cannot be reached, 429, 5xx) is about
+   * to be retried, after `retryInMs`: `failures` counts the failures in a row.
+   */
+  onRetry?: (failure: { error: unknown; failures: number; retryInMs: number }) => void;
 }
 
 export interface PollOptions extends FeedOptions {
@@ -108,7 +113,9 @@ export async function* pollEvents(options: PollOptions): AsyncGenerator<JobEvent
       if (signal?.aborted) return;
       if (error instanceof EventFeedError) throw error;
       failures++;
-      if (!(await pause(backoff(intervalMs, failures), signal))) return;
+      const retryInMs = backoff(intervalMs, failures);
+      options.onRetry?.({ error, failures, retryInMs });
+      if (!(await pause(retryInMs, signal))) return;
       continue;
     }
     for (const event of page.data) yield event;
@@ -152,6 +159,11 @@ export async function* streamEvents(options: StreamOptions): AsyncGenerator<SseM
       if (signal?.aborted) return;
       if (error instanceof EventFeedError) throw error;
       failures++;
+      options.onRetry?.({
+        error,
+        failures,
+        retryInMs: backoff(parser.retryMs ?? options.retryMs ?? 1000, failures),
+      });
     } finally {
       parser.end();
     }

@@ -16,7 +16,7 @@
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
  */
 
-import { PayloadTooLargeError } from '../domain/errors.js';
+import { type FieldPath, PayloadTooLargeError } from '../domain/errors.js';
 import { jsonBytes } from '../domain/snapshot.js';
 
 /** Bytes of JSON (UTF-8, as JSON.stringify writes it) each of a job's `input`, `config` and `outcome` may hold. */
@@ -106,14 +106,14 @@ export function jsonProblem(root: unknown): JsonProblem | undefined {
   return visit(root);
 }
 
-/** 413 when `value` (where it lies: `body.input`, `body`…) takes more than `limit` bytes of JSON. */
-export function ensureJsonSize(pointer: string, value: unknown, limit: number, what: string): void {
+/** 413 when `value` (where it lies: `['body', 'input']`, `['body']`…) takes more than `limit` bytes of JSON. */
+export function ensureJsonSize(path: FieldPath, value: unknown, limit: number, what: string): void {
   const bytes = value === undefined ? 0 : jsonBytes(value);
   if (bytes <= limit) return;
   throw new PayloadTooLargeError(
     `${what} may hold at most ${limit} bytes of JSON; this one holds ${bytes}.`,
     {
-      errors: [{ pointer, detail: `${bytes} bytes of JSON; the most is ${limit}` }],
+      errors: [{ path, detail: `${bytes} bytes of JSON; the most is ${limit}` }],
     },
   );
 }

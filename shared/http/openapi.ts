@@ -598,7 +598,7 @@ const DESCRIPTION = `partwise runs large jobs on data files, workbooks and sheet
 - *Offset* (GET /jobs/{id}/parts, /sheets/{id}/records): \`offset\` and \`limit\`; the page carries \`total\`, and \`next\` is the offset of the next page (a number in a string), null after the last.
 - *Feed* (GET /events): pass the \`next\` of a page as \`since\`; an empty page keeps \`next\` as the position to poll from.
 
-**Errors** are RFC 9457 problem JSON (\`application/problem+json\`). \`type\` is \`${PROBLEM_TYPE_PREFIX}<code>\`; \`x-problem-types\` lists every code, docs/errors.md says what to do about each. \`about:blank\` is a plain HTTP status (the gateway's 401 and 413, a 500).`;
+**Errors** are RFC 9457 problem JSON (\`application/problem+json\`). \`type\` is \`${PROBLEM_TYPE_PREFIX}<code>\`; \`x-problem-types\` lists every code, docs/errors.md says what to do about each. A deployed API Gateway answers its own refusals (a key its authorizer denies, a body over 10 MB) in its own JSON.`;
 
 /** The OpenAPI 3.1 document of the HTTP API. */
 export function openApiDocument(): Record<string, unknown> {

@@ -23,8 +23,32 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
   {
     code: 'unauthorized',
     status: 401,
-    when: 'No API key, or one that is not valid (an unknown key is answered by the gateway as `about:blank` 401).',
+    when: 'No API key, or one that is not valid (a deployed API Gateway answers a key its authorizer denies in its own JSON).',
     todo: 'Send `Authorization: Bearer <api key>` with a key of the environment.',
+  },
+  {
+    code: 'method-not-allowed',
+    status: 405,
+    when: 'A known path asked with a method it does not take; the `Allow` header lists the ones it does.',
+    todo: 'Use one of the methods in `Allow`.',
+  },
+  {
+    code: 'precondition-failed',
+    status: 412,
+    when: "PATCH /workbooks/:id with an `If-Match` that is not the workbook's current `ETag`: someone changed it since you read it.",
+    todo: 'GET the workbook again, apply your change to it, and PATCH with its new ETag.',
+  },
+  {
+    code: 'idempotency-key-reused',
+    status: 422,
+    when: 'POST /jobs with an `Idempotency-Key` that an earlier, different request used.',
+    todo: 'Send a new key for a new request; repeat the very same request to get the first job.',
+  },
+  {
+    code: 'internal-error',
+    status: 500,
+    when: "partwise's own failure; the detail names only the correlation id under which it was logged.",
+    todo: 'Try again; if it persists, report the correlation id.',
   },
   {
     code: 'job-not-found',
@@ -197,7 +221,7 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
   {
     code: 'payload-too-large',
     status: 413,
-    when: 'A body, or a field of it (`input`, `config`, `outcome`, a workbook), is larger than the API takes; the gateway answers bodies over 10 MB with an `about:blank` 413.',
+    when: 'A body, or a field of it (`input`, `config`, `outcome`, a workbook), is larger than the API takes; a deployed API Gateway answers bodies over 10 MB in its own JSON.',
     todo: 'Send less: upload large content through the `uploadUrl` of POST /files.',
   },
   {

@@ -1,8 +1,9 @@
 import type middy from '@middy/core';
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { type FieldError, PartwiseError } from '../domain/errors.js';
+import { type FieldError, MethodNotAllowedError, PartwiseError } from '../domain/errors.js';
 import { logger } from '../logger.js';
+import { segment } from '../operations/validation.js';
 import { CORRELATION_HEADER, correlationOf } from './correlation.js';
 import { jsonPointer } from './limits.js';
 import type { ApiEvent, ApiResult } from './request.js';
@@ -28,7 +29,7 @@ export interface Problem {
   correlationId: string;
 }
 
-const TITLES: Record<number, string> = {
+export const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -43,7 +44,36 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function problemResponse(problem: Problem): APIGatewayProxyResultV2 {
+/** The `type` of every problem partwise answers: one scheme, `urn:partwise:problem:<code>`. */
+export function problemType(code: string): string {
+  return `urn:partwise:problem:${code}`;
+}
+
+/** The code of a refusal that carries only its status (a gateway's, or http-errors from middy). */
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  500: 'internal-error',
+  503: 'service-unavailable',
+};
+
+/** A problem known only by its status (a gateway's refusal, say), in the same scheme as every other. */
+export function statusProblem(status: number, detail: string, correlationId: string): Problem {
+  return {
+    type: problemType(STATUS_CODES[status] ?? `http-${status}`),
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    correlationId,
+  };
+}
+
+export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
     headers: { 'content-type': 'application/problem+json', [CORRELATION_HEADER]: problem.correlationId },
@@ -52,25 +82,25 @@ export function problemResponse(problem: Problem): APIGatewayProxyResultV2 {
 }
 
 /**
- * Field errors of a zod parse, each where it lies (`body.config.partSizeBytes`,
- * `query.limit`); a key that is not allowed is pointed at itself.
+ * Field errors of a zod parse, each where it lies (`['body', 'config', 'partSizeBytes']`,
+ * `['query', 'limit']`); a key that is not allowed is pointed at itself.
  */
 export function zodErrors(error: ZodError, root: string): FieldError[] {
   return error.issues.flatMap((issue) => {
-    const at = [root, ...issue.path.map(String)];
+    const at = [root, ...issue.path.map(segment)];
     if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => ({ pointer: [...at, key].join('.'), detail: 'is not a known field' }));
-    return [{ pointer: at.join('.'), detail: issue.message }];
+      return issue.keys.map((key) => ({ path: [...at, key], detail: 'is not a known field' }));
+    return [{ path: at, detail: issue.message }];
   });
 }
 
 /**
- * A field error as the client reads it. Inside partwise a place is written `body.a.b`,
- * `query.limit`, `path.id` or `header.idempotency-key`; keys with dots never occur there
- * (field keys, operations and config names hold none).
+ * A field error as the client reads it: a place in the body becomes an RFC 6901 pointer
+ * (each segment escaped, so a key holding `.`, `/` or `~` points at itself); a query or path
+ * parameter and a header are named.
  */
 export function publicFieldError(error: FieldError): PublicFieldError {
-  const [where = '', ...path] = error.pointer.split('.');
+  const [where = 'body', ...path] = error.path;
   switch (where) {
     case 'query':
     case 'path':
@@ -86,7 +116,7 @@ export function publicFieldError(error: FieldError): PublicFieldError {
 export function toProblem(error: unknown, correlationId: string): Problem {
   if (error instanceof PartwiseError && error.expose) {
     return {
-      type: `urn:partwise:problem:${error.code}`,
+      type: problemType(error.code),
       title: TITLES[error.status] ?? 'Error',
       status: error.status,
       detail: error.message,
@@ -96,7 +126,7 @@ export function toProblem(error: unknown, correlationId: string): Problem {
   }
   if (error instanceof ZodError) {
     return {
-      type: 'urn:partwise:problem:validation-failed',
+      type: problemType('validation-failed'),
       title: TITLES[400] ?? 'Bad Request',
       status: 400,
       detail: 'The request is not valid.',
@@ -107,30 +137,22 @@ export function toProblem(error: unknown, correlationId: string): Problem {
   // http-errors from middy itself (its router, say) carry statusCode and expose.
   const http = error as { statusCode?: number; expose?: boolean; message?: string };
   if (typeof http.statusCode === 'number' && http.statusCode < 500 && http.expose) {
-    return {
-      type: 'about:blank',
-      title: TITLES[http.statusCode] ?? 'Error',
-      status: http.statusCode,
-      detail: http.message ?? '',
-      correlationId,
-    };
+    return statusProblem(http.statusCode, http.message ?? '', correlationId);
   }
   if (error instanceof PartwiseError && error.status === 503) {
     return {
-      type: `urn:partwise:problem:${error.code}`,
+      type: problemType(error.code),
       title: TITLES[503] ?? 'Service Unavailable',
       status: 503,
       detail: `A service partwise depends on is unavailable; try again shortly (correlation id ${correlationId}).`,
       correlationId,
     };
   }
-  return {
-    type: 'about:blank',
-    title: TITLES[500] ?? 'Internal Server Error',
-    status: 500,
-    detail: `Something went wrong on our side (correlation id ${correlationId}).`,
+  return statusProblem(
+    500,
+    `Something went wrong on our side (correlation id ${correlationId}).`,
     correlationId,
-  };
+  );
 }
 
 /** middy middleware: errors meet HTTP only here; the details of a 5xx go to the logs alone. */
@@ -140,7 +162,11 @@ export function problemJson(): middy.MiddlewareObj<ApiEvent, ApiResult> {
       const problem = toProblem(request.error, correlationOf(request.event));
       if (problem.status >= 500) logger.error('request failed', { error: request.error as Error });
       else logger.info('request refused', { status: problem.status, detail: problem.detail.slice(0, 500) });
-      request.response = problemResponse(problem);
+      const response = problemResponse(problem);
+      // A 405 lists the methods the path takes (RFC 9110 §15.5.6).
+      if (request.error instanceof MethodNotAllowedError)
+        response.headers = { ...response.headers, allow: request.error.allow.join(', ') };
+      request.response = response;
     },
   };
 }

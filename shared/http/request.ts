@@ -26,7 +26,7 @@ export function pathParam(event: ApiEvent, name: string): string {
     return decodeURIComponent(value);
   } catch {
     throw new ValidationError(`The path parameter ${name} is not valid percent-encoding.`, {
-      errors: [{ pointer: `path.${name}`, detail: 'malformed percent-encoding' }],
+      errors: [{ path: ['path', name], detail: 'malformed percent-encoding' }],
     });
   }
 }
@@ -65,7 +65,7 @@ export function jsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.inf
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') {
     throw new ValidationError('The request needs a JSON body.', {
-      errors: [{ pointer: 'body', detail: 'empty' }],
+      errors: [{ path: ['body'], detail: 'empty' }],
     });
   }
   let value: unknown;
@@ -73,14 +73,14 @@ export function jsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.inf
     value = JSON.parse(text);
   } catch (error) {
     throw new ValidationError(`The request body is not valid JSON: ${(error as Error).message}.`, {
-      errors: [{ pointer: 'body', detail: 'malformed JSON' }],
+      errors: [{ path: ['body'], detail: 'malformed JSON' }],
     });
   }
   const problem = jsonProblem(value);
   if (problem) {
     const where = problem.path.length ? problem.path.join('.') : 'the body';
     throw new ValidationError(`The request body is not valid: ${where} ${problem.detail}.`, {
-      errors: [{ pointer: ['body', ...problem.path].join('.'), detail: problem.detail }],
+      errors: [{ path: ['body', ...problem.path], detail: problem.detail }],
     });
   }
   const parsed = schema.safeParse(value);
@@ -116,7 +116,7 @@ export function idempotencyKey(event: ApiEvent): string | undefined {
   if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x20-\x7e]+$/.test(key)) {
     throw new ValidationError(
       `The Idempotency-Key header must be printable ASCII of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
-      { errors: [{ pointer: 'header.idempotency-key', detail: 'printable ASCII, 1 to 255 characters' }] },
+      { errors: [{ path: ['header', 'idempotency-key'], detail: 'printable ASCII, 1 to 255 characters' }] },
     );
   }
   return key;
@@ -134,8 +134,21 @@ export function ensureSize(bytes: number, limit: number): void {
     throw new PayloadTooLargeError(`The body is ${bytes} bytes; the limit here is ${limit}.`);
 }
 
-export function ok(data: unknown, statusCode = 200): ApiResult {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) };
+export function ok(data: unknown, statusCode = 200, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ data }),
+  };
+}
+
+/** 201 Created, with the path of the resource created in `Location` (RFC 9110 §15.3.2). */
+export function created(data: unknown, location: string, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode: 201,
+    headers: { 'content-type': 'application/json', location, ...headers },
+    body: JSON.stringify({ data }),
+  };
 }
 
 export function list(data: unknown[], next?: string, extra: Record<string, unknown> = {}): ApiResult {

@@ -186,9 +186,7 @@ export const FieldProblem = z
 /** RFC 9457 problem details; `x-problem-types` in the document lists every `type`. */
 export const Problem = z
   .looseObject({
-    type: z
-      .string()
-      .meta({ description: '`urn:partwise:problem:<code>`, or `about:blank` for a plain HTTP status.' }),
+    type: z.string().meta({ description: '`urn:partwise:problem:<code>`.' }),
     title: z.string(),
     status: z.number().int().min(400).max(599),
     detail: z.string(),

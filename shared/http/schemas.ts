@@ -78,7 +78,10 @@ export const EventsQuery = z
   .object({
     since: z
       .string()
-      .regex(/^\d{0,16}$/, 'must be the `next` of an earlier page: a position in the feed')
+      .regex(/^\d{0,16}$/, {
+        message: 'must be the `next` of an earlier page: a position in the feed (not an event id or a time)',
+        abort: true,
+      })
       .refine((since) => Number(since) <= Number.MAX_SAFE_INTEGER, 'is past any position in the feed')
       .optional(),
     jobId: id('the id of a job').optional(),
@@ -109,6 +112,44 @@ export const CreateFileBody = z
   })
   .strict();
 
+/**
+ * A field constraint in Flatfile's shape. partwise enforces `required`; `unique` and the
+ * others are refused, saying so, rather than accepted and not enforced.
+ */
+const FieldConstraint = z
+  .object({ type: z.string().min(1).max(64), config: z.unknown().optional() })
+  .strict()
+  .superRefine((constraint, ctx) => {
+    if (constraint.type === 'required') return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['type'],
+      message:
+        constraint.type === 'unique'
+          ? 'partwise does not enforce uniqueness: remove the unique constraint (check for duplicates in your own code, a custom action for instance)'
+          : `is a constraint partwise does not enforce: only "required" is`,
+    });
+  });
+
+/** An enum option in Flatfile's shape (`config.options`); partwise keeps its value. */
+const EnumOptionBody = z
+  .object({
+    value: z.union([name('an option value'), z.number(), z.boolean()], {
+      error: 'must be a string, a number or a boolean',
+    }),
+    label: z.string().max(MAX_NAME_LENGTH).optional(),
+    description: z.string().max(2000).optional(),
+    color: z.string().max(64).optional(),
+    icon: z.string().max(255).optional(),
+  })
+  .strict();
+
+/**
+ * A sheet or form field, in partwise's shape or Flatfile's (`constraints`, `config.options`:
+ * see docs/blueprints.md); `blueprint.ts` turns the second into the first.
+ */
+const SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
 const FieldBody = z
   .object({
     key: z
@@ -119,14 +160,27 @@ const FieldBody = z
       ),
     label: z.string().max(MAX_NAME_LENGTH).optional(),
     type: z.enum(FIELD_TYPES, { error: `must be one of: ${FIELD_TYPES.join(', ')}` }),
+    description: z.string().max(2000).optional(),
     required: z.boolean().optional(),
     options: z.array(name('an option')).min(1).max(1000).optional(),
+    constraints: z.array(FieldConstraint).max(10).optional(),
+    config: z
+      .object({ options: z.array(EnumOptionBody).min(1).max(1000) })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((field) => field.type !== 'enum' || (field.options?.length ?? 0) > 0, {
-    message: 'an enum field needs options',
-    path: ['options'],
-  });
+  .refine((field) => !(field.options && field.config), {
+    message: 'give an enum field its options once: options, or config.options',
+    path: ['config'],
+  })
+  .refine(
+    (field) => field.type !== 'enum' || (field.options?.length ?? field.config?.options.length ?? 0) > 0,
+    {
+      message: 'an enum field needs options',
+      path: ['options'],
+    },
+  );
 
 const ActionBody = z
   .object({
@@ -142,7 +196,13 @@ const ActionBody = z
     confirm: z.boolean().optional(),
     primary: z.boolean().optional(),
     inputForm: z
-      .object({ fields: z.array(FieldBody).max(100) })
+      .object({
+        /** Flatfile's form type: partwise has one kind of form, the simple one. */
+        type: z
+          .literal('simple', { error: 'must be "simple", the one kind of form partwise shows' })
+          .optional(),
+        fields: z.array(FieldBody).max(100),
+      })
       .strict()
       .optional(),
   })
@@ -166,6 +226,13 @@ export const CreateWorkbookBody = z
         z
           .object({
             name: name('the sheet name'),
+            slug: z
+              .string()
+              .regex(
+                SLUG,
+                'must start with a letter or digit and hold only letters, digits, _ and - (at most 128)',
+              )
+              .optional(),
             fields: z.array(FieldBody).min(1).max(1000),
             actions: Actions.optional(),
           })
@@ -176,7 +243,14 @@ export const CreateWorkbookBody = z
           }),
       )
       .min(1)
-      .max(100),
+      .max(100)
+      .refine(
+        (sheets) => {
+          const slugs = sheets.flatMap((sheet) => (sheet.slug ? [sheet.slug] : []));
+          return new Set(slugs).size === slugs.length;
+        },
+        { message: 'sheet slugs must be unique within a workbook' },
+      ),
     actions: Actions.optional(),
   })
   .strict();

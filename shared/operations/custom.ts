@@ -67,7 +67,7 @@ export function customOperation(name: string, builtIn: readonly string[]): Opera
           {
             errors: [
               {
-                pointer: 'body.operation',
+                path: ['body', 'operation'],
                 detail: declared ? `must be one of: ${declared}` : 'no actions declared',
               },
             ],
@@ -78,7 +78,7 @@ export function customOperation(name: string, builtIn: readonly string[]): Opera
       const errors = inputErrors(action.inputForm, request.input);
       if (errors.length > 0) {
         throw new ValidationError(
-          `The input does not fit the form of action "${name}": ${errors.map((e) => `${e.pointer.slice(11)} ${e.detail}`).join('; ')}.`,
+          `The input does not fit the form of action "${name}": ${errors.map((e) => `${e.path.slice(2).join('.')} ${e.detail}`).join('; ')}.`,
           {
             errors,
           },

@@ -153,7 +153,7 @@ export const deleteRecords = defineOperation({
       !sheet.fields.some((f) => f.key === filter.field)
     ) {
       throw invalid(
-        'body.config.filter.field',
+        ['body', 'config', 'filter', 'field'],
         `config.filter.field "${filter.field}" is no field of sheet ${sheet.name} (${sheet.fields.map((f) => f.key).join(', ')}).`,
       );
     }

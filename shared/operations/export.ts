@@ -177,12 +177,12 @@ export const exportRecords = defineOperation({
     const unknown = fields.filter((key) => !sheet.fields.some((f) => f.key === key));
     if (unknown.length > 0) {
       throw invalid(
-        'body.config.fields',
+        ['body', 'config', 'fields'],
         `config.fields names no field of sheet ${sheet.name}: ${unknown.join(', ')}.`,
       );
     }
     if (new Set(fields).size !== fields.length)
-      throw invalid('body.config.fields', 'config.fields repeats a field.');
+      throw invalid(['body', 'config', 'fields'], 'config.fields repeats a field.');
     const format = config.format ?? 'csv';
     const labels = config.header === 'labels';
     const headerCells =

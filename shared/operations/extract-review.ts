@@ -4,7 +4,7 @@
  * and the header row. See docs/plan.md.
  */
 import * as z from 'zod';
-import { ValidationError } from '../domain/errors.js';
+import { placeOf, ValidationError } from '../domain/errors.js';
 import type { Field } from '../domain/resources.js';
 import type { Services } from '../services.js';
 import { type ColumnMapping, columnName, mappingProblems, matchColumns } from './columns.js';
@@ -16,7 +16,7 @@ import type { ExtractState } from './extract-state.js';
 import type { CreateRequest } from './operation.js';
 import { loadPlan } from './plans.js';
 import { resolveSheet } from './resources.js';
-import { invalid } from './validation.js';
+import { invalid, segment } from './validation.js';
 
 type PlannedExtract = PlannedJob<ExtractConfig, ExtractState>;
 
@@ -124,23 +124,23 @@ function parsePatch(patch: Record<string, unknown>) {
   const parsed = ExtractPlanPatch.safeParse(patch);
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue) => {
-      const at = ['body', ...issue.path.map(String)];
+      const at = ['body', ...issue.path.map(segment)];
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((key) => ({
-          pointer: [...at, key].join('.'),
+          path: [...at, key],
           detail: 'is not something an extract plan changes (mapping, delimiter, headerRow)',
         }));
       }
-      return [{ pointer: at.join('.'), detail: issue.message }];
+      return [{ path: at, detail: issue.message }];
     });
     throw new ValidationError(
-      `The plan change is not valid: ${errors.map((e) => `${e.pointer.slice(5) || 'body'} ${e.detail}`).join('; ')}.`,
+      `The plan change is not valid: ${errors.map((e) => `${placeOf(e.path)} ${e.detail}`).join('; ')}.`,
       { errors },
     );
   }
   const body = parsed.data;
   if (body.mapping === undefined && body.delimiter === undefined && body.headerRow === undefined) {
-    throw invalid('body', 'The plan change changes nothing: send mapping, delimiter or headerRow.');
+    throw invalid(['body'], 'The plan change changes nothing: send mapping, delimiter or headerRow.');
   }
   return body;
 }
@@ -160,14 +160,14 @@ export async function reviseExtractPlan(
   const { format } = state.layout;
   if (body.delimiter !== undefined && format !== 'csv' && format !== 'tsv') {
     throw invalid(
-      'body.delimiter',
+      ['body', 'delimiter'],
       `The file is read as ${format}: only CSV and TSV have a delimiter.`,
       `the file is read as ${format}, which has none`,
     );
   }
   if (body.headerRow !== undefined && (format === 'json' || format === 'ndjson')) {
     throw invalid(
-      'body.headerRow',
+      ['body', 'headerRow'],
       `The file is read as ${format}: it has no header row (its columns are its objects' keys).`,
       `the file is read as ${format}, which has none`,
     );
@@ -177,7 +177,7 @@ export async function reviseExtractPlan(
     (body.headerRow !== undefined && body.headerRow !== state.headerRow);
   if (reshaped && body.mapping !== undefined) {
     throw invalid(
-      'body.mapping',
+      ['body', 'mapping'],
       'A new delimiter or header row makes a new header: change it first, then send the mapping once the job is READY again and GET /jobs/:id/plan shows the new columns.',
       'cannot be sent with a new delimiter or header row',
     );
@@ -194,7 +194,7 @@ export async function reviseExtractPlan(
     if (problems.length > 0) {
       throw new ValidationError(
         `The mapping does not fit the plan: ${problems.map((p) => `"${p.column}": ${p.detail}`).join('; ')}.`,
-        { errors: problems.map((p) => ({ pointer: `body.mapping.${p.column}`, detail: p.detail })) },
+        { errors: problems.map((p) => ({ path: ['body', 'mapping', p.column], detail: p.detail })) },
       );
     }
   }
@@ -218,7 +218,7 @@ export async function checkCreatedMapping(
   request: CreateRequest,
   mapping: ColumnMapping,
 ): Promise<void> {
-  const at = (column: string) => `body.config.mapping.${column}`;
+  const at = (column: string) => ['body', 'config', 'mapping', column];
   const taken = new Map<string, string>();
   for (const [column, key] of Object.entries(mapping)) {
     if (key === null) continue;

@@ -57,13 +57,13 @@ export function jobOptions(config: Record<string, unknown>, operation: Operation
   if (operation.runsOutside) {
     const key = Object.keys(present)[0] as string;
     throw invalid(
-      `body.config.${key}`,
+      ['body', 'config', key],
       `config.${key} applies to jobs partwise runs in parts; an action's job is carried out by its executor, which decides how to retry.`,
     );
   }
   if (options.tolerance && !operation.toleratesFailedParts) {
     throw invalid(
-      'body.config.tolerance',
+      ['body', 'config', 'tolerance'],
       `The ${operation.name} operation takes no config.tolerance: it completes only with every part (an export's file with parts missing would look whole). Retry a failed job instead (POST /jobs/:id/retry).`,
     );
   }

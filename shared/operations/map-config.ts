@@ -3,7 +3,7 @@
  * POST /jobs, so every mapping a job carries names sheets and fields that exist.
  */
 import * as z from 'zod';
-import { ValidationError } from '../domain/errors.js';
+import { type FieldPath, placeOf, ValidationError } from '../domain/errors.js';
 import type { Field, Sheet } from '../domain/resources.js';
 import type { Services } from '../services.js';
 import { normalizeName } from './columns.js';
@@ -67,7 +67,7 @@ export async function resolveMappings(
 ): Promise<ResolvedMapping[]> {
   const config = parseConfig(MapConfig, request.config, 'map');
   if (!request.destination) {
-    throw invalid('body.destination', 'A map needs a destination: the workbook (or sheet) to map into.');
+    throw invalid(['body', 'destination'], 'A map needs a destination: the workbook (or sheet) to map into.');
   }
   const sources = await sourceSheets(services, request);
   const destinationSheet = request.destination.startsWith('wb_')
@@ -76,25 +76,30 @@ export async function resolveMappings(
   const destinations = destinationSheet
     ? [destinationSheet]
     : (await workbookOf(services, request.environmentId, request.destination)).sheets;
-  const pick = (sheets: Sheet[], ref: string | undefined, at: string, what: string): Sheet => {
+  const pick = (sheets: Sheet[], ref: string | undefined, at: FieldPath, what: string): Sheet => {
     const sheet = ref === undefined ? (sheets.length === 1 ? sheets[0] : undefined) : findSheet(sheets, ref);
     if (sheet) return sheet;
     throw invalid(
       at,
       ref === undefined
-        ? `${at.slice(5)} is required: the ${what} has ${sheets.length} sheets (${sheets.map((s) => s.name).join(', ')}).`
-        : `${at.slice(5)} "${ref}" is no sheet of the ${what} (${sheets.map((s) => `${s.name} = ${s.id}`).join(', ')}).`,
+        ? `${placeOf(at)} is required: the ${what} has ${sheets.length} sheets (${sheets.map((s) => s.name).join(', ')}).`
+        : `${placeOf(at)} "${ref}" is no sheet of the ${what} (${sheets.map((s) => `${s.name} = ${s.id}`).join(', ')}).`,
     );
   };
   const seen = new Set<string>();
   return config.mappings.map((mapping, i): ResolvedMapping => {
-    const at = `body.config.mappings.${i}`;
-    const source = pick(sources, mapping.sourceSheet, `${at}.sourceSheet`, 'source');
-    const destination = pick(destinations, mapping.destinationSheet, `${at}.destinationSheet`, 'destination');
-    if (source.id === destination.id)
-      throw invalid(at, `${at.slice(5)} maps sheet ${source.id} onto itself.`);
+    const at = ['body', 'config', 'mappings', i];
+    const place = placeOf(at);
+    const source = pick(sources, mapping.sourceSheet, [...at, 'sourceSheet'], 'source');
+    const destination = pick(
+      destinations,
+      mapping.destinationSheet,
+      [...at, 'destinationSheet'],
+      'destination',
+    );
+    if (source.id === destination.id) throw invalid(at, `${place} maps sheet ${source.id} onto itself.`);
     if (seen.has(`${source.id}>${destination.id}`)) {
-      throw invalid(at, `${at.slice(5)} repeats the mapping of ${source.id} into ${destination.id}.`);
+      throw invalid(at, `${place} repeats the mapping of ${source.id} into ${destination.id}.`);
     }
     seen.add(`${source.id}>${destination.id}`);
     const fields = mapping.fields ?? defaultFieldMap(source.fields, destination.fields);
@@ -103,13 +108,13 @@ export async function resolveMappings(
         ? []
         : [
             {
-              pointer: `${at}.fields.${to}`,
+              path: [...at, 'fields', to],
               detail: `no field "${to}" in destination sheet ${destination.name}`,
             },
           ]),
       ...(source.fields.some((f) => f.key === from)
         ? []
-        : [{ pointer: `${at}.fields.${to}`, detail: `no field "${from}" in source sheet ${source.name}` }]),
+        : [{ path: [...at, 'fields', to], detail: `no field "${from}" in source sheet ${source.name}` }]),
     ]);
     if (errors.length > 0) {
       throw new ValidationError(
@@ -121,8 +126,8 @@ export async function resolveMappings(
     }
     if (Object.keys(fields).length === 0) {
       throw invalid(
-        `${at}.fields`,
-        `${at.slice(5)} maps no field: no field of ${destination.name} matches one of ${source.name}; give config.mappings[${i}].fields.`,
+        [...at, 'fields'],
+        `${place} maps no field: no field of ${destination.name} matches one of ${source.name}; give config.mappings[${i}].fields.`,
       );
     }
     return { sourceSheet: source.id, destinationSheet: destination.id, fields };

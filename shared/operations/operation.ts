@@ -83,7 +83,7 @@ export interface Operation {
   /**
    * The config a job in READY plans with again, once a caller's change to its plan
    * (`PATCH /jobs/:id/plan`, the body as `patch`) is checked against the plan it has: throws
-   * ValidationError (pointers `body.…`) for a change that does not fit. Writes nothing; the
+   * ValidationError (places `['body', …]`) for a change that does not fit. Writes nothing; the
    * engine commits the config and plans the job again.
    */
   revisePlan?(

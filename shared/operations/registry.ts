@@ -24,7 +24,9 @@ export function operationFor(name: string, type?: ResourceType): Operation {
     throw new ValidationError(
       `Unknown operation "${name}". Built-in operations: ${BUILT_IN_OPERATIONS.join(', ')}; custom actions run on workbooks and sheets.`,
       {
-        errors: [{ pointer: 'body.operation', detail: `must be one of: ${BUILT_IN_OPERATIONS.join(', ')}` }],
+        errors: [
+          { path: ['body', 'operation'], detail: `must be one of: ${BUILT_IN_OPERATIONS.join(', ')}` },
+        ],
       },
     );
   }

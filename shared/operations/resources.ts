@@ -140,7 +140,7 @@ export async function availableFile(
   if (file.status === 'available') return file;
   throw new ValidationError(
     `File ${fileId} has no content yet: upload it to its uploadUrl or PUT /files/${fileId}/content first.`,
-    { errors: [{ pointer: 'body.source', detail: 'file content not uploaded' }] },
+    { errors: [{ path: ['body', 'source'], detail: 'file content not uploaded' }] },
   );
 }
 
@@ -174,17 +174,18 @@ export async function sourceSheets(
     throw new ValidationError(
       `Source ${request.source} is a workbook: create the job with type "workbook".`,
       {
-        errors: [{ pointer: 'body.type', detail: 'must be "workbook" for a workbook source' }],
+        errors: [{ path: ['body', 'type'], detail: 'must be "workbook" for a workbook source' }],
       },
     );
   }
   return [await resolveSheet(services, request.environmentId, request.source)];
 }
 
-/** A sheet among `sheets` named by its id or its name (case-insensitive). */
+/** A sheet among `sheets` named by its id, its slug or its name (case-insensitive). */
 export function findSheet(sheets: readonly Sheet[], ref: string): Sheet | undefined {
   return (
     sheets.find((sheet) => sheet.id === ref) ??
+    sheets.find((sheet) => sheet.slug !== undefined && sheet.slug === ref) ??
     sheets.find((sheet) => sheet.name.toLowerCase() === ref.trim().toLowerCase())
   );
 }
@@ -249,7 +250,7 @@ export async function configuredSheet(
     wanted === undefined ? (sheets.length === 1 ? sheets[0] : undefined) : findSheet(sheets, wanted);
   if (!sheet) {
     throw invalid(
-      'body.config.sheet',
+      ['body', 'config', 'sheet'],
       wanted === undefined
         ? `config.sheet is required: ${request.type} ${request.source} has ${sheets.length} sheets.`
         : `config.sheet "${wanted}" is no sheet of ${request.source}.`,

@@ -120,7 +120,7 @@ describe('creating a job', () => {
     ).rejects.toMatchObject({
       status: 400,
       message: 'Operation "extract" takes type "file", not "sheet".',
-      errors: [{ pointer: 'body.type', detail: 'must be one of: file' }],
+      errors: [{ path: ['body', 'type'], detail: 'must be one of: file' }],
     });
   });
 

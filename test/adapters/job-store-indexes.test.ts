@@ -36,6 +36,7 @@ describe('a job record in the DynamoDB job store', () => {
     const event: OutboxEntry = {
       id: newId('event'),
       event: {
+        version: 1,
         id: 'evt_x',
         topic: 'job:updated',
         createdAt: job.createdAt,

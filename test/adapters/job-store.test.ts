@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaleWriteError } from '../../shared/domain/errors.js';
 import type { OutboxEntry } from '../../shared/domain/events.js';
@@ -80,11 +81,38 @@ describe('the DynamoDB job store', () => {
     expect(after.map((r) => r.job.id)).not.toContain(job.id);
   });
 
-  it('returns the first job again for a repeated idempotency key', async () => {
-    const first = await store.create(newJob(), [], 'same-key');
-    const second = await store.create(newJob(), [], 'same-key');
+  it('returns the first job again for a repeated idempotency key, with the fingerprint it was created with', async () => {
+    const key = `same-key-${newId('job')}`;
+    const first = await store.create(newJob(), [], { key, fingerprint: 'f1' });
+    const second = await store.create(newJob(), [], { key, fingerprint: 'f2' });
     expect(first.created).toBe(true);
-    expect(second).toMatchObject({ created: false, record: { job: { id: first.record.job.id } } });
+    expect(second).toMatchObject({
+      created: false,
+      fingerprint: 'f1',
+      record: { job: { id: first.record.job.id } },
+    });
+  });
+
+  it('gives no fingerprint for a job created under a key before fingerprints were stored', async () => {
+    // Prepare: a job item as an older partwise wrote it, its key without a fingerprint
+    const key = `old-key-${newId('job')}`;
+    const first = await store.create(newJob(), [], { key, fingerprint: 'f' });
+    const { dynamo, tableName } = await import('../../shared/adapters/dynamodb/client.js');
+    const { jobKey } = await import('../../shared/adapters/dynamodb/job-item.js');
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: jobKey(first.record.job.id),
+        UpdateExpression: 'REMOVE idempotencyFingerprint',
+      }),
+    );
+
+    // Act
+    const again = await store.create(newJob(), [], { key, fingerprint: 'f2' });
+
+    // Assess
+    expect(again).toMatchObject({ created: false, record: { job: { id: first.record.job.id } } });
+    expect(again.fingerprint).toBeUndefined();
   });
 
   it('lists an environment’s jobs newest first, page by page, without gaps or repeats', async () => {

@@ -125,7 +125,7 @@ describe('files in the DynamoDB resource store', () => {
     ]) {
       await expect(store.listFiles(newEnvironment(), 2, cursor), cursor).rejects.toMatchObject({
         status: 400,
-        errors: [{ pointer: 'query.next', detail: 'unknown cursor' }],
+        errors: [{ path: ['query', 'next'], detail: 'unknown cursor' }],
       });
     }
   });
@@ -140,6 +140,44 @@ describe('workbooks and sheets in the DynamoDB resource store', () => {
     expect(await store.getSheet(stored.sheets[1]!.id)).toEqual(stored.sheets[1]);
     expect(await store.getSheet(newId('sheet'))).toBeUndefined();
     expect(await store.getWorkbook(newId('workbook'))).toBeUndefined();
+  });
+
+  it('replaces a workbook only while it is still at the revision read, and then its sheets', async () => {
+    // Prepare
+    const book = { ...workbook(newEnvironment(), new Date().toISOString()), revision: 1 };
+    await store.putWorkbook(book);
+    const sheet = book.sheets[0] as Sheet;
+    const renamed = {
+      ...book,
+      revision: 2,
+      name: 'Renamed',
+      sheets: [{ ...sheet, actions: [{ operation: 'go', label: 'Go' }] }],
+    };
+
+    // Act
+    await store.replaceWorkbook(renamed, 1);
+    const late = store.replaceWorkbook({ ...book, revision: 2, name: 'Late' }, 1);
+
+    // Assess
+    await expect(late).rejects.toMatchObject({ name: 'StaleWriteError', status: 409 });
+    expect(await store.getWorkbook(book.id)).toMatchObject({ name: 'Renamed', revision: 2 });
+    expect((await store.getSheet(sheet.id))?.actions).toEqual([{ operation: 'go', label: 'Go' }]);
+  });
+
+  it('takes a workbook stored before revisions as revision 0, and replaces no workbook that is not there', async () => {
+    const old = workbook(newEnvironment(), new Date().toISOString());
+    await store.putWorkbook(old);
+    await expect(store.replaceWorkbook({ ...old, revision: 1 }, 1)).rejects.toMatchObject({
+      name: 'StaleWriteError',
+    });
+    await store.replaceWorkbook({ ...old, revision: 1, name: 'First change' }, 0);
+    expect(await store.getWorkbook(old.id)).toMatchObject({ name: 'First change', revision: 1 });
+
+    const missing = workbook(newEnvironment(), new Date().toISOString());
+    await expect(store.replaceWorkbook({ ...missing, revision: 1 }, 0)).rejects.toMatchObject({
+      name: 'StaleWriteError',
+    });
+    expect(await store.getWorkbook(missing.id)).toBeUndefined();
   });
 
   it('lists an environment’s workbooks newest first, page by page', async () => {

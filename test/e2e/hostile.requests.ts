@@ -214,5 +214,10 @@ export const HOSTILE_REQUESTS: HostileCase[] = [
   },
   // Routes.
   { name: 'GET /nowhere', status: 404, send: (fx) => fx.call('GET', '/nowhere') },
-  { name: 'PATCH /jobs/:id', status: 404, send: (fx) => fx.call('PATCH', `/jobs/${fx.executingJobId}`, {}) },
+  {
+    name: 'PATCH /jobs/:id',
+    status: 405,
+    was: '404',
+    send: (fx) => fx.call('PATCH', `/jobs/${fx.executingJobId}`, {}),
+  },
 ];

@@ -121,6 +121,15 @@ describe('reviewing and changing an extract’s plan before execute', () => {
     const unknownField = await t.api.call('PATCH', `/jobs/${job.id}/plan`, { mapping: { Mail: 'e_mail' } });
     expectProblem(unknownField, 400, /no field "e_mail" in sheet People/);
     expect(unknownField.body.errors[0].pointer).toBe('/mapping/Mail');
+    // A column whose name holds `.` or `/` is one key of the pointer (RFC 6901: `/` is `~1`).
+    const dotted = await t.api.call('PATCH', `/jobs/${job.id}/plan`, {
+      mapping: { 'e.mail': 'email', 'in/out': 'email' },
+    });
+    expect(dotted.status).toBe(400);
+    expect(dotted.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      '/mapping/e.mail',
+      '/mapping/in~1out',
+    ]);
     const twice = await t.api.call('PATCH', `/jobs/${job.id}/plan`, {
       mapping: { Mail: 'email', Notes: 'email' },
     });

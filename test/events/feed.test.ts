@@ -170,6 +170,37 @@ describe('streamEvents', () => {
     expect(handled).toEqual([event.id, next.id]);
   });
 
+  it('says each time it cannot reach the server, and keeps trying', async () => {
+    // Prepare: a port nothing listens on
+    const url = await fakeApi(() => undefined);
+    await stopServer?.();
+    stopServer = undefined;
+    const controller = new AbortController();
+    const failures: Array<{ failures: number; retryInMs: number; error: unknown }> = [];
+
+    // Act
+    const messages = await take(
+      streamEvents({
+        url,
+        apiKey: KEY,
+        retryMs: 5,
+        signal: controller.signal,
+        onRetry: (failure) => {
+          failures.push(failure);
+          if (failures.length === 3) controller.abort();
+        },
+      }),
+      1,
+      controller,
+    );
+
+    // Assess
+    expect(messages).toEqual([]);
+    expect(failures.map((f) => f.failures)).toEqual([1, 2, 3]);
+    expect(failures.map((f) => f.retryInMs)).toEqual([5, 10, 20]);
+    expect(failures[0]?.error).toBeInstanceOf(TypeError); // fetch's "cannot connect"
+  });
+
   it('gives up on a wrong key or an answer that is not an event stream', async () => {
     const url = await fakeApi(
       (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>'),

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JOB_TOPICS } from '../../shared/domain/events.js';
+import { JOB_EVENT_VERSION, JOB_TOPICS } from '../../shared/domain/events.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../../shared/domain/job.js';
 import { JOB_STATUSES } from '../../shared/domain/status.js';
 import { JOB_EVENT_SCHEMAS, validateJobEvent } from '../../shared/events/schemas.js';
@@ -37,6 +37,20 @@ describe('the published event schemas', () => {
 
   it.each(JOB_TOPICS)('accepts a %s event as the service builds it', (topic) => {
     expect(validateJobEvent(sampleEvent(topic))).toMatchObject({ valid: true });
+  });
+
+  it('requires the version the domain builds events with, and refuses another', async () => {
+    const event = JSON.parse(await readFile(join(SCHEMA_DIR, 'job-event.schema.json'), 'utf8'));
+    expect(event.required).toContain('version');
+    expect(event.properties.version.const).toBe(JOB_EVENT_VERSION);
+    expect(sampleEvent('job:waiting').version).toBe(JOB_EVENT_VERSION);
+
+    const { version: _, ...unversioned } = sampleEvent('job:waiting');
+    expect(validateJobEvent(unversioned)).toMatchObject({ valid: false });
+    const later = validateJobEvent({ ...sampleEvent('job:waiting'), version: 2 });
+    expect(later.valid).toBe(false);
+    if (later.valid) return;
+    expect(later.violations.map((v) => v.pointer)).toContain('/version');
   });
 
   it('refuses job:completed with any status but COMPLETED', () => {

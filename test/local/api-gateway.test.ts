@@ -109,9 +109,11 @@ describe('the local API Gateway', () => {
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
       expect(await response.json()).toMatchObject({
-        type: 'about:blank',
+        type: 'urn:partwise:problem:unauthorized',
         title: 'Unauthorized',
         status: 401,
+        detail: expect.stringMatching(/API key/),
+        correlationId: response.headers.get('apigw-requestid'),
       });
     }
     expect(authorizerEvents).toHaveLength(1); // no header: API Gateway does not even call the authorizer
@@ -159,7 +161,12 @@ describe('the local API Gateway', () => {
     });
 
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ status: 413, title: 'Payload Too Large' });
+    expect(await response.json()).toMatchObject({
+      type: 'urn:partwise:problem:payload-too-large',
+      status: 413,
+      title: 'Content Too Large',
+      detail: expect.stringMatching(/10 MB/),
+    });
     expect(apiEvents).toHaveLength(0);
   });
 

@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
-import type { JobEvent } from '../../domain/events.js';
+import { ValidationError } from '../../domain/errors.js';
+import { JOB_EVENT_VERSION, type JobEvent } from '../../domain/events.js';
 import type { EventStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
@@ -70,7 +71,11 @@ async function storeOnce(event: JobEvent, position: number): Promise<void> {
   }
 }
 
-const toEvent = (item: Record<string, unknown>) => JSON.parse(String(item.body)) as JobEvent;
+/** An event as stored; one stored before events carried a version has the shape of version 1. */
+const toEvent = (item: Record<string, unknown>): JobEvent => ({
+  version: JOB_EVENT_VERSION,
+  ...(JSON.parse(String(item.body)) as Omit<JobEvent, 'version'>),
+});
 
 export const dynamoEventStore: EventStore = {
   async put(events) {
@@ -106,7 +111,16 @@ export const dynamoEventStore: EventStore = {
   },
 
   async listForEnvironment(environmentId, { since, jobId, topic, limit }) {
-    let cursor = since && /^\d+$/.test(since) ? Number(since) : 0;
+    // A cursor that is no position would restart the feed from its oldest event: refused.
+    if (since && !/^\d+$/.test(since)) {
+      throw new ValidationError(
+        'since is not a position in the feed: pass back the `next` of an earlier page.',
+        {
+          errors: [{ path: ['query', 'since'], detail: 'is not a position in the feed' }],
+        },
+      );
+    }
+    let cursor = since ? Number(since) : 0;
     const events: JobEvent[] = [];
     const now = Date.now();
     try {

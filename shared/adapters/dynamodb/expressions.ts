@@ -120,7 +120,7 @@ export function decodeCursor(
     }
   }
   throw new ValidationError('The `next` cursor is not one this list returned.', {
-    errors: [{ pointer: 'query.next', detail: 'unknown cursor' }],
+    errors: [{ path: ['query', 'next'], detail: 'unknown cursor' }],
   });
 }
 

@@ -20,7 +20,8 @@ const SHARDS = TABLE_SCHEMA.shards;
 const jobKeyShape = { pk: { prefix: 'JOB#' }, sk: { equals: 'JOB' } } as const;
 
 export const dynamoJobStore: JobStore = {
-  async create(job, outbox, idempotencyKey) {
+  async create(job, outbox, idempotency) {
+    const idempotencyKey = idempotency?.key;
     const id = idempotencyKey ? derivedId('job', `${job.environmentId}\n${idempotencyKey}`) : job.id;
     const stored: Job = { ...job, id };
     const entries = outbox.map((entry) =>
@@ -51,7 +52,9 @@ export const dynamoJobStore: JobStore = {
       activeShard: shardOf(id, SHARDS),
       activeAt: job.createdAt,
       ...(entries.length ? { outboxShard: shardOf(id, SHARDS), outboxAt: job.createdAt } : {}),
-      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(idempotency
+        ? { idempotencyKey: idempotency.key, idempotencyFingerprint: idempotency.fingerprint }
+        : {}),
     };
     try {
       await dynamo.send(
@@ -65,7 +68,14 @@ export const dynamoJobStore: JobStore = {
     } catch (error) {
       if (idempotencyKey && isConditionFailed(error)) {
         const existing = await readJobItem(id);
-        if (existing) return { record: recordFromItem(existing), created: false };
+        if (existing) {
+          const fingerprint = existing.idempotencyFingerprint;
+          return {
+            record: recordFromItem(existing),
+            created: false,
+            ...(typeof fingerprint === 'string' ? { fingerprint } : {}),
+          };
+        }
       }
       return rethrow(error, 'create the job');
     }

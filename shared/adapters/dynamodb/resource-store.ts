@@ -6,6 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { StaleWriteError } from '../../domain/errors.js';
 import type { DataFile, Sheet, SheetSegment, Workbook } from '../../domain/resources.js';
 import type { ResourceStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
@@ -176,6 +177,47 @@ export const dynamoResourceStore: ResourceStore = {
       await batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
     } catch (error) {
       rethrow(error, `store workbook ${workbook.id}`);
+    }
+  },
+
+  async replaceWorkbook(workbook, revision) {
+    // The workbook first, conditionally: a change that lost the race writes nothing. Its
+    // sheets' items (read by GET /sheets/:id and an action's job) follow; they already
+    // exist, and a change cut short between the two is finished by the next one.
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...workbookKey(workbook.id),
+            kind: 'workbook',
+            ...workbook,
+            gsi1pk: `ENV#${workbook.environmentId}#WORKBOOK`,
+            gsi1sk: `${workbook.createdAt}#${workbook.id}`,
+          },
+          // A workbook stored before revisions were has none: it is at revision 0.
+          ConditionExpression:
+            revision === 0
+              ? 'attribute_exists(pk) AND attribute_not_exists(revision)'
+              : 'attribute_exists(pk) AND revision = :revision',
+          ...(revision === 0 ? {} : { ExpressionAttributeValues: { ':revision': revision } }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error))
+        throw new StaleWriteError(`workbook ${workbook.id} changed since revision ${revision}`, {
+          cause: error,
+        });
+      rethrow(error, `store workbook ${workbook.id}`);
+    }
+    try {
+      await batchWrite(
+        workbook.sheets.map((sheet) => ({
+          PutRequest: { Item: { ...sheetKey(sheet.id), kind: 'sheet', ...sheet } },
+        })),
+      );
+    } catch (error) {
+      rethrow(error, `store the sheets of workbook ${workbook.id}`);
     }
   },
 

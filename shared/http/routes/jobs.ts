@@ -5,6 +5,7 @@ import type { Services } from '../../services.js';
 import { ensureJsonSize, JOB_FIELD_JSON_BYTES } from '../limits.js';
 import {
   type ApiEvent,
+  created as createdAt,
   environmentOf,
   idempotencyKey,
   idParam,
@@ -26,7 +27,7 @@ import {
 
 /** An executor's final report (complete or fail), its `outcome` within bounds. */
 function withinBounds<T extends { outcome?: Record<string, unknown> }>(report: T): T {
-  ensureJsonSize('body.outcome', report.outcome, JOB_FIELD_JSON_BYTES, "A job's outcome");
+  ensureJsonSize(['body', 'outcome'], report.outcome, JOB_FIELD_JSON_BYTES, "A job's outcome");
   return report;
 }
 
@@ -38,10 +39,10 @@ export function jobRoutes(services: () => Services) {
       handler: async (event: ApiEvent) => {
         const body = jsonBody(event, CreateJobBody);
         const key = idempotencyKey(event);
-        ensureJsonSize('body.input', body.input, JOB_FIELD_JSON_BYTES, "A job's input");
-        ensureJsonSize('body.config', body.config, JOB_FIELD_JSON_BYTES, "A job's config");
+        ensureJsonSize(['body', 'input'], body.input, JOB_FIELD_JSON_BYTES, "A job's input");
+        ensureJsonSize(['body', 'config'], body.config, JOB_FIELD_JSON_BYTES, "A job's config");
         const { job, created } = await createJob(services(), environmentOf(event), body, key);
-        return ok(job, created ? 201 : 200);
+        return created ? createdAt(job, `/jobs/${job.id}`) : ok(job);
       },
     },
     {

@@ -19,7 +19,7 @@ export function planRoutes(services: () => Services) {
       handler: async (event: ApiEvent) => {
         const id = idParam(event, 'Job', 'job');
         const body = jsonBody(event, PlanChangeBody);
-        ensureJsonSize('body', body, JOB_FIELD_JSON_BYTES, 'A plan change');
+        ensureJsonSize(['body'], body, JOB_FIELD_JSON_BYTES, 'A plan change');
         const job = await revisePlan(services(), environmentOf(event), id, body);
         // 202: planned again in the background; the plan to review is there once the job is READY.
         return {

@@ -1,22 +1,22 @@
-import { ValidationError } from '../../domain/errors.js';
-import { newId } from '../../domain/ids.js';
-import type { Workbook } from '../../domain/resources.js';
-import { ensureUnused, resolveSheet, workbookOf } from '../../operations/resources.js';
-import { readRecords, sheetCounts, sheetObjectsPrefix } from '../../operations/segments.js';
+import { resolveSheet, workbookOf } from '../../operations/resources.js';
+import { readRecords, sheetCounts } from '../../operations/segments.js';
+import { changeWorkbook, createWorkbook, deleteWorkbook, workbookETag } from '../../resources/workbooks.js';
 import type { Services } from '../../services.js';
-import { ensureJsonSize, WORKBOOK_JSON_BYTES } from '../limits.js';
-import { type ApiEvent, environmentOf, idParam, jsonBody, list, ok, queryParams } from '../request.js';
+import { workbookBlueprint, workbookPatch } from '../blueprint.js';
+import {
+  type ApiEvent,
+  created,
+  environmentOf,
+  idParam,
+  jsonBody,
+  list,
+  ok,
+  queryParams,
+} from '../request.js';
 import { CreateWorkbookBody, CursorQuery, PatchWorkbookBody, RecordsQuery } from '../schemas.js';
 
-/** 413 when a workbook, sheets and actions inline, would not fit the one item it is stored as. */
-function ensureStorable(workbook: Workbook): void {
-  ensureJsonSize(
-    'body',
-    workbook,
-    WORKBOOK_JSON_BYTES,
-    'A workbook with its sheets, fields and actions (one item)',
-  );
-}
+/** A workbook with its ETag, for GET, PATCH and the 201 of POST. */
+const tagged = (workbook: Parameters<typeof workbookETag>[0]) => ({ etag: workbookETag(workbook) });
 
 export function workbookRoutes(services: () => Services) {
   return [
@@ -24,30 +24,9 @@ export function workbookRoutes(services: () => Services) {
       method: 'POST' as const,
       path: '/workbooks',
       handler: async (event: ApiEvent) => {
-        const body = jsonBody(event, CreateWorkbookBody);
-        const environmentId = environmentOf(event);
-        const now = services().now().toISOString();
-        const workbookId = newId('workbook');
-        const workbook: Workbook = {
-          id: workbookId,
-          environmentId,
-          name: body.name,
-          sheets: body.sheets.map((sheet) => ({
-            id: newId('sheet'),
-            workbookId,
-            environmentId,
-            name: sheet.name,
-            fields: sheet.fields,
-            ...(sheet.actions ? { actions: sheet.actions } : {}),
-            createdAt: now,
-          })),
-          ...(body.actions ? { actions: body.actions } : {}),
-          createdAt: now,
-          updatedAt: now,
-        };
-        ensureStorable(workbook);
-        await services().resources.putWorkbook(workbook);
-        return ok(workbook, 201);
+        const blueprint = workbookBlueprint(jsonBody(event, CreateWorkbookBody));
+        const workbook = await createWorkbook(services(), environmentOf(event), blueprint);
+        return created(workbook, `/workbooks/${workbook.id}`, tagged(workbook));
       },
     },
     {
@@ -62,23 +41,22 @@ export function workbookRoutes(services: () => Services) {
     {
       method: 'GET' as const,
       path: '/workbooks/{id}',
-      handler: async (event: ApiEvent) =>
-        ok(await workbookOf(services(), environmentOf(event), idParam(event, 'Workbook', 'workbook'))),
+      handler: async (event: ApiEvent) => {
+        const workbook = await workbookOf(
+          services(),
+          environmentOf(event),
+          idParam(event, 'Workbook', 'workbook'),
+        );
+        return ok(workbook, 200, tagged(workbook));
+      },
     },
     {
       method: 'DELETE' as const,
       path: '/workbooks/{id}',
       handler: async (event: ApiEvent) => {
-        const environmentId = environmentOf(event);
-        const workbook = await workbookOf(services(), environmentId, idParam(event, 'Workbook', 'workbook'));
-        const ids = new Set([workbook.id, ...workbook.sheets.map((sheet) => sheet.id)]);
-        await ensureUnused(services(), environmentId, `Workbook ${workbook.id}`, ids);
-        // Segment objects, then the items (the workbook's last): a delete cut short can be repeated.
-        for (const sheet of workbook.sheets) {
-          await services().blobs.remove(await services().blobs.list(sheetObjectsPrefix(sheet.id)));
-        }
-        await services().resources.deleteWorkbook(workbook);
-        return ok({ id: workbook.id, deleted: true });
+        const id = idParam(event, 'Workbook', 'workbook');
+        await deleteWorkbook(services(), environmentOf(event), id);
+        return ok({ id, deleted: true });
       },
     },
     {
@@ -86,33 +64,10 @@ export function workbookRoutes(services: () => Services) {
       path: '/workbooks/{id}',
       handler: async (event: ApiEvent) => {
         const id = idParam(event, 'Workbook', 'workbook');
-        const body = jsonBody(event, PatchWorkbookBody);
-        const workbook = await workbookOf(services(), environmentOf(event), id);
-        const sheetActions = new Map((body.sheets ?? []).map((sheet) => [sheet.id, sheet.actions]));
-        const unknown = [...sheetActions.keys()].filter(
-          (sheetId) => !workbook.sheets.some((s) => s.id === sheetId),
-        );
-        if (unknown.length > 0) {
-          throw new ValidationError(`Workbook ${id} has no sheet ${unknown.join(', ')}.`, {
-            errors: unknown.map((sheetId) => ({
-              pointer: 'body.sheets',
-              detail: `unknown sheet ${sheetId}`,
-            })),
-          });
-        }
-        const updated: Workbook = {
-          ...workbook,
-          ...(body.name ? { name: body.name } : {}),
-          ...(body.actions ? { actions: body.actions } : {}),
-          sheets: workbook.sheets.map((sheet) => {
-            const actions = sheetActions.get(sheet.id);
-            return actions ? { ...sheet, actions } : sheet;
-          }),
-          updatedAt: services().now().toISOString(),
-        };
-        ensureStorable(updated);
-        await services().resources.putWorkbook(updated);
-        return ok(updated);
+        const change = workbookPatch(jsonBody(event, PatchWorkbookBody));
+        const ifMatch = event.headers['if-match'];
+        const workbook = await changeWorkbook(services(), environmentOf(event), id, change, ifMatch);
+        return ok(workbook, 200, tagged(workbook));
       },
     },
     {

@@ -23,8 +23,8 @@ describe('the input of a custom action’s job, checked against the action’s f
     expect(
       inputErrors(form({ key: 'note', type: 'string' }), { note: 'hi', colour: 'red', size: 3 }),
     ).toEqual([
-      { pointer: 'body.input.colour', detail: 'is not a field of the action’s input form' },
-      { pointer: 'body.input.size', detail: 'is not a field of the action’s input form' },
+      { path: ['body', 'input', 'colour'], detail: 'is not a field of the action’s input form' },
+      { path: ['body', 'input', 'size'], detail: 'is not a field of the action’s input form' },
     ]);
     expect(inputErrors(undefined, { anything: 1 })).toHaveLength(1);
   });
@@ -33,7 +33,7 @@ describe('the input of a custom action’s job, checked against the action’s f
     const required: Field = { key: 'reason', type: 'string', required: true };
     for (const input of [{}, { reason: null }, { reason: '' }]) {
       expect(inputErrors(form(required), input)).toEqual([
-        { pointer: 'body.input.reason', detail: 'is required' },
+        { path: ['body', 'input', 'reason'], detail: 'is required' },
       ]);
     }
     expect(inputErrors(form({ key: 'reason', type: 'number' }), {})).toEqual([]);
@@ -102,9 +102,9 @@ describe('the input of a custom action’s job, checked against the action’s f
       { count: 'three', ok: true, extra: 1 },
     );
     expect(errors).toEqual([
-      { pointer: 'body.input.extra', detail: 'is not a field of the action’s input form' },
-      { pointer: 'body.input.reason', detail: 'is required' },
-      { pointer: 'body.input.count', detail: 'must be a number' },
+      { path: ['body', 'input', 'extra'], detail: 'is not a field of the action’s input form' },
+      { path: ['body', 'input', 'reason'], detail: 'is required' },
+      { path: ['body', 'input', 'count'], detail: 'must be a number' },
     ]);
   });
 });

@@ -68,7 +68,7 @@ describe('errors, as a caller and the engine see them', () => {
 
   it('keeps the cause and the field errors it was given', () => {
     const cause = new Error('ConditionalCheckFailedException');
-    const errors = [{ pointer: 'body.source', detail: 'is required' }];
+    const errors = [{ path: ['body', 'source'], detail: 'is required' }];
     expect(new StaleWriteError('raced', { cause }).cause).toBe(cause);
     expect(new DependencyError('down', { cause }).cause).toBe(cause);
     expect(new UnprocessableError('garbled', { cause }).cause).toBe(cause);

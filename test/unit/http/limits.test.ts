@@ -61,21 +61,21 @@ describe('what a JSON body may hold', () => {
 describe('JSON sizes', () => {
   it('passes what fits and answers 413 naming the field when it does not', () => {
     const input = { s: 'x'.repeat(60) }; // 68 bytes of JSON
-    expect(() => ensureJsonSize('body.input', input, 68, "A job's input")).not.toThrow();
-    const tooMuch = () => ensureJsonSize('body.input', input, 67, "A job's input");
+    expect(() => ensureJsonSize(['body', 'input'], input, 68, "A job's input")).not.toThrow();
+    const tooMuch = () => ensureJsonSize(['body', 'input'], input, 67, "A job's input");
     expect(tooMuch).toThrow(PayloadTooLargeError);
     expect(tooMuch).toThrow("A job's input may hold at most 67 bytes of JSON; this one holds 68.");
     expect(() => tooMuch()).toThrow(
       expect.objectContaining({
         status: 413,
-        errors: [{ pointer: 'body.input', detail: '68 bytes of JSON; the most is 67' }],
+        errors: [{ path: ['body', 'input'], detail: '68 bytes of JSON; the most is 67' }],
       }),
     );
-    expect(() => ensureJsonSize('body.input', undefined, 0, 'Nothing')).not.toThrow();
+    expect(() => ensureJsonSize(['body', 'input'], undefined, 0, 'Nothing')).not.toThrow();
   });
 
   it('counts bytes of UTF-8, not characters', () => {
-    expect(() => ensureJsonSize('body', '日本', 7, 'Name')).toThrow(/holds 8/);
+    expect(() => ensureJsonSize(['body'], '日本', 7, 'Name')).toThrow(/holds 8/);
   });
 });
 

@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { DependencyError, NotFoundError, ValidationError } from '../../../shared/domain/errors.js';
 import { correlation } from '../../../shared/http/correlation.js';
-import { problemJson, publicFieldError, toProblem } from '../../../shared/http/problem.js';
+import { problemJson, publicFieldError, toProblem, zodErrors } from '../../../shared/http/problem.js';
 import type { ApiEvent, ApiResult } from '../../../shared/http/request.js';
 
 const event = (requestId: string) => ({ requestContext: { requestId } }) as ApiEvent;
@@ -23,11 +24,11 @@ describe('problem JSON', () => {
   it('shows a 4xx as it is, with its field errors where they lie, and the correlation id', () => {
     const error = new ValidationError('bad', {
       errors: [
-        { pointer: 'body.config.a/b', detail: 'x' },
-        { pointer: 'body', detail: 'empty' },
-        { pointer: 'query.limit', detail: 'too big' },
-        { pointer: 'path.id', detail: 'malformed' },
-        { pointer: 'header.idempotency-key', detail: 'too long' },
+        { path: ['body', 'config', 'a/b'], detail: 'x' },
+        { path: ['body'], detail: 'empty' },
+        { path: ['query', 'limit'], detail: 'too big' },
+        { path: ['path', 'id'], detail: 'malformed' },
+        { path: ['header', 'idempotency-key'], detail: 'too long' },
       ],
     });
     expect(toProblem(error, 'req-1')).toEqual({
@@ -49,7 +50,7 @@ describe('problem JSON', () => {
   it('says of a 5xx only that it happened, and under which correlation id', () => {
     const crash = toProblem(new Error('TableName partwise: ValidationException at x.ts:1'), 'req-2');
     expect(crash).toEqual({
-      type: 'about:blank',
+      type: 'urn:partwise:problem:internal-error',
       title: 'Internal Server Error',
       status: 500,
       detail: 'Something went wrong on our side (correlation id req-2).',
@@ -73,8 +74,42 @@ describe('problem JSON', () => {
     expect(succeeded).toMatchObject({ statusCode: 200, headers: { 'x-correlation-id': 'req-5' } });
   });
 
+  it('escapes each key of a pointer on its own, whatever the key holds (RFC 6901)', () => {
+    const at = (...path: (string | number)[]) => publicFieldError({ path: ['body', ...path], detail: 'x' });
+    expect(at('mapping', 'e.mail')).toEqual({ pointer: '/mapping/e.mail', detail: 'x' });
+    expect(at('mapping', 'in/out')).toEqual({ pointer: '/mapping/in~1out', detail: 'x' });
+    expect(at('mapping', 'a~b')).toEqual({ pointer: '/mapping/a~0b', detail: 'x' });
+    // `~1` written literally must not read back as `/`: `~` is escaped first.
+    expect(at('mapping', '~1')).toEqual({ pointer: '/mapping/~01', detail: 'x' });
+    expect(at('sheets', 0, 'fields', 2)).toEqual({ pointer: '/sheets/0/fields/2', detail: 'x' });
+    expect(at('')).toEqual({ pointer: '/', detail: 'x' });
+  });
+
+  it('keeps the path of a zod issue as segments, so a key holding a dot points at itself', () => {
+    const schema = z.object({ mapping: z.record(z.string(), z.string()) }).strict();
+    const parsed = schema.safeParse({ mapping: { 'e.mail': 1 }, 'x/y': true });
+    if (parsed.success) throw new Error('expected a failed parse');
+    expect(zodErrors(parsed.error, 'body').map(publicFieldError)).toEqual(
+      expect.arrayContaining([
+        { pointer: '/mapping/e.mail', detail: expect.any(String) },
+        { pointer: '/x~1y', detail: 'is not a known field' },
+      ]),
+    );
+  });
+
+  it('answers a refusal known only by its status (http-errors) in the same scheme as every other', () => {
+    const tooLarge = Object.assign(new Error('The body is too large.'), { statusCode: 413, expose: true });
+    expect(toProblem(tooLarge, 'req-6')).toEqual({
+      type: 'urn:partwise:problem:payload-too-large',
+      title: 'Content Too Large',
+      status: 413,
+      detail: 'The body is too large.',
+      correlationId: 'req-6',
+    });
+  });
+
   it('points at the body as a whole with the empty pointer', () => {
-    expect(publicFieldError({ pointer: 'body', detail: 'malformed JSON' })).toEqual({
+    expect(publicFieldError({ path: ['body'], detail: 'malformed JSON' })).toEqual({
       pointer: '',
       detail: 'malformed JSON',
     });

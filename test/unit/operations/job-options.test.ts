@@ -41,7 +41,7 @@ describe("the engine's keys of a job's config", () => {
     const error = refusal(() =>
       jobOptions({ tolerance: { maxFailedPercent: 101, extra: 1 }, retryWindowSeconds: 604_801 }, inParts),
     );
-    expect(error.errors?.map((e) => e.pointer).sort()).toEqual([
+    expect(error.errors?.map((e) => e.path.join('.')).sort()).toEqual([
       'body.config.retryWindowSeconds',
       'body.config.tolerance',
       'body.config.tolerance.maxFailedPercent',

@@ -106,6 +106,12 @@ export function memoryResources(): ResourceStore & { segments: Map<string, Map<n
       workbooks.set(workbook.id, structuredClone(workbook));
       for (const sheet of workbook.sheets) sheets.set(sheet.id, structuredClone(sheet));
     },
+    async replaceWorkbook(workbook, revision) {
+      const stored = workbooks.get(workbook.id);
+      if (!stored || (stored.revision ?? 0) !== revision)
+        throw new StaleWriteError(`workbook ${workbook.id} changed`);
+      await this.putWorkbook(workbook);
+    },
     async getWorkbook(id) {
       return structuredClone(workbooks.get(id));
     },

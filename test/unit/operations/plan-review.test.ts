@@ -267,10 +267,16 @@ describe('changing an extract’s plan', () => {
     await expect(refused).rejects.toMatchObject({
       message: expect.stringMatching(/^The mapping does not fit the plan: "Phone": no column "Phone"/),
       errors: [
-        { pointer: 'body.mapping.Phone', detail: expect.stringMatching(/no column "Phone"/) },
-        { pointer: 'body.mapping.Mail', detail: expect.stringMatching(/no field "e_mail"/) },
-        { pointer: 'body.mapping.Age', detail: expect.stringMatching(/field "name" is mapped from both/) },
-        { pointer: 'body.mapping.Joined', detail: expect.stringMatching(/field "name" is mapped from both/) },
+        { path: ['body', 'mapping', 'Phone'], detail: expect.stringMatching(/no column "Phone"/) },
+        { path: ['body', 'mapping', 'Mail'], detail: expect.stringMatching(/no field "e_mail"/) },
+        {
+          path: ['body', 'mapping', 'Age'],
+          detail: expect.stringMatching(/field "name" is mapped from both/),
+        },
+        {
+          path: ['body', 'mapping', 'Joined'],
+          detail: expect.stringMatching(/field "name" is mapped from both/),
+        },
       ],
     });
   });
@@ -279,7 +285,7 @@ describe('changing an extract’s plan', () => {
     const planned = await plannedExtract('people.csv', peopleCsv(3), { mapping: { Mail: 'email' } });
     expect(await revise(planned, { delimiter: ';' })).toEqual({ delimiter: ';' });
     await expect(revise(planned, { delimiter: ';', mapping: {} })).rejects.toMatchObject({
-      errors: [{ pointer: 'body.mapping', detail: 'cannot be sent with a new delimiter or header row' }],
+      errors: [{ path: ['body', 'mapping'], detail: 'cannot be sent with a new delimiter or header row' }],
     });
   });
 
@@ -288,11 +294,14 @@ describe('changing an extract’s plan', () => {
     await expect(revise(planned, {})).rejects.toThrow(/changes nothing/);
     await expect(revise(planned, { fields: {} })).rejects.toMatchObject({
       errors: [
-        { pointer: 'body.fields', detail: expect.stringMatching(/is not something an extract plan changes/) },
+        {
+          path: ['body', 'fields'],
+          detail: expect.stringMatching(/is not something an extract plan changes/),
+        },
       ],
     });
     await expect(revise(planned, { delimiter: '""' })).rejects.toMatchObject({
-      errors: [{ pointer: 'body.delimiter' }],
+      errors: [{ path: ['body', 'delimiter'] }],
     });
     const ndjson = await plannedExtract('people.ndjson', '{"name":"Ada"}\n');
     await expect(revise(ndjson, { delimiter: ';' })).rejects.toThrow(/only CSV and TSV have a delimiter/);
@@ -307,11 +316,11 @@ describe('changing an extract’s plan', () => {
   it('refuses at creation a mapping that takes a field twice or names a field the sheet lacks', async () => {
     await expect(
       plannedExtract('people.csv', peopleCsv(3), { mapping: { Mail: 'email', Notes: 'email' } }),
-    ).rejects.toMatchObject({ errors: [{ pointer: 'body.config.mapping.Notes' }] });
+    ).rejects.toMatchObject({ errors: [{ path: ['body', 'config', 'mapping', 'Notes'] }] });
     await expect(
       plannedExtract('people.csv', peopleCsv(3), { mapping: { Mail: 'mail' } }),
     ).rejects.toMatchObject({
-      errors: [{ pointer: 'body.config.mapping.Mail', detail: 'no field "mail" in sheet People' }],
+      errors: [{ path: ['body', 'config', 'mapping', 'Mail'], detail: 'no field "mail" in sheet People' }],
     });
   });
 });
