@@ -52,6 +52,17 @@ const data = (schema: JsonSchema, description: string): ResponseSpec => ({
   schema: { type: 'object', required: ['data'], properties: { data: schema } },
 });
 
+/** A workbook with the `ETag` of its revision, which `If-Match` on PATCH names. */
+const workbook = (description: string): ResponseSpec => ({
+  ...data(ref('Workbook'), description),
+  headers: {
+    ETag: {
+      description: 'The workbook\'s revision (`"r<revision>"`): send it back in `If-Match` on PATCH.',
+      schema: { type: 'string' },
+    },
+  },
+});
+
 /**
  * `{ data, next }`. `next` is null on the last page. Cursor lists take it back as the
  * `next` query parameter; offset lists (parts, records) return it as a number in a string
@@ -90,8 +101,11 @@ const OPERATIONS: OperationSpec[] = [
       201: job('The job, created.'),
       200: job('The job an earlier POST with the same `Idempotency-Key` created.'),
     },
-    problems: [400, 404, 409, 413],
-    extensions: { 'x-idempotency': 'The Idempotency-Key header makes a repeated POST return the first job.' },
+    problems: [400, 404, 409, 413, 422],
+    extensions: {
+      'x-idempotency':
+        'The Idempotency-Key header makes a repeated POST of the same request return the first job; the key with a different request is a 422 (`idempotency-key-reused`).',
+    },
   },
   {
     method: 'get',
@@ -274,7 +288,7 @@ const OPERATIONS: OperationSpec[] = [
     summary: 'Create a workbook with its sheets',
     tag: 'workbooks',
     body: { schema: 'CreateWorkbookBody' },
-    responses: { 201: data(ref('Workbook'), 'The workbook.') },
+    responses: { 201: workbook('The workbook.') },
     problems: [400, 413],
   },
   {
@@ -291,7 +305,7 @@ const OPERATIONS: OperationSpec[] = [
     path: '/workbooks/{id}',
     summary: 'Get a workbook',
     tag: 'workbooks',
-    responses: { 200: data(ref('Workbook'), 'The workbook.') },
+    responses: { 200: workbook('The workbook.') },
     problems: [404],
   },
   {
@@ -300,8 +314,8 @@ const OPERATIONS: OperationSpec[] = [
     summary: "Rename a workbook or change its and its sheets' actions",
     tag: 'workbooks',
     body: { schema: 'PatchWorkbookBody' },
-    responses: { 200: data(ref('Workbook'), 'The workbook.') },
-    problems: [400, 404, 413],
+    responses: { 200: workbook('The workbook.') },
+    problems: [400, 404, 412, 413],
   },
   {
     method: 'delete',
@@ -499,7 +513,18 @@ function parametersOf(spec: OperationSpec): JsonSchema[] {
             schema: { type: 'string', maxLength: 255 },
           },
         ]
-      : [];
+      : spec.method === 'patch' && spec.path === '/workbooks/{id}'
+        ? [
+            {
+              name: 'If-Match',
+              in: 'header',
+              required: false,
+              description:
+                'The ETag a GET gave: the change applies only to that revision (412 `precondition-failed` otherwise).',
+              schema: { type: 'string' },
+            },
+          ]
+        : [];
   return [
     ...path,
     ...Object.entries(properties).map(([name, schema]) => ({
@@ -525,7 +550,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'No valid API key.',
   404: 'Not found in this environment.',
   409: 'The resource is not in a state that allows this (see the problem type).',
+  412: '`If-Match` names a revision the resource is no longer at (`precondition-failed`).',
   413: 'The body or a field of it is too large.',
+  422: 'The request conflicts with an earlier one (`idempotency-key-reused`).',
   500: 'An error on our side; the logs hold it under `correlationId`.',
   503: 'A service partwise depends on failed; try again shortly.',
 };
