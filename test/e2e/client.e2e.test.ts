@@ -1,0 +1,44 @@
+/**
+ * The typed client (`partwise/client`) against the local stack, as a caller imports it: an
+ * upload, an extract followed to its end with progress, the records read back, and a problem
+ * thrown as a PartwiseApiError.
+ */
+
+import { PartwiseApiError, partwiseClient } from 'partwise/client';
+import { describe, expect, it } from 'vitest';
+import { generateCsv } from '../helpers/csv.js';
+import { useTarget } from '../helpers/stack.js';
+
+const context = useTarget();
+
+describe('the typed client', () => {
+  it('uploads a file, runs an extract reporting its progress, and reads every record back', async () => {
+    const partwise = partwiseClient({ url: context.target.url, apiKey: context.target.apiKey });
+    const csv = generateCsv(300, 21).text;
+    const seen: number[] = [];
+
+    const file = await partwise.uploadFile('people.csv', csv);
+    const job = await partwise.runJob(
+      { type: 'file', operation: 'extract', source: file.id, config: { partSizeBytes: 2048 } },
+      { onProgress: (j) => seen.push(j.processed) },
+    );
+    const records = [];
+    for await (const record of partwise.records(String(job.outcome?.sheetId), { pageSize: 100 }))
+      records.push(record);
+
+    expect(file).toMatchObject({ name: 'people.csv', status: 'available' });
+    expect(job).toMatchObject({ status: 'COMPLETED', processed: job.parts });
+    expect(job.parts).toBeGreaterThan(1);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBe(job.parts);
+    expect(records).toHaveLength(300);
+    expect(records.map((r) => r.values.id)).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
+  });
+
+  it('throws a problem as a PartwiseApiError with its status and type', async () => {
+    const partwise = partwiseClient({ url: context.target.url, apiKey: context.target.apiKey });
+    const error = await partwise.getJob('job_00000000000000000000000000').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartwiseApiError);
+    expect(error).toMatchObject({ status: 404, problem: { type: 'urn:partwise:problem:job-not-found' } });
+  });
+});
