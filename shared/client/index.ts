@@ -12,6 +12,7 @@
  *   for await (const record of partwise.records(job.outcome.sheetId)) …
  */
 import createClient from 'openapi-fetch';
+import { DIRECT_UPLOAD_LIMIT } from '../domain/resources.js';
 import { pollEvents } from '../events/feed.js';
 import type { components, paths } from './api-types.js';
 
@@ -44,9 +45,6 @@ export interface ClientOptions {
   apiKey: string;
   fetch?: typeof globalThis.fetch;
 }
-
-/** Content up to this size goes up in the request itself; larger content by the presigned URL. */
-export const DIRECT_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
 
@@ -85,7 +83,7 @@ export function partwiseClient(options: ClientOptions) {
         'POST /files',
       );
       const send = options.fetch ?? fetch;
-      if (bytes.byteLength <= DIRECT_UPLOAD_BYTES) {
+      if (bytes.byteLength <= DIRECT_UPLOAD_LIMIT) {
         // Raw bytes: sent as they are, not through the client's JSON body serializer.
         const response = await send(`${baseUrl}/files/${created.id}/content`, {
           method: 'PUT',
@@ -117,7 +115,8 @@ export function partwiseClient(options: ClientOptions) {
         await client.POST('/jobs', { body: { trigger: 'immediate', ...body } }),
         'POST /jobs',
       );
-      if (created.status === 'READY' || created.trigger === 'manual') {
+      // A manual job waits for execute (while it plans, execute marks it to start once planned).
+      if (created.trigger === 'manual') {
         dataOf(
           await client.POST('/jobs/{id}/execute', { params: { path: { id: created.id } } }),
           `POST /jobs/${created.id}/execute`,

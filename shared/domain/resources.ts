@@ -14,6 +14,9 @@ export type FileStatus = (typeof FILE_STATUSES)[number];
  */
 export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 
+/** Content sent in the request itself (`PUT /files/:id/content`): API Gateway HTTP APIs take bodies up to 10 MB. */
+export const DIRECT_UPLOAD_LIMIT = 10 * 1024 * 1024;
+
 export interface DataFile {
   id: string;
   environmentId: string;

@@ -23,8 +23,6 @@ import type { Services } from '../services.js';
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 /** Download URLs (the 303 of GET /files/:id/content) work this long. */
 export const DOWNLOAD_URL_TTL_SECONDS = 15 * 60;
-/** API Gateway HTTP APIs take request bodies up to 10 MB. */
-export const DIRECT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 
 /** The media type a file name suggests (`people.xlsx` → the XLSX type), for uploads that name none. */
 function mediaTypeOf(name: string): string {

@@ -1,8 +1,8 @@
 import { ValidationError } from '../../domain/errors.js';
+import { DIRECT_UPLOAD_LIMIT } from '../../domain/resources.js';
 import {
   createFile,
   currentFile,
-  DIRECT_UPLOAD_LIMIT,
   DOWNLOAD_URL_TTL_SECONDS,
   deleteFile,
   listFiles,
