@@ -71,26 +71,25 @@ export async function cleanupJob(services: Services, jobId: string): Promise<voi
   if (!record?.cleanupPending) return; // done already: a duplicate delivery
   // Sent by a sweep just before a retry moved the job on, or early: the window decides.
   if (record.cleanupDueAt && Date.parse(record.cleanupDueAt) > services.now().getTime()) return;
+  let note: AbandonNote | undefined;
   if (record.job.status === 'COMPLETED') {
     await removePlans(services, jobId);
-    const after = await commitJob(
-      services,
-      jobId,
-      (current) => (current.cleanupPending ? { changes: { cleanupPending: false } } : undefined),
-      record,
-    );
-    if (after?.deleteRequested || record.deleteRequested) await markJobDeleted(services, jobId);
-    return;
+  } else if (isAbandoned(record.job.status)) {
+    note = await abandonJob(services, record.job, record.state);
+    faultPoint('cleanup:after-abandon');
+  } else {
+    return; // retried meanwhile: what it wrote is its own again
   }
-  if (!isAbandoned(record.job.status)) return; // retried meanwhile: what it wrote is its own again
-  const note = await abandonJob(services, record.job, record.state);
-  faultPoint('cleanup:after-abandon');
   const { destinationRemoved, ...said } = note ?? { message: '' };
-  const after = await commitJob(
+  // A DELETE that arrived while this ran is read from the record the commit applies to
+  // (the commit clears the mark with `cleanupPending`).
+  let deleting = false;
+  await commitJob(
     services,
     jobId,
-    (current) =>
-      current.cleanupPending
+    (current) => {
+      deleting = current.deleteRequested === true;
+      return current.cleanupPending
         ? {
             changes: {
               cleanupPending: false,
@@ -104,10 +103,11 @@ export async function cleanupJob(services: Services, jobId: string): Promise<voi
                 : {}),
             },
           }
-        : undefined,
+        : undefined;
+    },
     record,
   );
-  if (after?.deleteRequested || record.deleteRequested) await markJobDeleted(services, jobId);
+  if (deleting) await markJobDeleted(services, jobId);
 }
 
 /**
