@@ -681,6 +681,8 @@ export interface components {
             attempt?: number;
             parts: number;
             processed: number;
+            /** @description Rows the finished parts handled: read by an extract, written by a map or an export, deleted by a delete (0 for an action's job). Absent on jobs created before rows were counted. */
+            rowsProcessed?: number;
             /** @description Parts that failed for good in this attempt. */
             failed: number;
             progress: number;
@@ -943,6 +945,8 @@ export interface components {
             attempt?: components["schemas"]["JobSnapshot_attempt"];
             parts: number;
             processed: number;
+            /** @description Rows the finished parts handled: read by an extract, written by a map or an export, deleted by a delete (0 for an action's job). Absent on jobs created before rows were counted. */
+            rowsProcessed?: number;
             /** @description Parts that failed for good in this attempt; more than 0 on a COMPLETED job only under config.tolerance. */
             failed: number;
             progress: components["schemas"]["JobSnapshot_progress"];

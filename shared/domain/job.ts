@@ -35,6 +35,12 @@ export interface Job {
   attempt?: number;
   parts: number;
   processed: number;
+  /**
+   * Rows the finished parts handled, summed from their stats: read by an extract, written
+   * by a map, deleted by a delete, written by an export (0 for an action's job, which has
+   * no parts). Absent on jobs created before partwise counted rows.
+   */
+  rowsProcessed?: number;
   /** Parts that failed for good in this attempt (a tolerance let the job go on without them). */
   failed: number;
   progress: number;

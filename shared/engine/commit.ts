@@ -22,7 +22,7 @@ export interface Commit {
 /** The job as it will read once `changes` are applied: the snapshot its events carry. */
 export function applied(record: JobRecord, changes: JobChanges, now: string): Job {
   const job = { ...record.job, ...changes.job, updatedAt: now } as Job;
-  if (changes.resetCounts) Object.assign(job, { processed: 0, failed: 0 });
+  if (changes.resetCounts) Object.assign(job, { processed: 0, rowsProcessed: 0, failed: 0 });
   if (changes.forgetFailedParts) Object.assign(job, { failed: 0 });
   const progress =
     changes.reportedProgress ?? (job.parts > 0 ? progressOf(job.processed, job.parts) : job.progress);

@@ -95,6 +95,7 @@ export async function createJob(
     attempt: 1,
     parts: 0,
     processed: 0,
+    rowsProcessed: 0,
     failed: 0,
     progress: 0,
     createdAt: now,

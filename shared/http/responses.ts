@@ -44,6 +44,10 @@ export const Job = z
     attempt: z.number().int().min(1).optional().meta({ description: '1, then one more per retry.' }),
     parts: count,
     processed: count,
+    rowsProcessed: count.optional().meta({
+      description:
+        "Rows the finished parts handled: read by an extract, written by a map or an export, deleted by a delete (0 for an action's job). Absent on jobs created before rows were counted.",
+    }),
     failed: count.meta({ description: 'Parts that failed for good in this attempt.' }),
     progress: z.number().min(0).max(100),
     info: z.string().optional(),

@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobStore } from '../../shared/ports.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
@@ -61,6 +62,43 @@ function pauseCountWrite(jobId: string) {
 }
 
 describe('counting the parts of a job', () => {
+  it('sums the rows of finished parts once each, however often a part is reported', async () => {
+    // Prepare: three parts in two buckets (100 parts a bucket).
+    const record = await executingJob(200);
+
+    // Act: each reported twice, as duplicate deliveries would.
+    for (const [part, rows] of [
+      [0, 10],
+      [1, 20],
+      [150, 300],
+    ] as const) {
+      await store.countPart(record.job.id, part, { rows });
+      await store.countPart(record.job.id, part, { rows });
+    }
+
+    // Assess
+    expect((await store.get(record.job.id))?.job).toMatchObject({ processed: 3, rowsProcessed: 330 });
+  });
+
+  it('counts the parts of a job created before rows were counted, leaving its rows unknown', async () => {
+    // Prepare: a job item as stored before `doneRows` existed.
+    const record = await executingJob(2);
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: aws.provisioned.tableName,
+        Key: { pk: `JOB#${record.job.id}`, sk: 'JOB' },
+        UpdateExpression: 'REMOVE doneRows',
+      }),
+    );
+
+    // Act
+    const counted = await store.countPart(record.job.id, 0, { rows: 9 });
+
+    // Assess
+    expect(counted).toMatchObject({ counted: true, record: { job: { processed: 1 } } });
+    expect(counted?.record.job.rowsProcessed).toBeUndefined();
+  });
+
   it('never lets a late, smaller count undo a larger one when two parts of one bucket race', async () => {
     // Prepare: part 0 is in its bucket first, but its processor stalls before it writes the
     // bucket's count (1) to the job.
@@ -70,14 +108,18 @@ describe('counting the parts of a job', () => {
     await stall.paused;
 
     // Act: part 1 is counted meanwhile (the bucket holds 2); then the stalled write goes on.
-    const fast = await store.countPart(record.job.id, 1, { rows: 1 });
+    const fast = await store.countPart(record.job.id, 1, { rows: 4 });
     stall.resume();
     const late = await slow;
 
     // Assess: the count stays at 2; the late write moved nothing, and says so.
     expect(fast).toMatchObject({ counted: true, record: { job: { processed: 2, progress: 100 } } });
     expect(late).toMatchObject({ counted: false, record: { job: { processed: 2 } } });
-    expect((await store.get(record.job.id))?.job).toMatchObject({ processed: 2, progress: 100 });
+    expect((await store.get(record.job.id))?.job).toMatchObject({
+      processed: 2,
+      rowsProcessed: 5,
+      progress: 100,
+    });
   });
 
   it('counts a part whose processor died between its two writes when it is delivered again', async () => {
@@ -113,7 +155,7 @@ describe('counting the parts of a job', () => {
     const pending = await store.pendingParts(fresh);
 
     // Assess
-    expect(fresh.job).toMatchObject({ processed: 2, failed: 1, progress: 1 });
+    expect(fresh.job).toMatchObject({ processed: 2, rowsProcessed: 17, failed: 1, progress: 1 });
     expect(first).toEqual([
       { part: 0, status: 'COMPLETED', stats: { rows: 10, bytes: 100 } },
       { part: 1, status: 'PENDING' },

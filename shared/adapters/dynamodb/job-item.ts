@@ -11,7 +11,7 @@ import { TABLE_SCHEMA } from './table-schema.js';
 
 const SHARDS = TABLE_SCHEMA.shards;
 
-/** Public job fields stored as top-level attributes (processed, failed, progress are derived). */
+/** Public job fields stored as top-level attributes (processed, rowsProcessed, failed, progress are derived). */
 export const JOB_FIELDS = [
   'id',
   'environmentId',
@@ -52,6 +52,11 @@ export function recordFromItem(item: Item): JobRecord {
   const progress =
     item.reportedProgress !== undefined ? Number(item.reportedProgress) : progressOf(processed, parts);
   Object.assign(job, { processed, failed: failedParts, progress });
+  // Jobs created before rows were counted have no `doneRows`: their rows stay unknown.
+  if (item.doneRows !== undefined) {
+    const doneRows = item.doneRows as Record<string, number>;
+    job.rowsProcessed = Object.values(doneRows).reduce((sum, n) => sum + Number(n), 0);
+  }
   const outbox = Object.values((item.outbox ?? {}) as Record<string, OutboxEntry>).sort((a, b) =>
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );

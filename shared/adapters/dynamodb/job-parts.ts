@@ -3,8 +3,9 @@ import { attemptOf, type JobError } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
 import type { JobRecord, PartOutcome } from '../../ports.js';
 import { dynamo, queryPrefix, tableName } from './client.js';
-import { rethrow } from './errors.js';
+import { isConditionFailed, rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
+import { jobKey } from './job-item.js';
 
 /**
  * The per-part bookkeeping of a job: bucket items holding the indexes of finished parts
@@ -24,6 +25,20 @@ const failureKey = (jobId: string, part: number, attempt: number) => ({
 interface Bucket {
   done: Set<number>;
   stats: Map<number, Record<string, number>>;
+}
+
+/** A bucket's finished parts, and the rows they report (the sum of their `stats.rows`). */
+export interface BucketTally {
+  parts: number;
+  rows: number;
+}
+
+function tallyOf(item: Record<string, unknown>): BucketTally {
+  let rows = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith('part_')) rows += Number((value as Record<string, number>).rows ?? 0);
+  }
+  return { parts: (item.done as Set<number> | undefined)?.size ?? 0, rows };
 }
 
 async function readBuckets(jobId: string): Promise<Map<number, Bucket>> {
@@ -54,8 +69,8 @@ async function readFailures(jobId: string, attempt: number): Promise<Map<number,
 }
 
 export const jobPartsStore = {
-  /** Adds a finished part to its bucket; returns how many parts the bucket now holds. */
-  async addToBucket(jobId: string, part: number, stats: Record<string, number>): Promise<number> {
+  /** Adds a finished part to its bucket; returns how many parts the bucket now holds, and their rows. */
+  async addToBucket(jobId: string, part: number, stats: Record<string, number>): Promise<BucketTally> {
     const update = new UpdateBuilder().add('done', new Set([part])).set(`part_${part}`, stats);
     try {
       const { Attributes } = await dynamo.send(
@@ -66,7 +81,7 @@ export const jobPartsStore = {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return (Attributes?.done as Set<number> | undefined)?.size ?? 0;
+      return tallyOf(Attributes ?? {});
     } catch (error) {
       return rethrow(error, `record part ${part} of job ${jobId}`);
     }
@@ -105,9 +120,13 @@ export const jobPartsStore = {
   },
 
   /** Per bucket, how many parts its set holds: what the job item's counts must reach. */
-  async bucketSizes(jobId: string): Promise<Map<number, number>> {
-    const buckets = await readBuckets(jobId);
-    return new Map([...buckets].map(([bucket, { done }]) => [bucket, done.size]));
+  async bucketTallies(jobId: string): Promise<Map<number, BucketTally>> {
+    try {
+      const items = await queryPrefix(`JOB#${jobId}`, 'BUCKET#', { consistent: true });
+      return new Map(items.map((item) => [Number(String(item.sk).slice(7)), tallyOf(item)]));
+    } catch (error) {
+      return rethrow(error, `read the parts of job ${jobId}`);
+    }
   },
 
   async pendingParts(record: JobRecord): Promise<number[]> {
@@ -122,6 +141,66 @@ export const jobPartsStore = {
     return pending;
   },
 };
+
+/**
+ * Raises a bucket's counts on the job item to `tally`: its finished parts (`doneCounts`) and
+ * their rows (`doneRows`). Monotonic and idempotent: a bucket's count only ever rises to the
+ * size of its set, so a duplicate or a retry after a crash sets the same numbers again (or
+ * fails the condition), and the sums are exact. Returns the job item as written, or
+ * undefined when nothing rose (counted already) or the job is not executing.
+ */
+export async function raiseBucketCount(
+  jobId: string,
+  bucket: number,
+  tally: BucketTally,
+): Promise<Record<string, unknown> | undefined> {
+  const write = async (withRows: boolean) => {
+    const now = new Date().toISOString();
+    const update = new UpdateBuilder()
+      .set(`doneCounts.${bucket}`, tally.parts)
+      .set('updatedAt', now)
+      .set('activeAt', now)
+      .remove('stalls');
+    if (withRows) update.set(`doneRows.${bucket}`, tally.rows);
+    const count = update.name(`doneCounts.${bucket}`);
+    const condition = [
+      `${update.name('status')} = ${update.value('EXECUTING')}`,
+      `attribute_not_exists(${update.name('deletedAt')})`,
+      `(attribute_not_exists(${count}) OR ${count} < ${update.value(tally.parts)})`,
+    ].join(' AND ');
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: jobKey(jobId),
+        ...update.params(condition),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes;
+  };
+  try {
+    return await write(true);
+  } catch (error) {
+    if (isConditionFailed(error)) return undefined;
+    // A job created before rows were counted has no `doneRows` map to set a path in: its
+    // parts are counted without rows (its `rowsProcessed` stays unknown).
+    if (!isMissingDocumentPath(error)) throw error;
+  }
+  try {
+    return await write(false);
+  } catch (error) {
+    if (isConditionFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+function isMissingDocumentPath(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /document path provided in the update expression is invalid/i.test(error.message)
+  );
+}
 
 const attemptKey = (jobId: string, part: number) => ({
   pk: `JOB#${jobId}`,

@@ -10,7 +10,7 @@ import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
 import { clearOutbox, jobsInIndex, readJobItem } from './job-indexes.js';
 import { addOutbox, countEvents, type Item, JOB_FIELDS, jobKey, recordFromItem } from './job-item.js';
-import { attemptErrors, jobPartsStore } from './job-parts.js';
+import { attemptErrors, jobPartsStore, raiseBucketCount } from './job-parts.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
 export { jobKey, recordFromItem } from './job-item.js';
@@ -46,6 +46,7 @@ export const dynamoJobStore: JobStore = {
       eventCount: countEvents(entries),
       state: {},
       doneCounts: {},
+      doneRows: {},
       outbox: Object.fromEntries(entries.map((entry) => [entry.id, entry])),
       gsi1pk: `ENV#${job.environmentId}#JOB`,
       gsi1sk: `${job.createdAt}#${id}`,
@@ -156,7 +157,7 @@ export const dynamoJobStore: JobStore = {
     if (changes.lastProgressEventAt !== undefined)
       update.set('lastProgressEventAt', changes.lastProgressEventAt);
     if (changes.resetCounts || changes.forgetFailedParts) update.remove('failedParts');
-    if (changes.resetCounts) update.set('doneCounts', {});
+    if (changes.resetCounts) update.set('doneCounts', {}).set('doneRows', {});
     if (changes.reportedProgress !== undefined) update.set('reportedProgress', changes.reportedProgress);
     if (changes.ackedAt !== undefined) update.set('ackedAt', changes.ackedAt);
     if (changes.cleanupPending === true) update.set('cleanupPending', true);
@@ -220,35 +221,12 @@ export const dynamoJobStore: JobStore = {
   },
 
   async countPart(jobId, part, stats) {
-    const bucketCount = await jobPartsStore.addToBucket(jobId, part, stats);
-    const bucket = String(bucketOf(part));
-    const now = new Date().toISOString();
-    // Monotonic and idempotent: a bucket's count only ever rises to the size of its set,
-    // so a duplicate or a retry after a crash sets the same number again (or fails the
-    // condition) and the sum of the counts is the exact number of finished parts.
-    const update = new UpdateBuilder()
-      .set(`doneCounts.${bucket}`, bucketCount)
-      .set('updatedAt', now)
-      .set('activeAt', now)
-      .remove('stalls');
-    const count = update.name(`doneCounts.${bucket}`);
-    const condition = [
-      `${update.name('status')} = ${update.value('EXECUTING')}`,
-      `attribute_not_exists(${update.name('deletedAt')})`,
-      `(attribute_not_exists(${count}) OR ${count} < ${update.value(bucketCount)})`,
-    ].join(' AND ');
+    const tally = await jobPartsStore.addToBucket(jobId, part, stats);
     try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(jobId),
-          ...update.params(condition),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { record: recordFromItem(Attributes ?? {}), counted: true };
+      const Attributes = await raiseBucketCount(jobId, bucketOf(part), tally);
+      if (Attributes) return { record: recordFromItem(Attributes), counted: true };
     } catch (error) {
-      if (!isConditionFailed(error)) return rethrow(error, `count part ${part} of job ${jobId}`);
+      return rethrow(error, `count part ${part} of job ${jobId}`);
     }
     // Already counted (a duplicate, or a retry after a crash) or no longer executing:
     // hand back the job as it is, so a retried last part can still finalize it.
@@ -298,21 +276,11 @@ export const dynamoJobStore: JobStore = {
     // A part added to its bucket's set, then died before raising the bucket's count on the
     // job (a whole stack killed in between, say): no delivery of it is left to do that.
     const jobId = record.job.id;
-    for (const [bucket, size] of await jobPartsStore.bucketSizes(jobId)) {
-      const update = new UpdateBuilder()
-        .set(`doneCounts.${bucket}`, size)
-        .set('updatedAt', new Date().toISOString());
-      const count = update.name(`doneCounts.${bucket}`);
-      const condition = [
-        `${update.name('status')} = ${update.value('EXECUTING')}`,
-        `(attribute_not_exists(${count}) OR ${count} < ${update.value(size)})`,
-      ].join(' AND ');
+    for (const [bucket, tally] of await jobPartsStore.bucketTallies(jobId)) {
       try {
-        await dynamo.send(
-          new UpdateCommand({ TableName: tableName(), Key: jobKey(jobId), ...update.params(condition) }),
-        );
+        await raiseBucketCount(jobId, bucket, tally);
       } catch (error) {
-        if (!isConditionFailed(error)) rethrow(error, `reconcile the counts of job ${jobId}`);
+        rethrow(error, `reconcile the counts of job ${jobId}`);
       }
     }
     const item = await readJobItem(jobId);
