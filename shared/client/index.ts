@@ -13,14 +13,27 @@
  */
 import createClient from 'openapi-fetch';
 import { DIRECT_UPLOAD_LIMIT } from '../domain/resources.js';
-import { pollEvents } from '../events/feed.js';
+import type { JobSnapshot } from '../domain/events.js';
 import type { components, paths } from './api-types.js';
+import { followJob } from './follow.js';
 
 export type { components, paths } from './api-types.js';
 export type Job = components['schemas']['Job'];
 export type DataFile = components['schemas']['DataFile'];
 export type SheetRecord = components['schemas']['SheetRecord'];
 export type Problem = components['schemas']['Problem'];
+/** The job as one of its events shows it (a large `config` or `outcome` may come bounded). */
+export type { JobSnapshot } from '../domain/events.js';
+
+export interface FollowJobOptions {
+  /** The job as the wait began, then as each of its events shows it. */
+  onProgress?: (job: JobSnapshot) => void;
+  signal?: AbortSignal;
+  /** How often the events feed is polled once caught up, where the server cannot push. @default 1000 */
+  pollMs?: number;
+  /** `stream` (the local stack) or `feed`; by default the stream where there is one. */
+  via?: 'stream' | 'feed';
+}
 export type CreateJobBody = paths['/jobs']['post']['requestBody'] extends {
   content: { 'application/json': infer B };
 }
@@ -45,8 +58,6 @@ export interface ClientOptions {
   apiKey: string;
   fetch?: typeof globalThis.fetch;
 }
-
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
 
 /** The data of an answer, or a PartwiseApiError for a problem. */
 function dataOf<T>(result: { data?: { data: T }; error?: unknown; response: Response }, what: string): T {
@@ -103,13 +114,12 @@ export function partwiseClient(options: ClientOptions) {
 
     /**
      * Creates a job that starts at once (unless `trigger` says otherwise and then executes
-     * it), follows its events (`GET /events?jobId`, gap-free from its first event) and
-     * resolves with the job once it ended — COMPLETED, FAILED or CANCELED: check `status`.
-     * `onProgress` gets the job as each event shows it.
+     * it), follows its events (as `waitForJob`) and resolves with the job once it ended —
+     * COMPLETED, FAILED or CANCELED: check `status`.
      */
     async runJob(
       body: CreateJobBody,
-      follow: { onProgress?: (job: Job) => void; signal?: AbortSignal; pollMs?: number } = {},
+      follow: FollowJobOptions = {},
     ): Promise<Job> {
       const created = dataOf(
         await client.POST('/jobs', { body: { trigger: 'immediate', ...body } }),
@@ -125,29 +135,23 @@ export function partwiseClient(options: ClientOptions) {
       return this.waitForJob(created.id, follow);
     },
 
-    /** Follows a job's events until it ends; resolves with the job as it then reads. */
-    async waitForJob(
-      id: string,
-      follow: { onProgress?: (job: Job) => void; signal?: AbortSignal; pollMs?: number } = {},
-    ): Promise<Job> {
-      const stop = new AbortController();
-      const abort = () => stop.abort();
-      follow.signal?.addEventListener('abort', abort);
-      try {
-        for await (const event of pollEvents({
-          url: baseUrl,
-          apiKey: options.apiKey,
-          jobId: id,
-          intervalMs: follow.pollMs ?? 500,
-          signal: stop.signal,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        })) {
-          follow.onProgress?.(event.job as Job);
-          if (FINAL.has(event.status) && event.topic !== 'job:updated') break;
-        }
-      } finally {
-        follow.signal?.removeEventListener('abort', abort);
-        stop.abort();
+    /**
+     * Follows a job's events until it ends (pushed by the local stack's event stream, else
+     * from the events feed); resolves with the job as it then reads. `onProgress` gets the
+     * job as it stood when the wait began, then as each of its events shows it.
+     */
+    async waitForJob(id: string, follow: FollowJobOptions = {}): Promise<Job> {
+      for await (const job of followJob({
+        url: baseUrl,
+        apiKey: options.apiKey,
+        jobId: id,
+        getJob,
+        ...(follow.signal ? { signal: follow.signal } : {}),
+        ...(follow.pollMs ? { pollMs: follow.pollMs } : {}),
+        ...(follow.via ? { via: follow.via } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      })) {
+        follow.onProgress?.(job);
       }
       return getJob(id);
     },

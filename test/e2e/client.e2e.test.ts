@@ -27,12 +27,29 @@ describe('the typed client', () => {
       records.push(record);
 
     expect(file).toMatchObject({ name: 'people.csv', status: 'available' });
-    expect(job).toMatchObject({ status: 'COMPLETED', processed: job.parts });
+    expect(job).toMatchObject({ status: 'COMPLETED', processed: job.parts, rowsProcessed: 300 });
     expect(job.parts).toBeGreaterThan(1);
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.at(-1)).toBe(job.parts);
     expect(records).toHaveLength(300);
     expect(records.map((r) => r.values.id)).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
+  });
+
+  it('follows a job through the events feed where the server cannot stream', async () => {
+    const partwise = partwiseClient({ url: context.target.url, apiKey: context.target.apiKey });
+    const file = await partwise.uploadFile('feed.csv', generateCsv(120, 22).text);
+    const seen: Array<{ processed: number; rows: number | undefined }> = [];
+
+    const job = await partwise.runJob(
+      { type: 'file', operation: 'extract', source: file.id, config: { partSizeBytes: 1024 } },
+      { via: 'feed', pollMs: 50, onProgress: (j) => seen.push({ processed: j.processed, rows: j.rowsProcessed }) },
+    );
+
+    expect(job).toMatchObject({ status: 'COMPLETED', rowsProcessed: 120 });
+    expect(seen.at(-1)).toEqual({ processed: job.parts, rows: 120 });
+    // Counts never go back as the events arrive in order.
+    const processed = seen.map((s) => s.processed);
+    expect(processed).toEqual([...processed].sort((a, b) => a - b));
   });
 
   it('throws a problem as a PartwiseApiError with its status and type', async () => {
