@@ -85,10 +85,7 @@ export async function* followJob(options: FollowOptions): AsyncGenerator<JobSnap
 }
 
 /** The stream's messages once it is open; an EventFeedError when the server has no stream. */
-async function openStream(
-  options: FollowOptions,
-  signal: AbortSignal,
-): Promise<AsyncIterable<SseMessage>> {
+async function openStream(options: FollowOptions, signal: AbortSignal): Promise<AsyncIterable<SseMessage>> {
   let opened: () => void = () => {};
   const open = new Promise<void>((resolve) => {
     opened = resolve;

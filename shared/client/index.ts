@@ -12,8 +12,8 @@
  *   for await (const record of partwise.records(job.outcome.sheetId)) …
  */
 import createClient from 'openapi-fetch';
-import { DIRECT_UPLOAD_LIMIT } from '../domain/resources.js';
 import type { JobSnapshot } from '../domain/events.js';
+import { DIRECT_UPLOAD_LIMIT } from '../domain/resources.js';
 import type { components, paths } from './api-types.js';
 import { followJob } from './follow.js';
 
@@ -117,10 +117,7 @@ export function partwiseClient(options: ClientOptions) {
      * it), follows its events (as `waitForJob`) and resolves with the job once it ended —
      * COMPLETED, FAILED or CANCELED: check `status`.
      */
-    async runJob(
-      body: CreateJobBody,
-      follow: FollowJobOptions = {},
-    ): Promise<Job> {
+    async runJob(body: CreateJobBody, follow: FollowJobOptions = {}): Promise<Job> {
       const created = dataOf(
         await client.POST('/jobs', { body: { trigger: 'immediate', ...body } }),
         'POST /jobs',

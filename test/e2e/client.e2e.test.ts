@@ -42,7 +42,11 @@ describe('the typed client', () => {
 
     const job = await partwise.runJob(
       { type: 'file', operation: 'extract', source: file.id, config: { partSizeBytes: 1024 } },
-      { via: 'feed', pollMs: 50, onProgress: (j) => seen.push({ processed: j.processed, rows: j.rowsProcessed }) },
+      {
+        via: 'feed',
+        pollMs: 50,
+        onProgress: (j) => seen.push({ processed: j.processed, rows: j.rowsProcessed }),
+      },
     );
 
     expect(job).toMatchObject({ status: 'COMPLETED', rowsProcessed: 120 });
