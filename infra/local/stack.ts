@@ -6,6 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { writeStackFile } from '../../shared/cli/local-stack.js';
 import { config, ENV } from '../../shared/config.js';
 import { newApiKey } from '../../shared/domain/ids.js';
 import { startApiGateway } from './api-gateway.js';
@@ -286,6 +287,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
     stoppers.push(() => gateway.stop());
+    // For the CLI to find this stack by itself (shared/cli/local-stack.ts).
+    stoppers.push(await writeStackFile(dataDir, { url: gateway.url, apiKey, pid: process.pid }));
     return {
       url: gateway.url,
       apiKey,
