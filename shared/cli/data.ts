@@ -5,9 +5,9 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { notAStream, openStream, parsed } from '../client/follow.js';
 import { PartwiseApiError, type SheetRecord } from '../client/index.js';
-import { EventFeedError } from '../events/errors.js';
-import { pollEvents, streamEvents } from '../events/feed.js';
+import { pollEvents } from '../events/feed.js';
 import type { JobEvent } from '../events/index.js';
 import { writeCsv } from '../formats/csv/write.js';
 import type { Row } from '../formats/table.js';
@@ -79,8 +79,9 @@ export async function download(ctx: Context, fileId: string, to: string): Promis
 }
 
 /**
- * Prints events as they are published until interrupted (or, with `jobId`, until the job
- * ends): the local stack's stream, else the events feed from its newest event on.
+ * Prints events as they are published until interrupted or, with `jobId`, until the job
+ * ends (its events so far first): the local stack's stream, else the events feed (a job's
+ * events from its first, otherwise those published from now on).
  */
 export async function tailEvents(
   ctx: Context & { url: string; apiKey: string },
@@ -88,7 +89,6 @@ export async function tailEvents(
   filter: { jobId?: string; topic?: string },
 ): Promise<number> {
   const print = async (event: JobEvent) => {
-    if (filter.jobId && event.jobId !== filter.jobId) return;
     if (filter.topic && event.topic !== filter.topic) return;
     if (ctx.output.mode === 'json') await ctx.output.write(`${JSON.stringify(event)}\n`);
     else
@@ -97,34 +97,52 @@ export async function tailEvents(
       );
   };
   const ended = (event: JobEvent) =>
-    filter.jobId !== undefined &&
-    event.jobId === filter.jobId &&
-    (event.topic === 'job:deleted' ||
-      (['COMPLETED', 'FAILED', 'CANCELED'].includes(event.status) && event.topic !== 'job:updated'));
-  const since = Date.now();
-  const feed = { url: ctx.url, apiKey: ctx.apiKey, ...(signal ? { signal } : {}) };
+    event.topic === 'job:deleted' || (FINAL.has(event.status) && event.topic !== 'job:updated');
+  const stop = new AbortController();
+  signal?.addEventListener('abort', () => stop.abort());
   try {
-    for await (const message of streamEvents(feed)) {
-      const event = JSON.parse(message.data) as JobEvent;
+    const stream = await openStream(ctx, stop.signal).catch(notAStream);
+    if (stream) {
+      // Open first, then the job's history: nothing falls between the two.
+      const seen = new Set<string>();
+      if (filter.jobId) {
+        for (const event of await jobEvents(ctx, filter.jobId)) {
+          seen.add(event.id);
+          await print(event);
+          if (ended(event)) return EXIT.ok;
+        }
+      }
+      for await (const message of stream) {
+        const event = parsed(message);
+        if (!event || seen.has(event.id) || (filter.jobId && event.jobId !== filter.jobId)) continue;
+        await print(event);
+        if (filter.jobId && ended(event)) return EXIT.ok;
+      }
+      return EXIT.ok;
+    }
+    const since = Date.now();
+    for await (const event of pollEvents({
+      url: ctx.url,
+      apiKey: ctx.apiKey,
+      signal: stop.signal,
+      ...(filter.jobId ? { jobId: filter.jobId } : {}),
+      ...(filter.topic ? { topic: filter.topic } : {}),
+    })) {
+      if (!filter.jobId && Date.parse(event.createdAt) < since) continue;
       await print(event);
-      if (ended(event)) return EXIT.ok;
+      if (filter.jobId && ended(event)) return EXIT.ok;
     }
     return EXIT.ok;
-  } catch (error) {
-    if (!(error instanceof EventFeedError && error.status === 404)) throw error;
+  } finally {
+    stop.abort();
   }
-  // A deployed API cannot stream: poll its feed; a job's events from its first, else only new ones.
-  let caughtUp = filter.jobId !== undefined;
-  for await (const event of pollEvents({
-    ...feed,
-    ...(filter.jobId ? { jobId: filter.jobId } : {}),
-    ...(filter.topic ? { topic: filter.topic } : {}),
-    limit: 100,
-  })) {
-    if (!caughtUp && Date.parse(event.createdAt) < since) continue;
-    caughtUp = true;
-    await print(event);
-    if (ended(event)) return EXIT.ok;
-  }
-  return EXIT.ok;
+}
+
+const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
+
+async function jobEvents(ctx: Context, jobId: string): Promise<JobEvent[]> {
+  const answer = await ctx.client.api.GET('/jobs/{id}/events', { params: { path: { id: jobId } } });
+  if (!answer.data)
+    throw new PartwiseApiError(answer.response.status, answer.error, `GET /jobs/${jobId}/events`);
+  return answer.data.data;
 }

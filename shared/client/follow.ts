@@ -85,7 +85,10 @@ export async function* followJob(options: FollowOptions): AsyncGenerator<JobSnap
 }
 
 /** The stream's messages once it is open; an EventFeedError when the server has no stream. */
-async function openStream(options: FollowOptions, signal: AbortSignal): Promise<AsyncIterable<SseMessage>> {
+export async function openStream(
+  options: Pick<FollowOptions, 'url' | 'apiKey' | 'fetch'>,
+  signal: AbortSignal,
+): Promise<AsyncIterable<SseMessage>> {
   let opened: () => void = () => {};
   const open = new Promise<void>((resolve) => {
     opened = resolve;
@@ -114,12 +117,12 @@ async function openStream(options: FollowOptions, signal: AbortSignal): Promise<
 }
 
 /** A server without the stream route (a deployed HTTP API) answers 404: follow the feed there. */
-function notAStream(error: unknown): undefined {
+export function notAStream(error: unknown): undefined {
   if (error instanceof EventFeedError && (error.status === 404 || error.status === 405)) return undefined;
   throw error;
 }
 
-function parsed(message: SseMessage): JobEvent | undefined {
+export function parsed(message: SseMessage): JobEvent | undefined {
   try {
     return JSON.parse(message.data) as JobEvent;
   } catch {
