@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateCsv } from '../helpers/csv.js';
 import { remoteTarget, useTarget } from '../helpers/stack.js';
@@ -240,8 +241,9 @@ describe('on a terminal', () => {
     expect(tty.stdout).toContain('\x1b[?25l'); // the cursor hidden while the bar draws…
     expect(tty.stdout).toContain('\x1b[?25h'); // …and shown again
     const frames = tty.stdout
-      .split(/\x1b\[1G|\r/)
-      .map((frame) => frame.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '').trim())
+      .replaceAll('\x1b[1G', '\r') // the bar goes back to column 1 for each frame
+      .split('\r')
+      .map((frame) => stripVTControlCharacters(frame).replace(/^[78]/, '').trim())
       .filter((frame) => frame.includes('| parts '));
     expect(frames.length).toBeGreaterThan(1);
     expect(frames[0]).toMatch(
