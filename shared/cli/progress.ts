@@ -97,11 +97,11 @@ function lineView(output: Output, now: () => number): ProgressView {
 function barView(stream: NodeJS.WriteStream, now: () => number): ProgressView {
   const pace = new Pace(now);
   const bar = new SingleBar({
-    format:
-      ' {bar} {percentage}% | parts {value}/{total} | {rows} rows | {rate} rows/s | ETA {remaining} | {status}',
+    format: ' {bar} {value}/{total} parts | {rows} rows | {rate} rows/s | ETA {remaining} | {status}',
     stream,
     hideCursor: true,
-    barsize: 30,
+    // What the terminal has room for beside the ~70 characters of text (80 columns: 10).
+    barsize: Math.min(40, Math.max(10, (stream.columns || 80) - 70)),
     fps: 10,
     barCompleteChar: '█',
     barIncompleteChar: '░',

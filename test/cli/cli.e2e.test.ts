@@ -230,8 +230,8 @@ describe('on a terminal', () => {
       'partSizeBytes=8192',
     ].join(' ');
 
-    // `script` runs the command in a pseudo-terminal and copies what it draws to stdout.
-    const tty = await run('script', ['-q', '-e', '-c', command, '/dev/null'], {
+    // `script` runs the command in a pseudo-terminal (80 columns) and copies what it draws to stdout.
+    const tty = await run('script', ['-q', '-e', '-c', `stty cols 80 rows 24; ${command}`, '/dev/null'], {
       PARTWISE_URL: context.target.url,
       PARTWISE_API_KEY: context.target.apiKey,
       TERM: 'xterm-256color',
@@ -244,13 +244,14 @@ describe('on a terminal', () => {
       .replaceAll('\x1b[1G', '\r') // the bar goes back to column 1 for each frame
       .split('\r')
       .map((frame) => stripVTControlCharacters(frame).replace(/^[78]/, '').trim())
-      .filter((frame) => frame.includes('| parts '));
+      .filter((frame) => / parts \| /.test(frame));
     expect(frames.length).toBeGreaterThan(1);
+    // 80 columns: a bar of 10, then the text.
     expect(frames[0]).toMatch(
-      / 0% \| parts 0\/\d+ \| (0|\?) rows \| – rows\/s \| ETA – \| (PLANNING|EXECUTING)$/,
+      /^░{10} 0\/\d+ parts \| (0|\?) rows \| – rows\/s \| ETA – \| (PLANNING|EXECUTING)$/,
     );
     expect(frames.at(-1)).toMatch(
-      /█{30} 100% \| parts (\d+)\/\1 \| 3,000 rows \| [\d,]+ rows\/s \| ETA 0s \| COMPLETED$/,
+      /^█{10} (\d+)\/\1 parts \| 3,000 rows \| [\d,]+ rows\/s \| ETA 0s \| COMPLETED$/,
     );
     expect(tty.stdout).toMatch(/✔ job_\w+ COMPLETED: (\d+)\/\1 parts, 3,000 rows/);
   });
