@@ -46,7 +46,7 @@ export class Pace {
     const { first, last } = this;
     if (!first || !last || last.at <= first.at || last.parts <= first.parts) return undefined;
     const perPart = (last.at - first.at) / (last.parts - first.parts);
-    return Math.max(0, Math.round(((last.total - last.parts) * perPart) / 1000));
+    return Math.max(0, Math.ceil(((last.total - last.parts) * perPart) / 1000));
   }
 }
 
