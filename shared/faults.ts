@@ -8,6 +8,8 @@ declare global {
   var __partwiseFaultPoint: ((name: string) => void) | undefined;
   /** Installed by the local stack for `PARTWISE_FAULTS` `failParts`: whether part `part` is to fail. */
   var __partwiseFailPart: ((part: number) => boolean) | undefined;
+  /** Installed by the local stack for `PARTWISE_FAULTS` `slowPartsMs`: how long every part waits first. */
+  var __partwisePartDelayMs: number | undefined;
 }
 
 export type FaultPointName =
@@ -45,4 +47,10 @@ export function faultPoint(name: FaultPointName): void {
  */
 export function faultFailsPart(part: number): boolean {
   return globalThis.__partwiseFailPart?.(part) === true;
+}
+
+/** The local stack's `slowPartsMs` knob: a part waits this long before it runs (nothing in Lambda). */
+export async function faultSlowPart(): Promise<void> {
+  const ms = globalThis.__partwisePartDelayMs;
+  if (ms) await new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -24,12 +24,15 @@ import {
 import type { Invoker } from './lambda.js';
 import { describeError, type Logger, silentLogger } from './logger.js';
 import { waitAtMost } from './loop.js';
+import type { LocalSite } from './web-site.js';
 
 export interface ApiGatewayOptions {
   api: Invoker;
   authorizer: Invoker;
   /** Source of `GET /events/stream`; without it the route goes to the API function. */
   bus?: LocalEventBus;
+  /** The page, served at `/` (web-site.ts); API Gateway has no such thing, CloudFront serves it on AWS. */
+  site?: LocalSite;
   /** @default 0 (any free port) */
   port?: number;
   /** @default '127.0.0.1' */
@@ -92,6 +95,8 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    if (req.method === 'GET' && options.site?.serve(new URL(req.url ?? '/', 'http://local').pathname, res))
+      return;
     const body = await readBody(req);
     if (!body) return writeResult(res, problem(413, 'The request body exceeds 10 MB.', requestId));
     const event = toHttpApiEvent(req, body, requestId);

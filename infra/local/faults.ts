@@ -36,6 +36,11 @@ export interface LocalFaults {
    * runs with the knob: restart it without, and a retry reruns them.
    */
   failParts?: number[];
+  /**
+   * Every part takes at least this many milliseconds more (a slow source or destination), so
+   * that a job runs long enough to watch its progress: UI tests, demos.
+   */
+  slowPartsMs?: number;
 }
 
 /** mulberry32: a small, seeded pseudo-random source; the same seed gives the same draws. */
@@ -82,6 +87,7 @@ export function parseFaults(json: string | undefined): LocalFaults {
         'crashRate',
         'duplicateRate',
         'failParts',
+        'slowPartsMs',
       ].includes(name)
     )
       problems.push(`unknown fault "${name}"`);
@@ -110,6 +116,13 @@ export function parseFaults(json: string | undefined): LocalFaults {
       faults.failParts.some((part) => !Number.isSafeInteger(part) || part < 0))
   ) {
     problems.push('failParts must list part indexes (integers from 0)');
+  }
+  const slow = faults.slowPartsMs;
+  if (
+    slow !== undefined &&
+    !(typeof slow === 'number' && Number.isSafeInteger(slow) && slow >= 0 && slow <= 60_000)
+  ) {
+    problems.push('slowPartsMs must be whole milliseconds from 0 to 60000');
   }
   for (const rate of ['crashRate', 'duplicateRate'] as const) {
     const value = faults[rate];

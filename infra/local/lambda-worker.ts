@@ -19,6 +19,8 @@ export interface LambdaWorkerData {
   randomCrash?: { rate: number; seed: number };
   /** Parts that fail for good on every attempt (`failParts`). */
   failParts?: number[];
+  /** Every part waits this long first (`slowPartsMs`). */
+  slowPartsMs?: number;
 }
 
 export type ToWorker = { type: 'invoke'; id: number; event: unknown };
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
   const failing = new Set(data.failParts ?? []);
   // The contract of shared/faults.ts: `faultFailsPart(part)` asks this hook when it is set.
   if (failing.size > 0) globalThis.__partwiseFailPart = (part) => failing.has(part);
+  if (data.slowPartsMs) globalThis.__partwisePartDelayMs = data.slowPartsMs;
   const send = (message: FromWorker) => port.postMessage(message);
   let handler: Awaited<ReturnType<typeof loadHandler>>;
   try {

@@ -21,6 +21,7 @@ import { provision, type Queue } from './provision.js';
 import { startRelayPoller } from './relay-poller.js';
 import { startSchedule } from './schedule.js';
 import { startTtlReaper } from './ttl-reaper.js';
+import { localSite } from './web-site.js';
 import { parseWebhooks, startLocalWebhooks, type WebhookConfig, type WebhookSummary } from './webhooks.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -233,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         crashOnce,
         ...(failAlways ? { failAlways } : {}),
         ...(name === 'processor' && faults.failParts ? { failParts: faults.failParts } : {}),
+        ...(name === 'processor' && faults.slowPartsMs ? { slowPartsMs: faults.slowPartsMs } : {}),
         ...(faults.crashRate ? { randomCrash: { rate: faults.crashRate, seed: seed + seedOffset } } : {}),
         log,
       });
@@ -283,6 +285,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       api: await inProcessFunction(handler('api')),
       authorizer: await inProcessFunction(handler('authorizer')),
       bus: emulators.bus,
+      site: await localSite(),
       port,
       log,
     });

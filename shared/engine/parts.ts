@@ -2,7 +2,7 @@ import { PROGRESS_EVENT_INTERVAL_MS } from '../domain/deadlines.js';
 import { isPermanent, PartwiseError, StaleWriteError } from '../domain/errors.js';
 import { type JobError, partsSettled } from '../domain/job.js';
 import { toleranceCrossed, toleranceOf } from '../domain/tolerance.js';
-import { faultFailsPart, faultPoint } from '../faults.js';
+import { faultFailsPart, faultPoint, faultSlowPart } from '../faults.js';
 import type { PartMessage, Settled } from '../operations/operation.js';
 import { removePlans } from '../operations/plans.js';
 import { operationFor } from '../operations/registry.js';
@@ -40,6 +40,7 @@ export async function runPart(services: Services, message: PartMessage, cached?:
         },
       );
     }
+    await faultSlowPart();
     stats = await operation.runPart(record.job, record.state, message, services);
   } catch (error) {
     if (isPermanent(error)) {

@@ -15,6 +15,10 @@ describe('PARTWISE_FAULTS', () => {
       /unknown fault "slow".*duplicateDelivery must be a boolean.*crashOnce must name a fault point/,
     );
     expect(() => parseFaults('{oops')).toThrow(/not valid JSON/);
+    for (const bad of ['-1', '1.5', '60001', '"200"']) {
+      expect(() => parseFaults(`{"slowPartsMs":${bad}}`)).toThrow(/slowPartsMs must be whole milliseconds/);
+    }
+    expect(parseFaults('{"slowPartsMs":200}')).toEqual({ slowPartsMs: 200 });
   });
 
   it('arms a crash with one shared flag, so only one worker of the stack can claim it', () => {

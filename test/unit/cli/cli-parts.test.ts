@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigPairs, resourceTypeOf } from '../../../shared/cli/jobs.js';
 import { writeStackFile } from '../../../shared/cli/local-stack.js';
 import { describeError, UsageError } from '../../../shared/cli/output.js';
-import { formatSeconds, Pace } from '../../../shared/cli/progress.js';
+import { formatSeconds, Pace } from '../../../shared/client/pace.js';
 import { resolveTarget } from '../../../shared/cli/target.js';
 import { PartwiseApiError } from '../../../shared/client/index.js';
 
