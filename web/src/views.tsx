@@ -183,10 +183,10 @@ function ActionForm(props: {
       <fieldset>
         <legend>{props.offered.action.label}</legend>
         {props.fields.map((field) => (
-          <label key={field.key}>
-            {field.label ?? field.key}
-            <FieldInput field={field} />
-          </label>
+          <span class="field" key={field.key}>
+            <label for={`input-${field.key}`}>{field.label ?? field.key}</label>
+            <FieldInput field={field} id={`input-${field.key}`} />
+          </span>
         ))}
         <button type="submit">Run</button>
         <button type="button" onClick={props.onCancel}>
@@ -197,18 +197,18 @@ function ActionForm(props: {
   );
 }
 
-function FieldInput({ field }: { field: Field }) {
+function FieldInput({ field, id }: { field: Field; id: string }) {
   const required = field.required === true;
   switch (field.type) {
     case 'boolean':
-      return <input type="checkbox" name={field.key} />;
+      return <input id={id} type="checkbox" name={field.key} />;
     case 'number':
-      return <input type="number" step="any" name={field.key} required={required} />;
+      return <input id={id} type="number" step="any" name={field.key} required={required} />;
     case 'date':
-      return <input type="date" name={field.key} required={required} />;
+      return <input id={id} type="date" name={field.key} required={required} />;
     case 'enum':
       return (
-        <select name={field.key} required={required}>
+        <select id={id} name={field.key} required={required}>
           <option value="">—</option>
           {(field.options ?? []).map((option) => (
             <option key={option} value={option}>
@@ -218,7 +218,7 @@ function FieldInput({ field }: { field: Field }) {
         </select>
       );
     default:
-      return <input type="text" name={field.key} required={required} />;
+      return <input id={id} type="text" name={field.key} required={required} />;
   }
 }
 

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigPairs, resourceTypeOf } from '../../../shared/cli/jobs.js';
 import { writeStackFile } from '../../../shared/cli/local-stack.js';
 import { describeError, UsageError } from '../../../shared/cli/output.js';
-import { formatSeconds, Pace } from '../../../shared/client/pace.js';
 import { resolveTarget } from '../../../shared/cli/target.js';
 import { PartwiseApiError } from '../../../shared/client/index.js';
+import { formatSeconds, Pace } from '../../../shared/client/pace.js';
 
 describe('--config key=value', () => {
   it('takes JSON values as JSON, anything else as text, and nests dotted keys', () => {
