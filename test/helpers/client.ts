@@ -13,6 +13,9 @@ import { waitFor } from './wait.js';
 
 export type Workbook = components['schemas']['Workbook'];
 export type CreatedFile = components['schemas']['CreatedFile'];
+export type CreateWorkbookBody = components['schemas']['CreateWorkbookBody'];
+/** A sheet's field as POST /workbooks takes it. */
+export type FieldInput = CreateWorkbookBody['sheets'][number]['fields'][number];
 
 /** A body as JSON when it parses, else its text; undefined when empty. */
 function parsed(text: string): unknown {
