@@ -16,6 +16,8 @@ export type CreatedFile = components['schemas']['CreatedFile'];
 export type CreateWorkbookBody = components['schemas']['CreateWorkbookBody'];
 /** A sheet's field as POST /workbooks takes it. */
 export type FieldInput = CreateWorkbookBody['sheets'][number]['fields'][number];
+/** An action as POST /workbooks takes it. */
+export type ActionInput = NonNullable<CreateWorkbookBody['actions']>[number];
 
 /** A body as JSON when it parses, else its text; undefined when empty. */
 function parsed(text: string): unknown {
