@@ -151,7 +151,7 @@ export function sheetOf<Sheet>(workbook: { sheets: Sheet[] }, index = 0): Sheet 
 }
 
 /** What the job wrote into (a workbook, sheet or file); fails the test when it names none. */
-export function destinationOf(job: Job): string {
+export function destinationOf(job: Pick<Job, 'id' | 'destination'>): string {
   if (job.destination === undefined) throw new Error(`job ${job.id} has no destination`);
   return job.destination;
 }
