@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { apiClient, type RawRequest, rawRequest, type TestClient, testClient } from './client.js';
+import { type RawRequest, rawRequest, type TestClient, testClient } from './client.js';
 
 /**
  * The system under test: a deployed stack when PARTWISE_URL and PARTWISE_API_KEY are
@@ -103,19 +103,12 @@ export async function removeDataDir(dir: string): Promise<void> {
  * response against the OpenAPI document.
  */
 export function useTarget(options: Parameters<typeof startLocalStack>[0] = {}) {
-  const context = {} as {
-    target: Target;
-    local?: LocalStack;
-    client: TestClient;
-    raw: RawRequest;
-    api: ReturnType<typeof apiClient>;
-  };
+  const context = {} as { target: Target; local?: LocalStack; client: TestClient; raw: RawRequest };
   beforeAll(async () => {
     context.local = remoteTarget ? undefined : await startLocalStack(options);
     context.target = remoteTarget ?? (context.local as LocalStack);
     context.client = testClient(context.target);
     context.raw = rawRequest(context.target);
-    context.api = apiClient(context.target);
   }, 90_000);
   afterAll(async () => {
     await context.local?.stop();
