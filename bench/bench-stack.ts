@@ -6,7 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { apiClient } from '../test/helpers/client.js';
+import { rawRequest } from '../test/helpers/client.js';
+import { waitFor as waitUntil } from '../test/helpers/wait.js';
 import {
   DIVERT_DIR_ENV,
   type DivertedResult,
@@ -31,10 +32,10 @@ export async function startBenchStack(dataDir: string) {
     handlers: { processor: new URL('./processor-divert.ts', import.meta.url) },
     log: { info() {}, warn() {}, error: console.error, debug() {} } as never,
   });
-  const api = apiClient({ url: stack.url, apiKey: stack.apiKey, local: true });
+  const raw = rawRequest({ url: stack.url, apiKey: stack.apiKey, local: true });
 
   async function ok<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await api.call(method, path, body);
+    const response = await raw(method, path, body);
     if (response.status >= 300) {
       throw new ApiProblem(
         response.status,
@@ -68,7 +69,12 @@ export async function startBenchStack(dataDir: string) {
   }
 
   async function waitFor(jobId: string, statuses: string[]): Promise<Job> {
-    return api.waitForJob(jobId, (job) => statuses.includes(job.status), 60 * 60_000);
+    return waitUntil(
+      `job ${jobId}`,
+      () => ok<Job>('GET', `/jobs/${jobId}`),
+      (job) => statuses.includes(job.status),
+      { timeoutMs: 60 * 60_000, intervalMs: 100 },
+    );
   }
 
   /**
@@ -106,7 +112,7 @@ export async function startBenchStack(dataDir: string) {
     return { job, result };
   }
 
-  return { stack, api, ok, upload, runJob, runDiverted, dataDir };
+  return { stack, ok, upload, runJob, runDiverted, dataDir };
 }
 
 /**

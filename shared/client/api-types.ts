@@ -771,6 +771,7 @@ export interface components {
             label?: string;
             /** @enum {string} */
             type: "string" | "number" | "boolean" | "date" | "enum";
+            description?: string;
             required?: boolean;
             options?: string[];
         } & {
@@ -797,6 +798,8 @@ export interface components {
             workbookId: string;
             environmentId: string;
             name: string;
+            /** @description A short name of the caller's, unique within the workbook. */
+            slug?: string;
             fields: components["schemas"]["Field"][];
             actions?: components["schemas"]["Action"][];
             /** Format: date-time */
@@ -809,6 +812,8 @@ export interface components {
             workbookId: string;
             environmentId: string;
             name: string;
+            /** @description A short name of the caller's, unique within the workbook. */
+            slug?: string;
             fields: components["schemas"]["Field"][];
             actions?: components["schemas"]["Action"][];
             /** Format: date-time */
@@ -830,6 +835,8 @@ export interface components {
             name: string;
             sheets: components["schemas"]["Sheet"][];
             actions?: components["schemas"]["Action"][];
+            /** @description 1 when created, one more for each change: the ETag names it. */
+            revision?: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -851,10 +858,189 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description The plan of a READY job, as its operation shows it (docs/plan.md). */
-        PlanReview: {
+        ExtractPlanReview: {
+            jobId: string;
+            /** @constant */
+            status: "READY";
+            /** @constant */
+            operation: "extract";
+            file: {
+                id: string;
+                name: string;
+                size: number;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            format: "csv" | "tsv" | "ndjson" | "json" | "xlsx";
+            /** @description Text formats: the encoding, and whether config, a BOM or detection decided it. */
+            encoding?: {
+                name: string;
+                decidedBy: string;
+            } & {
+                [key: string]: unknown;
+            };
+            delimiter?: string;
+            headerRow: number;
+            /** @description The job's column mapping (`{}`: none). */
+            mapping: {
+                [key: string]: string | null;
+            };
+            destination: string | null;
+            tables: ({
+                name: string;
+                /** @description The sheet it goes to; null: none of the destination's. */
+                sheetId: string | null;
+                header: string[];
+                columns: ({
+                    index: number;
+                    /** @description The header cell, or `(column N)`. */
+                    name: string;
+                    /** @description The key of the field the column fills, or null. */
+                    field: string | null;
+                    matchedBy: ("name" | "mapping") | null;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                unmatchedColumns: string[];
+                missingFields: string[];
+                missingRequiredFields: string[];
+                fields: ({
+                    key: string;
+                    label?: string;
+                    /** @enum {string} */
+                    type: "string" | "number" | "boolean" | "date" | "enum";
+                    required: boolean;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                sample: {
+                    rows: ({
+                        /** @description 1-based, over the data rows. */
+                        row: number;
+                        /** @description As the destination fields type them: what the record will hold. */
+                        values: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        valid: boolean;
+                        /** @description Per field, why its value does not fit. */
+                        messages?: {
+                            [key: string]: string;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description There are more rows than the sample shows. */
+                    more: boolean;
+                    /** @description Lines of a JSON or NDJSON file, among the sampled ones, that are no object. */
+                    rejected: ({
+                        line: number;
+                        reason: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            })[];
+            parts: {
+                count: number;
+                /** @description Byte-range formats: the parts, which tile the file after its header. */
+                byteRanges?: ({
+                    part: number;
+                    start: number;
+                    endExclusive: number;
+                    bytes: number;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                /** @description Present when there are more parts than shown. */
+                byteRangesShown?: number;
+                /** @description XLSX: one part per worksheet. */
+                tables?: ({
+                    part: number;
+                    table: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
             [key: string]: unknown;
         };
+        MapPlanReview: {
+            jobId: string;
+            /** @constant */
+            status: "READY";
+            /** @constant */
+            operation: "map";
+            mappings: ({
+                sourceSheet: {
+                    id: string;
+                    name: string | null;
+                    workbookId: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                destinationSheet: {
+                    id: string;
+                    name: string | null;
+                    workbookId: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                fields: ({
+                    field: string;
+                    /** @enum {string} */
+                    type: "string" | "number" | "boolean" | "date" | "enum";
+                    required: boolean;
+                    /** @description The source field, or null when none fills it. */
+                    from: string | null;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                unmappedDestinationFields: string[];
+                missingRequiredFields: string[];
+                unusedSourceFields: string[];
+                replacesEarlierMap: boolean;
+                parts: number;
+                sample: {
+                    rows: ({
+                        /** @description 1-based, over the data rows. */
+                        row: number;
+                        /** @description As the destination fields type them: what the record will hold. */
+                        values: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        valid: boolean;
+                        /** @description Per field, why its value does not fit. */
+                        messages?: {
+                            [key: string]: string;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description There are more rows than the sample shows. */
+                    more: boolean;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            })[];
+            parts: {
+                count: number;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The plan of a READY job, as its operation shows it (docs/plan.md). */
+        PlanReview: components["schemas"]["ExtractPlanReview"] | components["schemas"]["MapPlanReview"];
         /** @description A delete done (`deleted: true`) or under way (`deleting: true`, 202). */
         Deleted: {
             id: string;

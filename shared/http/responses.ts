@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
 import { FIELD_TYPES, FILE_STATUSES } from '../domain/resources.js';
 import { JOB_STATUSES } from '../domain/status.js';
+import { ExtractPlanReview, MapPlanReview } from './plan-responses.js';
 
 /** The named schemas of the document's `components.schemas`, by id. */
 export const components = z.registry<{ id: string }>();
@@ -100,6 +101,7 @@ const Field = z
     key: z.string(),
     label: z.string().optional(),
     type: z.enum(FIELD_TYPES),
+    description: z.string().optional(),
     required: z.boolean().optional(),
     options: z.array(z.string()).optional(),
   })
@@ -123,6 +125,10 @@ export const Sheet = z
     workbookId: z.string(),
     environmentId: z.string(),
     name: z.string(),
+    slug: z
+      .string()
+      .optional()
+      .meta({ description: "A short name of the caller's, unique within the workbook." }),
     fields: z.array(Field),
     actions: z.array(Action).optional(),
     createdAt: timestamp,
@@ -141,6 +147,12 @@ export const Workbook = z
     name: z.string(),
     sheets: z.array(Sheet),
     actions: z.array(Action).optional(),
+    revision: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: '1 when created, one more for each change: the ETag names it.' }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -159,7 +171,10 @@ export const SheetRecord = z
   .register(components, { id: 'SheetRecord' });
 
 export const PlanReview = z
-  .record(z.string(), z.unknown())
+  .discriminatedUnion('operation', [
+    ExtractPlanReview.register(components, { id: 'ExtractPlanReview' }),
+    MapPlanReview.register(components, { id: 'MapPlanReview' }),
+  ])
   .meta({ description: 'The plan of a READY job, as its operation shows it (docs/plan.md).' })
   .register(components, { id: 'PlanReview' });
 

@@ -1,7 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SheetRecord } from 'partwise/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/client.js';
+import {
+  bodyOf,
+  destinationOf,
+  type FieldInput,
+  sheetOf,
+  type TestClient,
+  testClient,
+  type Workbook,
+} from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
 import { type LocalStack, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
 
@@ -10,29 +19,28 @@ import { type LocalStack, remoteTarget, removeDataDir, startLocalStack } from '.
  * wrote its output (the `failAlways` knob), so jobs here fail or get canceled with output
  * already written. The knob and the bucket on disk are the local stack's: local only.
  */
-const FIELDS = ['id', 'full_name', 'note', 'amount'].map((key) => ({ key, type: 'string' }));
+const FIELDS = ['id', 'full_name', 'note', 'amount'].map((key): FieldInput => ({ key, type: 'string' }));
 
 let seeded: LocalStack;
 let failing: LocalStack;
-let api: ReturnType<typeof apiClient>;
-let workbook: { id: string; sheets: { id: string }[] };
+let client: TestClient;
+let workbook: Workbook;
 let sheetId: string;
-let before: { id: string; values: Record<string, unknown> }[];
+let before: SheetRecord[];
 
 beforeAll(async () => {
   if (remoteTarget) return;
   // Prepare: a healthy stack imports 300 records into a workbook; the same data then
   // runs on a stack whose parts always fail.
   seeded = await startLocalStack();
-  const healthy = apiClient(seeded);
-  const created = await healthy.call('POST', '/workbooks', {
-    name: 'People',
-    sheets: [{ name: 'People', fields: FIELDS }],
+  const healthy = testClient(seeded);
+  const created = await healthy.api.POST('/workbooks', {
+    body: { name: 'People', sheets: [{ name: 'People', fields: FIELDS }] },
   });
-  workbook = created.body.data;
-  sheetId = String(workbook.sheets[0]?.id);
+  workbook = bodyOf(created, 201).data;
+  sheetId = sheetOf(workbook).id;
   const seed = await extractIntoWorkbook(healthy, generateCsv(300, 1).text);
-  const done = await healthy.waitForJob(seed, (j) => j.status !== 'PLANNING' && j.status !== 'EXECUTING');
+  const done = await healthy.pollJob(seed, (j) => j.status !== 'PLANNING' && j.status !== 'EXECUTING');
   expect(done.status).toBe('COMPLETED');
   before = await healthy.allRecords(sheetId);
   expect(before).toHaveLength(300);
@@ -45,7 +53,7 @@ beforeAll(async () => {
       PARTWISE_LOCAL_VISIBILITY_TIMEOUT: '1',
     },
   });
-  api = apiClient(failing);
+  client = testClient(failing);
 }, 180_000);
 
 afterAll(async () => {
@@ -55,21 +63,23 @@ afterAll(async () => {
 
 /** Starts an extract of a CSV into the workbook; returns the job's id. */
 async function extractIntoWorkbook(
-  client: ReturnType<typeof apiClient>,
+  on: TestClient,
   csv: string,
   config: Record<string, unknown> = {},
 ): Promise<string> {
-  const file = await client.uploadFile('people.csv', csv);
-  const created = await client.call('POST', '/jobs', {
-    type: 'file',
-    operation: 'extract',
-    source: file.id,
-    destination: workbook.id,
-    // No retry window: a failed job takes back what it wrote at once (see retry.e2e for the window).
-    config: { retryWindowSeconds: 0, ...config },
-    trigger: 'immediate',
+  const file = await on.uploadByUrl('people.csv', csv);
+  const created = await on.api.POST('/jobs', {
+    body: {
+      type: 'file',
+      operation: 'extract',
+      source: file.id,
+      destination: workbook.id,
+      // No retry window: a failed job takes back what it wrote at once (see retry.e2e for the window).
+      config: { retryWindowSeconds: 0, ...config },
+      trigger: 'immediate',
+    },
   });
-  return created.body.data.id;
+  return bodyOf(created, 201).data.id;
 }
 
 /** Keys of the objects in the local stack's bucket (s3rver keeps them as files). */
@@ -84,7 +94,7 @@ const keysOf = async (prefix: string) => (await bucketKeys()).filter((key) => ke
 
 /** Waits for the job to end, then for its cleanup: its outcome says what happened to the data. */
 async function cleanedUp(jobId: string) {
-  return api.waitForJob(
+  return client.pollJob(
     jobId,
     (j) => ['FAILED', 'CANCELED'].includes(j.status) && typeof j.outcome?.message === 'string',
     90_000,
@@ -94,70 +104,74 @@ async function cleanedUp(jobId: string) {
 describe.runIf(!remoteTarget)('nothing left behind by a FAILED or CANCELED job', () => {
   it('leaves the destination sheet as it was when an extract into it fails after its parts wrote', async () => {
     // Act
-    const jobId = await extractIntoWorkbook(api, generateCsv(4000, 2).text, { partSizeBytes: 16_384 });
+    const jobId = await extractIntoWorkbook(client, generateCsv(4000, 2).text, { partSizeBytes: 16_384 });
     const job = await cleanedUp(jobId);
 
     // Assess
     expect(job.status).toBe('FAILED');
     expect(job.parts).toBeGreaterThan(1);
-    expect(job.outcome.message).toMatch(/No record of this extract remains/);
-    expect(await api.allRecords(sheetId)).toEqual(before);
+    expect(job.outcome?.message).toMatch(/No record of this extract remains/);
+    expect(await client.allRecords(sheetId)).toEqual(before);
     expect(await keysOf(`plans/${jobId}/`)).toEqual([]);
-    expect((await api.call('GET', `/sheets/${sheetId}`)).body.data.counts.records).toBe(300);
+    const sheet = await client.api.GET('/sheets/{id}', { params: { path: { id: sheetId } } });
+    expect(bodyOf(sheet, 200).data.counts.records).toBe(300);
   }, 120_000);
 
   it('leaves no temporary object of an export canceled while its parts were writing', async () => {
     // Prepare: the export's parts write their objects, and keep failing.
-    const created = await api.call('POST', '/jobs', {
-      type: 'sheet',
-      operation: 'export',
-      source: sheetId,
-      trigger: 'immediate',
+    const created = await client.api.POST('/jobs', {
+      body: { type: 'sheet', operation: 'export', source: sheetId, trigger: 'immediate' },
     });
-    const jobId = created.body.data.id;
+    const jobId = bodyOf(created, 201).data.id;
     for (let i = 0; i < 300 && (await keysOf(`tmp/exports/${jobId}/`)).length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(await keysOf(`tmp/exports/${jobId}/`)).not.toEqual([]);
     // The file the export would have registered: planning named it the job's destination.
-    const planned = (await api.call('GET', `/jobs/${jobId}`)).body.data.destination;
+    const planned = destinationOf(await client.getJob(jobId));
     expect(planned).toMatch(/^file_/);
 
     // Act
-    const canceled = await api.call('POST', `/jobs/${jobId}/cancel`);
+    const canceled = await client.api.POST('/jobs/{id}/cancel', { params: { path: { id: jobId } } });
     const job = await cleanedUp(jobId);
     // Attempts still running at the cancel finish within a visibility timeout or two.
     await new Promise((resolve) => setTimeout(resolve, 2500));
 
     // Assess
-    expect(canceled.body.data.status).toBe('CANCELED');
-    expect(job.outcome.message).toMatch(/No file was exported/);
+    expect(bodyOf(canceled, 200).data.status).toBe('CANCELED');
+    expect(job.outcome?.message).toMatch(/No file was exported/);
     expect(await keysOf(`tmp/exports/${jobId}/`)).toEqual([]);
     expect(await keysOf(`exports/${jobId}`)).toEqual([]);
     expect(await keysOf(`plans/${jobId}/`)).toEqual([]);
     // No file, and the job no longer names one: a destination that answers 404 would mislead.
-    expect((await api.call('GET', `/files/${planned}`)).status).toBe(404);
+    expect((await client.api.GET('/files/{id}', { params: { path: { id: planned } } })).response.status).toBe(
+      404,
+    );
     expect(job.destination).toBeUndefined();
     // Its cleanup done, the job can be deleted.
-    expect((await api.call('DELETE', `/jobs/${jobId}`)).status).toBe(200);
+    expect((await client.api.DELETE('/jobs/{id}', { params: { path: { id: jobId } } })).response.status).toBe(
+      200,
+    );
   }, 120_000);
 
   it('names the workbook and the sheet, each for what it is, when an extract into a sheet ends', async () => {
     // Act: the destination is the sheet itself, not its workbook.
-    const file = await api.uploadFile('people.csv', generateCsv(50, 3).text);
-    const created = await api.call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      destination: sheetId,
-      config: { retryWindowSeconds: 0 },
-      trigger: 'immediate',
+    const file = await client.uploadByUrl('people.csv', generateCsv(50, 3).text);
+    const created = await client.api.POST('/jobs', {
+      body: {
+        type: 'file',
+        operation: 'extract',
+        source: file.id,
+        destination: sheetId,
+        config: { retryWindowSeconds: 0 },
+        trigger: 'immediate',
+      },
     });
-    const job = await cleanedUp(created.body.data.id);
+    const job = await cleanedUp(bodyOf(created, 201).data.id);
 
     // Assess
     expect(job.status).toBe('FAILED');
     expect(job.outcome).toMatchObject({ workbookId: workbook.id, sheetId });
-    expect(await api.allRecords(sheetId)).toEqual(before);
+    expect(await client.allRecords(sheetId)).toEqual(before);
   }, 120_000);
 });

@@ -6,14 +6,22 @@
 
 import { PartwiseApiError, partwiseClient } from 'partwise/client';
 import { describe, expect, it } from 'vitest';
+import { contractCheckedFetch } from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
 import { useTarget } from '../helpers/stack.js';
 
 const context = useTarget();
+/** The client as a caller makes it; its fetch checks every answer against the OpenAPI document. */
+const client = () =>
+  partwiseClient({
+    url: context.target.url,
+    apiKey: context.target.apiKey,
+    fetch: contractCheckedFetch(context.target.url),
+  });
 
 describe('the typed client', () => {
   it('uploads a file, runs an extract reporting its progress, and reads every record back', async () => {
-    const partwise = partwiseClient({ url: context.target.url, apiKey: context.target.apiKey });
+    const partwise = client();
     const csv = generateCsv(300, 21).text;
     const seen: number[] = [];
 
@@ -57,7 +65,7 @@ describe('the typed client', () => {
   });
 
   it('throws a problem as a PartwiseApiError with its status and type', async () => {
-    const partwise = partwiseClient({ url: context.target.url, apiKey: context.target.apiKey });
+    const partwise = client();
     const error = await partwise.getJob('job_00000000000000000000000000').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartwiseApiError);
     expect(error).toMatchObject({ status: 404, problem: { type: 'urn:partwise:problem:job-not-found' } });

@@ -4,16 +4,17 @@
  * and the hard CSV cases (quoted commas, quotes, line breaks). Each cell's expected typed
  * value is decided here, when the cell is made, not by the code under test.
  */
+import type { FieldInput } from '../helpers/client.js';
 import { prng } from '../helpers/csv.js';
 
-export const TYPED_FIELDS = [
+export const TYPED_FIELDS: FieldInput[] = [
   { key: 'id', type: 'number', required: true },
   { key: 'name', label: 'Full name', type: 'string', required: true },
   { key: 'amount', label: 'Amount (EUR)', type: 'number' },
   { key: 'active', type: 'boolean' },
   { key: 'joined', label: 'Joined on', type: 'date' },
   { key: 'status', type: 'enum', options: ['Active', 'Pending', 'Closed'] },
-] as const;
+];
 
 export type Value = string | number | boolean | null;
 

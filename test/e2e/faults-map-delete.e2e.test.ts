@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/client.js';
+import { bodyOf, destinationOf, sheetOf, type TestClient, testClient } from '../helpers/client.js';
 import { type LocalStack, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
 import { generateTypedCsv, TYPED_FIELDS } from './data-plane.fixture.js';
 import { dataPlaneSteps } from './data-plane.steps.js';
@@ -33,15 +33,14 @@ async function faultyStack(first: LocalStack, crashOnce: string) {
 }
 
 /** Each topic's count in the job's events. */
-async function topicCounts(
-  api: ReturnType<typeof apiClient>,
-  jobId: string,
-): Promise<Record<string, number>> {
-  const events = await api.call('GET', `/jobs/${jobId}/events?limit=100`);
-  expect(events.status).toBe(200);
-  expect(events.body.next ?? null).toBeNull(); // one page holds them all
+async function topicCounts(client: TestClient, jobId: string): Promise<Record<string, number>> {
+  const answer = await client.api.GET('/jobs/{id}/events', {
+    params: { path: { id: jobId }, query: { limit: 100 } },
+  });
+  const events = bodyOf(answer, 200);
+  expect(events.next ?? null).toBeNull(); // one page holds them all
   const counts: Record<string, number> = {};
-  for (const { topic } of events.body.data as { topic: string }[]) counts[topic] = (counts[topic] ?? 0) + 1;
+  for (const { topic } of events.data) counts[topic] = (counts[topic] ?? 0) + 1;
   return counts;
 }
 
@@ -50,24 +49,27 @@ describe.runIf(!remoteTarget)('map and delete under crashes and duplicate delive
     // Prepare: a typed fixture extracted as text into a new workbook, on a stack without faults.
     const first = await startLocalStack();
     stacks.push(first);
-    let api = apiClient(first);
-    const steps = dataPlaneSteps(() => api);
+    let client = testClient(first);
+    const steps = dataPlaneSteps(() => client);
     const csv = generateTypedCsv(4000, 21);
-    const file = await api.uploadFile('people.csv', csv.text);
+    const file = await client.uploadByUrl('people.csv', csv.text);
     const extracted = await steps.runJob({
       type: 'file',
       operation: 'extract',
       source: file.id,
       config: { partSizeBytes: 16_384 },
     });
-    const source = (await api.call('GET', `/workbooks/${extracted.destination}`)).body.data;
+    const source = bodyOf(
+      await client.api.GET('/workbooks/{id}', { params: { path: { id: destinationOf(extracted) } } }),
+      200,
+    ).data;
     const typed = await steps.typedWorkbook('Typed people');
-    const typedSheet: string = typed.sheets[0].id;
+    const typedSheet = sheetOf(typed).id;
     await first.stop();
 
     // Act 1: map into the typed workbook; a processor dies after writing a part's output.
     const mapping = await faultyStack(first, 'part:after-output');
-    api = apiClient(mapping);
+    client = testClient(mapping);
     const mapped = await steps.runJob({
       type: 'workbook',
       operation: 'map',
@@ -76,7 +78,7 @@ describe.runIf(!remoteTarget)('map and delete under crashes and duplicate delive
       config: {
         mappings: [
           {
-            sourceSheet: source.sheets[0].id,
+            sourceSheet: sheetOf(source).id,
             destinationSheet: 'People',
             fields: Object.fromEntries(KEYS.map((key) => [key, key])),
           },
@@ -95,15 +97,15 @@ describe.runIf(!remoteTarget)('map and delete under crashes and duplicate delive
       invalid: invalid.length,
       valid: valid.length,
     });
-    const records = await api.allRecords(typedSheet);
+    const records = await client.allRecords(typedSheet);
     steps.expectRecords(records, csv.expected);
     expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
-    expect(await topicCounts(api, mapped.id)).toMatchObject({ 'job:started': 1, 'job:completed': 1 });
+    expect(await topicCounts(client, mapped.id)).toMatchObject({ 'job:started': 1, 'job:completed': 1 });
     await mapping.stop();
 
     // Act 2: delete the invalid records; a processor dies after a part is counted.
     const deleting = await faultyStack(first, 'part:after-count');
-    api = apiClient(deleting);
+    client = testClient(deleting);
     const deleted = await steps.runJob({
       type: 'sheet',
       operation: 'delete',
@@ -115,16 +117,17 @@ describe.runIf(!remoteTarget)('map and delete under crashes and duplicate delive
     expect(deleting.output()).toMatch(/processor worker died; replacing it/);
     expect(deleted.processed).toBe(deleted.parts);
     expect(deleted.outcome).toMatchObject({ deleted: invalid.length, kept: valid.length });
-    const kept = await api.allRecords(typedSheet);
+    const kept = await client.allRecords(typedSheet);
     steps.expectRecords(kept, valid);
     expect(kept.map((record) => record.id)).toEqual(
       records.filter((record) => record.valid).map((record) => record.id),
     );
-    expect((await api.call('GET', `/sheets/${typedSheet}`)).body.data.counts).toEqual({
+    const sheet = await client.api.GET('/sheets/{id}', { params: { path: { id: typedSheet } } });
+    expect(bodyOf(sheet, 200).data.counts).toEqual({
       records: valid.length,
       valid: valid.length,
       invalid: 0,
     });
-    expect(await topicCounts(api, deleted.id)).toMatchObject({ 'job:started': 1, 'job:completed': 1 });
+    expect(await topicCounts(client, deleted.id)).toMatchObject({ 'job:started': 1, 'job:completed': 1 });
   }, 600_000);
 });

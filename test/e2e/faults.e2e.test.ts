@@ -1,5 +1,6 @@
+import type { SheetRecord } from 'partwise/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/client.js';
+import { bodyOf, destinationOf, sheetOf, type TestClient, testClient } from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
 import { type LocalStack, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
 
@@ -17,9 +18,23 @@ afterAll(async () => {
 
 const FIELD_KEYS = ['id', 'full_name', 'note', 'amount'];
 
-function sameRows(records: { values: Record<string, unknown> }[], rows: string[][]): number {
+function sameRows(records: SheetRecord[], rows: string[][]): number {
   if (records.length !== rows.length) return -2;
   return records.findIndex((record, i) => FIELD_KEYS.some((key, c) => record.values[key] !== rows[i]?.[c]));
+}
+
+/** Starts an extract of the file at once; returns the job's id. */
+async function startExtract(client: TestClient, fileId: string, config: Record<string, unknown> = {}) {
+  const created = await client.api.POST('/jobs', {
+    body: { type: 'file', operation: 'extract', source: fileId, config, trigger: 'immediate' },
+  });
+  return bodyOf(created, 201).data.id;
+}
+
+/** The records of the first sheet of the workbook the job extracted into. */
+async function recordsOf(client: TestClient, job: { id: string; destination?: string }) {
+  const workbook = await client.api.GET('/workbooks/{id}', { params: { path: { id: destinationOf(job) } } });
+  return client.allRecords(sheetOf(bodyOf(workbook, 200).data).id);
 }
 
 describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
@@ -33,35 +48,23 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
       },
     });
     stacks.push(stack);
-    const api = apiClient(stack);
+    const client = testClient(stack);
     const csv = generateCsv(20_000, 3);
-    const file = await api.uploadFile('dup.csv', csv.text);
+    const file = await client.uploadByUrl('dup.csv', csv.text);
 
     // Act
-    const created = await api.call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      config: { partSizeBytes: 65_536 },
-      trigger: 'immediate',
-    });
-    const job = await api.waitForJob(
-      created.body.data.id,
-      (j) => ['COMPLETED', 'FAILED'].includes(j.status),
-      180_000,
-    );
+    const jobId = await startExtract(client, file.id, { partSizeBytes: 65_536 });
+    const job = await client.pollJob(jobId, (j) => ['COMPLETED', 'FAILED'].includes(j.status), 180_000);
 
     // Assess
     expect(job.status).toBe('COMPLETED');
     expect(job.parts).toBeGreaterThan(10);
     expect(job.processed).toBe(job.parts);
-    const workbook = await api.call('GET', `/workbooks/${job.destination}`);
-    const records = await api.allRecords(workbook.body.data.sheets[0].id);
-    expect(sameRows(records, csv.rows)).toBe(-1);
-    const events = await api.call('GET', `/jobs/${job.id}/events`);
-    const topics = events.body.data.map((e: { topic: string }) => e.topic);
-    expect(topics.filter((t: string) => t === 'job:completed')).toHaveLength(1);
-    expect(topics.filter((t: string) => t === 'job:started')).toHaveLength(1);
+    expect(sameRows(await recordsOf(client, job), csv.rows)).toBe(-1);
+    const events = await client.api.GET('/jobs/{id}/events', { params: { path: { id: job.id } } });
+    const topics = bodyOf(events, 200).data.map((e) => e.topic);
+    expect(topics.filter((t) => t === 'job:completed')).toHaveLength(1);
+    expect(topics.filter((t) => t === 'job:started')).toHaveLength(1);
     // The crash really happened: the stack logged the replaced worker.
     expect(stack.output()).toMatch(/processor worker died; replacing it/);
   }, 240_000);
@@ -75,40 +78,32 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
       },
     });
     stacks.push(stack);
-    const api = apiClient(stack);
-    const file = await api.uploadFile('doomed.csv', 'a,b\n1,2\n');
+    const client = testClient(stack);
+    const file = await client.uploadByUrl('doomed.csv', 'a,b\n1,2\n');
 
     // Act
-    const created = await api.call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      trigger: 'immediate',
-    });
-    const job = await api.waitForJob(
-      created.body.data.id,
-      (j) => ['COMPLETED', 'FAILED'].includes(j.status),
-      90_000,
-    );
+    const jobId = await startExtract(client, file.id);
+    const job = await client.pollJob(jobId, (j) => ['COMPLETED', 'FAILED'].includes(j.status), 90_000);
 
     // Assess
     expect(job.status).toBe('FAILED');
     expect(job.error).toMatchObject({ code: 'part-failed', part: 0 });
+    const message = String(job.error?.message);
     // The tenant reads that it failed and where the details are; the details stay in the logs.
     const said =
       /gave up after \d+ attempts; the last one ended with an internal error \(logged under correlation id ([\w-]+)\)/.exec(
-        job.error.message,
+        message,
       );
-    expect(said, job.error.message).not.toBeNull();
-    expect(job.error.message).not.toMatch(/fault point|DLQ|receives|uploads\//);
+    expect(said, message).not.toBeNull();
+    expect(message).not.toMatch(/fault point|DLQ|receives|uploads\//);
     const logged = stack
       .output()
       .split('\n')
       .find((line) => line.includes(String(said?.[1])));
     expect(logged).toMatch(/injected failure at fault point \\?"part:after-output\\?"/);
     expect(job.failed).toBe(1);
-    const parts = await api.call('GET', `/jobs/${job.id}/parts`);
-    expect(parts.body.data[0]).toMatchObject({
+    const parts = await client.api.GET('/jobs/{id}/parts', { params: { path: { id: job.id } } });
+    expect(bodyOf(parts, 200).data[0]).toMatchObject({
       part: 0,
       status: 'FAILED',
       error: { code: 'part-exhausted' },
@@ -119,29 +114,20 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
     // Prepare
     const first = await startLocalStack();
     stacks.push(first);
-    const api = apiClient(first);
+    const client = testClient(first);
     const csv = generateCsv(60_000, 11);
-    const file = await api.uploadFile('restart.csv', csv.text);
-    const created = await api.call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      config: { partSizeBytes: 16_384 },
-      trigger: 'immediate',
-    });
-    const running = await api.waitForJob(
-      created.body.data.id,
-      (j) => j.status === 'EXECUTING' && j.processed > 0,
-    );
+    const file = await client.uploadByUrl('restart.csv', csv.text);
+    const jobId = await startExtract(client, file.id, { partSizeBytes: 16_384 });
+    const running = await client.pollJob(jobId, (j) => j.status === 'EXECUTING' && j.processed > 0);
     expect(running.processed).toBeLessThan(running.parts);
 
     // Act: kill -9, then start again on the same data dir and API key.
     await first.stop('SIGKILL');
     const second = await startLocalStack({ dataDir: first.dataDir, apiKey: first.apiKey });
     stacks.push(second);
-    const again = apiClient(second);
+    const again = testClient(second);
     const job = await again
-      .waitForJob(created.body.data.id, (j) => ['COMPLETED', 'FAILED'].includes(j.status), 180_000)
+      .pollJob(jobId, (j) => ['COMPLETED', 'FAILED'].includes(j.status), 180_000)
       .catch((error: Error) => {
         // What the restarted stack logged says why it did not move on.
         throw new Error(`${error.message}\nrestarted stack's log:\n${second.output().slice(-6000)}`);
@@ -150,8 +136,6 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
     // Assess
     expect(job.status).toBe('COMPLETED');
     expect(job.processed).toBe(job.parts);
-    const workbook = await again.call('GET', `/workbooks/${job.destination}`);
-    const records = await again.allRecords(workbook.body.data.sheets[0].id);
-    expect(sameRows(records, csv.rows)).toBe(-1);
+    expect(sameRows(await recordsOf(again, job), csv.rows)).toBe(-1);
   }, 300_000);
 });

@@ -3,51 +3,51 @@ import { deep, extractRaw, fields, type HostileCase, json, long, submit } from '
 
 export const HOSTILE_BODIES: HostileCase[] = [
   // Bodies, whatever the route.
-  { name: 'malformed JSON', status: 400, send: (fx) => fx.call('POST', '/jobs', '{"type": "file",', json) },
-  { name: 'a JSON array for an object', status: 400, send: (fx) => fx.call('POST', '/jobs', '[]', json) },
-  { name: 'JSON null', status: 400, send: (fx) => fx.call('POST', '/workbooks', 'null', json) },
-  { name: 'no body', status: 400, send: (fx) => fx.call('POST', '/files') },
+  { name: 'malformed JSON', status: 400, send: (fx) => fx.raw('POST', '/jobs', '{"type": "file",', json) },
+  { name: 'a JSON array for an object', status: 400, send: (fx) => fx.raw('POST', '/jobs', '[]', json) },
+  { name: 'JSON null', status: 400, send: (fx) => fx.raw('POST', '/workbooks', 'null', json) },
+  { name: 'no body', status: 400, send: (fx) => fx.raw('POST', '/files') },
   {
     name: 'binary bytes as the body',
     status: 400,
     send: (fx) =>
-      fx.call('POST', '/jobs', '\u0000\u0001\u00ff', { 'content-type': 'application/octet-stream' }),
+      fx.raw('POST', '/jobs', '\u0000\u0001\u00ff', { 'content-type': 'application/octet-stream' }),
   },
   {
     name: 'a form body',
     status: 400,
     send: (fx) =>
-      fx.call('POST', '/files', 'name=a.csv', { 'content-type': 'application/x-www-form-urlencoded' }),
+      fx.raw('POST', '/files', 'name=a.csv', { 'content-type': 'application/x-www-form-urlencoded' }),
   },
   {
     name: 'bytes that are not UTF-8',
     status: 400,
-    send: (fx) => fx.sendBytes('POST', '/files', new Uint8Array([0x7b, 0xff, 0x7d]), json),
+    send: (fx) => fx.raw('POST', '/files', new Uint8Array([0x7b, 0xff, 0x7d]), json),
   },
   {
     name: 'a 2 MB JSON body',
     status: 413,
-    send: (fx) => fx.call('POST', '/workbooks', { name: long(2_000_000) }),
+    send: (fx) => fx.raw('POST', '/workbooks', { name: long(2_000_000) }),
   },
   {
     name: 'a body over 10 MB',
     status: 413,
     gateway: true,
     send: (fx) =>
-      fx.call('PUT', `/files/${fx.fileId}/content`, long(10 * 1024 * 1024 + 1, 'a'), {
+      fx.raw('PUT', `/files/${fx.fileId}/content`, long(10 * 1024 * 1024 + 1, 'a'), {
         'content-type': 'text/csv',
       }),
   },
   {
     name: 'a lone surrogate in a name',
     status: 400,
-    send: (fx) => fx.call('POST', '/files', '{"name":"\\ud800.csv"}', json),
+    send: (fx) => fx.raw('POST', '/files', '{"name":"\\ud800.csv"}', json),
   },
   { name: 'an empty key in a config', status: 400, send: (fx) => submit(fx, { config: { '': 1 } }) },
   {
     name: 'an unknown field',
     status: 400,
-    send: (fx) => fx.call('POST', '/files', { name: 'a.csv', owner: 'me' }),
+    send: (fx) => fx.raw('POST', '/files', { name: 'a.csv', owner: 'me' }),
   },
 
   // Jobs: sizes, depths and numbers no store could hold.
@@ -62,7 +62,7 @@ export const HOSTILE_BODIES: HostileCase[] = [
     status: 400,
     was: '503',
     send: (fx) =>
-      fx.call(
+      fx.raw(
         'POST',
         '/jobs',
         `{"type":"workbook","operation":"submit","source":"${fx.workbookId}","config":${deep(100_000)}}`,
@@ -98,7 +98,7 @@ export const HOSTILE_BODIES: HostileCase[] = [
     status: 400,
     was: '503',
     send: (fx) =>
-      fx.call(
+      fx.raw(
         'POST',
         '/jobs',
         `{"type":"workbook","operation":"submit","source":"${fx.workbookId}","config":{"n":9007199254740993}}`,
@@ -167,7 +167,7 @@ export const HOSTILE_BODIES: HostileCase[] = [
     status: 413,
     was: '503',
     send: (fx) =>
-      fx.call('POST', `/jobs/${fx.executingJobId}/complete`, {
+      fx.raw('POST', `/jobs/${fx.executingJobId}/complete`, {
         outcome: { message: 'done', rows: long(500_000) },
       }),
   },
@@ -175,13 +175,13 @@ export const HOSTILE_BODIES: HostileCase[] = [
     name: 'an outcome holding 1e20 on /fail',
     status: 400,
     send: (fx) =>
-      fx.call('POST', `/jobs/${fx.executingJobId}/fail`, '{"outcome":{"message":"m","n":1e20}}', json),
+      fx.raw('POST', `/jobs/${fx.executingJobId}/fail`, '{"outcome":{"message":"m","n":1e20}}', json),
   },
   {
     name: 'an outcome nested 30 deep on /complete',
     status: 400,
     send: (fx) =>
-      fx.call(
+      fx.raw(
         'POST',
         `/jobs/${fx.executingJobId}/complete`,
         `{"outcome":{"message":"m","next":${deep(30)}}}`,
@@ -191,35 +191,35 @@ export const HOSTILE_BODIES: HostileCase[] = [
   {
     name: 'info of 10,001 characters on /ack',
     status: 400,
-    send: (fx) => fx.call('POST', `/jobs/${fx.executingJobId}/ack`, { info: long(10_001) }),
+    send: (fx) => fx.raw('POST', `/jobs/${fx.executingJobId}/ack`, { info: long(10_001) }),
   },
   {
     name: 'progress 1e400 on /ack',
     status: 400,
-    send: (fx) => fx.call('POST', `/jobs/${fx.executingJobId}/ack`, `{"progress":1${long(400, '0')}}`, json),
+    send: (fx) => fx.raw('POST', `/jobs/${fx.executingJobId}/ack`, `{"progress":1${long(400, '0')}}`, json),
   },
 
   // Files.
   {
     name: 'a file name of 256 characters',
     status: 400,
-    send: (fx) => fx.call('POST', '/files', { name: long(256) }),
+    send: (fx) => fx.raw('POST', '/files', { name: long(256) }),
   },
   {
     name: 'a media type with CR LF',
     status: 400,
     was: '201, then 503 on upload',
-    send: (fx) => fx.call('POST', '/files', { name: 'a.csv', mediaType: 'text/csv\r\nx-evil: 1' }),
+    send: (fx) => fx.raw('POST', '/files', { name: 'a.csv', mediaType: 'text/csv\r\nx-evil: 1' }),
   },
   {
     name: 'a declared size of 5 GiB + 1',
     status: 400,
-    send: (fx) => fx.call('POST', '/files', { name: 'a.csv', size: 5 * 1024 ** 3 + 1 }),
+    send: (fx) => fx.raw('POST', '/files', { name: 'a.csv', size: 5 * 1024 ** 3 + 1 }),
   },
   {
     name: 'a declared size of 1.5 bytes',
     status: 400,
-    send: (fx) => fx.call('POST', '/files', { name: 'a.csv', size: 1.5 }),
+    send: (fx) => fx.raw('POST', '/files', { name: 'a.csv', size: 1.5 }),
   },
 
   // Workbooks: what does not fit one item.
@@ -228,7 +228,7 @@ export const HOSTILE_BODIES: HostileCase[] = [
     status: 413,
     was: '503',
     send: (fx) =>
-      fx.call('POST', '/workbooks', {
+      fx.raw('POST', '/workbooks', {
         name: 'w',
         sheets: [
           { name: 'a', fields: fields(1000, long(255)) },
@@ -241,7 +241,7 @@ export const HOSTILE_BODIES: HostileCase[] = [
     status: 413,
     was: '503',
     send: (fx) =>
-      fx.call('POST', '/workbooks', {
+      fx.raw('POST', '/workbooks', {
         name: 'w',
         sheets: Array.from({ length: 100 }, (_, i) => ({ name: `s${i}`, fields: fields(1000) })),
       }),
@@ -251,7 +251,7 @@ export const HOSTILE_BODIES: HostileCase[] = [
     status: 400,
     was: '503',
     send: (fx) =>
-      fx.call('POST', '/workbooks', {
+      fx.raw('POST', '/workbooks', {
         name: 'w',
         sheets: [
           {
@@ -266,7 +266,7 @@ export const HOSTILE_BODIES: HostileCase[] = [
     status: 413,
     was: '503',
     send: (fx) =>
-      fx.call('PATCH', `/workbooks/${fx.workbookId}`, {
+      fx.raw('PATCH', `/workbooks/${fx.workbookId}`, {
         actions: Array.from({ length: 50 }, (_, i) => ({
           operation: `op${i}`,
           label: long(255),
@@ -278,13 +278,13 @@ export const HOSTILE_BODIES: HostileCase[] = [
     name: 'PATCH /workbooks/:id naming a sheet of 5,000 characters',
     status: 400,
     send: (fx) =>
-      fx.call('PATCH', `/workbooks/${fx.workbookId}`, { sheets: [{ id: long(5000), actions: [] }] }),
+      fx.raw('PATCH', `/workbooks/${fx.workbookId}`, { sheets: [{ id: long(5000), actions: [] }] }),
   },
   {
     name: 'a field key with a space',
     status: 400,
     send: (fx) =>
-      fx.call('POST', '/workbooks', {
+      fx.raw('POST', '/workbooks', {
         name: 'w',
         sheets: [{ name: 's', fields: [{ key: 'a b', type: 'string' }] }],
       }),

@@ -4,24 +4,11 @@
  * case that regresses says what it brings back. The cases are in hostile.requests.ts (the
  * URL and headers) and hostile.bodies.ts (what a body holds); this module has what they share.
  */
-import type { ApiResponse } from '../helpers/client.js';
-
-type Call = (
-  method: string,
-  path: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<ApiResponse<any>>;
+import type { RawRequest, RawResponse } from '../helpers/client.js';
 
 export interface Fixtures {
-  call: Call;
-  /** Sends `body` byte for byte (`call` serializes anything but a string as JSON). */
-  sendBytes: (
-    method: string,
-    path: string,
-    body: Uint8Array,
-    headers: Record<string, string>,
-  ) => Promise<ApiResponse<any>>;
+  /** A request as written: hostile ones are what the typed client cannot send. */
+  raw: RawRequest;
   /** A workbook that declares the `submit` action (no input form) and has one sheet. */
   workbookId: string;
   sheetId: string;
@@ -39,7 +26,7 @@ export interface HostileCase {
   /** Answered by API Gateway itself (the authorizer, the payload limit): on AWS, plain JSON, not problem JSON. */
   gateway?: boolean;
   was?: string;
-  send: (fx: Fixtures) => Promise<ApiResponse<any>>;
+  send: (fx: Fixtures) => Promise<RawResponse>;
 }
 
 export const json = { 'content-type': 'application/json' };
@@ -51,7 +38,7 @@ export const fields = (n: number, label = '') =>
 
 /** POST /jobs of the `submit` action on the fixture workbook, with `extra` in its body. */
 export const submit = (fx: Fixtures, extra: Record<string, unknown>) =>
-  fx.call('POST', '/jobs', { type: 'workbook', operation: 'submit', source: fx.workbookId, ...extra });
+  fx.raw('POST', '/jobs', { type: 'workbook', operation: 'submit', source: fx.workbookId, ...extra });
 /** POST /jobs of an extract of the fixture file, its body's end written as raw JSON. */
 export const extractRaw = (fx: Fixtures, tail: string) =>
-  fx.call('POST', '/jobs', `{"type":"file","operation":"extract","source":"${fx.fileId}",${tail}}`, json);
+  fx.raw('POST', '/jobs', `{"type":"file","operation":"extract","source":"${fx.fileId}",${tail}}`, json);

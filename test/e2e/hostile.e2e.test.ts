@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiResponse } from '../helpers/client.js';
+import { bodyOf, type RawResponse, rawOf, sheetOf } from '../helpers/client.js';
 import { useTarget } from '../helpers/stack.js';
 import { HOSTILE_BODIES } from './hostile.bodies.js';
 import type { Fixtures } from './hostile.cases.js';
@@ -8,6 +8,7 @@ import { HOSTILE_REQUESTS } from './hostile.requests.js';
 const HOSTILE_CASES = [...HOSTILE_REQUESTS, ...HOSTILE_BODIES];
 
 const t = useTarget();
+const byId = (id: string) => ({ params: { path: { id } } });
 
 /** What a problem must never show a client: where the code is, where the data is, what runs it. */
 const INTERNALS = [
@@ -18,7 +19,7 @@ const INTERNALS = [
   /DynamoDB|dynalite|s3rver|TableName|ExclusiveStartKey|LastEvaluatedKey|arn:aws:/i,
 ];
 
-function expectProblem(response: ApiResponse<any>, status: number, gateway = false): void {
+function expectProblem(response: RawResponse, status: number, gateway = false): void {
   expect(response.status).toBe(status);
   // API Gateway answers its own refusals (authorizer, payload limit) in its own JSON.
   if (gateway && !t.local) return;
@@ -28,49 +29,37 @@ function expectProblem(response: ApiResponse<any>, status: number, gateway = fal
     title: expect.any(String),
     status,
     detail: expect.stringMatching(/\S/),
+    correlationId: response.headers.get('x-correlation-id'),
   });
-  expect(response.body.correlationId).toBe(response.headers.get('x-correlation-id'));
   const text = JSON.stringify(response.body);
   for (const internal of INTERNALS) expect(text).not.toMatch(internal);
 }
 
 async function fixtures(): Promise<Fixtures> {
-  const { call } = t.api;
-  const workbook = await call('POST', '/workbooks', {
-    name: 'Hostile',
-    sheets: [{ name: 'Rows', fields: [{ key: 'a', type: 'string' }] }],
-    actions: [{ operation: 'submit', label: 'Submit' }],
-  });
-  const file = await t.api.uploadFile('hostile.csv', 'a,b\n1,2\n');
-  await call('POST', '/files', { name: 'second.csv' });
-  const files = await call('GET', '/files?limit=1');
-  const job = await call('POST', '/jobs', {
-    type: 'workbook',
-    operation: 'submit',
-    source: workbook.body.data.id,
-    trigger: 'immediate',
-  });
-  await t.api.waitForJob(job.body.data.id, (j) => j.status === 'EXECUTING');
-  return {
-    call,
-    async sendBytes(method, path, body, headers) {
-      const response = await fetch(`${t.target.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${t.target.apiKey}`, ...headers },
-        body,
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: text ? JSON.parse(text) : undefined,
-      };
+  const { api } = t.client;
+  const created = await api.POST('/workbooks', {
+    body: {
+      name: 'Hostile',
+      sheets: [{ name: 'Rows', fields: [{ key: 'a', type: 'string' }] }],
+      actions: [{ operation: 'submit', label: 'Submit' }],
     },
-    workbookId: workbook.body.data.id,
-    sheetId: workbook.body.data.sheets[0].id,
+  });
+  const workbook = bodyOf(created, 201).data;
+  const file = await t.client.uploadByUrl('hostile.csv', 'a,b\n1,2\n');
+  await api.POST('/files', { body: { name: 'second.csv' } });
+  const files = bodyOf(await api.GET('/files', { params: { query: { limit: 1 } } }), 200);
+  const submitted = await api.POST('/jobs', {
+    body: { type: 'workbook', operation: 'submit', source: workbook.id, trigger: 'immediate' },
+  });
+  const job = bodyOf(submitted, 201).data;
+  await t.client.pollJob(job.id, (j) => j.status === 'EXECUTING');
+  return {
+    raw: t.raw,
+    workbookId: workbook.id,
+    sheetId: sheetOf(workbook).id,
     fileId: file.id,
-    executingJobId: job.body.data.id,
-    filesCursor: files.body.next,
+    executingJobId: job.id,
+    filesCursor: String(files.next),
   };
 }
 
@@ -92,69 +81,70 @@ describe('a hostile request gets a 4xx problem with no internals, never a 5xx', 
 
 describe('requests at the bounds', () => {
   it('run a job whose input, config and outcome each hold 64 KB of JSON, reported on at once', async () => {
+    const { api } = t.client;
     const x = (bytes: number) => 'x'.repeat(bytes);
-    const workbook = await t.api.call('POST', '/workbooks', {
-      name: 'At the bounds',
-      sheets: [{ name: 'S', fields: [{ key: 'a', type: 'string' }] }],
-      actions: [
-        { operation: 'submit', label: 'Submit', inputForm: { fields: [{ key: 's', type: 'string' }] } },
-      ],
+    const workbook = await api.POST('/workbooks', {
+      body: {
+        name: 'At the bounds',
+        sheets: [{ name: 'S', fields: [{ key: 'a', type: 'string' }] }],
+        actions: [
+          { operation: 'submit', label: 'Submit', inputForm: { fields: [{ key: 's', type: 'string' }] } },
+        ],
+      },
     });
-    const created = await t.api.call('POST', '/jobs', {
-      type: 'workbook',
-      operation: 'submit',
-      source: workbook.body.data.id,
-      trigger: 'immediate',
-      input: { s: x(64 * 1024 - 8) }, // {"s":"…"}: exactly 64 KiB of JSON
-      config: { t: x(64 * 1024 - 8) },
+    const created = await api.POST('/jobs', {
+      body: {
+        type: 'workbook',
+        operation: 'submit',
+        source: bodyOf(workbook, 201).data.id,
+        trigger: 'immediate',
+        input: { s: x(64 * 1024 - 8) }, // {"s":"…"}: exactly 64 KiB of JSON
+        config: { t: x(64 * 1024 - 8) },
+      },
     });
-    expect(created.status).toBe(201);
-    const id = created.body.data.id;
-    await t.api.waitForJob(id, (j) => j.status === 'EXECUTING');
+    const id = bodyOf(created, 201).data.id;
+    await t.client.pollJob(id, (j) => j.status === 'EXECUTING');
 
-    expect((await t.api.call('POST', `/jobs/${id}/ack`, { progress: 50, info: x(10_000) })).status).toBe(200);
-    const completed = await t.api.call('POST', `/jobs/${id}/complete`, {
-      outcome: { message: 'done', rows: x(64 * 1024 - 28) },
-      info: x(10_000),
+    const ack = await api.POST('/jobs/{id}/ack', { ...byId(id), body: { progress: 50, info: x(10_000) } });
+    expect(ack.response.status).toBe(200);
+    const completed = await api.POST('/jobs/{id}/complete', {
+      ...byId(id),
+      body: { outcome: { message: 'done', rows: x(64 * 1024 - 28) }, info: x(10_000) },
     });
 
-    expect(completed.status).toBe(200);
-    expect(completed.body.data.status).toBe('COMPLETED');
+    expect(bodyOf(completed, 200).data.status).toBe('COMPLETED');
   });
 });
 
 describe('correlation ids', () => {
   it('names every request in a header, and a problem by the same id', async () => {
-    const found = await t.api.call('GET', '/jobs?limit=1');
-    expect(found.headers.get('x-correlation-id')).toMatch(/\S/);
-    const missing = await t.api.call('GET', '/jobs/job_01jdoesnotexist00000000000');
+    const found = await t.client.api.GET('/jobs', { params: { query: { limit: 1 } } });
+    expect(found.response.headers.get('x-correlation-id')).toMatch(/\S/);
+    const missing = rawOf(await t.client.api.GET('/jobs/{id}', byId('job_01jdoesnotexist00000000000')));
     expectProblem(missing, 404);
-    if (t.local) expect(missing.body.correlationId).toBe(missing.headers.get('apigw-requestid'));
+    if (t.local)
+      expect(missing.body).toMatchObject({ correlationId: missing.headers.get('apigw-requestid') });
   });
 });
 
 describe('files never show their S3 key, and download under any name', () => {
   it('leaves the key out of every file it returns', async () => {
-    const created = await t.api.call('POST', '/files', { name: 'keyless.csv' });
-    const uploaded = await t.api.call('PUT', `/files/${created.body.data.id}/content`, 'a\n1\n', {
-      'content-type': 'text/csv',
-    });
-    const fetched = await t.api.call('GET', `/files/${created.body.data.id}`);
-    const listed = await t.api.call('GET', '/files?limit=100');
-    for (const file of [created.body.data, uploaded.body.data, fetched.body.data, ...listed.body.data])
-      expect(file).not.toHaveProperty('key');
+    const { api } = t.client;
+    const created = bodyOf(await api.POST('/files', { body: { name: 'keyless.csv' } }), 201).data;
+    const uploaded = bodyOf(await t.client.putContent(created.id, 'a\n1\n', 'text/csv'), 200).data;
+    const fetched = bodyOf(await api.GET('/files/{id}', byId(created.id)), 200).data;
+    const listed = bodyOf(await api.GET('/files', { params: { query: { limit: 100 } } }), 200).data;
+    for (const file of [created, uploaded, fetched, ...listed]) expect(file).not.toHaveProperty('key');
   });
 
   it('downloads a file whose name holds CR, LF, NUL, a quote and non-Latin-1 text', async () => {
     const name = 'a\r\nb\u0000ü日本"x.csv';
-    const created = await t.api.call('POST', '/files', { name });
-    await t.api.call('PUT', `/files/${created.body.data.id}/content`, 'a\n1\n', {
-      'content-type': 'text/csv',
-    });
+    const created = bodyOf(await t.client.api.POST('/files', { body: { name } }), 201).data;
+    await t.client.putContent(created.id, 'a\n1\n', 'text/csv');
 
-    const redirect = await t.api.call('GET', `/files/${created.body.data.id}/content`);
-    expect(redirect.status).toBe(303);
-    const download = await fetch(String(redirect.headers.get('location')));
+    const redirect = await t.client.api.GET('/files/{id}/content', byId(created.id));
+    expect(redirect.response.status).toBe(303);
+    const download = await fetch(String(redirect.response.headers.get('location')));
 
     expect(download.status).toBe(200);
     expect(await download.text()).toBe('a\n1\n');
@@ -167,86 +157,90 @@ describe('files never show their S3 key, and download under any name', () => {
 describe('upload URLs cannot leave untracked objects behind', () => {
   const put = (url: string, body: string, headers: Record<string, string> = { 'if-none-match': '*' }) =>
     fetch(url, { method: 'PUT', body, headers }).then((response) => response.status);
+  const createFile = async (body: { name: string; size?: number }) =>
+    bodyOf(await t.client.api.POST('/files', { body }), 201).data;
+  const getFile = (id: string) => t.client.api.GET('/files/{id}', byId(id));
 
   it('expire after 15 minutes and say which headers the PUT must send', async () => {
-    const created = await t.api.call('POST', '/files', { name: 'sized.csv', size: 4 });
-    expect(created.body.data).toMatchObject({ uploadUrlExpiresIn: 900, expectedSize: 4 });
-    expect(created.body.data.uploadHeaders).toEqual({ 'if-none-match': '*', 'content-length': '4' });
-    expect(new URL(created.body.data.uploadUrl).searchParams.get('X-Amz-Expires')).toBe('900');
+    const created = await createFile({ name: 'sized.csv', size: 4 });
+    expect(created).toMatchObject({ uploadUrlExpiresIn: 900, expectedSize: 4 });
+    expect(created.uploadHeaders).toEqual({ 'if-none-match': '*', 'content-length': '4' });
+    expect(new URL(created.uploadUrl).searchParams.get('X-Amz-Expires')).toBe('900');
   });
 
   it('refuse a PUT that leaves out the signed If-None-Match', async () => {
-    const created = await t.api.call('POST', '/files', { name: 'unsigned.csv' });
-    expect(await put(created.body.data.uploadUrl, 'a\n1\n', {})).toBe(403);
-    expect((await t.api.call('GET', `/files/${created.body.data.id}`)).body.data.status).toBe('pending');
+    const created = await createFile({ name: 'unsigned.csv' });
+    expect(await put(created.uploadUrl, 'a\n1\n', {})).toBe(403);
+    expect(bodyOf(await getFile(created.id), 200).data.status).toBe('pending');
   });
 
   it('upload once: a second upload, after the file is available, changes nothing', async () => {
-    const created = await t.api.call('POST', '/files', { name: 'once.csv' });
-    expect(await put(created.body.data.uploadUrl, 'a\nfirst\n')).toBe(200);
-    expect((await t.api.call('GET', `/files/${created.body.data.id}`)).body.data.status).toBe('available');
+    const created = await createFile({ name: 'once.csv' });
+    expect(await put(created.uploadUrl, 'a\nfirst\n')).toBe(200);
+    expect(bodyOf(await getFile(created.id), 200).data.status).toBe('available');
 
-    expect(await put(created.body.data.uploadUrl, 'a\nsecond, longer\n')).toBe(412);
+    expect(await put(created.uploadUrl, 'a\nsecond, longer\n')).toBe(412);
 
-    const redirect = await t.api.call('GET', `/files/${created.body.data.id}/content`);
-    expect(await (await fetch(String(redirect.headers.get('location')))).text()).toBe('a\nfirst\n');
+    const redirect = await t.client.api.GET('/files/{id}/content', byId(created.id));
+    expect(await (await fetch(String(redirect.response.headers.get('location')))).text()).toBe('a\nfirst\n');
   });
 
   it('take only the declared size', async () => {
-    const created = await t.api.call('POST', '/files', { name: 'declared.csv', size: 10 });
-    await put(created.body.data.uploadUrl, 'abc'); // S3 refuses it; the local S3 stores it
-    expect((await t.api.call('GET', `/files/${created.body.data.id}`)).body.data.status).toBe('pending');
+    const created = await createFile({ name: 'declared.csv', size: 10 });
+    await put(created.uploadUrl, 'abc'); // S3 refuses it; the local S3 stores it
+    expect(bodyOf(await getFile(created.id), 200).data.status).toBe('pending');
 
-    expect(await put(created.body.data.uploadUrl, '0123456789')).toBe(200);
-    const fetched = await t.api.call('GET', `/files/${created.body.data.id}`);
-    expect(fetched.body.data).toMatchObject({ status: 'available', size: 10 });
+    expect(await put(created.uploadUrl, '0123456789')).toBe(200);
+    expect(bodyOf(await getFile(created.id), 200).data).toMatchObject({ status: 'available', size: 10 });
   });
 
   it('upload after DELETE /files/:id into nothing a caller can see', async () => {
-    const created = await t.api.call('POST', '/files', { name: 'deleted.csv' });
-    expect((await t.api.call('DELETE', `/files/${created.body.data.id}`)).status).toBe(200);
+    const { api } = t.client;
+    const created = await createFile({ name: 'deleted.csv' });
+    expect((await api.DELETE('/files/{id}', byId(created.id))).response.status).toBe(200);
 
-    expect(await put(created.body.data.uploadUrl, 'a\nlate\n')).toBe(200);
+    expect(await put(created.uploadUrl, 'a\nlate\n')).toBe(200);
 
-    expectProblem(await t.api.call('GET', `/files/${created.body.data.id}`), 404);
-    expectProblem(await t.api.call('DELETE', `/files/${created.body.data.id}`), 404);
-    const listed = await t.api.call('GET', '/files?limit=100');
-    expect(listed.body.data.map((file: { id: string }) => file.id)).not.toContain(created.body.data.id);
+    expectProblem(rawOf(await getFile(created.id)), 404);
+    expectProblem(rawOf(await api.DELETE('/files/{id}', byId(created.id))), 404);
+    const listed = bodyOf(await api.GET('/files', { params: { query: { limit: 100 } } }), 200).data;
+    expect(listed.map((file) => file.id)).not.toContain(created.id);
   });
 });
 
 describe('an extract reads the content it planned on', () => {
   it('fails with "the file changed after the job was planned" when the file is replaced before it runs', async () => {
     // Prepare: a job planned on the first content.
-    const created = await t.api.call('POST', '/files', { name: 'replaced.csv' });
-    const fileId = created.body.data.id;
-    await t.api.call('PUT', `/files/${fileId}/content`, 'a,b\n1,2\n', { 'content-type': 'text/csv' });
-    const job = await t.api.call('POST', '/jobs', { type: 'file', operation: 'extract', source: fileId });
-    await t.api.waitForJob(job.body.data.id, (j) => j.status === 'READY');
+    const { api } = t.client;
+    const fileId = bodyOf(await api.POST('/files', { body: { name: 'replaced.csv' } }), 201).data.id;
+    await t.client.putContent(fileId, 'a,b\n1,2\n', 'text/csv');
+    const created = await api.POST('/jobs', { body: { type: 'file', operation: 'extract', source: fileId } });
+    const job = bodyOf(created, 201).data;
+    await t.client.pollJob(job.id, (j) => j.status === 'READY');
 
     // Act: the content changes, then the job runs.
-    await t.api.call('PUT', `/files/${fileId}/content`, 'a,b\n3,4\n5,6\n', { 'content-type': 'text/csv' });
-    await t.api.call('POST', `/jobs/${job.body.data.id}/execute`);
+    await t.client.putContent(fileId, 'a,b\n3,4\n5,6\n', 'text/csv');
+    await api.POST('/jobs/{id}/execute', byId(job.id));
 
     // Assess
-    const ended = await t.api.waitForJob(job.body.data.id, (j) => ['COMPLETED', 'FAILED'].includes(j.status));
+    const ended = await t.client.pollJob(job.id, (j) => ['COMPLETED', 'FAILED'].includes(j.status));
     expect(ended.status).toBe('FAILED');
-    expect(ended.error.message).toMatch(/the file changed after the job was planned/);
+    expect(ended.error?.message).toMatch(/the file changed after the job was planned/);
   });
 });
 
 describe('after the corpus', () => {
   it('still answers /health and still completes an ordinary extract', async () => {
-    expect((await t.api.call('GET', '/health')).status).toBe(200);
-    const file = await t.api.uploadFile('ordinary.csv', 'name,amount\nAda,1\nGrace,2\n');
-    const job = await t.api.call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      trigger: 'immediate',
+    const { api } = t.client;
+    expect((await api.GET('/health')).response.status).toBe(200);
+    const file = await t.client.uploadByUrl('ordinary.csv', 'name,amount\nAda,1\nGrace,2\n');
+    const created = await api.POST('/jobs', {
+      body: { type: 'file', operation: 'extract', source: file.id, trigger: 'immediate' },
     });
-    const done = await t.api.waitForJob(job.body.data.id, (j) => ['COMPLETED', 'FAILED'].includes(j.status));
+    const done = await t.client.pollJob(bodyOf(created, 201).data.id, (j) =>
+      ['COMPLETED', 'FAILED'].includes(j.status),
+    );
     expect(done).toMatchObject({ status: 'COMPLETED', processed: done.parts });
-    expect(done.outcome.ledger).toMatchObject({ rowsRead: 2, recordsStored: 2 });
+    expect(done.outcome?.ledger).toMatchObject({ rowsRead: 2, recordsStored: 2 });
   });
 });

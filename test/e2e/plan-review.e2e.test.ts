@@ -1,79 +1,57 @@
 /**
- * A manual extract's plan, reviewed and changed over HTTP before it runs (docs/plan.md):
+ * A manual job's plan, reviewed and changed over HTTP before it runs (docs/plan.md):
  * GET /jobs/:id/plan, PATCH /jobs/:id/plan, the READY → PLANNING → READY round trip, and
  * the 400s and 409s a caller meets.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/client.js';
+import { bodyOf, problemOf, type TestClient, testClient } from '../helpers/client.js';
 import { type LocalStack, removeDataDir, startLocalStack, useTarget } from '../helpers/stack.js';
+import { byId, expectProblem, peopleCsv, peopleSheet } from './plan-review.steps.js';
 
 const t = useTarget();
-
-const FIELDS = [
-  { key: 'name', label: 'Full name', type: 'string', required: true },
-  { key: 'email', type: 'string', required: true },
-  { key: 'age', type: 'number' },
-  { key: 'joined', type: 'date' },
-];
-
-/** `Mail` matches no field by name, `Notes` none at all; row 3 has a bad age, row 5 an ambiguous date. */
-function peopleCsv(rows: number, delimiter = ',') {
-  const lines = [['Full name', 'Mail', 'Age', 'Joined', 'Notes'].join(delimiter)];
-  for (let i = 1; i <= rows; i++) {
-    const age = i === 3 ? 'old' : String(20 + i);
-    const joined = i === 5 ? '11/28/2026' : `2026-01-${String((i % 28) + 1).padStart(2, '0')}`;
-    lines.push([`Person ${i}`, `p${i}@example.com`, age, joined, `note ${i}`].join(delimiter));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function expectProblem(response: { status: number; body: any }, status: number, detail: RegExp) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body.detail).toMatch(detail);
-}
-
-async function peopleSheet(api: ReturnType<typeof apiClient>) {
-  const workbook = await api.call('POST', '/workbooks', {
-    name: 'Contacts',
-    sheets: [{ name: 'People', fields: FIELDS }],
-  });
-  expect(workbook.status, JSON.stringify(workbook.body)).toBe(201);
-  return workbook.body.data.sheets[0].id as string;
-}
-
 /** A manual extract of `csv` into the sheet, once READY. */
 async function readyExtract(
-  api: ReturnType<typeof apiClient>,
+  client: TestClient,
   sheetId: string,
   csv: string,
   config: Record<string, unknown> = {},
 ) {
-  const file = await api.uploadFile('people.csv', csv);
-  const created = await api.call('POST', '/jobs', {
-    type: 'file',
-    operation: 'extract',
-    source: file.id,
-    destination: sheetId,
-    config: { partSizeBytes: 1024, ...config },
+  const file = await client.uploadByUrl('people.csv', csv);
+  const created = await client.api.POST('/jobs', {
+    body: {
+      type: 'file',
+      operation: 'extract',
+      source: file.id,
+      destination: sheetId,
+      config: { partSizeBytes: 1024, ...config },
+    },
   });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  expect(created.body.data.trigger).toBe('manual');
-  return api.waitForJob(created.body.data.id, (job) => job.status === 'READY' || job.status === 'FAILED');
+  const job = bodyOf(created, 201).data;
+  expect(job.trigger).toBe('manual');
+  return client.pollJob(job.id, (j) => j.status === 'READY' || j.status === 'FAILED');
+}
+
+/** The plan of a READY extract, as GET /jobs/:id/plan shows it. */
+async function extractPlan(jobId: string) {
+  const plan = bodyOf(await t.client.api.GET('/jobs/{id}/plan', byId(jobId)), 200).data;
+  if (plan.operation !== 'extract') throw new Error(`job ${jobId} has a ${plan.operation} plan`);
+  const table = plan.tables[0];
+  if (!table) throw new Error(`job ${jobId}'s plan has no table`);
+  return { plan, table };
 }
 
 describe('reviewing and changing an extract’s plan before execute', () => {
   it('shows the plan, takes a mapping, plans again, and executes with that mapping', async () => {
     // Prepare
-    const sheetId = await peopleSheet(t.api);
-    const job = await readyExtract(t.api, sheetId, peopleCsv(30));
+    const { api } = t.client;
+    const sheetId = await peopleSheet(t.client);
+    const job = await readyExtract(t.client, sheetId, peopleCsv(30));
     expect(job.status).toBe('READY');
 
     // Act: review
-    const review = await t.api.call('GET', `/jobs/${job.id}/plan`);
+    const { plan, table } = await extractPlan(job.id);
 
     // Assess
-    expect(review.status, JSON.stringify(review.body)).toBe(200);
-    const plan = review.body.data;
     expect(plan).toMatchObject({
       jobId: job.id,
       operation: 'extract',
@@ -84,7 +62,7 @@ describe('reviewing and changing an extract’s plan before execute', () => {
       headerRow: 1,
       destination: sheetId,
     });
-    const [table] = plan.tables;
+    expect(plan.tables).toHaveLength(1);
     expect(table.sheetId).toBe(sheetId);
     expect(table.header).toEqual(['Full name', 'Mail', 'Age', 'Joined', 'Notes']);
     expect(table.columns).toEqual([
@@ -105,137 +83,114 @@ describe('reviewing and changing an extract’s plan before execute', () => {
       valid: false,
       messages: { email: 'is required' },
     });
-    expect(table.sample.rows[2].messages).toEqual({ email: 'is required', age: '"old" is not a number' });
-    expect(table.sample.rows[4].messages.joined).toMatch(/"11\/28\/2026" is ambiguous/);
+    expect(table.sample.rows[2]?.messages).toEqual({ email: 'is required', age: '"old" is not a number' });
+    expect(table.sample.rows[4]?.messages?.joined).toMatch(/"11\/28\/2026" is ambiguous/);
     expect(plan.parts.count).toBe(job.parts);
     expect(job.parts).toBeGreaterThan(1);
     expect(plan.parts.byteRanges).toHaveLength(job.parts);
-    expect(plan.parts.byteRanges.at(-1).endExclusive).toBe(plan.file.size);
+    expect(plan.parts.byteRanges?.at(-1)?.endExclusive).toBe(plan.file.size);
 
     // Act + Assess: mappings that do not fit are refused, saying where
-    const unknownColumn = await t.api.call('PATCH', `/jobs/${job.id}/plan`, { mapping: { Phone: 'email' } });
+    const change = (body: Record<string, unknown>) => api.PATCH('/jobs/{id}/plan', { ...byId(job.id), body });
+    const unknownColumn = await change({ mapping: { Phone: 'email' } });
     expectProblem(unknownColumn, 400, /no column "Phone" in the header/);
-    expect(unknownColumn.body.errors).toEqual([
+    expect(problemOf(unknownColumn, 400).errors).toEqual([
       { pointer: '/mapping/Phone', detail: expect.stringMatching(/^no column "Phone"/) },
     ]);
-    const unknownField = await t.api.call('PATCH', `/jobs/${job.id}/plan`, { mapping: { Mail: 'e_mail' } });
+    const unknownField = await change({ mapping: { Mail: 'e_mail' } });
     expectProblem(unknownField, 400, /no field "e_mail" in sheet People/);
-    expect(unknownField.body.errors[0].pointer).toBe('/mapping/Mail');
+    expect(problemOf(unknownField, 400).errors?.[0]?.pointer).toBe('/mapping/Mail');
     // A column whose name holds `.` or `/` is one key of the pointer (RFC 6901: `/` is `~1`).
-    const dotted = await t.api.call('PATCH', `/jobs/${job.id}/plan`, {
-      mapping: { 'e.mail': 'email', 'in/out': 'email' },
-    });
-    expect(dotted.status).toBe(400);
-    expect(dotted.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
-      '/mapping/e.mail',
-      '/mapping/in~1out',
-    ]);
-    const twice = await t.api.call('PATCH', `/jobs/${job.id}/plan`, {
-      mapping: { Mail: 'email', Notes: 'email' },
-    });
+    const dotted = await change({ mapping: { 'e.mail': 'email', 'in/out': 'email' } });
+    expect(
+      problemOf(dotted, 400)
+        .errors?.map((e) => e.pointer)
+        .sort(),
+    ).toEqual(['/mapping/e.mail', '/mapping/in~1out']);
+    const twice = await change({ mapping: { Mail: 'email', Notes: 'email' } });
     expectProblem(twice, 400, /field "email" is mapped from both "Mail" and "Notes"/);
-    const unknownMember = await t.api.call('PATCH', `/jobs/${job.id}/plan`, { fields: {} });
+    const unknownMember = await change({ fields: {} });
     expectProblem(unknownMember, 400, /fields is not something an extract plan changes/);
-    expect((await t.api.call('GET', `/jobs/${job.id}`)).body.data.status).toBe('READY');
+    expect((await t.client.getJob(job.id)).status).toBe('READY');
 
     // Act: map Mail to email (it matched nothing by name) and leave Notes out
-    const patched = await t.api.call('PATCH', `/jobs/${job.id}/plan`, {
-      mapping: { Mail: 'email', Notes: null },
-    });
+    const patched = await change({ mapping: { Mail: 'email', Notes: null } });
 
     // Assess
-    expect(patched.status, JSON.stringify(patched.body)).toBe(202);
-    expect(patched.headers.get('location')).toBe(`/jobs/${job.id}/plan`);
-    expect(patched.body.data).toMatchObject({
+    expect(patched.response.headers.get('location')).toBe(`/jobs/${job.id}/plan`);
+    expect(bodyOf(patched, 202).data).toMatchObject({
       status: 'PLANNING',
       config: { mapping: { Mail: 'email', Notes: null } },
     });
-    const replanned = await t.api.waitForJob(job.id, (j) => j.status === 'READY');
+    const replanned = await t.client.pollJob(job.id, (j) => j.status === 'READY');
     expect(replanned.parts).toBe(job.parts);
-    const again = (await t.api.call('GET', `/jobs/${job.id}/plan`)).body.data;
-    expect(again.mapping).toEqual({ Mail: 'email', Notes: null });
-    expect(again.tables[0].columns[1]).toEqual({
-      index: 1,
-      name: 'Mail',
-      field: 'email',
-      matchedBy: 'mapping',
-    });
-    expect(again.tables[0].columns[4]).toEqual({
-      index: 4,
-      name: 'Notes',
-      field: null,
-      matchedBy: 'mapping',
-    });
-    expect(again.tables[0].unmatchedColumns).toEqual([]);
-    expect(again.tables[0].missingFields).toEqual([]);
-    expect(again.tables[0].sample.rows[0]).toEqual({
+    const again = await extractPlan(job.id);
+    expect(again.plan.mapping).toEqual({ Mail: 'email', Notes: null });
+    expect(again.table.columns[1]).toEqual({ index: 1, name: 'Mail', field: 'email', matchedBy: 'mapping' });
+    expect(again.table.columns[4]).toEqual({ index: 4, name: 'Notes', field: null, matchedBy: 'mapping' });
+    expect(again.table.unmatchedColumns).toEqual([]);
+    expect(again.table.missingFields).toEqual([]);
+    expect(again.table.sample.rows[0]).toEqual({
       row: 1,
       values: { name: 'Person 1', email: 'p1@example.com', age: 21, joined: '2026-01-02' },
       valid: true,
     });
-    expect(again.tables[0].sample.rows[2].messages).toEqual({ age: '"old" is not a number' });
+    expect(again.table.sample.rows[2]?.messages).toEqual({ age: '"old" is not a number' });
 
     // Act: execute the new plan
-    const executed = await t.api.call('POST', `/jobs/${job.id}/execute`);
-    expect(executed.status).toBe(202);
-    const done = await t.api.waitForJob(job.id, (j) => ['COMPLETED', 'FAILED'].includes(j.status));
+    const executed = await api.POST('/jobs/{id}/execute', byId(job.id));
+    expect(executed.response.status).toBe(202);
+    const done = await t.client.pollJob(job.id, (j) => ['COMPLETED', 'FAILED'].includes(j.status));
 
     // Assess: the records honour the patched mapping
     expect(done.status, JSON.stringify(done.error)).toBe('COMPLETED');
     expect(done.outcome).toMatchObject({ records: 30 });
-    const records = await t.api.allRecords(sheetId);
+    const records = await t.client.allRecords(sheetId);
     expect(records).toHaveLength(30);
-    expect(records[0].values).toEqual({
+    expect(records[0]?.values).toEqual({
       name: 'Person 1',
       email: 'p1@example.com',
       age: 21,
       joined: '2026-01-02',
     });
-    expect(
-      records.every((r: { values: Record<string, unknown> }) =>
-        /^p\d+@example\.com$/.test(String(r.values.email)),
-      ),
-    ).toBe(true);
-    expect(records.filter((r: { valid: boolean }) => !r.valid)).toHaveLength(2);
+    expect(records.every((r) => /^p\d+@example\.com$/.test(String(r.values.email)))).toBe(true);
+    expect(records.filter((r) => !r.valid)).toHaveLength(2);
 
     // A plan carried out is no longer reviewed nor changed
     expectProblem(
-      await t.api.call('GET', `/jobs/${job.id}/plan`),
+      await api.GET('/jobs/{id}/plan', byId(job.id)),
       409,
       /is COMPLETED: its plan was carried out/,
     );
-    expectProblem(
-      await t.api.call('PATCH', `/jobs/${job.id}/plan`, { mapping: {} }),
-      409,
-      /is COMPLETED: its plan was carried out/,
-    );
+    expectProblem(await change({ mapping: {} }), 409, /is COMPLETED: its plan was carried out/);
   });
 
   it('plans again with a new delimiter, and refuses a mapping sent with it', async () => {
     // Prepare: a `;` file read with `,`: the header is one cell
-    const sheetId = await peopleSheet(t.api);
-    const job = await readyExtract(t.api, sheetId, peopleCsv(5, ';'), { delimiter: ',' });
-    const before = (await t.api.call('GET', `/jobs/${job.id}/plan`)).body.data;
-    expect(before.delimiter).toBe(',');
-    expect(before.tables[0].header).toEqual(['Full name;Mail;Age;Joined;Notes']);
-    expect(before.tables[0].missingFields).toEqual(['name', 'email', 'age', 'joined']);
+    const { api } = t.client;
+    const sheetId = await peopleSheet(t.client);
+    const job = await readyExtract(t.client, sheetId, peopleCsv(5, ';'), { delimiter: ',' });
+    const before = await extractPlan(job.id);
+    expect(before.plan.delimiter).toBe(',');
+    expect(before.table.header).toEqual(['Full name;Mail;Age;Joined;Notes']);
+    expect(before.table.missingFields).toEqual(['name', 'email', 'age', 'joined']);
 
     // Act + Assess
+    const change = (body: Record<string, unknown>) => api.PATCH('/jobs/{id}/plan', { ...byId(job.id), body });
     expectProblem(
-      await t.api.call('PATCH', `/jobs/${job.id}/plan`, { delimiter: ';', mapping: { Mail: 'email' } }),
+      await change({ delimiter: ';', mapping: { Mail: 'email' } }),
       400,
       /A new delimiter or header row makes a new header/,
     );
-    const patched = await t.api.call('PATCH', `/jobs/${job.id}/plan`, { delimiter: ';' });
-    expect(patched.status, JSON.stringify(patched.body)).toBe(202);
-    expect(patched.body.data).toMatchObject({ status: 'PLANNING', config: { delimiter: ';' } });
-    await t.api.waitForJob(job.id, (j) => j.status === 'READY');
-    const after = (await t.api.call('GET', `/jobs/${job.id}/plan`)).body.data;
-    expect(after.delimiter).toBe(';');
-    expect(after.tables[0].header).toEqual(['Full name', 'Mail', 'Age', 'Joined', 'Notes']);
-    expect(after.tables[0].missingFields).toEqual(['email']);
-    expect(after.tables[0].sample.rows).toHaveLength(5);
-    expect(after.tables[0].sample.rows[1].values).toEqual({
+    const patched = await change({ delimiter: ';' });
+    expect(bodyOf(patched, 202).data).toMatchObject({ status: 'PLANNING', config: { delimiter: ';' } });
+    await t.client.pollJob(job.id, (j) => j.status === 'READY');
+    const after = await extractPlan(job.id);
+    expect(after.plan.delimiter).toBe(';');
+    expect(after.table.header).toEqual(['Full name', 'Mail', 'Age', 'Joined', 'Notes']);
+    expect(after.table.missingFields).toEqual(['email']);
+    expect(after.table.sample.rows).toHaveLength(5);
+    expect(after.table.sample.rows[1]?.values).toEqual({
       name: 'Person 2',
       email: null,
       age: 22,
@@ -244,17 +199,21 @@ describe('reviewing and changing an extract’s plan before execute', () => {
   });
 
   it('refuses a mapping at creation that takes one field twice', async () => {
-    const sheetId = await peopleSheet(t.api);
-    const file = await t.api.uploadFile('people.csv', peopleCsv(2));
-    const created = await t.api.call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      destination: sheetId,
-      config: { mapping: { Mail: 'email', Notes: 'email' } },
+    const sheetId = await peopleSheet(t.client);
+    const file = await t.client.uploadByUrl('people.csv', peopleCsv(2));
+    const created = await t.client.api.POST('/jobs', {
+      body: {
+        type: 'file',
+        operation: 'extract',
+        source: file.id,
+        destination: sheetId,
+        config: { mapping: { Mail: 'email', Notes: 'email' } },
+      },
     });
     expectProblem(created, 400, /maps field "email" from both "Mail" and "Notes"/);
-    expect(created.body.errors).toEqual([{ pointer: '/config/mapping/Notes', detail: expect.any(String) }]);
+    expect(problemOf(created, 400).errors).toEqual([
+      { pointer: '/config/mapping/Notes', detail: expect.any(String) },
+    ]);
   });
 });
 
@@ -273,33 +232,30 @@ describe('a plan that is not ready', () => {
       env: { PARTWISE_FAULTS: JSON.stringify({ loseMessages: ['plan'] }) },
     });
     stacks.push(stack);
-    const api = apiClient(stack);
-    const sheetId = await peopleSheet(api);
-    const file = await api.uploadFile('people.csv', peopleCsv(2));
-    const created = await api.call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      destination: sheetId,
+    const client = testClient(stack);
+    const sheetId = await peopleSheet(client);
+    const file = await client.uploadByUrl('people.csv', peopleCsv(2));
+    const created = await client.api.POST('/jobs', {
+      body: { type: 'file', operation: 'extract', source: file.id, destination: sheetId },
     });
-    expect(created.body.data.status).toBe('PLANNING');
-    const id = created.body.data.id;
+    const job = bodyOf(created, 201).data;
+    expect(job.status).toBe('PLANNING');
 
     // Act + Assess
     expectProblem(
-      await api.call('GET', `/jobs/${id}/plan`),
+      await client.api.GET('/jobs/{id}/plan', byId(job.id)),
       409,
       /is PLANNING: it is still planning, try again in a moment/,
     );
     expectProblem(
-      await api.call('PATCH', `/jobs/${id}/plan`, { mapping: { Mail: 'email' } }),
+      await client.api.PATCH('/jobs/{id}/plan', { ...byId(job.id), body: { mapping: { Mail: 'email' } } }),
       409,
       /is PLANNING: it is still planning, try again in a moment/,
     );
-    const canceled = await api.call('POST', `/jobs/${id}/cancel`);
-    expect(canceled.status).toBe(200);
+    const canceled = await client.api.POST('/jobs/{id}/cancel', byId(job.id));
+    expect(canceled.response.status).toBe(200);
     expectProblem(
-      await api.call('GET', `/jobs/${id}/plan`),
+      await client.api.GET('/jobs/{id}/plan', byId(job.id)),
       409,
       /is CANCELED: it has no plan to be reviewed/,
     );

@@ -3,39 +3,38 @@
  * rejected rows links a CSV file that lists exactly them — each invalid field with its line
  * and value as given, each rejected line — downloaded as any file is.
  */
+import type { CreateJobBody, Job } from 'partwise/client';
 import { describe, expect, it } from 'vitest';
+import { bodyOf, type FieldInput, hasEnded, sheetOf } from '../helpers/client.js';
+import { memberAt, numberAt, stringAt } from '../helpers/json-members.js';
 import { downloadReport as download, type ReportRow } from '../helpers/report-download.js';
 import { useTarget } from '../helpers/stack.js';
 import { type PlantedRow, plantedCsv, plantedNdjson } from '../unit/operations/report-fixtures.js';
 
 const context = useTarget();
-const FINAL = ['COMPLETED', 'FAILED', 'CANCELED'];
 
-const PEOPLE = [
+const PEOPLE: FieldInput[] = [
   { key: 'id', type: 'number', required: true },
   { key: 'name', type: 'string' },
   { key: 'age', type: 'number' },
 ];
 
-async function workbook(name: string, fields: unknown[]) {
-  const created = await context.api.call('POST', '/workbooks', {
-    name,
-    sheets: [{ name: 'People', fields }],
+async function workbook(name: string, fields: FieldInput[]) {
+  const created = await context.client.api.POST('/workbooks', {
+    body: { name, sheets: [{ name: 'People', fields }] },
   });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body.data as { id: string; sheets: { id: string }[] };
+  return bodyOf(created, 201).data;
 }
 
-async function runJob(body: Record<string, unknown>) {
-  const created = await context.api.call('POST', '/jobs', { trigger: 'immediate', ...body });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const job = await context.api.waitForJob(created.body.data.id, (j) => FINAL.includes(j.status), 60_000);
+async function runJob(body: CreateJobBody) {
+  const created = await context.client.api.POST('/jobs', { body: { trigger: 'immediate', ...body } });
+  const job = await context.client.pollJob(bodyOf(created, 201).data.id, hasEnded, 60_000);
   expect(job.status, JSON.stringify(job.error)).toBe('COMPLETED');
   return job;
 }
 
 async function extractInto(sheetId: string, name: string, content: string, partSizeBytes?: number) {
-  const file = await context.api.uploadFile(name, content);
+  const file = await context.client.uploadByUrl(name, content);
   return runJob({
     type: 'file',
     operation: 'extract',
@@ -45,8 +44,7 @@ async function extractInto(sheetId: string, name: string, content: string, partS
   });
 }
 
-const downloadReport = (outcome: { next?: { type: string; fileId: string } }) =>
-  download(context.api, outcome);
+const downloadReport = (outcome: Job['outcome']) => download(context.client, outcome);
 
 const planted = (rows: ReportRow[]): PlantedRow[] =>
   rows.map(({ kind, line, field, value }) => ({
@@ -61,7 +59,7 @@ describe('the rejected-rows report', () => {
     // Prepare
     const { text, planted: expected } = plantedCsv(200);
     const target = await workbook('Report CSV', PEOPLE);
-    const sheetId = String(target.sheets[0]?.id);
+    const sheetId = sheetOf(target).id;
     // Act
     const job = await extractInto(sheetId, 'people.csv', text, 1024);
     // Assess
@@ -69,57 +67,61 @@ describe('the rejected-rows report', () => {
     const rows = await downloadReport(job.outcome);
     expect(planted(rows)).toEqual(expected);
     expect(new Set(rows.map((r) => r.part)).size).toBeGreaterThan(1);
-    const invalid = (await context.api.allRecords(sheetId)).filter((r: { valid: boolean }) => !r.valid);
+    const invalid = (await context.client.allRecords(sheetId)).filter((r) => !r.valid);
+    expect(invalid.every((r) => r.messages !== undefined)).toBe(true);
     expect(rows.map(({ recordId, field, message }) => ({ recordId, field, message }))).toEqual(
-      invalid.flatMap((r: { id: string; messages: Record<string, string> }) =>
-        Object.entries(r.messages).map(([field, message]) => ({ recordId: r.id, field, message })),
+      invalid.flatMap((r) =>
+        Object.entries(r.messages ?? {}).map(([field, message]) => ({ recordId: r.id, field, message })),
       ),
     );
-    expect(job.outcome.report).toMatchObject({
-      fileId: job.outcome.next.fileId,
+    expect(job.outcome?.report).toMatchObject({
+      fileId: stringAt(job.outcome, 'next', 'fileId'),
       rows: expected.length,
-      invalidRecords: job.outcome.ledger.recordsInvalid,
+      invalidRecords: numberAt(job.outcome, 'ledger', 'recordsInvalid'),
       rejectedRows: 0,
       failedParts: 0,
     });
-    expect(job.outcome.next.label).toBe(`Download the ${expected.length} rejected and invalid rows`);
+    expect(stringAt(job.outcome, 'next', 'label')).toBe(
+      `Download the ${expected.length} rejected and invalid rows`,
+    );
   }, 120_000);
 
   it('lists exactly the malformed lines and invalid records of an NDJSON file', async () => {
     const { text, expected } = plantedNdjson(150);
     const target = await workbook('Report NDJSON', PEOPLE);
-    const job = await extractInto(String(target.sheets[0]?.id), 'people.ndjson', text, 1024);
+    const job = await extractInto(sheetOf(target).id, 'people.ndjson', text, 1024);
     expect(job.parts).toBeGreaterThan(2);
     const rows = await downloadReport(job.outcome);
     expect(planted(rows)).toEqual(expected);
     expect(
       rows.filter((r) => r.kind === 'rejected').map((r) => ({ line: Number(r.line), reason: r.message })),
-    ).toEqual(job.outcome.ledger.rejections);
-    expect(job.outcome.report).toMatchObject({
-      invalidRecords: job.outcome.ledger.recordsInvalid,
-      rejectedRows: job.outcome.ledger.rowsRejected,
+    ).toEqual(memberAt(job.outcome, 'ledger', 'rejections'));
+    expect(job.outcome?.report).toMatchObject({
+      invalidRecords: numberAt(job.outcome, 'ledger', 'recordsInvalid'),
+      rejectedRows: numberAt(job.outcome, 'ledger', 'rowsRejected'),
     });
   }, 120_000);
 
   it('lists the invalid records a map made of text fed to a number field', async () => {
     // Prepare: a sheet of text (a new workbook from a CSV), mapped into number fields.
-    const file = await context.api.uploadFile(
+    const file = await context.client.uploadByUrl(
       'ages.csv',
       'id,name,age\n1,Ada,36\n2,Grace,old\nthree,Alan,41\n4,Edsger,70\n',
     );
     const extracted = await runJob({ type: 'file', operation: 'extract', source: file.id, config: {} });
-    expect(extracted.outcome.next).toBeUndefined();
+    expect(extracted.outcome).toBeDefined();
+    expect(extracted.outcome?.next).toBeUndefined();
     const typed = await workbook('Report map', PEOPLE);
     // Act
     const job = await runJob({
       type: 'workbook',
       operation: 'map',
-      source: extracted.outcome.workbookId,
+      source: stringAt(extracted.outcome, 'workbookId'),
       destination: typed.id,
       config: {
         mappings: [
           {
-            sourceSheet: extracted.outcome.sheetId,
+            sourceSheet: stringAt(extracted.outcome, 'sheetId'),
             destinationSheet: 'People',
             fields: { id: 'id', name: 'name', age: 'age' },
           },
@@ -128,9 +130,8 @@ describe('the rejected-rows report', () => {
     });
     // Assess
     const rows = await downloadReport(job.outcome);
-    const invalid = (await context.api.allRecords(String(typed.sheets[0]?.id))).filter(
-      (r: { valid: boolean }) => !r.valid,
-    );
+    const invalid = (await context.client.allRecords(sheetOf(typed).id)).filter((r) => !r.valid);
+    expect(invalid.every((r) => r.messages !== undefined)).toBe(true);
     expect(
       rows.map(({ kind, line, recordId, field, value, message }) => [
         kind,
@@ -141,22 +142,24 @@ describe('the rejected-rows report', () => {
         message,
       ]),
     ).toEqual(
-      invalid.flatMap(
-        (r: { id: string; values: Record<string, unknown>; messages: Record<string, string> }) =>
-          Object.entries(r.messages).map(([field, message]) => [
-            'invalid',
-            '',
-            r.id,
-            field,
-            String(r.values[field]),
-            message,
-          ]),
+      invalid.flatMap((r) =>
+        Object.entries(r.messages ?? {}).map(([field, message]) => [
+          'invalid',
+          '',
+          r.id,
+          field,
+          String(r.values[field]),
+          message,
+        ]),
       ),
     );
     expect(rows.map((r) => [r.field, r.value])).toEqual([
       ['age', 'old'],
       ['id', 'three'],
     ]);
-    expect(job.outcome.report).toMatchObject({ invalidRecords: job.outcome.invalid, rejectedRows: 0 });
+    expect(job.outcome?.report).toMatchObject({
+      invalidRecords: numberAt(job.outcome, 'invalid'),
+      rejectedRows: 0,
+    });
   }, 120_000);
 });

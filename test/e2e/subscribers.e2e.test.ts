@@ -14,7 +14,7 @@ import { parseJobEvent } from '../../shared/events/parse.js';
 import { verifyWebhookSignature } from '../../shared/events/signature.js';
 import type { SseMessage } from '../../shared/events/sse.js';
 import { type ReceivedRequest, startReceiver } from '../events/receiver.js';
-import { apiClient } from '../helpers/client.js';
+import { bodyOf, contractCheckedFetch, hasEnded, type TestClient, testClient } from '../helpers/client.js';
 import { type LocalStack, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -41,7 +41,7 @@ async function until(what: string, done: () => boolean, timeoutMs = 30_000): Pro
 
 describe.runIf(!remoteTarget)('subscribers: the example executor, the stream, the feed and webhooks', () => {
   let stack: LocalStack;
-  let api: ReturnType<typeof apiClient>;
+  let client: TestClient;
   let executor: ChildProcess;
   let executorOutput = '';
   const stop = new AbortController();
@@ -69,7 +69,7 @@ describe.runIf(!remoteTarget)('subscribers: the example executor, the stream, th
         ]),
       },
     });
-    api = apiClient(stack);
+    client = testClient(stack);
 
     executor = spawn(process.execPath, ['--import', 'tsx', 'examples/submit-executor.ts'], {
       cwd: join(import.meta.dirname, '..', '..'),
@@ -87,6 +87,7 @@ describe.runIf(!remoteTarget)('subscribers: the example executor, the stream, th
       const source = streamEvents({
         url: stack.url,
         apiKey: stack.apiKey,
+        fetch: contractCheckedFetch(stack.url),
         signal: stop.signal,
         onOpen: () => (opened = true),
       });
@@ -110,34 +111,28 @@ describe.runIf(!remoteTarget)('subscribers: the example executor, the stream, th
 
   it('completes a submit job through the executor, and every subscriber sees each event once', async () => {
     // Prepare: a workbook declaring the action.
-    const workbook = await api.call('POST', '/workbooks', {
-      name: 'Orders',
-      sheets: [{ name: 'Orders', fields: [{ key: 'sku', type: 'string' }] }],
-      actions: [{ operation: 'submit', label: 'Submit', mode: 'foreground', primary: true }],
+    const created = await client.api.POST('/workbooks', {
+      body: {
+        name: 'Orders',
+        sheets: [{ name: 'Orders', fields: [{ key: 'sku', type: 'string' }] }],
+        actions: [{ operation: 'submit', label: 'Submit', mode: 'foreground', primary: true }],
+      },
     });
-    expect(workbook.status).toBe(201);
+    const workbook = bodyOf(created, 201).data;
 
     // Act: the UI's click.
-    const created = await api.call('POST', '/jobs', {
-      type: 'workbook',
-      operation: 'submit',
-      source: workbook.body.data.id,
-      trigger: 'immediate',
+    const clicked = await client.api.POST('/jobs', {
+      body: { type: 'workbook', operation: 'submit', source: workbook.id, trigger: 'immediate' },
     });
-    expect(created.status).toBe(201);
-    const jobId: string = created.body.data.id;
+    const jobId = bodyOf(clicked, 201).data.id;
 
     // Assess: the executor carried it out.
-    const job = await api.waitForJob(
-      jobId,
-      (j) => ['COMPLETED', 'FAILED', 'CANCELED'].includes(j.status),
-      60_000,
-    );
+    const job = await client.pollJob(jobId, hasEnded, 60_000);
     expect(job, executorOutput).toMatchObject({
       status: 'COMPLETED',
       progress: 100,
       info: 'Sending the order to the warehouse',
-      outcome: { heading: 'Submitted', message: `Workbook ${workbook.body.data.id} was submitted.` },
+      outcome: { heading: 'Submitted', message: `Workbook ${workbook.id} was submitted.` },
     });
     expect(executorOutput).toContain(`${jobId}: completed`);
 
@@ -147,6 +142,7 @@ describe.runIf(!remoteTarget)('subscribers: the example executor, the stream, th
     for await (const event of pollEvents({
       url: stack.url,
       apiKey: stack.apiKey,
+      fetch: contractCheckedFetch(stack.url),
       jobId,
       intervalMs: 100,
       signal: feedDone.signal,

@@ -1,5 +1,15 @@
+import type { CreateJobBody, Job, Problem } from 'partwise/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/client.js';
+import {
+  bodyOf,
+  type CreatedFile,
+  destinationOf,
+  sheetOf,
+  type TestClient,
+  testClient,
+  type Workbook,
+} from '../helpers/client.js';
+import { stringAt } from '../helpers/json-members.js';
 import { remoteTarget, useTarget } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -14,81 +24,98 @@ const t = useTarget({
   env: { PARTWISE_LOCAL_API_KEYS: JSON.stringify({ [OTHER_KEY]: 'env_tenancy_other' }) },
 });
 const canRun = !remoteTarget || Boolean(process.env.PARTWISE_OTHER_API_KEY);
-
-type Api = ReturnType<typeof apiClient>;
+const byId = (id: string) => ({ params: { path: { id } } });
 
 /** What the owner made: a file, a workbook with records and an action, and jobs in every state a route acts on. */
 interface Owned {
-  file: { id: string };
-  workbook: { id: string; name: string; sheets: { id: string }[] };
+  file: CreatedFile;
+  workbook: Workbook;
   sheetId: string;
   records: number;
-  completed: { id: string };
-  ready: { id: string };
-  outside: { id: string };
+  completed: Job;
+  ready: Job;
+  outside: Job;
 }
 
-async function makeResources(owner: Api): Promise<Owned> {
-  const file = await owner.uploadFile('people.csv', 'name,age\nAda,36\nGrace,45\n');
-  const extract = await owner.call('POST', '/jobs', {
-    type: 'file',
-    operation: 'extract',
-    source: file.id,
-    trigger: 'immediate',
+async function makeResources(owner: TestClient): Promise<Owned> {
+  const { api } = owner;
+  const file = await owner.uploadByUrl('people.csv', 'name,age\nAda,36\nGrace,45\n');
+  const extract = await api.POST('/jobs', {
+    body: { type: 'file', operation: 'extract', source: file.id, trigger: 'immediate' },
   });
-  const completed = await owner.waitForJob(extract.body.data.id, (job) => job.status === 'COMPLETED');
-  const workbook = (await owner.call('GET', `/workbooks/${completed.destination}`)).body.data;
-  await owner.call('PATCH', `/workbooks/${workbook.id}`, {
-    actions: [{ operation: 'submit', label: 'Submit' }],
+  const completed = await owner.pollJob(bodyOf(extract, 201).data.id, (job) => job.status === 'COMPLETED');
+  const read = await api.GET('/workbooks/{id}', byId(destinationOf(completed)));
+  const workbook = bodyOf(read, 200).data;
+  await api.PATCH('/workbooks/{id}', {
+    ...byId(workbook.id),
+    body: { actions: [{ operation: 'submit', label: 'Submit' }] },
   });
-  const ready = await owner.call('POST', '/jobs', { type: 'file', operation: 'extract', source: file.id });
-  await owner.waitForJob(ready.body.data.id, (job) => job.status === 'READY');
-  const outside = await owner.call('POST', '/jobs', {
-    type: 'workbook',
-    operation: 'submit',
-    source: workbook.id,
-    trigger: 'immediate',
+  const created = await api.POST('/jobs', { body: { type: 'file', operation: 'extract', source: file.id } });
+  const ready = bodyOf(created, 201).data;
+  await owner.pollJob(ready.id, (job) => job.status === 'READY');
+  const action = await api.POST('/jobs', {
+    body: { type: 'workbook', operation: 'submit', source: workbook.id, trigger: 'immediate' },
   });
-  await owner.waitForJob(outside.body.data.id, (job) => job.status === 'EXECUTING');
+  const outside = bodyOf(action, 201).data;
+  await owner.pollJob(outside.id, (job) => job.status === 'EXECUTING');
   return {
     file,
     workbook,
-    sheetId: workbook.sheets[0].id,
+    sheetId: sheetOf(workbook).id,
     records: 2,
     completed,
-    ready: ready.body.data,
-    outside: outside.body.data,
+    ready,
+    outside,
   };
 }
 
-/** The route, as an intruder calls it, for each authenticated route that names a resource. */
-function resourceRoutes(o: Owned): [method: string, path: string, body?: unknown][] {
+type Answer = { error?: Problem; response: Response };
+
+/** Each authenticated route that names a resource, as an intruder calls it. */
+function resourceRoutes(o: Owned, intruder: TestClient): [route: string, send: () => Promise<Answer>][] {
+  const { api } = intruder;
   return [
-    ['GET', `/files/${o.file.id}`],
-    ['GET', `/files/${o.file.id}/content`],
-    ['PUT', `/files/${o.file.id}/content`, 'name,age\nMallory,1\n'],
-    ['DELETE', `/files/${o.file.id}`],
-    ['GET', `/workbooks/${o.workbook.id}`],
-    ['PATCH', `/workbooks/${o.workbook.id}`, { name: 'taken over' }],
-    ['DELETE', `/workbooks/${o.workbook.id}`],
-    ['GET', `/sheets/${o.sheetId}`],
-    ['GET', `/sheets/${o.sheetId}/records`],
-    ['GET', `/jobs/${o.completed.id}`],
-    ['GET', `/jobs/${o.completed.id}/parts`],
-    ['GET', `/jobs/${o.completed.id}/events`],
-    ['DELETE', `/jobs/${o.completed.id}`],
-    ['POST', `/jobs/${o.ready.id}/execute`],
-    ['POST', `/jobs/${o.ready.id}/cancel`],
-    ['DELETE', `/jobs/${o.ready.id}`],
-    ['POST', `/jobs/${o.outside.id}/ack`, { progress: 99 }],
-    ['POST', `/jobs/${o.outside.id}/complete`, { outcome: { message: 'stolen' } }],
-    ['POST', `/jobs/${o.outside.id}/fail`, { info: 'sabotage' }],
-    ['POST', `/jobs/${o.outside.id}/cancel`],
+    [`GET /files/${o.file.id}`, () => api.GET('/files/{id}', byId(o.file.id))],
+    [`GET /files/${o.file.id}/content`, () => api.GET('/files/{id}/content', byId(o.file.id))],
+    [
+      `PUT /files/${o.file.id}/content`,
+      () => intruder.putContent(o.file.id, 'name,age\nMallory,1\n', 'text/csv'),
+    ],
+    [`DELETE /files/${o.file.id}`, () => api.DELETE('/files/{id}', byId(o.file.id))],
+    [`GET /workbooks/${o.workbook.id}`, () => api.GET('/workbooks/{id}', byId(o.workbook.id))],
+    [
+      `PATCH /workbooks/${o.workbook.id}`,
+      () => api.PATCH('/workbooks/{id}', { ...byId(o.workbook.id), body: { name: 'taken over' } }),
+    ],
+    [`DELETE /workbooks/${o.workbook.id}`, () => api.DELETE('/workbooks/{id}', byId(o.workbook.id))],
+    [`GET /sheets/${o.sheetId}`, () => api.GET('/sheets/{id}', byId(o.sheetId))],
+    [`GET /sheets/${o.sheetId}/records`, () => api.GET('/sheets/{id}/records', byId(o.sheetId))],
+    [`GET /jobs/${o.completed.id}`, () => api.GET('/jobs/{id}', byId(o.completed.id))],
+    [`GET /jobs/${o.completed.id}/parts`, () => api.GET('/jobs/{id}/parts', byId(o.completed.id))],
+    [`GET /jobs/${o.completed.id}/events`, () => api.GET('/jobs/{id}/events', byId(o.completed.id))],
+    [`DELETE /jobs/${o.completed.id}`, () => api.DELETE('/jobs/{id}', byId(o.completed.id))],
+    [`POST /jobs/${o.ready.id}/execute`, () => api.POST('/jobs/{id}/execute', byId(o.ready.id))],
+    [`POST /jobs/${o.ready.id}/cancel`, () => api.POST('/jobs/{id}/cancel', byId(o.ready.id))],
+    [`DELETE /jobs/${o.ready.id}`, () => api.DELETE('/jobs/{id}', byId(o.ready.id))],
+    [
+      `POST /jobs/${o.outside.id}/ack`,
+      () => api.POST('/jobs/{id}/ack', { ...byId(o.outside.id), body: { progress: 99 } }),
+    ],
+    [
+      `POST /jobs/${o.outside.id}/complete`,
+      () =>
+        api.POST('/jobs/{id}/complete', { ...byId(o.outside.id), body: { outcome: { message: 'stolen' } } }),
+    ],
+    [
+      `POST /jobs/${o.outside.id}/fail`,
+      () => api.POST('/jobs/{id}/fail', { ...byId(o.outside.id), body: { info: 'sabotage' } }),
+    ],
+    [`POST /jobs/${o.outside.id}/cancel`, () => api.POST('/jobs/{id}/cancel', byId(o.outside.id))],
   ];
 }
 
 /** POST /jobs bodies that name the owner's resources as source or destination. */
-function jobsOnOwnedResources(o: Owned): Record<string, unknown>[] {
+function jobsOnOwnedResources(o: Owned): CreateJobBody[] {
   return [
     { type: 'file', operation: 'extract', source: o.file.id },
     { type: 'file', operation: 'extract', source: o.file.id, destination: o.workbook.id },
@@ -108,142 +135,139 @@ function jobsOnOwnedResources(o: Owned): Record<string, unknown>[] {
 }
 
 describe.runIf(canRun)('environments never see one another’s resources', () => {
-  let owner: Api;
-  let intruder: Api;
+  let owner: TestClient;
+  let intruder: TestClient;
   let owned: Owned;
 
   beforeAll(async () => {
-    owner = apiClient(t.target, OTHER_KEY);
-    intruder = t.api;
+    owner = testClient(t.target, OTHER_KEY);
+    intruder = t.client;
     owned = await makeResources(owner);
   }, 120_000);
 
   it('answers 404 to another environment on every route that names a resource', async () => {
     const answers: string[] = [];
-    for (const [method, path, body] of resourceRoutes(owned)) {
-      const response = await intruder.call(
-        method,
-        path,
-        body,
-        typeof body === 'string' ? { 'content-type': 'text/csv' } : {},
-      );
-      answers.push(`${method} ${path} → ${response.status} ${response.body?.detail ?? ''}`);
-      expect(response.headers.get('content-type'), `${method} ${path}`).toContain('application/problem+json');
+    for (const [route, send] of resourceRoutes(owned, intruder)) {
+      const { error, response } = await send();
+      answers.push(`${route} → ${response.status} ${error?.detail ?? ''}`);
+      expect(response.headers.get('content-type'), route).toContain('application/problem+json');
     }
     // One line per route, so a failure names the route that leaked.
     expect(answers.filter((line) => !/→ 404 .*was not found in this environment/.test(line))).toEqual([]);
   });
 
   it('refuses to start a job on another environment’s file, workbook or sheet, as if it did not exist', async () => {
-    const ownFile = await intruder.uploadFile('own.csv', 'name\nMallory\n');
-    const bodies = [
+    const ownFile = await intruder.uploadByUrl('own.csv', 'name\nMallory\n');
+    const bodies: CreateJobBody[] = [
       ...jobsOnOwnedResources(owned),
       // Its own file, into the owner's workbook.
       { type: 'file', operation: 'extract', source: ownFile.id, destination: owned.workbook.id },
     ];
     const answers: string[] = [];
     for (const body of bodies) {
-      const response = await intruder.call('POST', '/jobs', body);
-      answers.push(`${body.operation} ${body.source} → ${response.status} ${response.body?.detail ?? ''}`);
+      const { error, response } = await intruder.api.POST('/jobs', { body });
+      answers.push(`${body.operation} ${body.source} → ${response.status} ${error?.detail ?? ''}`);
     }
     expect(answers.filter((line) => !/→ 404 .*was not found in this environment/.test(line))).toEqual([]);
   });
 
   it('lists none of another environment’s jobs, files, workbooks or events', async () => {
+    const { api } = intruder;
     const ids = [owned.file.id, owned.workbook.id, owned.completed.id, owned.ready.id, owned.outside.id];
-    for (const path of ['/jobs?limit=100', '/files?limit=100', '/workbooks?limit=100', '/events?limit=100']) {
-      const page = await intruder.call('GET', path);
-      expect(page.status, path).toBe(200);
-      const listed = JSON.stringify(page.body.data);
+    const limit = { params: { query: { limit: 100 } } };
+    const lists: [path: string, page: { data?: { data: unknown[] }; response: Response }][] = [
+      ['/jobs', await api.GET('/jobs', limit)],
+      ['/files', await api.GET('/files', limit)],
+      ['/workbooks', await api.GET('/workbooks', limit)],
+      ['/events', await api.GET('/events', limit)],
+    ];
+    for (const [path, page] of lists) {
+      const listed = JSON.stringify(bodyOf(page, 200).data);
       for (const id of ids) expect(listed, `${path} lists ${id}`).not.toContain(id);
     }
-    const filtered = await intruder.call('GET', `/events?jobId=${owned.completed.id}`);
-    expect(filtered.body.data).toEqual([]);
-    const bySource = await intruder.call('GET', `/jobs?source=${owned.file.id}`);
-    expect(bySource.body.data).toEqual([]);
+    const filtered = await api.GET('/events', { params: { query: { jobId: owned.completed.id } } });
+    expect(bodyOf(filtered, 200).data).toEqual([]);
+    const bySource = await api.GET('/jobs', { params: { query: { source: owned.file.id } } });
+    expect(bodyOf(bySource, 200).data).toEqual([]);
   });
 
   it('leaves the owner’s resources exactly as they were', async () => {
-    const file = await owner.call('GET', `/files/${owned.file.id}`);
-    expect(file.body.data).toMatchObject({
+    const { api } = owner;
+    const file = bodyOf(await api.GET('/files/{id}', byId(owned.file.id)), 200).data;
+    expect(file).toMatchObject({
       status: 'available',
       size: Buffer.byteLength('name,age\nAda,36\nGrace,45\n'),
     });
-    const workbook = await owner.call('GET', `/workbooks/${owned.workbook.id}`);
-    expect(workbook.body.data.name).toBe(owned.workbook.name);
+    const workbook = bodyOf(await api.GET('/workbooks/{id}', byId(owned.workbook.id)), 200).data;
+    expect(workbook.name).toBe(owned.workbook.name);
     expect(await owner.allRecords(owned.sheetId)).toHaveLength(owned.records);
-    expect((await owner.call('GET', `/jobs/${owned.completed.id}`)).body.data.status).toBe('COMPLETED');
-    expect((await owner.call('GET', `/jobs/${owned.ready.id}`)).body.data.status).toBe('READY');
-    expect((await owner.call('GET', `/jobs/${owned.outside.id}`)).body.data).toMatchObject({
-      status: 'EXECUTING',
-      progress: 0,
-    });
-    const theirJobs = await owner.call('GET', `/jobs?source=${owned.file.id}&limit=100`);
-    expect(theirJobs.body.data).toHaveLength(2);
+    expect((await owner.getJob(owned.completed.id)).status).toBe('COMPLETED');
+    expect((await owner.getJob(owned.ready.id)).status).toBe('READY');
+    expect(await owner.getJob(owned.outside.id)).toMatchObject({ status: 'EXECUTING', progress: 0 });
+    const theirJobs = await api.GET('/jobs', { params: { query: { source: owned.file.id, limit: 100 } } });
+    expect(bodyOf(theirJobs, 200).data).toHaveLength(2);
   });
 });
 
 describe.runIf(canRun)('Idempotency-Key', () => {
   it('belongs to the environment that sent it: the same key elsewhere makes another job', async () => {
     // Prepare
-    const other = apiClient(t.target, OTHER_KEY);
-    const mine = await t.api.uploadFile('mine.csv', 'a\n1\n');
-    const theirs = await other.uploadFile('theirs.csv', 'a\n1\n');
-    const key = `shared-key-${mine.id}`;
+    const other = testClient(t.target, OTHER_KEY);
+    const mine = await t.client.uploadByUrl('mine.csv', 'a\n1\n');
+    const theirs = await other.uploadByUrl('theirs.csv', 'a\n1\n');
+    const key = { header: { 'Idempotency-Key': `shared-key-${mine.id}` } };
 
     // Act
-    const first = await t.api.call(
-      'POST',
-      '/jobs',
-      { type: 'file', operation: 'extract', source: mine.id },
-      { 'idempotency-key': key },
-    );
-    const elsewhere = await other.call(
-      'POST',
-      '/jobs',
-      { type: 'file', operation: 'extract', source: theirs.id },
-      { 'idempotency-key': key },
-    );
-    const again = await other.call(
-      'POST',
-      '/jobs',
-      { type: 'file', operation: 'extract', source: theirs.id },
-      { 'idempotency-key': key },
-    );
+    const first = await t.client.api.POST('/jobs', {
+      body: { type: 'file', operation: 'extract', source: mine.id },
+      params: key,
+    });
+    const elsewhere = await other.api.POST('/jobs', {
+      body: { type: 'file', operation: 'extract', source: theirs.id },
+      params: key,
+    });
+    const again = await other.api.POST('/jobs', {
+      body: { type: 'file', operation: 'extract', source: theirs.id },
+      params: key,
+    });
 
     // Assess
-    expect([first.status, elsewhere.status, again.status]).toEqual([201, 201, 200]);
-    expect(elsewhere.body.data.id).not.toBe(first.body.data.id);
-    expect(elsewhere.body.data.source).toBe(theirs.id);
-    expect(again.body.data.id).toBe(elsewhere.body.data.id);
-    expect((await t.api.call('GET', `/jobs/${elsewhere.body.data.id}`)).status).toBe(404);
-    expect((await other.call('GET', `/jobs/${first.body.data.id}`)).status).toBe(404);
+    expect([first.response.status, elsewhere.response.status, again.response.status]).toEqual([
+      201, 201, 200,
+    ]);
+    const firstJob = bodyOf(first, 201).data;
+    const elsewhereJob = bodyOf(elsewhere, 201).data;
+    expect(elsewhereJob.id).not.toBe(firstJob.id);
+    expect(elsewhereJob.source).toBe(theirs.id);
+    expect(bodyOf(again, 200).data.id).toBe(elsewhereJob.id);
+    expect((await t.client.api.GET('/jobs/{id}', byId(elsewhereJob.id))).response.status).toBe(404);
+    expect((await other.api.GET('/jobs/{id}', byId(firstJob.id))).response.status).toBe(404);
   });
 
   it('makes one job of twenty concurrent requests with the same key', async () => {
     // Prepare
-    const file = await t.api.uploadFile('once.csv', 'a,b\n1,2\n');
-    const body = { type: 'file', operation: 'extract', source: file.id };
+    const file = await t.client.uploadByUrl('once.csv', 'a,b\n1,2\n');
+    const body: CreateJobBody = { type: 'file', operation: 'extract', source: file.id };
+    const key = { header: { 'Idempotency-Key': `burst-${file.id}` } };
 
     // Act
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        t.api.call('POST', '/jobs', body, { 'idempotency-key': `burst-${file.id}` }),
-      ),
+      Array.from({ length: 20 }, () => t.client.api.POST('/jobs', { body, params: key })),
     );
 
     // Assess
-    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(responses.filter((r) => r.status === 200)).toHaveLength(19);
-    expect(new Set(responses.map((r) => r.body.data.id)).size).toBe(1);
-    const listed = await t.api.call('GET', `/jobs?source=${file.id}&limit=100`);
-    expect(listed.body.data.map((job: { id: string }) => job.id)).toEqual([responses[0]?.body.data.id]);
+    expect(responses.filter((r) => r.response.status === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.response.status === 200)).toHaveLength(19);
+    const ids = responses.map((r) => r.data?.data.id);
+    expect(new Set(ids).size).toBe(1);
+    const jobId = stringAt(ids, 0);
+    const listed = await t.client.api.GET('/jobs', { params: { query: { source: file.id, limit: 100 } } });
+    expect(bodyOf(listed, 200).data.map((job) => job.id)).toEqual([jobId]);
     // And the one job runs once: one job:waiting, one plan.
-    const jobId = responses[0]?.body.data.id;
-    await t.api.waitForJob(jobId, (job) => job.status === 'READY');
+    await t.client.pollJob(jobId, (job) => job.status === 'READY');
     const events = await waitFor(
       `the events of job ${jobId}`,
-      async () => (await t.api.call('GET', `/jobs/${jobId}/events`)).body.data as { topic: string }[],
+      async () => bodyOf(await t.client.api.GET('/jobs/{id}/events', byId(jobId)), 200).data,
       (list) => list.length > 0,
     );
     expect(events.map((event) => event.topic)).toEqual(['job:waiting']);

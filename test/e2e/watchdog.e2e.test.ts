@@ -8,7 +8,7 @@
  * every second with a one-second staleness here, so the watchdog's tries pass in seconds.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/client.js';
+import { bodyOf, hasEnded, type TestClient, testClient } from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
 import { type LocalStack, remoteTarget, removeDataDir, startLocalStack } from '../helpers/stack.js';
 
@@ -28,89 +28,85 @@ async function stackLosing(kinds: string[], options: { dataDir?: string; apiKey?
     env: { ...FAST_SWEEPS, PARTWISE_FAULTS: JSON.stringify({ loseMessages: kinds }) },
   });
   stacks.push(stack);
-  return { stack, api: apiClient(stack) };
+  return { stack, client: testClient(stack) };
 }
 
-const ended = (job: { status: string }) => ['COMPLETED', 'FAILED', 'CANCELED'].includes(job.status);
+const byId = (id: string) => ({ params: { path: { id } } });
 
-async function startExtract(
-  api: ReturnType<typeof apiClient>,
-  rows = 200,
-  config: Record<string, unknown> = {},
-) {
-  const file = await api.uploadFile('people.csv', generateCsv(rows, 4).text);
-  const created = await api.call('POST', '/jobs', {
-    type: 'file',
-    operation: 'extract',
-    source: file.id,
-    trigger: 'immediate',
-    config: { partSizeBytes: 4096, ...config },
+async function startExtract(client: TestClient, rows = 200, config: Record<string, unknown> = {}) {
+  const file = await client.uploadByUrl('people.csv', generateCsv(rows, 4).text);
+  const created = await client.api.POST('/jobs', {
+    body: {
+      type: 'file',
+      operation: 'extract',
+      source: file.id,
+      trigger: 'immediate',
+      config: { partSizeBytes: 4096, ...config },
+    },
   });
-  expect(created.status).toBe(201);
-  return created.body.data.id as string;
+  return bodyOf(created, 201).data.id;
 }
 
 /** A workbook declaring a `submit` action, and an action job on it, executed. */
-async function executingActionJob(api: ReturnType<typeof apiClient>, config: Record<string, unknown>) {
-  const workbook = await api.call('POST', '/workbooks', {
-    name: 'Orders',
-    sheets: [{ name: 'Orders', fields: [{ key: 'id', type: 'string' }] }],
-    actions: [{ operation: 'submit', label: 'Submit' }],
+async function executingActionJob(client: TestClient, config: Record<string, unknown>) {
+  const workbook = await client.api.POST('/workbooks', {
+    body: {
+      name: 'Orders',
+      sheets: [{ name: 'Orders', fields: [{ key: 'id', type: 'string' }] }],
+      actions: [{ operation: 'submit', label: 'Submit' }],
+    },
   });
-  const created = await api.call('POST', '/jobs', {
-    type: 'workbook',
-    operation: 'submit',
-    source: workbook.body.data.id,
-    trigger: 'immediate',
-    config,
+  const created = await client.api.POST('/jobs', {
+    body: {
+      type: 'workbook',
+      operation: 'submit',
+      source: bodyOf(workbook, 201).data.id,
+      trigger: 'immediate',
+      config,
+    },
   });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const jobId = created.body.data.id as string;
-  await api.waitForJob(jobId, (job) => job.status === 'EXECUTING');
+  const jobId = bodyOf(created, 201).data.id;
+  await client.pollJob(jobId, (job) => job.status === 'EXECUTING');
   return jobId;
 }
 
-const topicsOf = async (api: ReturnType<typeof apiClient>, jobId: string): Promise<string[]> =>
-  (await api.call('GET', `/jobs/${jobId}/events`)).body.data.map((event: { topic: string }) => event.topic);
+const topicsOf = async (client: TestClient, jobId: string): Promise<string[]> =>
+  bodyOf(await client.api.GET('/jobs/{id}/events', byId(jobId)), 200).data.map((event) => event.topic);
 
 /** The job's topics once `last` is among them (events reach the feed through the relay, a moment later). */
-async function topicsUntil(
-  api: ReturnType<typeof apiClient>,
-  jobId: string,
-  last: string,
-): Promise<string[]> {
+async function topicsUntil(client: TestClient, jobId: string, last: string): Promise<string[]> {
   for (let attempt = 0; attempt < 300; attempt++) {
-    const topics = await topicsOf(api, jobId);
+    const topics = await topicsOf(client, jobId);
     if (topics.includes(last)) return topics;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`job ${jobId} never published ${last}: ${(await topicsOf(api, jobId)).join(', ')}`);
+  throw new Error(`job ${jobId} never published ${last}: ${(await topicsOf(client, jobId)).join(', ')}`);
 }
 
 describe.runIf(!remoteTarget)('the watchdog', () => {
   it('fails a job whose plan command is lost again and again, saying planning stalled', async () => {
-    const { api } = await stackLosing(['plan']);
-    const job = await api.waitForJob(await startExtract(api), ended, 60_000);
+    const { client } = await stackLosing(['plan']);
+    const job = await client.pollJob(await startExtract(client), hasEnded, 60_000);
     expect(job.status).toBe('FAILED');
     expect(job.error).toMatchObject({ code: 'planning-stalled' });
-    expect(job.error.message).toMatch(/^Planning made no progress .*sent again \d+ times/);
+    expect(job.error?.message).toMatch(/^Planning made no progress .*sent again \d+ times/);
   }, 90_000);
 
   it('fails a job whose parts never finish, naming them, then gives up a cleanup that never runs', async () => {
     // Prepare: parts and cleanups are lost; plans and dispatches go through.
-    const { api } = await stackLosing(['part', 'cleanup']);
+    const { client } = await stackLosing(['part', 'cleanup']);
     // Act
     // No retry window: the failed job's cleanup is due at once.
-    const jobId = await startExtract(api, 2000, { retryWindowSeconds: 0 });
-    const job = await api.waitForJob(jobId, ended, 60_000);
+    const jobId = await startExtract(client, 2000, { retryWindowSeconds: 0 });
+    const job = await client.pollJob(jobId, hasEnded, 60_000);
     // Assess: the parts' stall, then the cleanup's (the outcome says what may be left).
     expect(job.status).toBe('FAILED');
     expect(job.error).toMatchObject({ code: 'parts-stalled' });
-    expect(job.error.message).toMatch(/^No part finished \(\d+ pending: 0, 1, 2/);
-    const after = await api.waitForJob(jobId, (j) => typeof j.outcome?.cleanup === 'string', 60_000);
-    expect(after.outcome.cleanup).toMatch(/did not finish after \d+ tries/);
+    expect(job.error?.message).toMatch(/^No part finished \(\d+ pending: 0, 1, 2/);
+    const after = await client.pollJob(jobId, (j) => typeof j.outcome?.cleanup === 'string', 60_000);
+    expect(after.outcome?.cleanup).toMatch(/did not finish after \d+ tries/);
     // Its cleanup given up, the job no longer blocks its own deletion.
-    expect((await api.call('DELETE', `/jobs/${jobId}`)).status).toBe(200);
+    expect((await client.api.DELETE('/jobs/{id}', byId(jobId))).response.status).toBe(200);
   }, 150_000);
 });
 
@@ -118,8 +114,8 @@ describe.runIf(!remoteTarget)('an outside job and its deadlines', () => {
   it('is not completed by a restart while it waits for its executor, and fails if the ack check is lost', async () => {
     // Prepare: the delayed ack check is lost on this stack, as a queue that died would lose it.
     const first = await stackLosing(['ack-timeout']);
-    const waiting = await executingActionJob(first.api, { ackTimeoutSeconds: 3600 });
-    const unacked = await executingActionJob(first.api, { ackTimeoutSeconds: 2 });
+    const waiting = await executingActionJob(first.client, { ackTimeoutSeconds: 3600 });
+    const unacked = await executingActionJob(first.client, { ackTimeoutSeconds: 2 });
 
     // Act: restart on the same data (the start sweep looks at every active job at once).
     await first.stack.stop();
@@ -129,39 +125,43 @@ describe.runIf(!remoteTarget)('an outside job and its deadlines', () => {
     });
 
     // Assess: the unacknowledged job fails once its ack timeout has passed ...
-    const timedOut = await second.api.waitForJob(unacked, ended, 30_000);
+    const timedOut = await second.client.pollJob(unacked, hasEnded, 30_000);
     expect(timedOut.status).toBe('FAILED');
     expect(timedOut.error).toMatchObject({ code: 'ack-timeout' });
     // ... while the one still within its timeout waits on, unfinished, with no job:completed.
-    const job = (await second.api.call('GET', `/jobs/${waiting}`)).body.data;
+    const job = await second.client.getJob(waiting);
     expect(job.status).toBe('EXECUTING');
-    expect(await topicsOf(second.api, waiting)).not.toContain('job:completed');
+    expect(await topicsOf(second.client, waiting)).not.toContain('job:completed');
   }, 120_000);
 
   it('fails an acknowledged job whose executor falls silent past its heartbeat', async () => {
-    const { api } = await stackLosing([]);
-    const jobId = await executingActionJob(api, { heartbeatSeconds: 2 });
-    expect((await api.call('POST', `/jobs/${jobId}/ack`, { progress: 10 })).status).toBe(200);
-    const job = await api.waitForJob(jobId, ended, 30_000);
+    const { client } = await stackLosing([]);
+    const jobId = await executingActionJob(client, { heartbeatSeconds: 2 });
+    const ack = await client.api.POST('/jobs/{id}/ack', { ...byId(jobId), body: { progress: 10 } });
+    expect(ack.response.status).toBe(200);
+    const job = await client.pollJob(jobId, hasEnded, 30_000);
     expect(job.status).toBe('FAILED');
     expect(job.error).toMatchObject({ code: 'executor-silent' });
   }, 60_000);
 
   it('announces acks at most once a second, and ends with a last job:updated before job:completed', async () => {
-    const { api } = await stackLosing([]);
-    const jobId = await executingActionJob(api, {});
+    const { client } = await stackLosing([]);
+    const jobId = await executingActionJob(client, {});
     // Act: ten acks as fast as the executor can send them.
     const started = Date.now();
     for (let progress = 10; progress <= 100; progress += 10) {
-      expect((await api.call('POST', `/jobs/${jobId}/ack`, { progress })).status).toBe(200);
+      const ack = await client.api.POST('/jobs/{id}/ack', { ...byId(jobId), body: { progress } });
+      expect(ack.response.status).toBe(200);
     }
     const seconds = (Date.now() - started) / 1000;
-    expect((await api.call('POST', `/jobs/${jobId}/complete`, { outcome: { message: 'done' } })).status).toBe(
-      200,
-    );
-    await api.waitForJob(jobId, ended);
+    const complete = await client.api.POST('/jobs/{id}/complete', {
+      ...byId(jobId),
+      body: { outcome: { message: 'done' } },
+    });
+    expect(complete.response.status).toBe(200);
+    await client.pollJob(jobId, hasEnded);
     // Assess: each ack is kept on the job; events are throttled to one a second.
-    const topics = await topicsUntil(api, jobId, 'job:completed');
+    const topics = await topicsUntil(client, jobId, 'job:completed');
     const updates = topics.filter((topic) => topic === 'job:updated').length;
     expect(updates - 1).toBeLessThanOrEqual(Math.ceil(seconds) + 1); // the last one is the completion's
     expect(updates - 1).toBeLessThan(10);

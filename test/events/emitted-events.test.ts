@@ -6,30 +6,33 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CreateJobBody, components } from 'partwise/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JOB_TOPICS, type JobEvent } from '../../shared/domain/events.js';
+import { JOB_TOPICS } from '../../shared/domain/events.js';
 import eventSchema from '../../shared/events/schemas/job-event.schema.json' with { type: 'json' };
 import snapshotSchema from '../../shared/events/schemas/job-snapshot.schema.json' with { type: 'json' };
 import { validateJobEvent } from '../../shared/events/schemas.js';
+import { bodyOf, hasEnded } from '../helpers/client.js';
+import { memberAt, stringAt } from '../helpers/json-members.js';
 import { remoteTarget, useTarget } from '../helpers/stack.js';
 
+type JobEvent = components['schemas']['JobEvent'];
+
 const context = useTarget();
-const api = () => context.api;
-const isFinal = (job: { status: string }) => ['COMPLETED', 'FAILED', 'CANCELED'].includes(job.status);
+const client = () => context.client;
+const byId = (id: string) => ({ params: { path: { id } } });
 
 /** The jobs driven here, and the topics each must have emitted, in order. */
 const expected = new Map<string, string[]>();
 let feed: JobEvent[] = [];
 
-async function createJob(body: Record<string, unknown>): Promise<string> {
-  const created = await api().call('POST', '/jobs', body);
-  expect(created.status).toBe(201);
-  return created.body.data.id;
+async function createJob(body: CreateJobBody): Promise<string> {
+  return bodyOf(await client().api.POST('/jobs', { body }), 201).data.id;
 }
 
 async function driveEveryTopic() {
   // An extract runs its parts inside partwise, completes, and is deleted.
-  const file = await api().uploadFile(
+  const file = await client().uploadByUrl(
     'people.csv',
     'name,email\nAda,ada@example.com\nGrace,grace@example.com\n',
   );
@@ -39,44 +42,55 @@ async function driveEveryTopic() {
     source: file.id,
     trigger: 'immediate',
   });
-  await api().waitForJob(extract, isFinal);
-  expect((await api().call('DELETE', `/jobs/${extract}`)).status).toBe(200);
+  await client().pollJob(extract, hasEnded);
+  expect((await client().api.DELETE('/jobs/{id}', byId(extract))).response.status).toBe(200);
   expected.set(extract, ['job:waiting', 'job:started', 'job:updated', 'job:completed', 'job:deleted']);
 
   // Custom actions are carried out outside: acknowledged then failed, or completed, or never acknowledged.
-  const workbook = await api().call('POST', '/workbooks', {
-    name: 'Orders',
-    sheets: [{ name: 'Orders', fields: [{ key: 'id', type: 'string' }] }],
-    actions: [{ operation: 'submit', label: 'Submit' }],
+  const workbook = await client().api.POST('/workbooks', {
+    body: {
+      name: 'Orders',
+      sheets: [{ name: 'Orders', fields: [{ key: 'id', type: 'string' }] }],
+      actions: [{ operation: 'submit', label: 'Submit' }],
+    },
   });
-  const action = { type: 'workbook', operation: 'submit', source: workbook.body.data.id };
+  const action: CreateJobBody = {
+    type: 'workbook',
+    operation: 'submit',
+    source: bodyOf(workbook, 201).data.id,
+  };
   const [failing, completing, unacknowledged, canceled] = await Promise.all([
     createJob({ ...action, trigger: 'immediate' }),
     createJob({ ...action, trigger: 'immediate' }),
     createJob({ ...action, trigger: 'immediate', config: { ackTimeoutSeconds: 1 } }),
     createJob(action),
   ]);
-  await api().waitForJob(failing, (job) => job.status === 'EXECUTING');
-  await api().call('POST', `/jobs/${failing}/ack`, { progress: 30, info: 'talking to the warehouse' });
-  await api().call('POST', `/jobs/${failing}/fail`, { info: 'warehouse offline' });
+  const { api } = client();
+  await client().pollJob(failing, (job) => job.status === 'EXECUTING');
+  await api.POST('/jobs/{id}/ack', {
+    ...byId(failing),
+    body: { progress: 30, info: 'talking to the warehouse' },
+  });
+  await api.POST('/jobs/{id}/fail', { ...byId(failing), body: { info: 'warehouse offline' } });
   expected.set(failing, ['job:waiting', 'job:started', 'job:updated', 'job:failed']);
 
-  await api().waitForJob(completing, (job) => job.status === 'EXECUTING');
-  await api().call('POST', `/jobs/${completing}/ack`, {
-    progress: 12.5,
-    estimatedCompletionAt: '2030-01-01T00:00:00Z',
+  await client().pollJob(completing, (job) => job.status === 'EXECUTING');
+  await api.POST('/jobs/{id}/ack', {
+    ...byId(completing),
+    body: { progress: 12.5, estimatedCompletionAt: '2030-01-01T00:00:00Z' },
   });
-  await api().call('POST', `/jobs/${completing}/complete`, {
-    outcome: { message: 'Submitted', heading: 'Done' },
+  await api.POST('/jobs/{id}/complete', {
+    ...byId(completing),
+    body: { outcome: { message: 'Submitted', heading: 'Done' } },
   });
   // The ack's job:updated, then the last one, with the final progress, beside job:completed.
   expected.set(completing, ['job:waiting', 'job:started', 'job:updated', 'job:updated', 'job:completed']);
 
-  await api().waitForJob(canceled, (job) => job.status === 'READY');
-  expect((await api().call('POST', `/jobs/${canceled}/cancel`)).status).toBe(200);
+  await client().pollJob(canceled, (job) => job.status === 'READY');
+  expect((await api.POST('/jobs/{id}/cancel', byId(canceled))).response.status).toBe(200);
   expected.set(canceled, ['job:waiting', 'job:canceled']);
 
-  expect((await api().waitForJob(unacknowledged, isFinal, 60_000)).error.code).toBe('ack-timeout');
+  expect((await client().pollJob(unacknowledged, hasEnded, 60_000)).error?.code).toBe('ack-timeout');
   expected.set(unacknowledged, ['job:waiting', 'job:started', 'job:failed']);
 }
 
@@ -87,11 +101,13 @@ async function readFeed(): Promise<JobEvent[]> {
     const events: JobEvent[] = [];
     let since: string | undefined;
     for (;;) {
-      const page = await api().call('GET', `/events?limit=100${since ? `&since=${since}` : ''}`);
-      expect(page.status).toBe(200);
-      events.push(...page.body.data.filter((event: JobEvent) => expected.has(event.jobId)));
-      if (page.body.data.length < 100) break;
-      since = page.body.next;
+      const answer = await client().api.GET('/events', {
+        params: { query: { limit: 100, ...(since ? { since } : {}) } },
+      });
+      const page = bodyOf(answer, 200);
+      events.push(...page.data.filter((event) => expected.has(event.jobId)));
+      if (page.data.length < 100) break;
+      since = page.next ?? undefined;
     }
     const complete = [...expected].every(([jobId, topics]) =>
       events.some((event) => event.jobId === jobId && event.topic === topics.at(-1)),
@@ -160,14 +176,17 @@ describe('events the system emits', () => {
       const published = log
         .split('\n')
         .filter(Boolean)
-        .map((line) => JSON.parse(line))
-        .filter((envelope) => expected.has(envelope.detail.jobId));
+        .map((line): unknown => JSON.parse(line))
+        .filter((envelope) => expected.has(stringAt(envelope, 'detail', 'jobId')));
       for (const envelope of published) {
-        expect(envelope).toMatchObject({ source: 'partwise', 'detail-type': envelope.detail.topic });
-        expectValid(envelope.detail, 'events.jsonl');
+        expect(envelope).toMatchObject({
+          source: 'partwise',
+          'detail-type': memberAt(envelope, 'detail', 'topic'),
+        });
+        expectValid(memberAt(envelope, 'detail'), 'events.jsonl');
       }
       // Every event of the feed was published, and nothing else (the relay may publish twice).
-      expect(new Set(published.map((envelope) => envelope.detail.id))).toEqual(
+      expect(new Set(published.map((envelope) => memberAt(envelope, 'detail', 'id')))).toEqual(
         new Set(feed.map((e) => e.id)),
       );
     },

@@ -1,24 +1,23 @@
+import type { Job } from 'partwise/client';
 import { expect } from 'vitest';
 import { parseCsvRows } from '../../shared/formats/csv/rows.js';
 import { REPORT_COLUMNS } from '../../shared/operations/report.js';
-import type { apiClient } from './client.js';
+import { bodyOf, type TestClient } from './client.js';
+import { stringAt } from './json-members.js';
 
 /** A row of the rejected-rows report (docs/report.md), by column. */
 export type ReportRow = Record<(typeof REPORT_COLUMNS)[number], string>;
 
 /** The report a job's outcome links, downloaded as a caller would: GET /files/:id, then its content. */
-export async function downloadReport(
-  api: ReturnType<typeof apiClient>,
-  outcome: { next?: { type: string; fileId: string } },
-): Promise<ReportRow[]> {
-  expect(outcome.next?.type).toBe('download');
-  const fileId = String(outcome.next?.fileId);
-  const file = await api.call('GET', `/files/${fileId}`);
-  expect(file.status).toBe(200);
-  expect(file.body.data).toMatchObject({ id: fileId, status: 'available', mediaType: 'text/csv' });
-  const redirect = await api.call('GET', `/files/${fileId}/content`);
-  expect(redirect.status).toBe(303);
-  const response = await fetch(String(redirect.headers.get('location')));
+export async function downloadReport(client: TestClient, outcome: Job['outcome']): Promise<ReportRow[]> {
+  expect(stringAt(outcome, 'next', 'type')).toBe('download');
+  const fileId = stringAt(outcome, 'next', 'fileId');
+  const path = { path: { id: fileId } };
+  const file = bodyOf(await client.api.GET('/files/{id}', { params: path }), 200).data;
+  expect(file).toMatchObject({ id: fileId, status: 'available', mediaType: 'text/csv' });
+  const redirect = await client.api.GET('/files/{id}/content', { params: path });
+  expect(redirect.response.status).toBe(303);
+  const response = await fetch(String(redirect.response.headers.get('location')));
   expect(response.status).toBe(200);
   return reportRows(new Uint8Array(await response.arrayBuffer()));
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { apiClient } from './client.js';
+import { type RawRequest, rawRequest, type TestClient, testClient } from './client.js';
 
 /**
  * The system under test: a deployed stack when PARTWISE_URL and PARTWISE_API_KEY are
@@ -98,14 +98,17 @@ export async function removeDataDir(dir: string): Promise<void> {
 
 /**
  * The target of an e2e file: the deployment named by PARTWISE_URL / PARTWISE_API_KEY, or
- * a local stack started before the file's tests and stopped after them.
+ * a local stack started before the file's tests and stopped after them; `client` is the
+ * typed client of it, `raw` sends what the typed API cannot express. Both check every
+ * response against the OpenAPI document.
  */
 export function useTarget(options: Parameters<typeof startLocalStack>[0] = {}) {
-  const context = {} as { target: Target; local?: LocalStack; api: ReturnType<typeof apiClient> };
+  const context = {} as { target: Target; local?: LocalStack; client: TestClient; raw: RawRequest };
   beforeAll(async () => {
     context.local = remoteTarget ? undefined : await startLocalStack(options);
     context.target = remoteTarget ?? (context.local as LocalStack);
-    context.api = apiClient(context.target);
+    context.client = testClient(context.target);
+    context.raw = rawRequest(context.target);
   }, 90_000);
   afterAll(async () => {
     await context.local?.stop();
