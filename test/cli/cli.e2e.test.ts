@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { bodyOf, sheetOf } from '../helpers/client.js';
 import { generateCsv } from '../helpers/csv.js';
 import { remoteTarget, useTarget } from '../helpers/stack.js';
 
@@ -110,19 +111,21 @@ describe('partwise extract --wait', () => {
 describe('reading and exporting', () => {
   it('writes records as CSV, the invalid ones with their messages, and an export to a file or stdout', async () => {
     // A sheet with a typed field, so that a record can be invalid.
-    const workbook = await context.api.call('POST', '/workbooks', {
-      name: 'typed',
-      sheets: [
-        {
-          name: 'people',
-          fields: [
-            { key: 'name', type: 'string' },
-            { key: 'age', type: 'number' },
-          ],
-        },
-      ],
+    const created = await context.client.api.POST('/workbooks', {
+      body: {
+        name: 'typed',
+        sheets: [
+          {
+            name: 'people',
+            fields: [
+              { key: 'name', type: 'string' },
+              { key: 'age', type: 'number' },
+            ],
+          },
+        ],
+      },
     });
-    const sheetId = workbook.body.data.sheets[0].id as string;
+    const sheetId = sheetOf(bodyOf(created, 201).data).id;
     await writeFile(join(work, 'ages.csv'), 'name,age\nAda,36\n"Grace, Rear Admiral",eighty\n');
     const extract = await partwise(['extract', 'ages.csv', '--into', sheetId, '--wait']);
     expect(extract.code).toBe(0);
@@ -148,15 +151,12 @@ describe('reading and exporting', () => {
 
 describe('jobs and events', () => {
   it('lists, executes and follows a manual job, and tails its events to its end', async () => {
-    const file = await context.api.uploadFile('manual.csv', 'a,b\n1,2\n');
-    const created = await context.api.call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      trigger: 'manual',
+    const file = await context.client.uploadFile('manual.csv', 'a,b\n1,2\n');
+    const created = await context.client.api.POST('/jobs', {
+      body: { type: 'file', operation: 'extract', source: file.id, trigger: 'manual' },
     });
-    const id = created.body.data.id as string;
-    await context.api.waitForJob(id, (job) => job.status === 'READY');
+    const { id } = bodyOf(created, 201).data;
+    await context.client.pollJob(id, (job) => job.status === 'READY');
 
     const listed = await partwise(['jobs', 'ls', '--status', 'ready']);
     const tail = partwise(['events', 'tail', '--job', id]);
