@@ -15,7 +15,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CompactSign, compactVerify } from 'jose';
-import * as z from 'zod';
 import { type Grant, MAX_ENVIRONMENT_ID_LENGTH, TOKEN_SCOPES, type TokenScope } from '../domain/access.js';
 import { isId } from '../domain/ids.js';
 
@@ -25,28 +24,63 @@ const ALGORITHM = 'HS256';
 /** HS256 wants a key at least as long as its hash (RFC 7518 §3.2). */
 export const MIN_SECRET_BYTES = 32;
 
-const seconds = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-
 /** The claims partwise signs, and the only ones it accepts. */
-const Claims = z
-  .object({
-    iss: z.literal(ISSUER),
-    aud: z.literal(AUDIENCE),
-    sub: z.string().min(1).max(MAX_ENVIRONMENT_ID_LENGTH),
-    scope: z.enum(TOKEN_SCOPES),
-    job: z
-      .string()
-      .refine((id) => isId('job', id))
-      .optional(),
-    iat: seconds,
-    exp: seconds,
-    jti: z.uuid(),
-  })
-  .strict()
-  // A watch token names its job, and only a watch token names one.
-  .refine((claims) => (claims.scope === 'watch') === (claims.job !== undefined))
-  .refine((claims) => claims.exp > claims.iat);
-export type TokenClaims = z.infer<typeof Claims>;
+export interface TokenClaims {
+  iss: typeof ISSUER;
+  aud: typeof AUDIENCE;
+  /** The environment. */
+  sub: string;
+  scope: TokenScope;
+  /** The job of a watch token, and of a watch token only. */
+  job?: string;
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+const CLAIM_NAMES = new Set(['iss', 'aud', 'sub', 'scope', 'job', 'iat', 'exp', 'jti']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const isScope = (value: unknown): value is TokenScope => TOKEN_SCOPES.some((known) => known === value);
+const isSeconds = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * `value` as claims partwise signs, or undefined: written out rather than a zod schema so
+ * that the authorizer, which runs on every uncached request, stays a small bundle.
+ */
+function claimsOf(value: unknown): TokenClaims | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const c: Record<string, unknown> = { ...value };
+  const { iss, aud, sub, scope, job, iat, exp, jti } = c;
+  const valid =
+    Object.keys(c).every((name) => CLAIM_NAMES.has(name)) &&
+    iss === ISSUER &&
+    aud === AUDIENCE &&
+    typeof sub === 'string' &&
+    sub.length >= 1 &&
+    sub.length <= MAX_ENVIRONMENT_ID_LENGTH &&
+    isScope(scope) &&
+    (job === undefined || (typeof job === 'string' && isId('job', job))) &&
+    // A watch token names its job, and only a watch token names one.
+    (scope === 'watch') === (job !== undefined) &&
+    isSeconds(iat) &&
+    isSeconds(exp) &&
+    exp > iat &&
+    typeof jti === 'string' &&
+    UUID.test(jti);
+  if (!valid) return undefined;
+  return {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub,
+    scope,
+    ...(job === undefined ? {} : { job }),
+    iat,
+    exp,
+    jti,
+  };
+}
 
 /** What a token is minted for. */
 export interface TokenRequest {
@@ -75,7 +109,7 @@ export async function signToken(
   now: Date = new Date(),
 ): Promise<MintedToken> {
   const iat = Math.floor(now.getTime() / 1000);
-  const claims = Claims.parse({
+  const claims = claimsOf({
     iss: ISSUER,
     aud: AUDIENCE,
     sub: request.environmentId,
@@ -85,6 +119,7 @@ export async function signToken(
     exp: iat + request.ttlSeconds,
     jti: randomUUID(),
   });
+  if (!claims) throw new Error(`A token cannot be minted for ${JSON.stringify(request)}.`);
   const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .sign(keyOf(secret));
@@ -111,8 +146,7 @@ export async function verifyToken(secret: Uint8Array, token: string): Promise<To
     return undefined;
   }
   try {
-    const parsed = Claims.safeParse(JSON.parse(new TextDecoder().decode(payload)));
-    return parsed.success ? parsed.data : undefined;
+    return claimsOf(JSON.parse(new TextDecoder().decode(payload)));
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@ const SECRET = new TextEncoder().encode('a-token-secret-of-at-least-thirty-two-b
 const NOW = new Date('2026-11-28T10:00:00Z');
 
 /** A JWS of `payload` under `header`, signed with the secret: what a forger holding the secret, or a bug, would make. */
-async function signed(payload: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256' }) {
+async function signed(payload: object, header: Record<string, unknown> = { alg: 'HS256' }) {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: 'HS256', ...header })
     .sign(SECRET);
