@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,7 +7,7 @@ import {
   grantOfContext,
   RUN_WRITES,
 } from '../../../shared/access/policy.js';
-import type { Grant, TokenScope } from '../../../shared/domain/access.js';
+import { type Grant, TOKEN_TTL_SECONDS, type TokenScope } from '../../../shared/domain/access.js';
 import {
   InsufficientScopeError,
   TokenExpiredError,
@@ -187,5 +188,14 @@ describe('the grant of an authorizer context', () => {
     ]) {
       expect(() => grantOfContext(context), JSON.stringify(context)).toThrow(UnauthorizedError);
     }
+  });
+});
+
+describe('docs/auth.md', () => {
+  it('lists every write a run token may make, and the lifetimes', () => {
+    const page = readFileSync(new URL('../../../docs/auth.md', import.meta.url), 'utf8');
+    for (const route of RUN_WRITES) expect(page, route).toContain(`\`${route.replace('{id}', ':id')}\``);
+    const { min, max, default: fallback } = TOKEN_TTL_SECONDS;
+    expect(page).toContain(`\`ttlSeconds\` is ${min} to ${max}, ${fallback} when left out`);
   });
 });
