@@ -1,24 +1,38 @@
 import type {
   APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerResult,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
+import { authorize, credentialOf } from '../shared/access/authorize.js';
 import { apiKeyStore } from '../shared/adapters/dynamodb/keys.js';
+import { extensionTokenSecret } from '../shared/adapters/secrets-manager/token-secret.js';
+import type { Grant } from '../shared/domain/access.js';
 import { logger } from '../shared/logger.js';
 
-type Result = APIGatewaySimpleAuthorizerWithContextResult<{ environmentId: string }>;
+type Result = APIGatewaySimpleAuthorizerResult | APIGatewaySimpleAuthorizerWithContextResult<Grant>;
 
-const DENY: Result = { isAuthorized: false, context: { environmentId: '' } };
+const DENY: Result = { isAuthorized: false };
+const authorities = { findKey: (key: string) => apiKeyStore.find(key), tokenSecret: extensionTokenSecret() };
 
-/** Bearer API key → the environment it belongs to (keys are looked up by their SHA-256 hash). */
+/**
+ * An API key or a browser token → the environment it acts for and its grant, in the
+ * context the api function reads (shared/access/policy.ts decides what the grant allows).
+ */
 export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
-  const header = event.headers?.authorization ?? event.headers?.Authorization ?? '';
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match?.[1]) return DENY;
-  const record = await apiKeyStore.find(match[1]);
-  if (!record) {
+  const credential = credentialOf({
+    method: event.requestContext?.http?.method ?? '',
+    path: event.rawPath ?? '',
+    headers: event.headers,
+    query: event.queryStringParameters,
+  });
+  if (!credential) return DENY;
+  const grant = await authorize(credential, authorities);
+  if (!grant) {
     // The request's id, as the API's own log lines carry it (shared/http/correlation.ts).
-    logger.info('unknown API key', { correlation_id: event.requestContext?.requestId });
+    logger.info(credential.kind === 'token' ? 'invalid token' : 'unknown API key', {
+      correlation_id: event.requestContext?.requestId,
+    });
     return DENY;
   }
-  return { isAuthorized: true, context: { environmentId: record.environmentId } };
+  return { isAuthorized: true, context: grant };
 };

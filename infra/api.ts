@@ -110,6 +110,8 @@ const ACCESS_LOG_FIELDS = {
   integrationLatency: '$context.integrationLatency',
   integrationError: '$context.integrationErrorMessage',
   authorizerError: '$context.authorizer.error',
-  // Set by functions/authorizer.ts in its simple response's context.
+  // Set by functions/authorizer.ts in its simple response's context (shared/domain/access.ts Grant).
   environmentId: '$context.authorizer.environmentId',
+  credential: '$context.authorizer.credential',
+  scope: '$context.authorizer.scope',
 };

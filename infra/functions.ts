@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type ParamsAndSecretsLayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -22,6 +22,8 @@ export interface PartwiseFunctionOptions {
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
   bundleAwsSdk: boolean;
+  /** The Parameters and Secrets extension, for a function that reads a secret. @default none */
+  paramsAndSecrets?: ParamsAndSecretsLayerVersion;
 }
 
 /** The Lambda runtime matching `LAMBDA_NODE_MAJOR`. */
@@ -65,6 +67,7 @@ export function createPartwiseFunction(
     role,
     logGroup,
     environment: options.environment,
+    ...(options.paramsAndSecrets ? { paramsAndSecrets: options.paramsAndSecrets } : {}),
     bundling: {
       forceDockerBundling: false,
       format: OutputFormat.ESM,

@@ -7,6 +7,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/config.js';
@@ -20,10 +21,12 @@ import {
   grantJobData,
   grantObjects,
   grantPutJobEvents,
+  grantSecretValue,
   grantSendMessage,
 } from './permissions.js';
 import { type JobsServiceProps, type ResolvedJobsServiceProps, resolveJobsServiceProps } from './props.js';
 import { createBuckets, createJobsTable, createQueues } from './storage.js';
+import { createTokenSecret, tokenSecretExtension } from './token-secret.js';
 
 export type { JobsServiceProps } from './props.js';
 
@@ -54,6 +57,8 @@ export class JobsService extends Construct {
   readonly eventDeadLetterQueue: Queue;
   readonly eventBus: IEventBus;
   readonly eventArchive: Archive;
+  /** Signs the short-lived browser tokens (docs/auth.md); readable by the api and authorizer functions only. */
+  readonly tokenSecret: Secret;
   readonly apiFunction: NodejsFunction;
   readonly authorizerFunction: NodejsFunction;
   readonly processorFunction: NodejsFunction;
@@ -88,25 +93,38 @@ export class JobsService extends Construct {
       description: 'partwise job events, for replay',
     });
 
-    const fn = (id: string, name: FunctionName, description: string, memorySize: number, timeout: Duration) =>
+    this.tokenSecret = createTokenSecret(this);
+    const fn = (
+      id: string,
+      name: FunctionName,
+      description: string,
+      memorySize: number,
+      timeout: Duration,
+      readsTokenSecret = false,
+    ) =>
       createPartwiseFunction(this, id, name, {
         description,
         memorySize,
         timeout,
-        environment: this.environment(p),
+        environment: {
+          ...this.environment(p),
+          ...(readsTokenSecret ? { [ENV.tokenSecretId]: this.tokenSecret.secretArn } : {}),
+        },
         logRetention: p.logRetention,
         removalPolicy: p.removalPolicy,
         bundleAwsSdk: p.bundleAwsSdk,
+        ...(readsTokenSecret ? { paramsAndSecrets: tokenSecretExtension() } : {}),
       });
-    // HTTP API integrations give up after 30 s.
-    this.apiFunction = fn('ApiFunction', 'api', 'partwise HTTP API', 1024, Duration.seconds(29));
-    // A Lambda authorizer must answer within 10 s.
+    // HTTP API integrations give up after 30 s. The api function mints browser tokens.
+    this.apiFunction = fn('ApiFunction', 'api', 'partwise HTTP API', 1024, Duration.seconds(29), true);
+    // A Lambda authorizer must answer within 10 s. It verifies browser tokens.
     this.authorizerFunction = fn(
       'AuthorizerFunction',
       'authorizer',
-      'partwise API key authorizer',
+      'partwise API key and token authorizer',
       512,
       Duration.seconds(10),
+      true,
     );
     this.processorFunction = fn(
       'ProcessorFunction',
@@ -158,6 +176,7 @@ export class JobsService extends Construct {
       publicRoutes,
       relayFailureQueue: this.relayFailureQueue,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
+      tokenSecret: this.tokenSecret,
     });
   }
 
@@ -188,8 +207,11 @@ export class JobsService extends Construct {
     grantJobData(role(this.apiFunction), table, { read: true, write: true, indexes: ['byEnvironment'] });
     grantObjects(role(this.apiFunction), bucket, { read: true, write: true, delete: true });
 
-    // authorizer: looks up API keys, nothing else.
+    // authorizer: looks up API keys, and verifies browser tokens with the token secret.
     grantApiKeyLookup(role(this.authorizerFunction), table);
+    grantSecretValue(role(this.authorizerFunction), this.tokenSecret);
+    // api: mints browser tokens with the same secret.
+    grantSecretValue(role(this.apiFunction), this.tokenSecret);
 
     // processor: runs parts (operations may delete records and files) and enqueues the
     // next dispatch steps and parts. Receive/delete on the queue come from its event source.

@@ -11,6 +11,7 @@ import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 
@@ -23,6 +24,7 @@ export interface NagSubjects {
   publicRoutes: IHttpRoute[];
   relayFailureQueue: IQueue;
   eventDeadLetterQueue: IQueue;
+  tokenSecret: ISecret;
 }
 
 export interface NagAcknowledgement {
@@ -70,6 +72,16 @@ export function nagAcknowledgements(s: NagSubjects): NagAcknowledgement[] {
       reason:
         'This queue is itself a dead letter: the relay holds here, whole, each job event EventBridge refused for good. ' +
         'Nothing consumes it; one message raises its alarm and a person redrives it once the cause is fixed.',
+    },
+    {
+      scope: s.tokenSecret,
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The token secret only signs browser tokens that live an hour at most, and the functions keep it for the life of an ' +
+        'instance: a scheduled rotation would refuse tokens minted a moment before it, and instances still holding the old ' +
+        'value would refuse those minted after. Rotating it is a manual step (docs/auth.md): put a new value, then start new ' +
+        'instances of the two functions (any configuration change does), which refuses outstanding tokens once, as a ' +
+        'compromised secret requires anyway.',
     },
   ];
 }

@@ -7,6 +7,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
 
@@ -79,6 +80,17 @@ export function grantApiKeyLookup(role: IRole, table: ITable): void {
       resources: [table.tableArn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_PARTITION_PREFIX}*`] } },
     }),
+  );
+}
+
+/**
+ * GetSecretValue on the token secret, and nothing else: the Parameters and Secrets extension
+ * calls only that. The secret is encrypted with the AWS managed key, whose policy lets
+ * Secrets Manager decrypt for any principal of the account, so no KMS grant is needed.
+ */
+export function grantSecretValue(role: IRole, secret: ISecret): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
   );
 }
 

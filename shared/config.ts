@@ -49,6 +49,15 @@ export const ENV = {
   eventbridgeEndpoint: 'PARTWISE_EVENTBRIDGE_ENDPOINT',
   /** Fault injection, honoured only by the local stack's worker pool (see infra/local). */
   faults: 'PARTWISE_FAULTS',
+  /** The secret that signs browser tokens (its ARN on AWS): set for the api and authorizer functions only. */
+  tokenSecretId: 'PARTWISE_TOKEN_SECRET_ID',
+  /**
+   * The port of the AWS Parameters and Secrets Lambda Extension, which reads the token
+   * secret; set by the construct (and by the local stack, which serves the same protocol).
+   */
+  secretsExtensionPort: 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+  /** Set by Lambda: the extension takes it as proof that the caller runs in the function. */
+  awsSessionToken: 'AWS_SESSION_TOKEN',
 } as const;
 
 export const config = {
@@ -90,5 +99,14 @@ export const config = {
   },
   get faults() {
     return optional(ENV.faults);
+  },
+  get tokenSecretId() {
+    return required(ENV.tokenSecretId);
+  },
+  get secretsExtensionPort() {
+    return integer(ENV.secretsExtensionPort, 2773);
+  },
+  get awsSessionToken() {
+    return optional(ENV.awsSessionToken);
   },
 };

@@ -299,3 +299,13 @@ export interface ResourceStore {
   /** A new run number of a sheet (1, 2, …): an atomic counter, so concurrent jobs never share one. */
   reserveRun(sheetId: string): Promise<number>;
 }
+
+/**
+ * The secret that signs and verifies browser tokens (shared/access/token.ts): a Secrets
+ * Manager secret on AWS, a file in the data dir on the local stack. Read once per process
+ * (a cold start), then kept.
+ */
+export interface TokenSecret {
+  /** The key bytes; a DependencyError when the secret cannot be read. */
+  key(): Promise<Uint8Array>;
+}

@@ -3,13 +3,18 @@
  * simple responses, results cached per Authorization header), then the API function with
  * the authorizer's context in `requestContext.authorizer.lambda`. The public routes
  * (`GET /health`, `/openapi.json`, `/docs`: shared/http/public-routes.ts) need no authorizer. `GET /events/stream` is served here from the local bus (in AWS, subscribers
- * get events from EventBridge rules instead).
+ * get events from EventBridge rules instead); it also takes a browser token as `?token=`,
+ * as EventSource sends no header. `POST /local/tokens` mints the page a dev token
+ * (local-tokens.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { PUBLIC_ROUTES } from '../../shared/http/public-routes.js';
+import { checkAccess, grantOfContext } from '../../shared/access/policy.js';
+import { PartwiseError } from '../../shared/domain/errors.js';
+import { problemResponse, toProblem } from '../../shared/http/problem.js';
+import { LOCAL_TOKEN_ROUTE, PUBLIC_ROUTES, TOKEN_QUERY_ROUTES } from '../../shared/http/public-routes.js';
 import type { LocalEventBus } from './event-bus.js';
 import { streamEvents } from './event-stream.js';
 import {
@@ -22,6 +27,7 @@ import {
   writeResult,
 } from './http-api-event.js';
 import type { Invoker } from './lambda.js';
+import { callerOf, loopbackRefusal } from './local-tokens.js';
 import { describeError, type Logger, silentLogger } from './logger.js';
 import { waitAtMost } from './loop.js';
 import type { LocalSite } from './web-site.js';
@@ -41,6 +47,8 @@ export interface ApiGatewayOptions {
   authorizerCacheSeconds?: number;
   /** Routes (`METHOD /path`) that skip the authorizer. @default PUBLIC_ROUTES of shared/http/public-routes.ts */
   publicRoutes?: string[];
+  /** Serve `POST /local/tokens`: tokens of this environment, to loopback callers. @default not served */
+  localTokens?: { environmentId: string };
   log?: Logger;
 }
 
@@ -64,6 +72,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return size > PAYLOAD_LIMIT_BYTES ? undefined : Buffer.concat(chunks);
 }
 
+/** A refusal as the API would answer it: problem JSON with the request's id. */
+function refused(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
+  return problemResponse(toProblem(error, requestId));
+}
+
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGateway> {
   const log = options.log ?? silentLogger;
   const publicRoutes = new Set(
@@ -73,12 +86,21 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   const cache = new Map<string, { context: AuthorizerContext; expiresAt: number }>();
   const streams = new Set<ServerResponse>();
 
+  const takesQueryToken = new Set(TOKEN_QUERY_ROUTES.map((route) => `${route.method} ${route.path}`));
+
   async function authorize(event: ReturnType<typeof toHttpApiEvent>): Promise<Authorization> {
-    const identity = event.headers.authorization;
+    const { method, path } = event.requestContext.http;
+    const identity =
+      event.headers.authorization ??
+      (takesQueryToken.has(`${method} ${path}`) ? event.queryStringParameters?.token : undefined);
     const { requestId } = event.requestContext;
     if (!identity) {
       return {
-        denied: problem(401, 'Send the API key as "Authorization: Bearer <key>".', requestId),
+        denied: problem(
+          401,
+          'Send the API key or a token as "Authorization: Bearer <credential>".',
+          requestId,
+        ),
       };
     }
     const cached = cache.get(identity);
@@ -87,7 +109,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       | { isAuthorized?: boolean; context?: AuthorizerContext }
       | undefined;
     if (response?.isAuthorized !== true) {
-      return { denied: problem(401, 'The API key is not valid.', requestId) };
+      return { denied: problem(401, 'The API key or token is not valid.', requestId) };
     }
     const context = response.context ?? {};
     if (cacheMs > 0) cache.set(identity, { context, expiresAt: Date.now() + cacheMs });
@@ -101,7 +123,17 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     if (!body) return writeResult(res, problem(413, 'The request body exceeds 10 MB.', requestId));
     const event = toHttpApiEvent(req, body, requestId);
     const { method, path } = event.requestContext.http;
-    if (!publicRoutes.has(`${method} ${path}`)) {
+    if (options.localTokens && method === LOCAL_TOKEN_ROUTE.method && path === LOCAL_TOKEN_ROUTE.path) {
+      const refusal = loopbackRefusal(callerOf(req));
+      if (refusal)
+        return writeResult(res, refused(new PartwiseError(refusal, 403, 'loopback-only'), requestId));
+      // What a team's server does with its key: POST /tokens, for the dev environment.
+      event.rawPath = '/tokens';
+      event.requestContext.http.path = '/tokens';
+      Object.assign(event.requestContext, {
+        authorizer: { lambda: { credential: 'api-key', environmentId: options.localTokens.environmentId } },
+      });
+    } else if (!publicRoutes.has(`${method} ${path}`)) {
       let authorization: Authorization;
       try {
         authorization = await authorize(event);
@@ -114,10 +146,21 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       }
       if ('denied' in authorization) return writeResult(res, authorization.denied);
       if (options.bus && method === 'GET' && path === '/events/stream') {
-        const environmentId = authorization.context.environmentId;
+        // Served here, not by the API function: the grant is checked as the API checks it.
+        let grant: ReturnType<typeof grantOfContext>;
+        try {
+          grant = grantOfContext(authorization.context);
+          checkAccess(grant, { method, route: path, query: event.queryStringParameters ?? {} }, new Date());
+        } catch (error) {
+          return writeResult(res, refused(error, requestId));
+        }
         streams.add(res);
         res.on('close', () => streams.delete(res));
-        return streamEvents(req, res, options.bus, typeof environmentId === 'string' ? environmentId : '');
+        return streamEvents(req, res, options.bus, {
+          environmentId: grant.environmentId,
+          ...(grant.credential === 'token' ? { until: grant.expiresAt * 1000 } : {}),
+          ...(grant.credential === 'token' && grant.jobId ? { jobId: grant.jobId } : {}),
+        });
       }
       Object.assign(event.requestContext, { authorizer: { lambda: authorization.context } });
     }

@@ -1,5 +1,6 @@
 /**
- * `GET /events/stream`: the local bus as Server-Sent Events, for one environment. Each
+ * `GET /events/stream`: the local bus as Server-Sent Events, for one environment (for a
+ * watch token, for one job; a token's stream ends when the token expires). Each
  * event is sent with `id:` the event's stable id (detail.id), `event:` its detail-type and
  * `data:` its detail. A client that reconnects with `Last-Event-ID` first gets what it
  * missed, replayed from events.jsonl; an id the log does not hold replays nothing.
@@ -19,13 +20,24 @@ function format(event: BusEvent): string {
   return `id: ${eventId(event)}\nevent: ${event['detail-type']}\ndata: ${JSON.stringify(event.detail)}\n\n`;
 }
 
+/** Which events a stream carries, and until when. */
+export interface StreamScope {
+  environmentId: string;
+  /** Only this job's events (a watch token's stream). */
+  jobId?: string;
+  /** When the stream ends (ms since the epoch): a token's expiry. The client reconnects with a new token. */
+  until?: number;
+}
+
 export async function streamEvents(
   req: IncomingMessage,
   res: ServerResponse,
   bus: LocalEventBus,
-  environmentId: string,
+  scope: StreamScope,
 ): Promise<void> {
-  const mine = (event: BusEvent) => event.detail.environmentId === environmentId;
+  const mine = (event: BusEvent) =>
+    event.detail.environmentId === scope.environmentId &&
+    (scope.jobId === undefined || event.detail.jobId === scope.jobId);
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -44,8 +56,13 @@ export async function streamEvents(
   };
   bus.on('event', onEvent);
   const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+  const expiry =
+    scope.until === undefined
+      ? undefined
+      : setTimeout(() => res.end(), Math.max(0, scope.until - Date.now()));
   res.on('close', () => {
     clearInterval(keepalive);
+    clearTimeout(expiry);
     bus.off('event', onEvent);
   });
 

@@ -20,6 +20,7 @@ import { consoleLogger, type Logger } from './logger.js';
 import { provision, type Queue } from './provision.js';
 import { startRelayPoller } from './relay-poller.js';
 import { startSchedule } from './schedule.js';
+import { startLocalTokenSecret } from './secrets-extension.js';
 import { startTtlReaper } from './ttl-reaper.js';
 import { localSite } from './web-site.js';
 import { parseWebhooks, startLocalWebhooks, type WebhookConfig, type WebhookSummary } from './webhooks.js';
@@ -73,6 +74,9 @@ const NAMES = {
   bus: 'partwise',
   source: 'partwise',
 };
+
+/** The environment of the local API key. */
+const DEV_ENVIRONMENT_ID = 'env_dev';
 
 /** Function timeouts, as the CDK construct would set them. */
 const TIMEOUT_SECONDS: Record<HandlerName, number> = {
@@ -205,11 +209,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       resources,
       faults,
     );
+    // The token secret, kept in the data dir, read by the handlers as on AWS (secrets-extension.ts).
+    const tokenSecret = await startLocalTokenSecret(dataDir);
+    stoppers.push(() => tokenSecret.stop());
+    Object.assign(process.env, tokenSecret.environment);
 
     const apiKey = await resolveApiKey(options.apiKey, dataDir);
     const { apiKeyStore } = await import('../../shared/adapters/dynamodb/keys.js');
     await apiKeyStore.put(apiKey, {
-      environmentId: 'env_dev',
+      environmentId: DEV_ENVIRONMENT_ID,
       name: 'local development',
       createdAt: new Date().toISOString(),
     });
@@ -287,6 +295,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bus: emulators.bus,
       site: await localSite(),
       port,
+      // The page this stack serves gets tokens of the dev environment without the key (docs/auth.md).
+      localTokens: { environmentId: DEV_ENVIRONMENT_ID },
       log,
     });
     stoppers.push(() => gateway.stop());

@@ -349,6 +349,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mint a short-lived browser token (with the API key) */
+        post: operations["postTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/local/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A browser token of the dev environment, for a page on this machine (local stack only) */
+        post: operations["postLocalTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -642,6 +676,20 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+        };
+        CreateTokenBody: {
+            /**
+             * @description read: every GET of the environment; run: read, and upload files and create, execute, cancel and retry jobs; watch: one job (jobId) and its events.
+             * @enum {string}
+             */
+            scope: "read" | "run" | "watch";
+            /** @description The job a watch token reads; only a watch token names one. */
+            jobId?: string;
+            /**
+             * @description How long the token lives.
+             * @default 900
+             */
+            ttlSeconds: number;
         };
         JobError: {
             /** @description Stable, for programs: part-failed, ack-timeout, … */
@@ -1050,6 +1098,24 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description A short-lived browser token (docs/auth.md). */
+        Token: {
+            /** @description Send it as `Authorization: Bearer <token>`. */
+            token: string;
+            /** @constant */
+            tokenType: "Bearer";
+            environmentId: string;
+            /** @enum {string} */
+            scope: "read" | "run" | "watch";
+            /** @description The job a watch token reads. */
+            jobId?: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Seconds. */
+            expiresIn: number;
+        } & {
+            [key: string]: unknown;
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -1272,8 +1338,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1348,8 +1423,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1445,8 +1529,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1526,8 +1619,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1605,8 +1707,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1684,8 +1795,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1763,8 +1883,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1846,8 +1975,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1938,8 +2076,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2030,8 +2177,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2124,8 +2280,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2199,8 +2364,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2269,8 +2443,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2354,8 +2537,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2444,8 +2636,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2506,8 +2707,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2576,8 +2786,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2646,8 +2865,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2723,8 +2951,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2797,8 +3034,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2887,8 +3133,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2951,8 +3206,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3023,8 +3287,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3093,8 +3366,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3181,8 +3463,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3269,8 +3560,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3346,8 +3646,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3420,8 +3729,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3467,8 +3785,186 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description No valid API key. */
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error on our side; the logs hold it under `correlationId`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service partwise depends on failed; try again shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTokenBody"];
+            };
+        };
+        responses: {
+            /** @description The token (docs/auth.md). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Token"];
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation-failed`): the body, a query or path parameter, or a header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or a field of it is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error on our side; the logs hold it under `correlationId`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service partwise depends on failed; try again shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postLocalTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTokenBody"];
+            };
+        };
+        responses: {
+            /** @description A token of the local stack’s dev environment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Token"];
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation-failed`): the body, a query or path parameter, or a header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or a field of it is too large. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -81,6 +81,22 @@ export class UnauthorizedError extends PartwiseError {
   }
 }
 
+/** A browser token past its `exp`: its holder mints a new one (docs/auth.md). */
+export class TokenExpiredError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 401, 'token-expired', options);
+    this.name = 'TokenExpiredError';
+  }
+}
+
+/** A browser token whose scope does not cover the request (a read-only token asked to write, say). */
+export class InsufficientScopeError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 403, 'insufficient-scope', options);
+    this.name = 'InsufficientScopeError';
+  }
+}
+
 export class NotFoundError extends PartwiseError {
   constructor(kind: string, id: string, options?: ErrorOptions) {
     super(

@@ -16,7 +16,7 @@ import jobStarted from '../events/schemas/job-started.schema.json' with { type: 
 import jobUpdated from '../events/schemas/job-updated.schema.json' with { type: 'json' };
 import jobWaiting from '../events/schemas/job-waiting.schema.json' with { type: 'json' };
 import { PROBLEM_TYPE_PREFIX, PROBLEM_TYPES } from './problem-types.js';
-import { PUBLIC_ROUTES } from './public-routes.js';
+import { LOCAL_TOKEN_ROUTE, PUBLIC_ROUTES } from './public-routes.js';
 import * as responses from './responses.js';
 import * as requests from './schemas.js';
 
@@ -42,8 +42,10 @@ interface OperationSpec {
   /** The id of a request body schema registered below, or a media type of raw content. */
   body?: { schema: string; optional?: boolean } | { mediaType: string };
   responses: Record<number, ResponseSpec>;
-  /** Statuses answered with problem JSON, besides 401, 500 and 503 of every keyed route. */
+  /** Statuses answered with problem JSON, besides 401, 403, 500 and 503 of every keyed route. */
   problems?: number[];
+  /** The credentials it takes, when not the document's (an API key or a browser token); `[]` for none. */
+  security?: JsonSchema[];
   extensions?: Record<string, unknown>;
 }
 
@@ -363,9 +365,38 @@ const OPERATIONS: OperationSpec[] = [
         schema: { type: 'string' },
       },
     },
+    security: [{ apiKey: [] }, { browserToken: [] }, { browserTokenQuery: [] }],
     extensions: {
       'x-partwise-local-only':
-        'Served by the local stack from its event bus; on AWS, subscribe to EventBridge rules instead.',
+        'Served by the local stack from its event bus; on AWS, subscribe to EventBridge rules instead. A watch token streams its job’s events only.',
+    },
+  },
+  {
+    method: 'post',
+    path: '/tokens',
+    summary: 'Mint a short-lived browser token (with the API key)',
+    tag: 'tokens',
+    body: { schema: 'CreateTokenBody' },
+    security: [{ apiKey: [] }],
+    responses: { 200: data(ref('Token'), 'The token (docs/auth.md).') },
+    problems: [400, 404, 413],
+    extensions: {
+      'x-partwise-credentials':
+        'The API key only: a token asking for a token is a 403 (`insufficient-scope`). A watch token names a job of the key’s environment (404 otherwise).',
+    },
+  },
+  {
+    method: 'post',
+    path: LOCAL_TOKEN_ROUTE.path,
+    summary: 'A browser token of the dev environment, for a page on this machine (local stack only)',
+    tag: 'tokens',
+    body: { schema: 'CreateTokenBody' },
+    security: [],
+    responses: { 200: data(ref('Token'), 'A token of the local stack’s dev environment.') },
+    problems: [400, 403, 404, 413, 500, 503],
+    extensions: {
+      'x-partwise-local-only':
+        'Served by the local stack to loopback callers of a localhost origin only (403 `loopback-only` otherwise), so that the page it serves needs no key; the construct never deploys it.',
     },
   },
   {
@@ -410,6 +441,7 @@ const REQUEST_SCHEMAS = {
   AckBody: requests.AckBody,
   CompleteBody: requests.CompleteBody,
   FailBody: requests.FailBody,
+  CreateTokenBody: requests.CreateTokenBody,
 } satisfies Record<string, z.ZodType>;
 
 /** JSON Schemas of a registry's schemas, each a component: no `$schema`, no `$id` of its own. */
@@ -547,7 +579,8 @@ function responseOf(spec: ResponseSpec): JsonSchema {
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is not valid (`validation-failed`): the body, a query or path parameter, or a header.',
-  401: 'No valid API key.',
+  401: 'No valid API key or token, or a token past its expiry (`token-expired`).',
+  403: 'A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`).',
   404: 'Not found in this environment.',
   409: 'The resource is not in a state that allows this (see the problem type).',
   412: '`If-Match` names a revision the resource is no longer at (`precondition-failed`).',
@@ -560,6 +593,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 /** No API key: the gateways let the request through without the authorizer. */
 const isPublic = (spec: OperationSpec) =>
   PUBLIC_ROUTES.some((route) => route.method.toLowerCase() === spec.method && route.path === spec.path);
+
+/** Behind the authorizer: every answer of a keyed route may be a 401, 403 (a token's scope), 500 or 503. */
+const isKeyed = (spec: OperationSpec) => !isPublic(spec) && spec.security?.length !== 0;
 
 /** `GET /jobs/{id}/events` → `getJobsByIdEvents`. */
 function operationIdOf(spec: OperationSpec): string {
@@ -574,7 +610,7 @@ function operationOf(spec: OperationSpec): JsonSchema {
     ...(spec.problems ?? []),
     // A path parameter that is not valid percent-encoding (`/jobs/%ZZ`) is a 400.
     ...(spec.path.includes('{') ? [400] : []),
-    ...(isPublic(spec) ? [] : [401, 500, 503]),
+    ...(isKeyed(spec) ? [401, 403, 500, 503] : []),
   ];
   const problems = Object.fromEntries(
     [...new Set(statuses)].map((status) => [
@@ -591,7 +627,7 @@ function operationOf(spec: OperationSpec): JsonSchema {
     operationId: operationIdOf(spec),
     summary: spec.summary,
     tags: [spec.tag],
-    ...(isPublic(spec) ? { security: [] } : {}),
+    ...(isPublic(spec) ? { security: [] } : spec.security ? { security: spec.security } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(body
       ? {
@@ -625,6 +661,8 @@ const DESCRIPTION = `partwise runs large jobs on data files, workbooks and sheet
 - *Offset* (GET /jobs/{id}/parts, /sheets/{id}/records): \`offset\` and \`limit\`; the page carries \`total\`, and \`next\` is the offset of the next page (a number in a string), null after the last.
 - *Feed* (GET /events): pass the \`next\` of a page as \`since\`; an empty page keeps \`next\` as the position to poll from.
 
+**Credentials.** A server sends an environment's API key (\`Authorization: Bearer <api key>\`). A browser never holds one: the server mints it a short-lived token (POST /tokens), scoped to \`read\`, \`run\` or \`watch\` one job, sent the same way; docs/auth.md has the rules.
+
 **Errors** are RFC 9457 problem JSON (\`application/problem+json\`). \`type\` is \`${PROBLEM_TYPE_PREFIX}<code>\`; \`x-problem-types\` lists every code, docs/errors.md says what to do about each. A deployed API Gateway answers its own refusals (a key its authorizer denies, a body over 10 MB) in its own JSON.`;
 
 /** The OpenAPI 3.1 document of the HTTP API. */
@@ -641,8 +679,10 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: '3.1.0',
     info: { title: 'partwise', version: '1', description: DESCRIPTION },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
-    security: [{ apiKey: [] }],
-    tags: ['jobs', 'plans', 'executors', 'events', 'files', 'workbooks', 'meta'].map((name) => ({ name })),
+    security: [{ apiKey: [] }, { browserToken: [] }],
+    tags: ['jobs', 'plans', 'executors', 'events', 'files', 'workbooks', 'tokens', 'meta'].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       securitySchemes: {
@@ -650,6 +690,20 @@ export function openApiDocument(): Record<string, unknown> {
           type: 'http',
           scheme: 'bearer',
           description: "`Authorization: Bearer <api key>`; every resource belongs to the key's environment.",
+        },
+        browserToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            '`Authorization: Bearer <token>`: a short-lived token POST /tokens minted, for one environment and a scope (docs/auth.md).',
+        },
+        browserTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description:
+            'A browser token in the `token` query parameter, on the routes EventSource opens (no API key here).',
         },
       },
       schemas: {

@@ -23,8 +23,26 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
   {
     code: 'unauthorized',
     status: 401,
-    when: 'No API key, or one that is not valid (a deployed API Gateway answers a key its authorizer denies in its own JSON).',
-    todo: 'Send `Authorization: Bearer <api key>` with a key of the environment.',
+    when: 'No API key or token, or one that is not valid: unknown, or a token that partwise did not sign (a deployed API Gateway answers a credential its authorizer denies in its own JSON).',
+    todo: 'Send `Authorization: Bearer <api key>` with a key of the environment, or a token minted with one.',
+  },
+  {
+    code: 'token-expired',
+    status: 401,
+    when: 'A browser token past its `expiresAt`.',
+    todo: 'Mint a new one (your server calls POST /tokens with the API key) and send the request again.',
+  },
+  {
+    code: 'insufficient-scope',
+    status: 403,
+    when: 'A browser token whose scope does not cover the request: a `read` token that writes, a `run` token that deletes, a `watch` token on another job, any token on POST /tokens (docs/auth.md).',
+    todo: 'Mint a token of the scope the request needs, or make the call from your server with the API key.',
+  },
+  {
+    code: 'loopback-only',
+    status: 403,
+    when: "The local stack's POST /local/tokens from another machine, or from a page of another origin.",
+    todo: 'Call it from the page the local stack serves, or from this machine; elsewhere a server mints tokens with the API key.',
   },
   {
     code: 'method-not-allowed',

@@ -1,17 +1,17 @@
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import type { Grant } from '../domain/access.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../domain/errors.js';
 import { type IdKind, isId } from '../domain/ids.js';
 import { jsonProblem, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_JSON_BODY_BYTES } from './limits.js';
 import { zodErrors } from './problem.js';
 
-export interface AuthorizerContext {
-  environmentId: string;
-}
+/** What the authorizer put in its answer (functions/authorizer.ts): the caller's grant. */
+export type AuthorizerContext = Grant;
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 export type ApiResult = APIGatewayProxyResultV2;
 
-/** The environment the caller's API key belongs to, as the authorizer resolved it. */
+/** The environment the caller's API key or token belongs to, as the authorizer resolved it. */
 export function environmentOf(event: ApiEvent): string {
   const environmentId = event.requestContext.authorizer?.lambda?.environmentId;
   if (!environmentId) throw new UnauthorizedError();

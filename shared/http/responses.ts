@@ -8,6 +8,7 @@
  * one is no breaking change, and the document promises only what is listed.
  */
 import * as z from 'zod';
+import { TOKEN_SCOPES } from '../domain/access.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
 import { FIELD_TYPES, FILE_STATUSES } from '../domain/resources.js';
 import { JOB_STATUSES } from '../domain/status.js';
@@ -187,6 +188,19 @@ export const Deleted = z
   })
   .meta({ description: 'A delete done (`deleted: true`) or under way (`deleting: true`, 202).' })
   .register(components, { id: 'Deleted' });
+
+export const Token = z
+  .looseObject({
+    token: z.string().meta({ description: 'Send it as `Authorization: Bearer <token>`.' }),
+    tokenType: z.literal('Bearer'),
+    environmentId: z.string(),
+    scope: z.enum(TOKEN_SCOPES),
+    jobId: z.string().optional().meta({ description: 'The job a watch token reads.' }),
+    expiresAt: timestamp,
+    expiresIn: z.number().int().min(1).meta({ description: 'Seconds.' }),
+  })
+  .meta({ description: 'A short-lived browser token (docs/auth.md).' })
+  .register(components, { id: 'Token' });
 
 export const Health = z.looseObject({ status: z.literal('ok') }).register(components, { id: 'Health' });
 

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { TOKEN_SCOPES, TOKEN_TTL_SECONDS } from '../domain/access.js';
 import { JOB_TOPICS } from '../domain/events.js';
+import { isId } from '../domain/ids.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
 import { FIELD_TYPES, MAX_UPLOAD_BYTES } from '../domain/resources.js';
 import { JOB_STATUSES } from '../domain/status.js';
@@ -291,3 +293,34 @@ export const CompleteBody = z
 export const FailBody = z
   .object({ info: z.string().max(10_000).optional(), outcome: Outcome.optional() })
   .strict();
+
+/** `POST /tokens` (and the local stack's `POST /local/tokens`): a browser token (docs/auth.md). */
+export const CreateTokenBody = z
+  .object({
+    scope: z.enum(TOKEN_SCOPES, { error: `must be one of: ${TOKEN_SCOPES.join(', ')}` }).meta({
+      description:
+        'read: every GET of the environment; run: read, and upload files and create, execute, cancel and retry jobs; watch: one job (jobId) and its events.',
+    }),
+    jobId: id('the job a watch token reads')
+      .refine((value) => isId('job', value), 'is no job id (job_…)')
+      .optional()
+      .meta({ description: 'The job a watch token reads; only a watch token names one.' }),
+    ttlSeconds: z
+      .number({ error: 'must be a whole number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(TOKEN_TTL_SECONDS.min, `must be at least ${TOKEN_TTL_SECONDS.min} seconds`)
+      .max(TOKEN_TTL_SECONDS.max, `must be at most ${TOKEN_TTL_SECONDS.max} seconds (one hour)`)
+      .default(TOKEN_TTL_SECONDS.default)
+      .meta({ description: 'How long the token lives.' }),
+  })
+  .strict()
+  .superRefine((body, context) => {
+    if (body.scope === 'watch' && body.jobId === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['jobId'],
+        message: 'is required: the job a watch token reads',
+      });
+    if (body.scope !== 'watch' && body.jobId !== undefined)
+      context.addIssue({ code: 'custom', path: ['jobId'], message: 'is only for a token of scope watch' });
+  });

@@ -31,6 +31,8 @@ beforeAll(() => {
   };
 }, SYNTH_TIMEOUT_MS);
 
+const EXTENSION_VARIABLE = /^(PARAMETERS_SECRETS_EXTENSION|SECRETS_MANAGER|SSM_PARAMETER_STORE)_/;
+
 function propertiesOf(fn: IFunction) {
   return synth.template.toJSON().Resources[synth.logicalId(fn)].Properties;
 }
@@ -89,8 +91,16 @@ describe('the functions', () => {
 
   it('read their configuration from the ENV names of shared/config.ts, with Powertools settings', () => {
     const { service, logicalId } = synth;
-    for (const fn of Object.values(functions)) {
-      expect(propertiesOf(fn).Environment.Variables).toEqual({
+    for (const [name, fn] of Object.entries(functions)) {
+      const { [ENV.tokenSecretId]: tokenSecret, ...variables } = propertiesOf(fn).Environment.Variables;
+      // Less the Parameters and Secrets extension's settings (test/infra/token-secret.test.ts).
+      const own = Object.fromEntries(
+        Object.entries(variables).filter(([key]) => !EXTENSION_VARIABLE.test(key)),
+      );
+      expect(tokenSecret, name).toEqual(
+        ['api', 'authorizer'].includes(name) ? { Ref: logicalId(service.tokenSecret) } : undefined,
+      );
+      expect(own).toEqual({
         [ENV.tableName]: { Ref: logicalId(service.table) },
         [ENV.bucketName]: { Ref: logicalId(service.bucket) },
         [ENV.partsQueueUrl]: { Ref: logicalId(service.partsQueue) },

@@ -39,6 +39,10 @@ const object = (action: string, key = 'uploads/file.csv'): Request => ({
   action,
   resource: `arn(${ids.bucket})/${key}`,
 });
+const readTokenSecret = (): Request => ({
+  action: 'secretsmanager:GetSecretValue',
+  resource: `ref(${synth.logicalId(synth.service.tokenSecret)})`,
+});
 const sendPart = (): Request => ({ action: 'sqs:SendMessage', resource: `arn(${ids.partsQueue})` });
 const putEvent = (eventSource = 'partwise'): Request => ({
   action: 'events:PutEvents',
@@ -110,16 +114,51 @@ describe('least privilege', () => {
   });
 
   describe('the authorizer function', () => {
-    it('may only GetItem, and only on API key items', () => {
+    it('may only GetItem on API key items, and read the token secret', () => {
       const policy = policyOf((s) => s.authorizerFunction);
       expect(allowedActions(policy)).toEqual([
         'dynamodb:GetItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        'secretsmanager:GetSecretValue',
       ]);
       expect(allows(policy, apiKeyItem('dynamodb:GetItem'))).toBe(true);
       expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(false);
       expect(allows(policy, apiKeyItem('dynamodb:PutItem'))).toBe(false);
+      expect(allows(policy, readTokenSecret())).toBe(true);
+    });
+  });
+
+  describe('the token secret', () => {
+    it('is read by the api function (which mints tokens) and the authorizer (which verifies them) alone', () => {
+      const functions: Record<string, (s: JobsService) => IFunction> = {
+        api: (s) => s.apiFunction,
+        authorizer: (s) => s.authorizerFunction,
+        processor: (s) => s.processorFunction,
+        relay: (s) => s.relayFunction,
+        deadLetter: (s) => s.deadLetterFunction,
+        sweeper: (s) => s.sweeperFunction,
+      };
+      const readers = Object.fromEntries(
+        Object.entries(functions).map(([name, pick]) => [name, allows(policyOf(pick), readTokenSecret())]),
+      );
+      expect(readers).toEqual({
+        api: true,
+        authorizer: true,
+        processor: false,
+        relay: false,
+        deadLetter: false,
+        sweeper: false,
+      });
+    });
+
+    it('can be read but never changed, rotated or described', () => {
+      for (const policy of [policyOf((s) => s.apiFunction), policyOf((s) => s.authorizerFunction)]) {
+        expect(allowedActions(policy).filter((a) => a.startsWith('secretsmanager:'))).toEqual([
+          'secretsmanager:GetSecretValue',
+        ]);
+        expect(allows(policy, { ...readTokenSecret(), action: 'secretsmanager:PutSecretValue' })).toBe(false);
+      }
     });
   });
 

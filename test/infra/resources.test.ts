@@ -191,6 +191,10 @@ describe('JobsService resources', () => {
         requestId: '$context.requestId',
         status: '$context.status',
         routeKey: '$context.routeKey',
+        // Who called: the environment, and an API key or a token of which scope (docs/auth.md).
+        environmentId: '$context.authorizer.environmentId',
+        credential: '$context.authorizer.credential',
+        scope: '$context.authorizer.scope',
       });
     });
 

@@ -25,9 +25,12 @@ type Doc = {
 };
 
 function routerRoutes(): string[] {
-  apiRouter(() => {
-    throw new Error('no services in this test');
-  });
+  apiRouter(
+    () => {
+      throw new Error('no services in this test');
+    },
+    { key: () => Promise.reject(new Error('no token secret in this test')) },
+  );
   return table.routes.map((route) => `${route.method} ${route.path}`);
 }
 
@@ -59,19 +62,30 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('documents no route the router lacks, but the gateway-served event stream', () => {
+  it('documents no route the router lacks, but the gateway-served event stream and local tokens', () => {
     const routes = new Set(routerRoutes());
-    expect(DOCUMENTED_ROUTES.filter((route) => !routes.has(route))).toEqual(['GET /events/stream']);
+    expect(DOCUMENTED_ROUTES.filter((route) => !routes.has(route))).toEqual([
+      'GET /events/stream',
+      'POST /local/tokens',
+    ]);
   });
 
-  it('asks for the API key everywhere but /health, /openapi.json and the /docs page', () => {
+  it('asks for the API key or a token everywhere but /health, /openapi.json, the /docs page and local tokens', () => {
     const open = Object.entries(doc.paths).flatMap(([path, item]) =>
       Object.entries(item)
         .filter(([, operation]) => operation.security?.length === 0)
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
-    expect(open.sort()).toEqual(['GET /docs', 'GET /docs/renderer.js', 'GET /health', 'GET /openapi.json']);
-    expect(PUBLIC_ROUTES.map((route) => `${route.method} ${route.path}`).sort()).toEqual(open);
+    expect(open.sort()).toEqual([
+      'GET /docs',
+      'GET /docs/renderer.js',
+      'GET /health',
+      'GET /openapi.json',
+      'POST /local/tokens',
+    ]);
+    expect(PUBLIC_ROUTES.map((route) => `${route.method} ${route.path}`).sort()).toEqual(
+      open.filter((route) => route !== 'POST /local/tokens'),
+    );
     expect(doc.paths['/jobs']?.get?.security).toBeUndefined();
     expect(doc.paths['/jobs']?.get?.responses['401']).toBeDefined();
   });
