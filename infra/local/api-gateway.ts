@@ -10,13 +10,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { checkAccess, grantOfContext } from '../../shared/access/policy.js';
+import { looksLikeToken } from '../../shared/access/token.js';
 import { PartwiseError } from '../../shared/domain/errors.js';
 import { problemResponse, toProblem } from '../../shared/http/problem.js';
 import { LOCAL_TOKEN_ROUTE, PUBLIC_ROUTES, TOKEN_QUERY_ROUTES } from '../../shared/http/public-routes.js';
 import type { LocalEventBus } from './event-bus.js';
-import { streamEvents } from './event-stream.js';
+import { type StreamScope, streamEvents } from './event-stream.js';
 import {
   PAYLOAD_LIMIT_BYTES,
   problem,
@@ -30,6 +32,7 @@ import type { Invoker } from './lambda.js';
 import { callerOf, loopbackRefusal } from './local-tokens.js';
 import { describeError, type Logger, silentLogger } from './logger.js';
 import { waitAtMost } from './loop.js';
+import { PUSH_PATH, pushSocketServer, refuseUpgrade } from './push-socket.js';
 import type { LocalSite } from './web-site.js';
 
 export interface ApiGatewayOptions {
@@ -75,6 +78,21 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 /** A refusal as the API would answer it: problem JSON with the request's id. */
 function refused(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
   return problemResponse(toProblem(error, requestId));
+}
+
+/**
+ * What a live feed of events (the SSE stream, the push socket) may carry for a credential:
+ * served here, not by the API function, its grant is checked as the API checks
+ * `GET /events/stream`.
+ */
+function streamScopeOf(context: AuthorizerContext, query: Record<string, string | undefined>): StreamScope {
+  const grant = grantOfContext(context);
+  checkAccess(grant, { method: 'GET', route: '/events/stream', query }, new Date());
+  return {
+    environmentId: grant.environmentId,
+    ...(grant.credential === 'token' ? { until: grant.expiresAt * 1000 } : {}),
+    ...(grant.credential === 'token' && grant.jobId ? { jobId: grant.jobId } : {}),
+  };
 }
 
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGateway> {
@@ -146,21 +164,15 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       }
       if ('denied' in authorization) return writeResult(res, authorization.denied);
       if (options.bus && method === 'GET' && path === '/events/stream') {
-        // Served here, not by the API function: the grant is checked as the API checks it.
-        let grant: ReturnType<typeof grantOfContext>;
+        let scope: StreamScope;
         try {
-          grant = grantOfContext(authorization.context);
-          checkAccess(grant, { method, route: path, query: event.queryStringParameters ?? {} }, new Date());
+          scope = streamScopeOf(authorization.context, event.queryStringParameters ?? {});
         } catch (error) {
           return writeResult(res, refused(error, requestId));
         }
         streams.add(res);
         res.on('close', () => streams.delete(res));
-        return streamEvents(req, res, options.bus, {
-          environmentId: grant.environmentId,
-          ...(grant.credential === 'token' ? { until: grant.expiresAt * 1000 } : {}),
-          ...(grant.credential === 'token' && grant.jobId ? { jobId: grant.jobId } : {}),
-        });
+        return streamEvents(req, res, options.bus, scope);
       }
       Object.assign(event.requestContext, { authorizer: { lambda: authorization.context } });
     }
@@ -193,6 +205,44 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     inFlight.add(handled);
     void handled.finally(() => inFlight.delete(handled));
   });
+  // The page's push socket: `/ws?token=` (push-socket.ts), a browser token only.
+  const sockets = options.bus ? pushSocketServer(options.bus) : undefined;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const requestId = randomUUID();
+    const refuse = (answer: APIGatewayProxyStructuredResultV2) =>
+      refuseUpgrade(socket, answer.statusCode ?? 500, String(answer.body ?? ''));
+    const event = toHttpApiEvent(req, Buffer.alloc(0), requestId);
+    const token = event.queryStringParameters?.token;
+    if (!sockets || event.requestContext.http.path !== PUSH_PATH) {
+      return refuse(problem(404, `Nothing here takes a WebSocket but ${PUSH_PATH}.`, requestId));
+    }
+    if (!token || !looksLikeToken(token)) {
+      return refuse(
+        problem(
+          401,
+          `Open ${PUSH_PATH} with a browser token: ${PUSH_PATH}?token=<token> (POST /tokens).`,
+          requestId,
+        ),
+      );
+    }
+    event.headers.authorization = `Bearer ${token}`;
+    authorize(event).then(
+      (authorization) => {
+        if ('denied' in authorization) return refuse(authorization.denied);
+        let scope: StreamScope;
+        try {
+          scope = streamScopeOf(authorization.context, {});
+        } catch (error) {
+          return refuse(refused(error, requestId));
+        }
+        sockets.accept(req, socket, head, scope);
+      },
+      (error: unknown) => {
+        log.error(`authorizer failed (request ${requestId})`, describeError(error));
+        refuse(problem(500, `The authorizer failed (correlation id ${requestId}).`, requestId));
+      },
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -204,6 +254,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       for (const stream of streams) stream.end();
+      sockets?.close();
       await waitAtMost(Promise.allSettled([...inFlight]), graceMs);
       server.closeAllConnections();
       await closed;
