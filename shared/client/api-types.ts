@@ -689,7 +689,7 @@ export interface components {
              * @description How long the token lives.
              * @default 900
              */
-            ttlSeconds: number;
+            ttlSeconds?: number;
         };
         JobError: {
             /** @description Stable, for programs: part-failed, ack-timeout, … */

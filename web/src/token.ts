@@ -41,7 +41,12 @@ export class TokenSource {
   }
 
   private async fetchToken(url: string): Promise<Held> {
-    const response = await fetch(url, { method: 'POST' });
+    // The page uploads and runs jobs: a `run` token of the dev environment.
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'run' }),
+    });
     if (!response.ok) throw new Error(`The dev token route answered ${response.status}.`);
     const { data } = (await response.json()) as { data: { token: string; expiresAt: string } };
     return { token: data.token, expiresAt: Date.parse(data.expiresAt) };
