@@ -461,13 +461,18 @@ export interface components {
             operation: string;
             source: string;
             destination?: string;
-            config?: components["schemas"]["PlanChangeBody"];
+            config?: {
+                [key: string]: unknown;
+            };
             /** @enum {string} */
             trigger?: "manual" | "immediate";
             /** @enum {string} */
             mode?: "foreground" | "background" | "toolbarBlocking";
-            input?: components["schemas"]["PlanChangeBody"];
+            input?: {
+                [key: string]: unknown;
+            };
         };
+        /** @description An extract's `{ mapping?, delimiter?, headerRow? }` (docs/plan.md). */
         PlanChangeBody: {
             [key: string]: unknown;
         };
@@ -661,7 +666,9 @@ export interface components {
             outcome?: {
                 message: string;
                 heading?: string;
-                next?: components["schemas"]["PlanChangeBody"];
+                next?: {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -672,7 +679,9 @@ export interface components {
             outcome?: {
                 message: string;
                 heading?: string;
-                next?: components["schemas"]["PlanChangeBody"];
+                next?: {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             };

@@ -46,7 +46,9 @@ export const CreateJobBody = z
  * `PATCH /jobs/:id/plan`: a JSON object here; what it may hold is the job's operation's to
  * check against the job's plan (an extract: `{ mapping?, delimiter?, headerRow? }`).
  */
-export const PlanChangeBody = JsonObject;
+export const PlanChangeBody = JsonObject.meta({
+  description: "An extract's `{ mapping?, delimiter?, headerRow? }` (docs/plan.md).",
+});
 
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 const offset = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);

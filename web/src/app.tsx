@@ -73,8 +73,21 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
     }
     const message = typeof done.outcome?.message === 'string' ? ` — ${done.outcome.message}` : '';
     setStatus(`${done.operation} completed${message}`);
-    if (done.operation === 'export' && done.destination) {
-      const file = dataOf(await api.GET('/files/{id}', { params: { path: { id: done.destination } } }));
+    // A file to take away: an export's, or what an outcome links (`next: {type: 'download'}`:
+    // a rejected-rows report, an action's result).
+    const next = done.outcome?.next;
+    const linked =
+      typeof next === 'object' &&
+      next !== null &&
+      'type' in next &&
+      next.type === 'download' &&
+      'fileId' in next
+        ? next.fileId
+        : undefined;
+    const fileId =
+      done.operation === 'export' ? done.destination : typeof linked === 'string' ? linked : undefined;
+    if (fileId) {
+      const file = dataOf(await api.GET('/files/{id}', { params: { path: { id: fileId } } }));
       setDownload({ fileId: file.id, name: file.name });
     }
     const sheetId = typeof done.outcome?.sheetId === 'string' ? done.outcome.sheetId : shown?.sheet.id;
@@ -109,6 +122,12 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
       setStatus(`Error: ${error instanceof Error ? error.message : String(error)}`),
     );
   };
+
+  // `?sheet=sh_…` opens a sheet that exists: its records, its workbook's actions.
+  useEffect(() => {
+    const sheetId = new URLSearchParams(location.search).get('sheet');
+    if (sheetId) attempt(() => showSheet(sheetId, 0))();
+  }, []);
 
   useEffect(() => {
     const push = connectPush(config.wsUrl, tokens, {
@@ -195,6 +214,7 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
       {download ? (
         <button
           type="button"
+          class="download"
           onClick={attempt(async () => {
             const answer = await api.GET('/files/{id}/content', {
               params: { path: { id: download.fileId } },

@@ -22,6 +22,8 @@ export interface Watched {
 export function JobProgress({ job, pace }: { job: Watched; pace: Pace }) {
   const rate = pace.rowsPerSecond();
   const eta = pace.etaSeconds();
+  // A completed job is done, whatever an outside executor last reported.
+  const progress = job.status === 'COMPLETED' ? 100 : job.progress;
   return (
     <section class="progress" aria-label="Job progress">
       <div
@@ -29,16 +31,17 @@ export function JobProgress({ job, pace }: { job: Watched; pace: Pace }) {
         aria-label={`${job.operation} progress`}
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={job.progress}
+        aria-valuenow={progress}
         class="bar"
       >
-        <div class="fill" style={{ width: `${job.progress}%` }} />
+        <div class="fill" style={{ width: `${progress}%` }} />
       </div>
-      <p class="numbers">
+      {/* A job in parts counts them; an action's job has none (its executor reports progress). */}
+      <p class="numbers" hidden={job.parts === 0}>
         {job.processed}/{job.parts} parts
         {job.rowsProcessed === undefined ? '' : ` · ${count.format(job.rowsProcessed)} rows`}
         {rate === undefined ? '' : ` · ${count.format(rate)} rows/s`}
-        {eta === undefined || job.progress >= 100 ? '' : ` · ETA ${formatSeconds(eta)}`}
+        {eta === undefined || progress >= 100 ? '' : ` · ETA ${formatSeconds(eta)}`}
       </p>
     </section>
   );
