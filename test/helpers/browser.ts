@@ -36,10 +36,14 @@ export async function launchBrowser(): Promise<{ browser: Browser; from: string 
 }
 
 /** Where tests leave screenshots (git-ignored): test-artifacts/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<string> {
   const dir = join(import.meta.dirname, '..', '..', 'test-artifacts');
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
-  await page.screenshot({ path: path as `${string}.png`, fullPage: true });
+  await page.screenshot({ path: path as `${string}.png`, fullPage: options.fullPage ?? true });
   return path;
 }
