@@ -109,6 +109,25 @@ describe.runIf(!remoteTarget)('the page', () => {
     );
   }, 120_000);
 
+  it('says why a job failed', async () => {
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(64),
+    ]);
+    const file = join(folder, 'photo.csv');
+    await writeFile(file, png);
+    const page = await openApp();
+
+    await (await fileInput(page, 'File')).uploadFile(file);
+    await waitForStatus(page, /uploaded/);
+    await page.locator('::-p-aria(Extract)').click();
+    await waitForStatus(page, /completed|failed/);
+    await screenshot(page, 'extract-failed');
+
+    expect(await statusOf(page)).toMatch(/^extract failed: .*PNG/);
+    expect(await page.$('table')).toBeNull();
+  }, 60_000);
+
   it("runs an export through a sheet's action button and downloads the file", async () => {
     // Prepare: a sheet that declares an action, filled by an extract through the API.
     const created = await context.client.api.POST('/workbooks', {
