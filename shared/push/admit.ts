@@ -1,16 +1,15 @@
 /**
- * Who may open a push socket, in one place for the WebSocket API's `$connect` authorizer and
- * its `$connect` route (and the rule the local stack's `/ws` applies): a browser token of
- * partwise's, not expired, whose grant may read the live feed of events — the grant of
- * `GET /events/stream` (shared/access/policy.ts). An API key is never taken: it would sit in
- * a URL, and URLs end up in logs and histories.
+ * Who may open a push socket, for the WebSocket API's `$connect` authorizer (and the rule the
+ * local stack's `/ws` applies): a browser token of partwise's, not expired, whose grant may
+ * read the live feed of events — the grant of `GET /events/stream` (shared/access/check.ts).
+ * An API key is never taken: it would sit in a URL, and URLs end up in logs and histories.
+ * Free of zod, as the HTTP authorizer is: it runs on every `$connect`.
  */
 import { authorize } from '../access/authorize.js';
-import { type AccessRequest, checkAccess, grantOfContext } from '../access/policy.js';
+import { type AccessRequest, checkAccess } from '../access/check.js';
 import { looksLikeToken } from '../access/token.js';
 import type { Grant } from '../domain/access.js';
-import { PartwiseError, UnauthorizedError } from '../domain/errors.js';
-import { type PushScope, pushScopeOf } from '../domain/push.js';
+import { PartwiseError } from '../domain/errors.js';
 import type { TokenSecret } from '../ports.js';
 
 /** The request a push socket stands for: the live feed of events, as `GET /events/stream` is. */
@@ -47,17 +46,4 @@ export async function admitPushToken(
     throw error;
   }
   return { admitted: true, grant };
-}
-
-/**
- * The scope of a socket the authorizer admitted, from the grant it passed on in its context:
- * checked again (a context that holds no token grant, or a token that expired between the
- * authorizer and the route, opens nothing). Throws UnauthorizedError or TokenExpiredError.
- */
-export function pushScopeOfContext(context: unknown, now: Date): PushScope {
-  const grant = grantOfContext(context);
-  checkAccess(grant, LIVE_FEED_REQUEST, now);
-  const scope = pushScopeOf(grant);
-  if (!scope) throw new UnauthorizedError('A push socket is opened with a browser token, never an API key.');
-  return scope;
 }

@@ -3,9 +3,25 @@
  * the authorizer admitted is kept with its scope and its token's expiry (the connections
  * table's TTL), and forgotten when it closes.
  */
-import type { PushConnection } from '../domain/push.js';
+import { checkAccess } from '../access/check.js';
+import { grantOfContext } from '../access/policy.js';
+import { UnauthorizedError } from '../domain/errors.js';
+import { type PushConnection, type PushScope, pushScopeOf } from '../domain/push.js';
 import type { PushConnectionStore } from '../ports.js';
-import { pushScopeOfContext } from './admit.js';
+import { LIVE_FEED_REQUEST } from './admit.js';
+
+/**
+ * The scope of a socket the authorizer admitted, from the grant it passed on in its context:
+ * checked again (a context that holds no token grant, or a token that expired between the
+ * authorizer and the route, opens nothing). Throws UnauthorizedError or TokenExpiredError.
+ */
+export function pushScopeOfContext(context: unknown, now: Date): PushScope {
+  const grant = grantOfContext(context);
+  checkAccess(grant, LIVE_FEED_REQUEST, now);
+  const scope = pushScopeOf(grant);
+  if (!scope) throw new UnauthorizedError('A push socket is opened with a browser token, never an API key.');
+  return scope;
+}
 
 /** Keeps the connection `connectionId` of the grant the authorizer put in `authorizerContext`. */
 export async function openConnection(

@@ -3,8 +3,8 @@ import { signToken } from '../../../shared/access/token.js';
 import { TokenExpiredError, UnauthorizedError } from '../../../shared/domain/errors.js';
 import { newId } from '../../../shared/domain/ids.js';
 import type { TokenSecret } from '../../../shared/ports.js';
-import { admitPushToken, pushScopeOfContext } from '../../../shared/push/admit.js';
-import { closeConnection, openConnection } from '../../../shared/push/connections.js';
+import { admitPushToken } from '../../../shared/push/admit.js';
+import { closeConnection, openConnection, pushScopeOfContext } from '../../../shared/push/connections.js';
 import { memoryConnectionStore } from '../../helpers/push.js';
 
 const SECRET = new TextEncoder().encode('a-token-secret-of-at-least-thirty-two-bytes');
