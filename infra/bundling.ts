@@ -13,7 +13,17 @@ import { DOCS_RENDERER } from '../shared/http/public-routes.js';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** One Lambda entry point per name: `functions/<name>.ts`, each exporting `handler`. */
-export const FUNCTION_NAMES = ['api', 'authorizer', 'processor', 'relay', 'dead-letter', 'sweeper'] as const;
+export const FUNCTION_NAMES = [
+  'api',
+  'authorizer',
+  'processor',
+  'relay',
+  'dead-letter',
+  'sweeper',
+  'push-authorizer',
+  'push-connections',
+  'push-fan-out',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export function functionEntry(name: FunctionName): string {

@@ -1,5 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -7,34 +6,36 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/config.js';
 import { JobsServiceAlarms } from './alarms.js';
 import { createHttpApi } from './api.js';
-import { type FunctionName, RUNTIME_ENVIRONMENT } from './bundling.js';
-import { createPartwiseFunction } from './functions.js';
+import { grantLeastPrivilege, roleOf } from './grants.js';
 import { acknowledgeNagFindings, type NagAcknowledgement } from './nag.js';
-import {
-  grantApiKeyLookup,
-  grantJobData,
-  grantObjects,
-  grantPutJobEvents,
-  grantSecretValue,
-  grantSendMessage,
-} from './permissions.js';
+import { grantManageConnections } from './permissions.js';
 import { type JobsServiceProps, type ResolvedJobsServiceProps, resolveJobsServiceProps } from './props.js';
-import { createBuckets, createJobsTable, createQueues } from './storage.js';
-import { createTokenSecret, tokenSecretExtension } from './token-secret.js';
+import { connectPushFanOut, createPushApi } from './push.js';
+import { createServiceFunctions, DEAD_LETTER_TIMEOUT } from './service-functions.js';
+import { createWebSite, deployWebSite, type JobsWebSite } from './site.js';
+import {
+  createBuckets,
+  createConnectionsTable,
+  createJobsTable,
+  createQueues,
+  transferCorsRule,
+} from './storage.js';
+import { createTokenSecret } from './token-secret.js';
 
-export type { JobsServiceProps } from './props.js';
-
-const DEAD_LETTER_TIMEOUT = Duration.minutes(1);
+export type { JobsServiceProps, JobsServiceWebApp } from './props.js';
 
 /**
  * partwise on AWS: the HTTP API, the table, the bucket, the parts queue and its DLQ, the
- * event bus and the six functions, each allowed only what it uses. Drop it into any stack:
+ * event bus, the push socket for browsers (a WebSocket API, its connections table and
+ * fan-out), the nine functions, each allowed only what it uses, and optionally the page as a
+ * static site. Drop it into any stack:
  *
  * ```ts
  * const jobs = new JobsService(this, 'Jobs', { alarmTopic });
@@ -65,6 +66,19 @@ export class JobsService extends Construct {
   readonly relayFunction: NodejsFunction;
   readonly deadLetterFunction: NodejsFunction;
   readonly sweeperFunction: NodejsFunction;
+  /** Browsers' push sockets (docs/events.md): `$connect` takes a browser token as `?token=`. */
+  readonly pushApi: WebSocketApi;
+  readonly pushStage: WebSocketStage;
+  /** The push socket's URL, `wss://…/push`: the page's `wsUrl`. */
+  readonly pushUrl: string;
+  /** One item per open push socket, expired by TTL at its token's expiry. */
+  readonly connectionsTable: Table;
+  readonly pushAuthorizerFunction: NodejsFunction;
+  readonly pushConnectionsFunction: NodejsFunction;
+  readonly pushFanOutFunction: NodejsFunction;
+  /** The page as a static site (`webApp`): its bucket, distribution, origin and URL. */
+  readonly site?: JobsWebSite;
+  readonly siteDeployment?: BucketDeployment;
   readonly alarms: JobsServiceAlarms;
   /** The props with defaults filled in. */
   readonly settings: ResolvedJobsServiceProps;
@@ -94,64 +108,58 @@ export class JobsService extends Construct {
     });
 
     this.tokenSecret = createTokenSecret(this);
-    const fn = (
-      id: string,
-      name: FunctionName,
-      description: string,
-      memorySize: number,
-      timeout: Duration,
-      readsTokenSecret = false,
-    ) =>
-      createPartwiseFunction(this, id, name, {
-        description,
-        memorySize,
-        timeout,
-        environment: {
-          ...this.environment(p),
-          ...(readsTokenSecret ? { [ENV.tokenSecretId]: this.tokenSecret.secretArn } : {}),
-        },
-        logRetention: p.logRetention,
-        removalPolicy: p.removalPolicy,
-        bundleAwsSdk: p.bundleAwsSdk,
-        ...(readsTokenSecret ? { paramsAndSecrets: tokenSecretExtension() } : {}),
-      });
-    // HTTP API integrations give up after 30 s. The api function mints browser tokens.
-    this.apiFunction = fn('ApiFunction', 'api', 'partwise HTTP API', 1024, Duration.seconds(29), true);
-    // A Lambda authorizer must answer within 10 s. It verifies browser tokens.
-    this.authorizerFunction = fn(
-      'AuthorizerFunction',
-      'authorizer',
-      'partwise API key and token authorizer',
-      512,
-      Duration.seconds(10),
-      true,
-    );
-    this.processorFunction = fn(
-      'ProcessorFunction',
-      'processor',
-      'partwise parts processor',
-      p.processorMemorySize,
-      p.processorTimeout,
-    );
-    this.relayFunction = fn('RelayFunction', 'relay', 'partwise outbox relay', 512, Duration.minutes(1));
-    this.deadLetterFunction = fn(
-      'DeadLetterFunction',
-      'dead-letter',
-      'partwise dead-letter handler',
-      512,
-      DEAD_LETTER_TIMEOUT,
-    );
-    this.sweeperFunction = fn('SweeperFunction', 'sweeper', 'partwise sweeper', 512, Duration.minutes(5));
+    this.connectionsTable = createConnectionsTable(this);
+    const resources = {
+      table: this.table,
+      bucket: this.bucket,
+      partsQueue: this.partsQueue,
+      eventDeadLetterQueue: this.eventDeadLetterQueue,
+      eventBus: this.eventBus,
+      tokenSecret: this.tokenSecret,
+      connectionsTable: this.connectionsTable,
+    };
+    const fns = createServiceFunctions(this, p, resources);
+    this.apiFunction = fns.api;
+    this.authorizerFunction = fns.authorizer;
+    this.processorFunction = fns.processor;
+    this.relayFunction = fns.relay;
+    this.deadLetterFunction = fns.deadLetter;
+    this.sweeperFunction = fns.sweeper;
+    this.pushAuthorizerFunction = fns.pushAuthorizer;
+    this.pushConnectionsFunction = fns.pushConnections;
+    this.pushFanOutFunction = fns.pushFanOut;
 
-    this.grantLeastPrivilege(p);
+    grantLeastPrivilege(fns, resources, p);
     this.connectEventSources(p);
+    connectPushFanOut(this, this.eventBus, this.pushFanOutFunction, p);
+
+    // The site's origin may call the API and move files, as corsOrigins may.
+    this.site = p.webApp ? createWebSite(this, p.webApp, p, this.accessLogsBucket) : undefined;
+    const siteOrigins = this.site && !p.corsOrigins.includes('*') ? [this.site.origin] : [];
+    if (siteOrigins.length > 0) this.bucket.addCorsRule(transferCorsRule(siteOrigins));
     const { api, url, publicRoutes } = createHttpApi(
       this,
       { api: this.apiFunction, authorizer: this.authorizerFunction },
-      p,
+      { ...p, corsOrigins: [...p.corsOrigins, ...siteOrigins] },
     );
     this.api = api;
     this.url = url;
+
+    const push = createPushApi(
+      this,
+      { authorizer: this.pushAuthorizerFunction, connections: this.pushConnectionsFunction },
+      p,
+    );
+    this.pushApi = push.api;
+    this.pushStage = push.stage;
+    this.pushUrl = push.stage.url;
+    // The fan-out posts to this stage's @connections (its callback URL), and only there.
+    this.pushFanOutFunction.addEnvironment(ENV.pushEndpoint, push.stage.callbackUrl);
+    grantManageConnections(roleOf(this.pushFanOutFunction), push.stage, ['POST', 'DELETE']);
+    const siteDeployment = this.site
+      ? deployWebSite(this, this.site, { apiUrl: this.url, wsUrl: this.pushUrl }, p)
+      : undefined;
+    this.siteDeployment = siteDeployment?.deployment;
 
     this.alarms = new JobsServiceAlarms(this, 'Alarms', {
       functions: {
@@ -161,6 +169,9 @@ export class JobsService extends Construct {
         Relay: this.relayFunction,
         DeadLetter: this.deadLetterFunction,
         Sweeper: this.sweeperFunction,
+        PushAuthorizer: this.pushAuthorizerFunction,
+        PushConnections: this.pushConnectionsFunction,
+        PushFanOut: this.pushFanOutFunction,
       },
       deadLetterQueue: this.deadLetterQueue,
       relayFailureQueue: this.relayFailureQueue,
@@ -177,77 +188,25 @@ export class JobsService extends Construct {
       relayFailureQueue: this.relayFailureQueue,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
       tokenSecret: this.tokenSecret,
+      push: {
+        api: push.api,
+        stage: push.stage,
+        disconnectRoute: push.disconnectRoute,
+        fanOut: this.pushFanOutFunction,
+        accessLogs: p.pushAccessLogs,
+      },
+      ...(this.site && siteDeployment
+        ? {
+            site: {
+              distribution: this.site.distribution,
+              bucket: this.site.bucket,
+              customDomain: p.webApp?.customDomain !== undefined,
+              deploymentRole: siteDeployment.role,
+              deploymentHandler: siteDeployment.handler,
+            },
+          }
+        : {}),
     });
-  }
-
-  private environment(p: ResolvedJobsServiceProps): Record<string, string> {
-    return {
-      [ENV.tableName]: this.table.tableName,
-      [ENV.bucketName]: this.bucket.bucketName,
-      [ENV.partsQueueUrl]: this.partsQueue.queueUrl,
-      [ENV.eventDeadLetterQueueUrl]: this.eventDeadLetterQueue.queueUrl,
-      // PutEvents takes a name or an ARN; the ARN also reaches a bus in another account.
-      [ENV.eventBusName]: this.eventBus.eventBusArn,
-      [ENV.eventSource]: p.eventSource,
-      [ENV.defaultPartSizeBytes]: String(p.defaultPartSizeBytes),
-      [ENV.eventRetentionDays]: String(p.eventRetention.toDays()),
-      ...RUNTIME_ENVIRONMENT,
-      POWERTOOLS_LOG_LEVEL: p.logLevel,
-    };
-  }
-
-  private grantLeastPrivilege(p: ResolvedJobsServiceProps): void {
-    const role = (f: NodejsFunction) => {
-      if (!f.role) throw new Error(`${f.node.path} has no role`);
-      return f.role;
-    };
-    const { table, bucket } = this;
-
-    // api: the resources and jobs of the HTTP API; commands go through the outbox, so no SQS.
-    grantJobData(role(this.apiFunction), table, { read: true, write: true, indexes: ['byEnvironment'] });
-    grantObjects(role(this.apiFunction), bucket, { read: true, write: true, delete: true });
-
-    // authorizer: looks up API keys, and verifies browser tokens with the token secret.
-    grantApiKeyLookup(role(this.authorizerFunction), table);
-    grantSecretValue(role(this.authorizerFunction), this.tokenSecret);
-    // api: mints browser tokens with the same secret.
-    grantSecretValue(role(this.apiFunction), this.tokenSecret);
-
-    // processor: runs parts (operations may delete records and files) and enqueues the
-    // next dispatch steps and parts. Receive/delete on the queue come from its event source.
-    grantJobData(role(this.processorFunction), table, {
-      read: true,
-      write: true,
-      indexes: ['byEnvironment'],
-    });
-    grantObjects(role(this.processorFunction), bucket, { read: true, write: true, delete: true });
-    this.partsQueue.grantSendMessages(role(this.processorFunction));
-
-    // relay: stores each event for the feed, clears the outbox, hands commands to the
-    // queue, publishes events and holds the ones EventBridge refuses in the event dead
-    // letter. Stream read access comes from its event source.
-    grantJobData(role(this.relayFunction), table, { write: true });
-    this.partsQueue.grantSendMessages(role(this.relayFunction));
-    grantPutJobEvents(role(this.relayFunction), this.eventBus, p.eventSource);
-    grantSendMessage(role(this.relayFunction), this.eventDeadLetterQueue);
-
-    // dead-letter: records a part's final failure on its job.
-    grantJobData(role(this.deadLetterFunction), table, { read: true, write: true });
-
-    // sweeper: finds stuck jobs and unrelayed outbox entries through the sparse indexes,
-    // re-relays them (as the relay does: to the bus, or to the event dead letter), resends
-    // pending parts (an operation reads its part plan from the bucket to do so) and
-    // finalizes a job whose last part died before finalizing (the operation's finalize
-    // reads and writes objects, as in the processor).
-    grantJobData(role(this.sweeperFunction), table, {
-      read: true,
-      write: true,
-      indexes: ['outbox', 'active'],
-    });
-    grantObjects(role(this.sweeperFunction), bucket, { read: true, write: true, delete: true });
-    this.partsQueue.grantSendMessages(role(this.sweeperFunction));
-    grantPutJobEvents(role(this.sweeperFunction), this.eventBus, p.eventSource);
-    grantSendMessage(role(this.sweeperFunction), this.eventDeadLetterQueue);
   }
 
   private connectEventSources(p: ResolvedJobsServiceProps): void {

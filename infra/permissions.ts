@@ -3,12 +3,15 @@
  * the `grant*` helpers: those grant wildcards (`s3:GetObject*`, `dynamodb:Scan`, every
  * item of the table) that these functions do not use.
  */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import type { IWebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { CONNECTIONS_TABLE_SCHEMA } from '../shared/adapters/dynamodb/connections-schema.js';
 import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
 
 /** Partition keys of API key items start with this (`KEY#<sha256>`, see shared/adapters/dynamodb/keys.ts). */
@@ -144,4 +147,60 @@ export function grantSendMessage(role: IRole, queue: IQueue): void {
   role.addToPrincipalPolicy(
     new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
   );
+}
+
+export interface ConnectionAccess {
+  /** PutItem: `$connect` keeps a connection. */
+  put?: boolean;
+  /** DeleteItem: `$disconnect`, and the fan-out for a connection gone or expired. */
+  remove?: boolean;
+  /** Query on the `byEnvironment` index: the fan-out's one query. */
+  listByEnvironment?: boolean;
+}
+
+/** Item access on the connections table, action by action; never a Scan nor a read of one item. */
+export function grantConnections(role: IRole, table: ITable, access: ConnectionAccess): void {
+  const actions = [
+    ...(access.put ? ['dynamodb:PutItem'] : []),
+    ...(access.remove ? ['dynamodb:DeleteItem'] : []),
+  ];
+  if (actions.length > 0)
+    role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
+  if (access.listByEnvironment) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${CONNECTIONS_TABLE_SCHEMA.indexes.byEnvironment.indexName}`],
+      }),
+    );
+  }
+}
+
+/**
+ * `execute-api:ManageConnections` on one WebSocket stage's `@connections`, for the methods
+ * named: POST sends a frame, DELETE closes a connection (GET, which reads one, is left out).
+ * The connection ids are API Gateway's, known only at run time: hence `@connections/*`.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-control-access-iam.html
+ */
+export function grantManageConnections(
+  role: IRole,
+  stage: IWebSocketStage,
+  methods: readonly ('POST' | 'DELETE')[],
+): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['execute-api:ManageConnections'],
+      resources: methods.map((method) => manageConnectionsArn(stage, method)),
+    }),
+  );
+}
+
+/** `arn:…:execute-api:<region>:<account>:<api id>/<stage>/<method>/@connections/*`. */
+export function manageConnectionsArn(stage: IWebSocketStage, method: 'POST' | 'DELETE'): string {
+  return Stack.of(stage).formatArn({
+    service: 'execute-api',
+    resource: stage.api.apiId,
+    resourceName: `${stage.stageName}/${method}/@connections/*`,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
 }

@@ -91,14 +91,38 @@ export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] 
     );
   }
 
-  if (p.customDomain && !Token.isUnresolved(p.customDomain.domainName)) {
+  if (p.customDomain) hostName(p.customDomain.domainName, 'customDomain.domainName', problems);
+
+  const site = p.webApp?.customDomain;
+  if (site) {
+    hostName(site.domainName, 'webApp.customDomain.domainName', problems, 'app.example.com');
+    if (
+      !Token.isUnresolved(site.domainName) &&
+      p.customDomain &&
+      !Token.isUnresolved(p.customDomain.domainName)
+    ) {
+      check(
+        site.domainName.toLowerCase() !== p.customDomain.domainName.toLowerCase(),
+        `webApp.customDomain.domainName must differ from customDomain.domainName (the API's), both are "${site.domainName}"`,
+      );
+    }
+    // arn:aws:acm:<region>:<account>:certificate/<id>
+    const arn = site.certificate.certificateArn;
+    const region = Token.isUnresolved(arn) ? undefined : arn.split(':')[3];
     check(
-      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(p.customDomain.domainName),
-      `customDomain.domainName must be a host name like "jobs.example.com", got "${p.customDomain.domainName}"`,
+      region === undefined || region === 'us-east-1',
+      `webApp.customDomain.certificate must be in us-east-1 (CloudFront takes no other region), got one in ${region}`,
     );
   }
 
   return problems;
+}
+
+function hostName(value: string, name: string, problems: string[], example = 'jobs.example.com'): void {
+  if (Token.isUnresolved(value)) return;
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value)) {
+    problems.push(`${name} must be a host name like "${example}", got "${value}"`);
+  }
 }
 
 function seconds(duration: Duration): number | undefined {

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -21,6 +22,22 @@ export interface JobsServiceThrottle {
   readonly rateLimit: number;
   /** Requests allowed in a burst above the steady rate. */
   readonly burstLimit: number;
+}
+
+/** The page (web/) as a static site: a private S3 bucket behind CloudFront. */
+export interface JobsServiceWebApp {
+  /**
+   * Serve the page on your own domain. CloudFront takes certificates from us-east-1 only,
+   * whatever the stack's region.
+   * @default - the distribution's `*.cloudfront.net` name
+   */
+  readonly customDomain?: JobsServiceCustomDomain;
+
+  /**
+   * Which CloudFront edge locations serve the page.
+   * @default PriceClass.PRICE_CLASS_100 (North America and Europe)
+   */
+  readonly priceClass?: PriceClass;
 }
 
 export interface JobsServiceProps {
@@ -153,6 +170,24 @@ export interface JobsServiceProps {
   readonly sweepInterval?: Duration;
 
   /**
+   * Deploy the page (web/: upload, extract, live progress, records) as a static site, with a
+   * `config.json` pointing it at this API and its push socket. `true` for the defaults. The
+   * site's origin is added to `corsOrigins` (unless they are `['*']`). The page gets its
+   * browser token in its URL's fragment (`#token=`) from the application that opens it.
+   * @default false
+   */
+  readonly webApp?: boolean | JobsServiceWebApp;
+
+  /**
+   * Access logs of the push socket's WebSocket stage. API Gateway writes a WebSocket API's
+   * logs only once the account's API Gateway CloudWatch role is set (an account-wide
+   * setting the construct does not change): turn this on where it is. The connect function
+   * logs every connection it keeps either way.
+   * @default false
+   */
+  readonly pushAccessLogs?: boolean;
+
+  /**
    * Bundle the AWS SDK into each function instead of using the one the Lambda runtime
    * provides. Bundling pins the SDK version you tested with; leaving it out keeps the
    * bundles small (the api function stays under 400 KB) and cold starts short.
@@ -163,9 +198,12 @@ export interface JobsServiceProps {
 
 /** The props with every default filled in. */
 export type ResolvedJobsServiceProps = Required<
-  Omit<JobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain'>
+  Omit<JobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain' | 'webApp'>
 > &
-  Pick<JobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain'>;
+  Pick<JobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain'> & {
+    /** The site's settings, or undefined for no site. */
+    webApp?: JobsServiceWebApp;
+  };
 
 export const JOBS_SERVICE_DEFAULTS = {
   eventSource: 'partwise',
@@ -184,15 +222,18 @@ export const JOBS_SERVICE_DEFAULTS = {
   apiThrottle: { rateLimit: 100, burstLimit: 200 },
   authorizerCacheTtl: Duration.minutes(5),
   sweepInterval: Duration.minutes(5),
+  pushAccessLogs: false,
   bundleAwsSdk: false,
-} as const satisfies Omit<ResolvedJobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain'>;
+} as const satisfies Omit<ResolvedJobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain' | 'webApp'>;
 
 /** Fills in the defaults and checks everything at once; throws one error listing every problem. */
 export function resolveJobsServiceProps(props: JobsServiceProps = {}): ResolvedJobsServiceProps {
+  const { webApp, ...rest } = props;
   const resolved: ResolvedJobsServiceProps = {
     ...JOBS_SERVICE_DEFAULTS,
     corsOrigins: [...JOBS_SERVICE_DEFAULTS.corsOrigins],
-    ...withoutUndefined(props),
+    ...withoutUndefined(rest),
+    ...(webApp ? { webApp: webApp === true ? {} : webApp } : {}),
   };
   const problems = validateJobsServiceProps(resolved);
   if (problems.length > 0) throw new JobsServicePropsError(problems);

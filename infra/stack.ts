@@ -39,6 +39,16 @@ export class PartwiseStack extends Stack {
       value: this.jobs.eventDeadLetterQueue.queueUrl,
       description: 'Job events EventBridge refused, to look at and redrive',
     });
+    new CfnOutput(this, 'PushUrl', {
+      value: this.jobs.pushUrl,
+      description: 'The push socket for browsers: wss://…/push?token=<browser token>',
+    });
+    if (this.jobs.site) {
+      new CfnOutput(this, 'SiteUrl', {
+        value: this.jobs.site.url,
+        description: 'The page; open it with #token=<browser token>',
+      });
+    }
   }
 }
 
@@ -49,6 +59,8 @@ export const CONTEXT_KEYS = {
   alarmTopicArn: 'partwise:alarmTopicArn',
   eventBusArn: 'partwise:eventBusArn',
   corsOrigins: 'partwise:corsOrigins',
+  /** `true` deploys the page as a static site (the `webApp` prop). */
+  webApp: 'partwise:webApp',
 } as const;
 
 /** The stack name from the context, `Partwise` unless set. */
@@ -68,6 +80,10 @@ export function jobsServicePropsFromContext(scope: Construct): JobsServiceProps 
   const topicArn = stringContext(node, CONTEXT_KEYS.alarmTopicArn);
   const busArn = stringContext(node, CONTEXT_KEYS.eventBusArn);
   const origins = stringContext(node, CONTEXT_KEYS.corsOrigins);
+  const webApp = stringContext(node, CONTEXT_KEYS.webApp);
+  if (webApp !== undefined && webApp !== 'true' && webApp !== 'false') {
+    throw new PartwiseInfraError(`${CONTEXT_KEYS.webApp} must be "true" or "false", got "${webApp}"`);
+  }
   return {
     ...(removal
       ? { removalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN }
@@ -75,6 +91,7 @@ export function jobsServicePropsFromContext(scope: Construct): JobsServiceProps 
     ...(topicArn ? { alarmTopic: Topic.fromTopicArn(scope, 'AlarmTopic', topicArn) } : {}),
     ...(busArn ? { eventBus: EventBus.fromEventBusArn(scope, 'ExistingEventBus', busArn) } : {}),
     ...(origins ? { corsOrigins: origins.split(',').map((o) => o.trim()) } : {}),
+    ...(webApp === 'true' ? { webApp: true } : {}),
   };
 }
 

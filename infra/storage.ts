@@ -5,22 +5,35 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CorsRule,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { CONNECTIONS_TABLE_SCHEMA } from '../shared/adapters/dynamodb/connections-schema.js';
 import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 
 /** Key attributes of the table and its indexes are all strings (shard numbers included). */
 const S = AttributeType.STRING;
 
+/** Every table of the service: on demand, recoverable to a point in time, encrypted with the AWS managed key. */
+const TABLE_BASICS = {
+  billingMode: BillingMode.PAY_PER_REQUEST,
+  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  encryption: TableEncryption.AWS_MANAGED,
+} as const;
+
 export function createJobsTable(scope: Construct, p: ResolvedJobsServiceProps): Table {
   const table = new Table(scope, 'Table', {
     partitionKey: { name: TABLE_SCHEMA.partitionKey, type: S },
     sortKey: { name: TABLE_SCHEMA.sortKey, type: S },
-    billingMode: BillingMode.PAY_PER_REQUEST,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    encryption: TableEncryption.AWS_MANAGED,
+    ...TABLE_BASICS,
     timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
     // The relay reads outbox entries from the new image; old images are never needed.
     stream: StreamViewType.NEW_IMAGE,
@@ -37,12 +50,35 @@ export function createJobsTable(scope: Construct, p: ResolvedJobsServiceProps): 
   return table;
 }
 
+/**
+ * The push socket's connections (shared/adapters/dynamodb/connections-schema.ts): one item per
+ * open browser connection, expired by DynamoDB's TTL some time after its token. Removed with
+ * the stack whatever the removal policy says: it holds nothing that outlives a connection.
+ */
+export function createConnectionsTable(scope: Construct): Table {
+  const table = new Table(scope, 'ConnectionsTable', {
+    partitionKey: { name: CONNECTIONS_TABLE_SCHEMA.partitionKey, type: S },
+    ...TABLE_BASICS,
+    timeToLiveAttribute: CONNECTIONS_TABLE_SCHEMA.timeToLiveAttribute,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const byEnvironment = CONNECTIONS_TABLE_SCHEMA.indexes.byEnvironment;
+  table.addGlobalSecondaryIndex({
+    indexName: byEnvironment.indexName,
+    partitionKey: { name: byEnvironment.partitionKey, type: S },
+  });
+  return table;
+}
+
 export function createBuckets(
   scope: Construct,
   p: ResolvedJobsServiceProps,
 ): { bucket: Bucket; accessLogsBucket: Bucket } {
   const accessLogsBucket = new Bucket(scope, 'AccessLogsBucket', {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    // CloudFront writes the site's access logs with an ACL: its standard logs need a bucket
+    // that takes ACLs. S3 server access logs are delivered under the bucket policy either way.
+    ...(p.webApp ? { objectOwnership: ObjectOwnership.OBJECT_WRITER } : {}),
     enforceSSL: true,
     encryption: BucketEncryption.S3_MANAGED,
     removalPolicy: p.removalPolicy,
@@ -60,22 +96,24 @@ export function createBuckets(
     serverAccessLogsBucket: accessLogsBucket,
     serverAccessLogsPrefix: 'bucket/',
     removalPolicy: p.removalPolicy,
-    // Browsers upload with the presigned PUT URL of POST /files and download by GET URL.
-    cors: [
-      {
-        allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
-        allowedOrigins: p.corsOrigins,
-        allowedHeaders: ['*'],
-        exposedHeaders: ['ETag'],
-        maxAge: 3600,
-      },
-    ],
+    cors: [transferCorsRule(p.corsOrigins)],
     lifecycleRules: [
       { id: 'expire-temporary-objects', prefix: 'tmp/', expiration: temporaryDays },
       { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: temporaryDays },
     ],
   });
   return { bucket, accessLogsBucket };
+}
+
+/** Browsers of `origins` upload with the presigned PUT URL of POST /files and download by GET URL. */
+export function transferCorsRule(origins: string[]): CorsRule {
+  return {
+    allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+    allowedOrigins: origins,
+    allowedHeaders: ['*'],
+    exposedHeaders: ['ETag'],
+    maxAge: 3600,
+  };
 }
 
 export interface JobsQueues {

@@ -56,8 +56,16 @@ export const ENV = {
    * secret; set by the construct (and by the local stack, which serves the same protocol).
    */
   secretsExtensionPort: 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+  /** The connections table of the WebSocket API (browsers' push sockets): the push functions only. */
+  connectionsTableName: 'PARTWISE_CONNECTIONS_TABLE_NAME',
+  /** The WebSocket stage's `@connections` endpoint (`https://…/{stage}`): the fan-out function only. */
+  pushEndpoint: 'PARTWISE_PUSH_ENDPOINT',
   /** Set by Lambda: the extension takes it as proof that the caller runs in the function. */
   awsSessionToken: 'AWS_SESSION_TOKEN',
+  /** Set by Lambda: the region, and the function's credentials (the fan-out signs `@connections` calls with them). */
+  awsRegion: 'AWS_REGION',
+  awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
+  awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
 } as const;
 
 export const config = {
@@ -108,5 +116,20 @@ export const config = {
   },
   get awsSessionToken() {
     return optional(ENV.awsSessionToken);
+  },
+  get connectionsTableName() {
+    return required(ENV.connectionsTableName);
+  },
+  get pushEndpoint() {
+    return required(ENV.pushEndpoint);
+  },
+  get awsRegion() {
+    return required(ENV.awsRegion);
+  },
+  get awsAccessKeyId() {
+    return required(ENV.awsAccessKeyId);
+  },
+  get awsSecretAccessKey() {
+    return required(ENV.awsSecretAccessKey);
   },
 };

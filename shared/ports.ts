@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { JobCommand, JobEvent, OutboxEntry } from './domain/events.js';
 import type { Job, JobError } from './domain/job.js';
+import type { PushConnection } from './domain/push.js';
 import type { DataFile, FileStatus, Sheet, SheetSegment, Workbook } from './domain/resources.js';
 
 /** What S3 tells of an object without reading it. */
@@ -308,4 +309,28 @@ export interface ResourceStore {
 export interface TokenSecret {
   /** The key bytes; a DependencyError when the secret cannot be read. */
   key(): Promise<Uint8Array>;
+}
+
+/**
+ * The browsers connected to the WebSocket API (AWS only: the local stack keeps its sockets in
+ * memory). Each connection lives until it closes or its token expires.
+ */
+export interface PushConnectionStore {
+  /** Keeps a connection (overwrites one of the same id). */
+  put(connection: PushConnection): Promise<void>;
+  /** Forgets a connection; one already gone is fine. */
+  remove(connectionId: string): Promise<void>;
+  /** Every connection kept for an environment, expired ones included (the store may keep them a while). */
+  listForEnvironment(environmentId: string): Promise<PushConnection[]>;
+}
+
+/** What a push channel says of a frame it was given. */
+export type PushDelivery = 'sent' | 'gone';
+
+/** Sends to and closes browser connections (the WebSocket API's `@connections` on AWS). */
+export interface PushChannel {
+  /** Sends one text frame; `gone` when the connection no longer exists. Throws DependencyError otherwise. */
+  send(connectionId: string, data: string): Promise<PushDelivery>;
+  /** Closes a connection; one already gone is fine. Throws DependencyError otherwise. */
+  close(connectionId: string): Promise<void>;
 }

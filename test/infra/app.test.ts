@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,8 @@ beforeAll(async () => {
   outdir = await mkdtemp(path.join(tmpdir(), 'partwise-synth-'));
   synth = await run(
     path.join(PROJECT_ROOT, 'node_modules/.bin/cdk'),
-    ['synth', '--quiet', '--output', outdir],
+    // With the page: its build (local esbuild) and its cdk-nag acknowledgements are part of the synth.
+    ['synth', '--quiet', '--output', outdir, '--context', 'partwise:webApp=true'],
     {
       cwd: PROJECT_ROOT,
       env: {
@@ -47,14 +48,38 @@ describe('infra/app.ts', () => {
     const template = Template.fromJSON(
       JSON.parse(await readFile(path.join(outdir, 'Partwise.template.json'), 'utf8')),
     );
-    template.resourceCountIs('AWS::Lambda::Function', 6);
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-    for (const output of ['ApiUrl', 'TableName', 'BucketName', 'EventBusArn', 'EventDeadLetterQueueUrl']) {
+    // The nine of functions/, and CDK's handler that copies the page into its bucket.
+    template.resourceCountIs('AWS::Lambda::Function', 10);
+    // The job table and the push sockets' connections.
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    // The HTTP API and the push socket's WebSocket API.
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 2);
+    // The page, asked for with -c partwise:webApp=true.
+    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    const outputs = [
+      'ApiUrl',
+      'TableName',
+      'BucketName',
+      'EventBusArn',
+      'EventDeadLetterQueueUrl',
+      'PushUrl',
+      'SiteUrl',
+    ];
+    for (const output of outputs) {
       expect(Object.keys(template.findOutputs(output))).toEqual([output]);
     }
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       Tags: [{ Key: 'service', Value: 'partwise' }],
     });
+  });
+
+  it('stages the page built at synth time beside the assets it deploys', async () => {
+    const template = JSON.parse(await readFile(path.join(outdir, 'Partwise.template.json'), 'utf8'));
+    const deployment = Object.values<{ Type: string; Properties: { SourceObjectKeys: string[] } }>(
+      template.Resources,
+    ).find((r) => r.Type === 'Custom::CDKBucketDeployment');
+    const page = deployment?.Properties.SourceObjectKeys[0]?.replace(/\.zip$/, '');
+    const files = await readdir(path.join(outdir, `asset.${page}`));
+    expect(files.sort()).toEqual(['app.css', 'app.js', 'index.html']);
   });
 });

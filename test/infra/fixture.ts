@@ -26,23 +26,26 @@ export const SYNTH_TIMEOUT_MS = 120_000;
 export interface SynthesisOptions {
   /** Bundle the functions with esbuild. @default false */
   bundle?: boolean;
+  /** Context besides the bundling switch, such as cdk.json's feature flags. @default none */
+  context?: Record<string, unknown>;
 }
 
 /** An app for tests: no CloudFormation linting, and no bundling unless asked. */
 export function testApp(options: SynthesisOptions = {}): App {
   return new App({
     builtinCloudFormationValidation: false,
-    context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+    context: { ...options.context, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
 }
 
+/** `props`, or a function that makes them in the test stack (for imported resources, say). */
 export function synthesizeJobsService(
-  props?: JobsServiceProps,
+  props?: JobsServiceProps | ((stack: Stack) => JobsServiceProps),
   options?: SynthesisOptions,
 ): SynthesizedService {
   const app = testApp(options);
   const stack = new Stack(app, 'Test');
-  const service = new JobsService(stack, 'Jobs', props);
+  const service = new JobsService(stack, 'Jobs', typeof props === 'function' ? props(stack) : props);
   const template = Template.fromStack(stack);
   const logicalId = (construct: IConstruct) => {
     const element = (construct.node.defaultChild ?? construct) as CfnElement;

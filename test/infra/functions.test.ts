@@ -28,8 +28,14 @@ beforeAll(() => {
     relay: s.relayFunction,
     'dead-letter': s.deadLetterFunction,
     sweeper: s.sweeperFunction,
+    'push-authorizer': s.pushAuthorizerFunction,
+    'push-connections': s.pushConnectionsFunction,
+    'push-fan-out': s.pushFanOutFunction,
   };
 }, SYNTH_TIMEOUT_MS);
+
+/** The functions of jobs (the others push events to browsers). */
+const JOB_FUNCTIONS = ['api', 'authorizer', 'processor', 'relay', 'dead-letter', 'sweeper'];
 
 const EXTENSION_VARIABLE = /^(PARAMETERS_SECRETS_EXTENSION|SECRETS_MANAGER|SSM_PARAMETER_STORE)_/;
 
@@ -39,7 +45,7 @@ function propertiesOf(fn: IFunction) {
 
 describe('the functions', () => {
   it('all run Node.js 24 on arm64, one function per entry point', () => {
-    synth.template.resourceCountIs('AWS::Lambda::Function', 6);
+    synth.template.resourceCountIs('AWS::Lambda::Function', 9);
     synth.template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -91,12 +97,21 @@ describe('the functions', () => {
 
   it('read their configuration from the ENV names of shared/config.ts, with Powertools settings', () => {
     const { service, logicalId } = synth;
-    for (const [name, fn] of Object.entries(functions)) {
+    const ownVariables = (fn: IFunction) => {
       const { [ENV.tokenSecretId]: tokenSecret, ...variables } = propertiesOf(fn).Environment.Variables;
       // Less the Parameters and Secrets extension's settings (test/infra/token-secret.test.ts).
       const own = Object.fromEntries(
         Object.entries(variables).filter(([key]) => !EXTENSION_VARIABLE.test(key)),
       );
+      return { tokenSecret, own };
+    };
+    const runtime = {
+      POWERTOOLS_SERVICE_NAME: 'partwise',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    for (const name of JOB_FUNCTIONS) {
+      const { tokenSecret, own } = ownVariables(functions[name] as IFunction);
       expect(tokenSecret, name).toEqual(
         ['api', 'authorizer'].includes(name) ? { Ref: logicalId(service.tokenSecret) } : undefined,
       );
@@ -109,11 +124,25 @@ describe('the functions', () => {
         [ENV.eventSource]: 'partwise',
         [ENV.defaultPartSizeBytes]: String(32 * 1024 * 1024),
         [ENV.eventRetentionDays]: '30',
-        POWERTOOLS_SERVICE_NAME: 'partwise',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...runtime,
       });
     }
+    // The push functions know nothing of the job data: the authorizer the secret alone, the
+    // others the connections table, and the fan-out its stage's @connections endpoint.
+    const connections = { [ENV.connectionsTableName]: { Ref: logicalId(service.connectionsTable) } };
+    expect(ownVariables(service.pushAuthorizerFunction)).toEqual({
+      tokenSecret: { Ref: logicalId(service.tokenSecret) },
+      own: runtime,
+    });
+    expect(ownVariables(service.pushConnectionsFunction)).toEqual({
+      tokenSecret: undefined,
+      own: { ...connections, ...runtime },
+    });
+    const fanOut = ownVariables(service.pushFanOutFunction);
+    expect(fanOut.own).toEqual({ ...connections, ...runtime, [ENV.pushEndpoint]: expect.anything() });
+    expect(JSON.stringify(fanOut.own[ENV.pushEndpoint])).toMatch(
+      new RegExp(`"https://",\\{"Ref":"${logicalId(service.pushApi)}"\\},".execute-api.".*"/push"`),
+    );
   });
 
   it('log to their own log group', () => {

@@ -9,7 +9,9 @@ import type { Template } from 'aws-cdk-lib/assertions';
 export interface Statement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
-  Resource: unknown;
+  /** Resource, or NotResource: the statement applies to every resource but those. */
+  Resource?: unknown;
+  NotResource?: unknown;
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -38,7 +40,9 @@ export function allows(statements: Statement[], request: Request): boolean {
   const applicable = statements.filter(
     (s) =>
       list(s.Action).some((a) => glob(a).test(request.action)) &&
-      list(s.Resource).some((r) => glob(resourcePattern(r)).test(request.resource)) &&
+      (s.NotResource === undefined
+        ? list(s.Resource).some((r) => glob(resourcePattern(r)).test(request.resource))
+        : !list(s.NotResource).some((r) => glob(resourcePattern(r)).test(request.resource))) &&
       conditionsHold(s.Condition, request),
   );
   if (applicable.some((s) => s.Effect === 'Deny')) return false;

@@ -130,7 +130,7 @@ describe('least privilege', () => {
   });
 
   describe('the token secret', () => {
-    it('is read by the api function (which mints tokens) and the authorizer (which verifies them) alone', () => {
+    it('is read by the api function (which mints tokens) and the two authorizers (which verify them) alone', () => {
       const functions: Record<string, (s: JobsService) => IFunction> = {
         api: (s) => s.apiFunction,
         authorizer: (s) => s.authorizerFunction,
@@ -138,6 +138,9 @@ describe('least privilege', () => {
         relay: (s) => s.relayFunction,
         deadLetter: (s) => s.deadLetterFunction,
         sweeper: (s) => s.sweeperFunction,
+        pushAuthorizer: (s) => s.pushAuthorizerFunction,
+        pushConnections: (s) => s.pushConnectionsFunction,
+        pushFanOut: (s) => s.pushFanOutFunction,
       };
       const readers = Object.fromEntries(
         Object.entries(functions).map(([name, pick]) => [name, allows(policyOf(pick), readTokenSecret())]),
@@ -149,11 +152,15 @@ describe('least privilege', () => {
         relay: false,
         deadLetter: false,
         sweeper: false,
+        pushAuthorizer: true,
+        pushConnections: false,
+        pushFanOut: false,
       });
     });
 
     it('can be read but never changed, rotated or described', () => {
-      for (const policy of [policyOf((s) => s.apiFunction), policyOf((s) => s.authorizerFunction)]) {
+      const readers = [(s: JobsService) => s.apiFunction, (s: JobsService) => s.authorizerFunction];
+      for (const policy of [...readers, (s: JobsService) => s.pushAuthorizerFunction].map(policyOf)) {
         expect(allowedActions(policy).filter((a) => a.startsWith('secretsmanager:'))).toEqual([
           'secretsmanager:GetSecretValue',
         ]);
@@ -237,10 +244,88 @@ describe('least privilege', () => {
     });
   });
 
+  describe('the push functions', () => {
+    const connectionsTable = () => `arn(${synth.logicalId(synth.service.connectionsTable)})`;
+    const connectionItem = (action: string): Request => ({ action, resource: connectionsTable() });
+    const byEnvironment = (): Request => ({
+      action: 'dynamodb:Query',
+      resource: `${connectionsTable()}/index/byEnvironment`,
+    });
+    /** `@connections/<id>` of a stage, as the IAM evaluator spells the ARN. */
+    const manage = (
+      method: string,
+      stage = 'push',
+      api = synth.logicalId(synth.service.pushApi),
+    ): Request => ({
+      action: 'execute-api:ManageConnections',
+      resource: `arn:ref(AWS::Partition):execute-api:ref(AWS::Region):ref(AWS::AccountId):ref(${api})/${stage}/${method}/@connections/L0SM9cOFvHcCIhw=`,
+    });
+
+    it('lets the push authorizer read the token secret and nothing else: no table at all', () => {
+      const policy = policyOf((s) => s.pushAuthorizerFunction);
+      expect(allowedActions(policy)).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'secretsmanager:GetSecretValue',
+      ]);
+      expect(allows(policy, readTokenSecret())).toBe(true);
+    });
+
+    it('lets the connections function keep and forget connections, and read none', () => {
+      const policy = policyOf((s) => s.pushConnectionsFunction);
+      expect(allowedActions(policy).filter((a) => !a.startsWith('logs:'))).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+      ]);
+      expect(allows(policy, connectionItem('dynamodb:PutItem'))).toBe(true);
+      expect(allows(policy, connectionItem('dynamodb:DeleteItem'))).toBe(true);
+      expect(allows(policy, jobItem('dynamodb:PutItem'))).toBe(false);
+      expect(allows(policy, manage('POST'))).toBe(false);
+    });
+
+    it("lets the fan-out query an environment's connections, forget some, and post to or close them on its stage", () => {
+      const policy = policyOf((s) => s.pushFanOutFunction);
+      expect(allowedActions(policy).filter((a) => !a.startsWith('logs:'))).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'execute-api:ManageConnections',
+      ]);
+      expect(allows(policy, byEnvironment())).toBe(true);
+      expect(allows(policy, connectionItem('dynamodb:DeleteItem'))).toBe(true);
+      expect(allows(policy, connectionItem('dynamodb:PutItem'))).toBe(false);
+      expect(allows(policy, connectionItem('dynamodb:Scan'))).toBe(false);
+      expect(allows(policy, connectionItem('dynamodb:Query'))).toBe(false);
+      expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(false);
+      expect(allows(policy, manage('POST'))).toBe(true);
+      expect(allows(policy, manage('DELETE'))).toBe(true);
+      // GET (reading a connection's details) is not used; other stages and APIs are not its own.
+      expect(allows(policy, manage('GET'))).toBe(false);
+      expect(allows(policy, manage('POST', 'other'))).toBe(false);
+      expect(allows(policy, manage('POST', 'push', 'SomeoneElsesApi'))).toBe(false);
+      expect(allows(policy, readTokenSecret())).toBe(false);
+    });
+
+    it('leaves @connections to the fan-out alone', () => {
+      const others = [
+        (s: JobsService) => s.apiFunction,
+        (s: JobsService) => s.authorizerFunction,
+        (s: JobsService) => s.processorFunction,
+        (s: JobsService) => s.relayFunction,
+        (s: JobsService) => s.sweeperFunction,
+        (s: JobsService) => s.pushAuthorizerFunction,
+        (s: JobsService) => s.pushConnectionsFunction,
+      ];
+      for (const pick of others) {
+        expect(allows(policyOf(pick), manage('POST'))).toBe(false);
+        expect(allows(policyOf(pick), connectionItem('dynamodb:PutItem'))).toBe(pick === others[6]);
+      }
+    });
+  });
+
   describe('every function', () => {
     it('has its own role with no managed policy (no AWSLambdaBasicExecutionRole)', () => {
       const roles = synth.template.findResources('AWS::IAM::Role');
-      expect(Object.keys(roles)).toHaveLength(6);
+      expect(Object.keys(roles)).toHaveLength(9);
       for (const role of Object.values(roles)) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     });
 
@@ -253,6 +338,9 @@ describe('least privilege', () => {
         service.relayFunction,
         service.deadLetterFunction,
         service.sweeperFunction,
+        service.pushAuthorizerFunction,
+        service.pushConnectionsFunction,
+        service.pushFanOutFunction,
       ];
       for (const fn of functions) {
         const policy = policyOf(() => fn);

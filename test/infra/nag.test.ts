@@ -1,26 +1,46 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JobsService } from '../../infra/jobs-service.js';
+import { JobsService, type JobsServiceProps } from '../../infra/jobs-service.js';
 import { SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService, testApp } from './fixture.js';
 
-let synth: SynthesizedService;
+const SITE_CERTIFICATE =
+  'arn:aws:acm:us-east-1:111122223333:certificate/0b2c8f4e-1111-2222-3333-444455556666';
 
-beforeAll(() => {
-  synth = synthesizeJobsService();
-}, SYNTH_TIMEOUT_MS);
+/** The construct as deployed by default, with the page, and with the page on its own domain and push access logs. */
+const CONFIGURATIONS: Record<string, (stack: Stack) => JobsServiceProps> = {
+  default: () => ({}),
+  'with the page': () => ({ webApp: true }),
+  'with the page on its own domain and push access logs': (stack) => ({
+    corsOrigins: ['https://app.example.com'],
+    pushAccessLogs: true,
+    webApp: {
+      customDomain: {
+        domainName: 'jobs-page.example.com',
+        certificate: Certificate.fromCertificateArn(stack, 'SiteCertificate', SITE_CERTIFICATE),
+      },
+    },
+  }),
+};
 
-const acknowledgements = () => synth.service.nagAcknowledgements;
+describe.each(Object.entries(CONFIGURATIONS))('cdk-nag AwsSolutions, %s', (_, propsOf) => {
+  let synth: SynthesizedService;
 
-/** The AwsSolutions pack, blind to acknowledgements: what it would report without them. */
-function unacknowledgedChecks(): AwsSolutionsChecks {
-  const pack = new AwsSolutionsChecks();
-  Reflect.set(pack, 'isAcknowledged', () => false);
-  return pack;
-}
+  beforeAll(() => {
+    synth = synthesizeJobsService(propsOf);
+  }, SYNTH_TIMEOUT_MS);
 
-describe('cdk-nag AwsSolutions', () => {
+  const acknowledgements = () => synth.service.nagAcknowledgements;
+
+  /** The AwsSolutions pack, blind to acknowledgements: what it would report without them. */
+  function unacknowledgedChecks(): AwsSolutionsChecks {
+    const pack = new AwsSolutionsChecks();
+    Reflect.set(pack, 'isAcknowledged', () => false);
+    return pack;
+  }
+
   it('reports no unacknowledged finding', () => {
     const report = new AwsSolutionsChecks().validateScope(synth.stack);
     expect(
@@ -50,7 +70,9 @@ describe('cdk-nag AwsSolutions', () => {
       expect(reason.length, id).toBeGreaterThan(80);
     }
   });
+});
 
+describe('cdk-nag AwsSolutions in an app', () => {
   it(
     'runs on every synth of an app and stops it on an unacknowledged finding',
     () => {

@@ -5,7 +5,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JobsServicePropsError } from '../../infra/errors.js';
-import { JobsService } from '../../infra/jobs-service.js';
+import { JobsService, type JobsServiceProps } from '../../infra/jobs-service.js';
 import { JOBS_SERVICE_DEFAULTS, resolveJobsServiceProps } from '../../infra/props.js';
 import { CONTEXT_KEYS, jobsServicePropsFromContext } from '../../infra/stack.js';
 import { ENV } from '../../shared/config.js';
@@ -66,6 +66,46 @@ describe('JobsService props', () => {
       expect(problems).toHaveLength(expected.length);
       for (const problem of expected) expect(message).toContain(problem);
       expect(message).toMatch(/^Invalid JobsService props \(14\):/);
+    });
+
+    it("reports the site's domain problems with the others: its shape, the API's own name, a certificate outside us-east-1", () => {
+      // Prepare
+      const stack = new Stack(new App(), 'InvalidSite');
+      const inEurope = Certificate.fromCertificateArn(stack, 'Europe', CERTIFICATE_ARN);
+      const attempt = (props: JobsServiceProps) => {
+        try {
+          new JobsService(new Stack(new App(), 'Invalid'), 'Jobs', props);
+        } catch (e) {
+          return e as JobsServicePropsError;
+        }
+        throw new Error('no error');
+      };
+
+      // Act
+      const sameName = attempt({
+        customDomain: { domainName: 'jobs.example.com', certificate: inEurope },
+        webApp: { customDomain: { domainName: 'Jobs.example.com', certificate: inEurope } },
+      });
+      const badName = attempt({
+        webApp: { customDomain: { domainName: 'not a host', certificate: inEurope } },
+      });
+
+      // Assess
+      expect(sameName.problems).toEqual([
+        'webApp.customDomain.domainName must differ from customDomain.domainName (the API\'s), both are "Jobs.example.com"',
+        'webApp.customDomain.certificate must be in us-east-1 (CloudFront takes no other region), got one in eu-west-1',
+      ]);
+      expect(badName.problems).toEqual([
+        'webApp.customDomain.domainName must be a host name like "app.example.com", got "not a host"',
+        'webApp.customDomain.certificate must be in us-east-1 (CloudFront takes no other region), got one in eu-west-1',
+      ]);
+    });
+
+    it('takes webApp true for a site of the defaults, and leaves it out when false', () => {
+      expect(resolveJobsServiceProps({ webApp: true }).webApp).toEqual({});
+      expect(resolveJobsServiceProps({ webApp: false }).webApp).toBeUndefined();
+      expect(resolveJobsServiceProps().webApp).toBeUndefined();
+      expect(resolveJobsServiceProps().pushAccessLogs).toBe(false);
     });
 
     it('fills in the documented defaults', () => {
@@ -219,6 +259,17 @@ describe('JobsService props', () => {
       expect(props.alarmTopic?.topicArn).toBe('arn:aws:sns:eu-west-1:111122223333:pager');
       expect(props.eventBus?.eventBusArn).toBe(BUS_ARN);
       expect(props.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
+    });
+
+    it('deploys the page when partwise:webApp is true, and refuses a value it does not know', () => {
+      const withSite = new App({ context: { [CONTEXT_KEYS.webApp]: 'true' } });
+      expect(jobsServicePropsFromContext(new Stack(withSite, 'Site')).webApp).toBe(true);
+      const without = new App({ context: { [CONTEXT_KEYS.webApp]: 'false' } });
+      expect(jobsServicePropsFromContext(new Stack(without, 'NoSite')).webApp).toBeUndefined();
+      const odd = new App({ context: { [CONTEXT_KEYS.webApp]: 'yes' } });
+      expect(() => jobsServicePropsFromContext(new Stack(odd, 'Odd'))).toThrow(
+        'partwise:webApp must be "true" or "false", got "yes"',
+      );
     });
 
     it('leaves everything to the defaults when no context is set', () => {

@@ -32,8 +32,12 @@ describe('the token secret', () => {
     });
   });
 
-  it('is named to the api and authorizer functions, which read it through the secrets extension', () => {
-    const readers: Pick[] = [(s) => s.apiFunction, (s) => s.authorizerFunction];
+  it('is named to the api and the two authorizer functions, which read it through the secrets extension', () => {
+    const readers: Pick[] = [
+      (s) => s.apiFunction,
+      (s) => s.authorizerFunction,
+      (s) => s.pushAuthorizerFunction,
+    ];
     for (const pick of readers) {
       const properties = functionProperties(pick);
       expect(properties.Environment.Variables[ENV.tokenSecretId]).toEqual({
@@ -51,6 +55,8 @@ describe('the token secret', () => {
       (s) => s.relayFunction,
       (s) => s.deadLetterFunction,
       (s) => s.sweeperFunction,
+      (s) => s.pushConnectionsFunction,
+      (s) => s.pushFanOutFunction,
     ];
     for (const pick of others) {
       const properties = functionProperties(pick);

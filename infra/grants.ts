@@ -1,0 +1,88 @@
+/**
+ * Who may do what: each function's statements (permissions.ts writes them out action by
+ * action), with the reason it needs them. The push fan-out's `@connections` grant is added
+ * with the WebSocket stage (jobs-service.ts).
+ */
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  grantApiKeyLookup,
+  grantConnections,
+  grantJobData,
+  grantObjects,
+  grantPutJobEvents,
+  grantSecretValue,
+  grantSendMessage,
+} from './permissions.js';
+import type { ResolvedJobsServiceProps } from './props.js';
+import type { FunctionResources, ServiceFunctions } from './service-functions.js';
+
+export function grantLeastPrivilege(
+  fns: ServiceFunctions,
+  r: FunctionResources,
+  p: ResolvedJobsServiceProps,
+): void {
+  const { table, bucket } = r;
+  const role = roleOf;
+
+  // api: the resources and jobs of the HTTP API; commands go through the outbox, so no SQS.
+  grantJobData(role(fns.api), table, { read: true, write: true, indexes: ['byEnvironment'] });
+  grantObjects(role(fns.api), bucket, { read: true, write: true, delete: true });
+
+  // authorizer: looks up API keys, and verifies browser tokens with the token secret.
+  grantApiKeyLookup(role(fns.authorizer), table);
+  grantSecretValue(role(fns.authorizer), r.tokenSecret);
+  // api: mints browser tokens with the same secret.
+  grantSecretValue(role(fns.api), r.tokenSecret);
+
+  // processor: runs parts (operations may delete records and files) and enqueues the
+  // next dispatch steps and parts. Receive/delete on the queue come from its event source.
+  grantJobData(role(fns.processor), table, {
+    read: true,
+    write: true,
+    indexes: ['byEnvironment'],
+  });
+  grantObjects(role(fns.processor), bucket, { read: true, write: true, delete: true });
+  r.partsQueue.grantSendMessages(role(fns.processor));
+
+  // relay: stores each event for the feed, clears the outbox, hands commands to the
+  // queue, publishes events and holds the ones EventBridge refuses in the event dead
+  // letter. Stream read access comes from its event source.
+  grantJobData(role(fns.relay), table, { write: true });
+  r.partsQueue.grantSendMessages(role(fns.relay));
+  grantPutJobEvents(role(fns.relay), r.eventBus, p.eventSource);
+  grantSendMessage(role(fns.relay), r.eventDeadLetterQueue);
+
+  // dead-letter: records a part's final failure on its job.
+  grantJobData(role(fns.deadLetter), table, { read: true, write: true });
+
+  // sweeper: finds stuck jobs and unrelayed outbox entries through the sparse indexes,
+  // re-relays them (as the relay does: to the bus, or to the event dead letter), resends
+  // pending parts (an operation reads its part plan from the bucket to do so) and
+  // finalizes a job whose last part died before finalizing (the operation's finalize
+  // reads and writes objects, as in the processor).
+  grantJobData(role(fns.sweeper), table, {
+    read: true,
+    write: true,
+    indexes: ['outbox', 'active'],
+  });
+  grantObjects(role(fns.sweeper), bucket, { read: true, write: true, delete: true });
+  r.partsQueue.grantSendMessages(role(fns.sweeper));
+  grantPutJobEvents(role(fns.sweeper), r.eventBus, p.eventSource);
+  grantSendMessage(role(fns.sweeper), r.eventDeadLetterQueue);
+
+  // push-authorizer: verifies the browser token of a $connect; no table at all.
+  grantSecretValue(role(fns.pushAuthorizer), r.tokenSecret);
+  // push-connections: keeps and forgets connections, reads none.
+  grantConnections(role(fns.pushConnections), r.connectionsTable, { put: true, remove: true });
+  // push-fan-out: lists an environment's connections and forgets the gone and expired ones
+  // (its @connections grant, on the stage alone, is added with the stage).
+  grantConnections(role(fns.pushFanOut), r.connectionsTable, {
+    listByEnvironment: true,
+    remove: true,
+  });
+}
+
+export function roleOf(fn: IFunction) {
+  if (!fn.role) throw new Error(`${fn.node.path} has no role`);
+  return fn.role;
+}
