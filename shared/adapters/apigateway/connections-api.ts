@@ -1,16 +1,15 @@
 /**
- * The WebSocket API's `@connections` endpoint behind the PushChannel port: POST sends a frame
- * to a connection, DELETE closes it, 410 Gone says the connection no longer exists.
+ * The WebSocket API's `@connections` endpoint behind the PushChannel port, through
+ * @aws-sdk/client-apigatewaymanagementapi: PostToConnection sends a frame, DeleteConnection
+ * closes a connection, GoneException (410) says it no longer exists.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
- *
- * Called with fetch and signed with Signature V4 (service `execute-api`), the request shaped
- * as @aws-sdk/client-apigatewaymanagementapi shapes it (the path `{stage}/@connections/{id}`,
- * the id encoded as that client encodes it, the frame as an octet-stream body). That client
- * is not among this project's dependencies; the signer already is (through the SDK's core).
  */
-import { extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
-import { Hash } from '@smithy/core/serde';
-import { SignatureV4 } from '@smithy/signature-v4';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { PushChannel, PushDelivery } from '../../ports.js';
@@ -25,82 +24,68 @@ export interface ConnectionsApiOptions {
   /** The stage's callback URL, `https://{api id}.execute-api.{region}.amazonaws.com/{stage}`. */
   endpoint: string;
   region: string;
-  credentials: () => SigningCredentials;
+  /** @default the SDK's provider chain (a Lambda function's own credentials) */
+  credentials?: () => SigningCredentials;
   /** @default 5000 */
   timeoutMs?: number;
 }
 
 export function connectionsApiChannel(options: ConnectionsApiOptions): PushChannel {
-  const base = new URL(options.endpoint);
-  const stagePath = base.pathname.replace(/\/$/, '');
-  const signer = new SignatureV4({
-    service: 'execute-api',
+  const client = new ApiGatewayManagementApiClient({
+    endpoint: options.endpoint,
     region: options.region,
-    credentials: async () => options.credentials(),
-    sha256: Hash.bind(null, 'sha256'),
+    maxAttempts: 2,
+    ...(options.credentials
+      ? { credentials: async () => (options.credentials as () => SigningCredentials)() }
+      : {}),
   });
+  const timeout = () => ({ abortSignal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
 
-  /** The answer's status, after one signed call. */
-  async function call(method: 'POST' | 'DELETE', connectionId: string, frame?: string): Promise<number> {
-    const path = `${stagePath}/@connections/${extendedEncodeURIComponent(connectionId)}`;
-    const body = frame === undefined ? undefined : new TextEncoder().encode(frame);
-    const signed = await signer.sign(
-      new HttpRequest({
-        method,
-        protocol: base.protocol,
-        hostname: base.hostname,
-        ...(base.port ? { port: Number(base.port) } : {}),
-        path,
-        headers: {
-          host: base.host,
-          ...(body ? { 'content-type': 'application/octet-stream' } : {}),
-        },
-        ...(body ? { body } : {}),
-      }),
-    );
-    // fetch sets Host itself, from the URL: the same value that was signed.
-    const { host: _host, ...headers } = signed.headers;
-    let response: Response;
+  /** 'gone' for a connection that no longer exists; a DependencyError for anything else that failed. */
+  async function call(what: string, send: () => Promise<unknown>): Promise<PushDelivery> {
     try {
-      response = await fetch(`${base.origin}${path}`, {
-        method,
-        headers,
-        ...(body ? { body } : {}),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-      });
+      await send();
+      return 'sent';
     } catch (error) {
-      throw new DependencyError(`The @connections endpoint did not answer a ${method}.`, { cause: error });
+      if (isGone(error)) return 'gone';
+      throw new DependencyError(`The @connections endpoint failed to ${what}.`, { cause: error });
     }
-    const status = response.status;
-    const text = await response.text();
-    if (status === 410 || (status >= 200 && status < 300)) return status;
-    throw new DependencyError(
-      `The @connections endpoint answered a ${method} with ${status} ${text.slice(0, 200)}`,
-    );
   }
 
   return {
-    async send(connectionId, data): Promise<PushDelivery> {
-      return (await call('POST', connectionId, data)) === 410 ? 'gone' : 'sent';
+    send(connectionId, data) {
+      return call('send a frame', () =>
+        client.send(
+          new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(data) }),
+          timeout(),
+        ),
+      );
     },
     async close(connectionId) {
-      await call('DELETE', connectionId);
+      await call('close a connection', () =>
+        client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), timeout()),
+      );
     },
   };
 }
 
+/** 410 Gone: a GoneException, or any answer with that status (a proxy that names no error type). */
+function isGone(error: unknown): boolean {
+  if (error instanceof GoneException) return true;
+  const metadata =
+    typeof error === 'object' && error !== null && '$metadata' in error ? error.$metadata : undefined;
+  return (
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    'httpStatusCode' in metadata &&
+    metadata.httpStatusCode === 410
+  );
+}
+
 let channel: PushChannel | undefined;
 
-/** The channel of this function's WebSocket stage (PARTWISE_PUSH_ENDPOINT), signed with the function's own credentials. */
+/** The channel of this function's WebSocket stage (PARTWISE_PUSH_ENDPOINT), with the function's own credentials. */
 export function lambdaConnectionsApi(): PushChannel {
-  channel ??= connectionsApiChannel({
-    endpoint: config.pushEndpoint,
-    region: config.awsRegion,
-    credentials: () => ({
-      accessKeyId: config.awsAccessKeyId,
-      secretAccessKey: config.awsSecretAccessKey,
-      ...(config.awsSessionToken ? { sessionToken: config.awsSessionToken } : {}),
-    }),
-  });
+  channel ??= connectionsApiChannel({ endpoint: config.pushEndpoint, region: config.awsRegion });
   return channel;
 }
