@@ -17,6 +17,7 @@ import { looksLikeToken } from '../../shared/access/token.js';
 import { PartwiseError } from '../../shared/domain/errors.js';
 import { problemResponse, toProblem } from '../../shared/http/problem.js';
 import { LOCAL_TOKEN_ROUTE, PUBLIC_ROUTES, TOKEN_QUERY_ROUTES } from '../../shared/http/public-routes.js';
+import { LIVE_FEED_REQUEST } from '../../shared/push/admit.js';
 import type { LocalEventBus } from './event-bus.js';
 import { type StreamScope, streamEvents } from './event-stream.js';
 import {
@@ -87,7 +88,7 @@ function refused(error: unknown, requestId: string): APIGatewayProxyStructuredRe
  */
 function streamScopeOf(context: AuthorizerContext, query: Record<string, string | undefined>): StreamScope {
   const grant = grantOfContext(context);
-  checkAccess(grant, { method: 'GET', route: '/events/stream', query }, new Date());
+  checkAccess(grant, { ...LIVE_FEED_REQUEST, query }, new Date());
   return {
     environmentId: grant.environmentId,
     ...(grant.credential === 'token' ? { until: grant.expiresAt * 1000 } : {}),

@@ -7,7 +7,9 @@
  * https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { receives } from '../../shared/domain/push.js';
 import type { BusEvent, LocalEventBus } from './event-bus.js';
+import { pushedScopeOf } from './push-socket.js';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -35,9 +37,7 @@ export async function streamEvents(
   bus: LocalEventBus,
   scope: StreamScope,
 ): Promise<void> {
-  const mine = (event: BusEvent) =>
-    event.detail.environmentId === scope.environmentId &&
-    (scope.jobId === undefined || event.detail.jobId === scope.jobId);
+  const mine = (event: BusEvent) => receives(scope, pushedScopeOf(event));
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

@@ -9,6 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { receives } from '../../shared/domain/push.js';
 import type { BusEvent, LocalEventBus } from './event-bus.js';
 import type { StreamScope } from './event-stream.js';
 
@@ -29,9 +30,8 @@ export function pushSocketServer(bus: LocalEventBus): PushSocketServer {
   return {
     accept(req, socket, head, scope) {
       server.handleUpgrade(req, socket, head, (ws) => {
-        const mine = (event: BusEvent) =>
-          event.detail.environmentId === scope.environmentId &&
-          (scope.jobId === undefined || event.detail.jobId === scope.jobId);
+        // The deployed fan-out's rule (shared/domain/push.ts), so that both push the same events.
+        const mine = (event: BusEvent) => receives(scope, pushedScopeOf(event));
         const onEvent = (event: BusEvent) => {
           if (mine(event)) ws.send(JSON.stringify(event.detail));
         };
@@ -66,4 +66,10 @@ export function refuseUpgrade(socket: Duplex, status: number, body: string): voi
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
+}
+
+/** What the rule reads of a bus event: its environment and job. */
+export function pushedScopeOf(event: BusEvent): { environmentId: string; jobId: string } {
+  const { environmentId, jobId } = event.detail;
+  return { environmentId: String(environmentId ?? ''), jobId: String(jobId ?? '') };
 }

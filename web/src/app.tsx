@@ -37,7 +37,7 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
   const [uploaded, setUploaded] = useState<{ sent: number; total: number; name: string }>();
   const upload = useRef<Promise<string> | undefined>(undefined);
   const [job, setJob] = useState<Watched>();
-  const watched = useRef<{ id: string; pace: Pace } | undefined>(undefined);
+  const watched = useRef<{ id: string; pace: Pace; sequence: number; ended: boolean } | undefined>(undefined);
   const [status, setStatus] = useState('Choose a file, then Extract.');
   const [shown, setShown] = useState<Shown>();
   const [workbooks, setWorkbooks] = useState<Workbook[]>([]);
@@ -46,10 +46,19 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
 
   const busy = job !== undefined && !FINAL.has(job.status);
 
-  /** Shows the job as an event or a read gives it; once it ended, what it produced. */
-  const see = (next: Watched, ended: boolean) => {
+  /**
+   * Shows the job as an event or a read gives it; once it ended, what it produced. Events may
+   * arrive out of order on AWS: one older than what is shown (its `sequence`), or anything
+   * after the job was seen to end, is left out.
+   */
+  const see = (next: Watched, ended: boolean, sequence?: number) => {
     const current = watched.current;
-    if (!current || next.id !== current.id) return;
+    if (!current || next.id !== current.id || current.ended) return;
+    if (sequence !== undefined) {
+      if (sequence <= current.sequence) return;
+      current.sequence = sequence;
+    }
+    if (ended) current.ended = true;
     current.pace.observe(next);
     setJob({ ...next });
     if (!FINAL.has(next.status)) {
@@ -110,7 +119,7 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
   const run = async (body: CreateJobBody) => {
     setDownload(undefined);
     const created = dataOf(await api.POST('/jobs', { body: { trigger: 'immediate', ...body } }));
-    watched.current = { id: created.id, pace: new Pace() };
+    watched.current = { id: created.id, pace: new Pace(), sequence: 0, ended: false };
     see(created, FINAL.has(created.status));
     // Anything that happened before the socket saw it: read once more.
     const now = dataOf(await api.GET('/jobs/{id}', { params: { path: { id: created.id } } }));
@@ -133,7 +142,7 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
     const push = connectPush(config.wsUrl, tokens, {
       onEvent: (event) => {
         const ended = event.topic !== 'job:updated' && FINAL.has(event.status);
-        see({ ...event.job, id: event.jobId }, ended);
+        see({ ...event.job, id: event.jobId }, ended, event.sequence);
       },
       onOpen: () => {
         setLive(true);
@@ -145,6 +154,10 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
         }
       },
       onDown: () => setLive(false),
+      onNoToken: (reason) => {
+        setLive(false);
+        setStatus(reason);
+      },
     });
     return () => push.close();
   }, []);

@@ -7,7 +7,7 @@
  * socket was down are not replayed).
  */
 import type { components } from '../../shared/client/api-types.js';
-import type { TokenSource } from './token.js';
+import { type TokenSource, TokenUnavailableError } from './token.js';
 
 export type JobEvent = components['schemas']['JobEventBase'];
 
@@ -18,7 +18,13 @@ export interface Push {
 export function connectPush(
   url: string,
   tokens: TokenSource,
-  handlers: { onEvent: (event: JobEvent) => void; onOpen?: () => void; onDown?: () => void },
+  handlers: {
+    onEvent: (event: JobEvent) => void;
+    onOpen?: () => void;
+    onDown?: () => void;
+    /** No token can be had (a deployed page's token expired): the socket stays closed. */
+    onNoToken?: (reason: string) => void;
+  },
 ): Push {
   let socket: WebSocket | undefined;
   let closed = false;
@@ -30,7 +36,8 @@ export function connectPush(
     let token: string;
     try {
       token = await tokens.get();
-    } catch {
+    } catch (error) {
+      if (error instanceof TokenUnavailableError) return handlers.onNoToken?.(error.message);
       return retry();
     }
     const target = new URL(url);

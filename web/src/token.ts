@@ -25,13 +25,19 @@ export class TokenSource {
     }
   }
 
-  /** A token valid for at least another minute where one can be had. */
+  /**
+   * A token valid for at least another minute where one can be had. A deployed page's token
+   * (from the fragment) cannot be renewed here: once it expired, a TokenUnavailableError.
+   */
   async get(): Promise<string> {
-    if (this.held && (this.held.expiresAt - Date.now() > RENEW_BEFORE_MS || !this.config.tokenUrl)) {
-      return this.held.token;
-    }
+    if (this.held && this.held.expiresAt - Date.now() > RENEW_BEFORE_MS) return this.held.token;
     if (!this.config.tokenUrl) {
-      throw new Error('No token: open this page with #token=… from the application that embeds it.');
+      if (this.held && this.held.expiresAt > Date.now()) return this.held.token;
+      throw new TokenUnavailableError(
+        this.held
+          ? 'Your access to this page expired: open it again from the application that opened it.'
+          : 'No token: open this page from the application that embeds it (with #token=…).',
+      );
     }
     this.pending ??= this.fetchToken(this.config.tokenUrl).finally(() => {
       this.pending = undefined;
@@ -63,4 +69,9 @@ function expiryOf(token: string): number {
   } catch {
     return Number.POSITIVE_INFINITY;
   }
+}
+
+/** No token can be had: the page must be opened again by the application that embeds it. */
+export class TokenUnavailableError extends Error {
+  override name = 'TokenUnavailableError';
 }
