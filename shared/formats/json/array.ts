@@ -250,7 +250,25 @@ class JsonArrayScanner {
   }
 
   private fail(what: string, line: number): never {
-    throw new UnprocessableError(`The JSON array is malformed: ${what} (line ${line}).`);
+    throw new MalformedJsonArrayError(what, line);
+  }
+}
+
+/** A JSON array whose structure is broken: past it there is no telling where an element starts. */
+export class MalformedJsonArrayError extends UnprocessableError {
+  constructor(
+    readonly what: string,
+    /** Counted from the first character the reader was given. */
+    readonly line: number,
+    options?: ErrorOptions,
+  ) {
+    super(`The JSON array is malformed: ${what} (line ${line}).`, options);
+    this.name = 'MalformedJsonArrayError';
+  }
+
+  /** The same error in a text that `lineBreaks` line breaks precede (a part's line made the file's). */
+  after(lineBreaks: number): MalformedJsonArrayError {
+    return new MalformedJsonArrayError(this.what, this.line + lineBreaks, { cause: this });
   }
 }
 
