@@ -82,6 +82,12 @@ class DepthRun {
   readonly watches: WatchRun[] = [];
   /** The latest watch's `min`: the depth at which a comma or a closing bracket matters. */
   private top = Number.NEGATIVE_INFINITY;
+  /**
+   * A watch at `top` still waits for its comma. Off once each has one: an array's every
+   * element ends in a comma at `top`, and looking through the watches at each would cost
+   * them all per element.
+   */
+  private waiting = false;
 
   constructor(public state: StringState) {}
 
@@ -89,6 +95,7 @@ class DepthRun {
     const run = new WatchRun(this.depth, at);
     this.watches.push(run);
     this.top = this.depth;
+    this.waiting = true;
     return run;
   }
 
@@ -101,6 +108,7 @@ class DepthRun {
   adopt(watches: WatchRun[]): void {
     this.watches.push(...watches);
     this.top = Math.max(this.top, ...this.watches.map((w) => w.min));
+    this.waiting = true;
   }
 
   push(bytes: Uint8Array, base: number): void {
@@ -115,7 +123,7 @@ class DepthRun {
         else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
           depth--;
           if (depth < this.top) this.lower(depth, base + i);
-        } else if (c === COMMA && depth === this.top) this.comma(depth, base + i);
+        } else if (c === COMMA && depth === this.top && this.waiting) this.comma(depth, base + i);
       } else if (state === IN_STRING) {
         if (c === QUOTE) state = OUTSIDE;
         else if (c === BACKSLASH) state = AFTER_BACKSLASH;
@@ -133,13 +141,16 @@ class DepthRun {
       else watch.truncated = true;
     }
     this.top = depth;
+    this.waiting = true;
   }
 
+  /** Watches below `top` wait for a depth that only `lower` reaches, which sets `waiting` again. */
   private comma(depth: number, at: number): void {
     for (const watch of this.watches) {
       const last = watch.levels[watch.levels.length - 1] as DepthLevel;
       if (watch.min === depth && !watch.truncated && last.comma === undefined) last.comma = at;
     }
+    this.waiting = false;
   }
 }
 
