@@ -133,6 +133,14 @@ class DepthRun {
     this.depth = depth;
   }
 
+  /** One byte outside a string that is no quote. */
+  outside(c: number, at: number): void {
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (--this.depth < this.top) this.lower(this.depth, at);
+    } else if (c === COMMA && this.depth === this.top && this.waiting) this.comma(this.depth, at);
+  }
+
   private lower(depth: number, at: number): void {
     for (const watch of this.watches) {
       if (depth >= watch.min) continue;
@@ -185,6 +193,20 @@ export class DepthScan {
         continue;
       }
       const to = at === undefined ? bytes.length : Math.min(bytes.length, at - this.offset);
+      const [a, b] = this.runs;
+      if (this.runs.length === 2 && a && b && (a.state === OUTSIDE) !== (b.state === OUTSIDE)) {
+        // One run outside a string, one inside: one loop serves both until they meet.
+        from = pushPaired(
+          a.state === OUTSIDE ? a : b,
+          a.state === OUTSIDE ? b : a,
+          bytes,
+          from,
+          to,
+          this.offset,
+        );
+        if (from < to) this.merge();
+        continue;
+      }
       for (const run of this.runs) run.push(bytes.subarray(from, to), this.offset + from);
       from = to;
     }
@@ -241,6 +263,43 @@ export class DepthScan {
     }
     this.runs = kept;
   }
+}
+
+/**
+ * Bytes `[from, to)` of `bytes` (offset `base` in the file) through a run outside a string
+ * and one inside (or just after a backslash in one). Their states stay opposite — a quote
+ * swaps them, any other byte is structure for the outside run only — until a quote comes
+ * just after a backslash: the inside run keeps it in its string, the outside run opens one,
+ * and they meet. On data without escaped quotes they never meet, and this halves the work.
+ * Returns where it stopped: `to`, or just after the byte where they met.
+ */
+function pushPaired(
+  outside: DepthRun,
+  inside: DepthRun,
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  base: number,
+): number {
+  let [out, inn] = [outside, inside];
+  let escaped = inn.state === AFTER_BACKSLASH;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i] as number;
+    if (escaped) {
+      escaped = false;
+      if (c === QUOTE) {
+        out.state = IN_STRING;
+        inn.state = IN_STRING;
+        return i + 1;
+      }
+      if (c !== BACKSLASH) out.outside(c, base + i);
+    } else if (c === QUOTE) [out, inn] = [inn, out];
+    else if (c === BACKSLASH) escaped = true;
+    else out.outside(c, base + i);
+  }
+  out.state = OUTSIDE;
+  inn.state = escaped ? AFTER_BACKSLASH : IN_STRING;
+  return to;
 }
 
 /** The effect of range A followed by range B (B's first watch at its start). */

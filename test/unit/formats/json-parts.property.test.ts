@@ -218,7 +218,55 @@ function scan(bytes: Uint8Array, start: number, watches: number[], chunk: number
   return depth.finish();
 }
 
+/** One entry state's effect by the plain rules, byte by byte: no runs shared, none paired. */
+function referenceEffect(bytes: Uint8Array, start: number, watches: number[], entry: number) {
+  const at = [start, ...watches.filter((w) => w > start)];
+  const seen: { at: number; depth: number; min: number; levels: { reach: number; comma?: number }[] }[] = [];
+  let [state, depth] = [entry, 0];
+  for (let i = 0; i <= bytes.length; i++) {
+    if (at[seen.length] === start + i)
+      seen.push({ at: start + i, depth, min: depth, levels: [{ reach: start + i }] });
+    if (i === bytes.length) break;
+    const c = bytes[i] as number;
+    if (state === 2) state = 1;
+    else if (state === 1) state = c === 0x22 ? 0 : c === 0x5c ? 2 : 1;
+    else if (c === 0x22) state = 1;
+    else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) {
+      depth--;
+      for (const w of seen) {
+        if (depth >= w.min) continue;
+        w.min = depth;
+        w.levels.push({ reach: start + i });
+      }
+    } else if (c === 0x2c)
+      for (const w of seen) {
+        const last = w.levels.at(-1);
+        if (last && depth === w.min && last.comma === undefined) last.comma = start + i;
+      }
+  }
+  const shown = seen.map(({ at, depth, levels }) => ({ at, depth, levels, truncated: false }));
+  return { exit: state, depth, watches: shown };
+}
+
 describe('the depth effect of a range', () => {
+  it('is, from every entry state, what the plain rules give byte by byte', () => {
+    fc.assert(
+      fc.property(
+        structure,
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.integer({ min: 1, max: 9 }),
+        (bytes, watchSeeds, chunk) => {
+          const watches = [...new Set(watchSeeds.map((w) => 10 + (w % bytes.length)))].sort((x, y) => x - y);
+          const effects = scan(bytes, 10, watches, chunk);
+          for (const entry of [0, 1, 2])
+            expect(effects[entry]).toEqual(referenceEffect(bytes, 10, watches, entry));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('of A then B is the composition of their effects, from every entry state', () => {
     fc.assert(
       fc.property(
