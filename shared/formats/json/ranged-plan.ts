@@ -15,15 +15,14 @@ import { UnprocessableError } from '../../domain/errors.js';
 import type { RangeReader } from '../csv/ranged-plan.js';
 import { isSpace, OPEN_BRACKET } from './array.js';
 import {
-  composeDepthEffects,
   type DepthLevel,
   DepthScan,
-  levelAt,
   MAX_LEVELS,
   OUTSIDE,
   type RangeEffects,
   type WatchLevels,
 } from './array-depth.js';
+import { composeDepthEffects, levelAt } from './array-depth-compose.js';
 
 export interface JsonArrayPlanOptions {
   partSize: number;

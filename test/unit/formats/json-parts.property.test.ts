@@ -7,11 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type JsonArrayScanOptions, jsonArrayRecords } from '../../../shared/formats/json/array.js';
-import {
-  composeDepthEffects,
-  DepthScan,
-  type RangeEffects,
-} from '../../../shared/formats/json/array-depth.js';
+import { DepthScan, type RangeEffects } from '../../../shared/formats/json/array-depth.js';
+import { composeDepthEffects } from '../../../shared/formats/json/array-depth-compose.js';
 import { arrayOpening, planJsonArrayInRanges } from '../../../shared/formats/json/ranged-plan.js';
 import type { JsonRecord, RecordRejection } from '../../../shared/formats/json/records.js';
 import { chunked, utf8 } from './format-fixtures.js';
