@@ -7,8 +7,9 @@
  *   row is parsed and typed. Either way a ragged row, or one with text after a closing quote,
  *   is kept with a message (row-notes.ts), and bytes a UTF-8 file does not decode are noted
  *   with their line.
- * - NDJSON: the part's byte range; JSON: the whole array. A line or element that is no JSON
- *   object is rejected with its line and reason, and the rest is read.
+ * - NDJSON: the part's byte range; JSON: the part's byte range, a run of the array's elements
+ *   (the first part holds the `[`, the last the `]`). A line or element that is no JSON object
+ *   is rejected with its line and reason, and the rest is read.
  * - XLSX: the part's worksheet, opened in place.
  *
  * Each part also lists its invalid records (one row per invalid field) and rejected rows, with
@@ -29,7 +30,7 @@ import { delimiterByte } from '../formats/csv/dialect.js';
 import { parseCsvRows } from '../formats/csv/rows.js';
 import { DECODER_LABELS, type Encoding } from '../formats/encoding.js';
 import type { Format } from '../formats/index.js';
-import { jsonArrayRecords } from '../formats/json/array.js';
+import { jsonArrayRecords, MalformedJsonArrayError } from '../formats/json/array.js';
 import { ndjsonRecords } from '../formats/json/ndjson.js';
 import { newRowLedger, RecordColumns } from '../formats/json/records.js';
 import { PartBytes } from '../formats/part-bytes.js';
@@ -38,6 +39,7 @@ import { xlsx } from '../formats/xlsx-support.js';
 import type { Services } from '../services.js';
 import { rowPicker } from './columns.js';
 import { MAX_NOTES, PartNotes, type PartTally } from './extract-ledger.js';
+import { countLineBreaks } from './extract-report.js';
 import { blobSource, type PinnedContent, readPinned } from './file-bytes.js';
 import type { PartMessage } from './operation.js';
 import { RecordLines, ReportFragment } from './report-fragment.js';
@@ -50,7 +52,7 @@ export interface ExtractPart {
   job: Job;
   file: DataFile;
   /** `etag`: the content planned on, which every read of the part names (file-bytes.ts). */
-  layout: { format: Format; encoding?: Encoding; delimiter?: string; etag?: string };
+  layout: { format: Format; encoding?: Encoding; delimiter?: string; etag?: string; size?: number };
   headerRow: number;
   /** The table the part reads (a worksheet, or the file's one table) and where its cells go. */
   table: { index: number; header: string[]; fields: Field[]; columns: number[] };
@@ -243,10 +245,13 @@ async function jsonPart(
 ) {
   const { layout, table, message } = part;
   const { source, seen: bytes } = await partBytes(services, part, 'lf');
-  // A part never starts with the file's BOM (the plan starts after it): a U+FEFF here is data,
-  // except in a JSON file, which is one part from byte 0.
+  // An NDJSON part never starts with the file's BOM (the plan starts after it), nor does a JSON
+  // part after the first (it starts after a `,`): a U+FEFF there is data. A JSON file's first
+  // part starts at byte 0, before its `[`, and a part ends with the `]` when it ends the file.
+  const first = (message.range?.start ?? 0) === 0;
+  const last = message.range === undefined || message.range.endExclusive === layout.size;
   const decoder = new TextDecoder(DECODER_LABELS[layout.encoding ?? 'utf-8'], {
-    ignoreBOM: layout.format !== 'json',
+    ignoreBOM: layout.format !== 'json' || !first,
   });
   async function* text(): AsyncGenerator<string> {
     for await (const chunk of bytes.through(source)) yield decoder.decode(chunk, { stream: true });
@@ -263,7 +268,9 @@ async function jsonPart(
     onRecordLine: lines.push,
   };
   const records =
-    layout.format === 'ndjson' ? ndjsonRecords(text(), options) : jsonArrayRecords(text(), options);
+    layout.format === 'ndjson'
+      ? ndjsonRecords(text(), options)
+      : jsonArrayRecords(text(), { ...options, open: first, close: last });
   const columns = new RecordColumns(table.header);
   const typed = rowTyper(table.fields);
   const pick = rowPicker(table.columns);
@@ -273,7 +280,14 @@ async function jsonPart(
       yield batch.map((record) => typed(recordId(target.ordinal, n++), pick(columns.toRow(record))));
   }
   const keys = table.fields.map((field) => field.key);
-  const segment = await writeSegment(services, target, keys, report.tap(keys, typedRows(), lines));
+  const segment = await writeSegment(services, target, keys, report.tap(keys, typedRows(), lines)).catch(
+    async (error: unknown) => {
+      // The reader counts lines from the part's start; the message names the file's line.
+      const start = message.range?.start ?? 0;
+      if (!(error instanceof MalformedJsonArrayError) || start === 0) throw error;
+      throw error.after(await countLineBreaks(services, part, { start: 0, endExclusive: start }));
+    },
+  );
   checkWhole(bytes, message);
   if (ledger.read !== segment.rows + ledger.rejected)
     throw new Error(

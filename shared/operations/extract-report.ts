@@ -6,6 +6,7 @@
 import { isPermanent } from '../domain/errors.js';
 import type { Job } from '../domain/job.js';
 import { segmentOrdinal } from '../domain/resources.js';
+import type { Format } from '../formats/index.js';
 import { PartBytes } from '../formats/part-bytes.js';
 import type { Services } from '../services.js';
 import { failedTally, type Ledger, type PartTally, partFirstLines } from './extract-ledger.js';
@@ -90,9 +91,10 @@ export function extractReportRequest(input: ExtractReportInput): ReportRequest {
   return { ...request, firstLines: partFirstLines(tallies, layout.headerLineBreaks) };
 }
 
-async function countLineBreaks(
+/** Line breaks in a byte range of the file as planned (a failed part's, or those before a part). */
+export async function countLineBreaks(
   services: Services,
-  { file, layout }: ExtractState,
+  { file, layout }: { file: { key: string }; layout: { format: Format; etag?: string } },
   range: { start: number; endExclusive: number },
 ): Promise<number> {
   const content = { key: file.key, ...(layout.etag !== undefined ? { etag: layout.etag } : {}) };

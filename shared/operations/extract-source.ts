@@ -15,7 +15,10 @@
  * - NDJSON: byte ranges too, found with no pass over the file: a JSON text never holds a raw
  *   line feed, so the first line start at or after each nominal start is the byte after the
  *   first `\n` from there, found with one small ranged read per part. UTF-16: one part.
- * - JSON (an array): one part over the whole file; the array has to be scanned from its `[`.
+ * - JSON (an array): byte ranges too, each a run of whole elements, found like CSV's from
+ *   ranges read at once (`planJsonArrayInRanges`: strings, escapes and depth, scanned from every
+ *   string state and joined in file order). A file that does not start with `[`, and UTF-16
+ *   files, are one part.
  * - XLSX: one part per worksheet; the zip is read by random access (its directory names
  *   every entry), so planning reads each worksheet's header row and nothing more.
  *
@@ -28,6 +31,7 @@ import { planCsvLayoutInRanges } from '../formats/csv/ranged-plan.js';
 import { decodeAll, type Encoding } from '../formats/encoding.js';
 import { detectEncoding, type EncodingVerdict } from '../formats/encoding-detect.js';
 import { detectFormat, type Format, readJsonArray, readNdjson } from '../formats/index.js';
+import { arrayOpening, planJsonArrayInRanges } from '../formats/json/ranged-plan.js';
 import { countLineBreaks } from '../formats/part-bytes.js';
 import { contentRefusal } from '../formats/sniff.js';
 import { xlsx } from '../formats/xlsx-support.js';
@@ -143,18 +147,29 @@ export async function planSource(
     case 'json': {
       const table = await sampleColumns(services, content, readJsonArray, encoding);
       const tables = [{ name, header: table }];
-      return {
-        format,
-        encoding,
-        encodingSource,
-        size,
-        ...pin,
-        headerLineBreaks: 0,
-        tables,
-        boundaries: [0, size],
-      };
+      const boundaries = await jsonArrayBoundaries(services, content, head, encoding, options.partSize, size);
+      return { format, encoding, encodingSource, size, ...pin, headerLineBreaks: 0, tables, boundaries };
     }
   }
+}
+
+/** JSON array parts (formats/json/ranged-plan.ts); UTF-16: one part (a 0x2C byte may be half of another character). */
+async function jsonArrayBoundaries(
+  services: Services,
+  content: PinnedContent,
+  head: Uint8Array,
+  encoding: Encoding,
+  partSize: number,
+  size: number,
+): Promise<number[]> {
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return [0, size];
+  // Before the scan, which watches every nominal start (a file that is no array stays one part).
+  if (arrayOpening(head) !== undefined) checkPartCount(Math.ceil(size / partSize), partSize);
+  const readRange = (start: number, endExclusive: number) =>
+    readPinned(services, content, { start, endExclusive });
+  const boundaries = await planJsonArrayInRanges(readRange, size, { partSize, head });
+  checkPartCount(boundaries.length - 1, partSize);
+  return boundaries;
 }
 
 const sheetNameOf = (file: DataFile) => file.name.replace(/\.[^.]+$/, '') || 'Sheet1';

@@ -382,7 +382,7 @@ describe('every format', () => {
     ]);
   });
 
-  it('reads Latin-1 (when told), UTF-16 with a BOM, and a large NDJSON file in many parts', async () => {
+  it('reads Latin-1 (when told), UTF-16 with a BOM, and a large NDJSON file and JSON array in many parts', async () => {
     const text = 'name;city\nZoë;Köln\nAnaïs;Besançon\n';
     const latin1 = await client().uploadByUrl('latin1.csv', Buffer.from(text, 'latin1'));
     const fromLatin1 = await runJob({
@@ -428,6 +428,19 @@ describe('every format', () => {
     expect(records.map((r) => r.values)).toEqual(
       objects.map((o) => ({ id: String(o.id), note: o.note, ok: String(o.ok) })),
     );
+
+    // The same objects as one JSON array: parts cut between elements, every record once, in order.
+    const array = await client().uploadByUrl('big.json', `\uFEFF${JSON.stringify(objects, null, 2)}\n`);
+    const fromArray = await runJob({
+      type: 'file',
+      operation: 'extract',
+      source: array.id,
+      config: { partSizeBytes: 8192 },
+    });
+    expect(fromArray.parts).toBeGreaterThan(20);
+    expect(fromArray.outcome).toMatchObject({ ledger: { rowsRead: 5000, recordsStored: 5000 } });
+    const fromArrayRecords = await client().allRecords(stringAt(fromArray.outcome, 'sheetId'));
+    expect(fromArrayRecords.map((r) => r.values)).toEqual(records.map((r) => r.values));
   }, 120_000);
 });
 

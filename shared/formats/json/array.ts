@@ -39,22 +39,31 @@ export async function readJsonArray(
   return { ...table, encoding };
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
+/** The bytes (and UTF-16 code units) of JSON's structure, shared with the part planner (array-depth.ts). */
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const COMMA = 0x2c;
 const LINE_FEED = 0x0a;
 
-const isSpace = (c: number) => c === 0x20 || c === LINE_FEED || c === 0x0d || c === 0x09;
+export const isSpace = (c: number | undefined) => c === 0x20 || c === LINE_FEED || c === 0x0d || c === 0x09;
 
 /** What the scanner expects next. */
 type Phase = 'open' | 'first' | 'next' | 'after' | 'element' | 'end';
 
 /** The reason given for `[1,,2]` and `[1,]`. */
 const EMPTY_ELEMENT = 'an empty element, not an object';
+
+/** How much of the array a text holds: a part of a file planned into several holds a run of its elements. */
+export interface JsonArrayScanOptions extends RecordScanOptions {
+  /** The text holds the opening `[`. Off: it starts just after a `,` between elements. @default true */
+  open?: boolean;
+  /** The text holds the closing `]`. Off: it ends just after a `,` between elements. @default true */
+  close?: boolean;
+}
 
 /**
  * The objects of a JSON array text, one batch per piece of text that completes an element.
@@ -63,7 +72,7 @@ const EMPTY_ELEMENT = 'an empty element, not an object';
  */
 export async function* jsonArrayRecords(
   pieces: AsyncIterable<string>,
-  options: RecordScanOptions = {},
+  options: JsonArrayScanOptions = {},
 ): AsyncGenerator<JsonRecord[]> {
   const scanner = new JsonArrayScanner(options);
   for await (const piece of pieces) {
@@ -74,7 +83,7 @@ export async function* jsonArrayRecords(
 }
 
 class JsonArrayScanner {
-  private phase: Phase = 'open';
+  private phase: Phase;
   /** From the start of the element being read; empty between elements. */
   private text = '';
   /** Where the scan resumes in `text`. */
@@ -98,7 +107,11 @@ class JsonArrayScanner {
   private endsWithLineFeed = false;
   private readonly rows: RecordRows;
 
-  constructor(options: RecordScanOptions) {
+  private readonly closes: boolean;
+
+  constructor(options: JsonArrayScanOptions) {
+    this.phase = (options.open ?? true) ? 'open' : 'next';
+    this.closes = options.close ?? true;
     this.rows = new RecordRows(options, (line) => `JSON array element ${this.elements} on line ${line}`);
   }
 
@@ -210,6 +223,8 @@ class JsonArrayScanner {
     this.rows.ledger.lines += this.anyText ? last - (this.endsWithLineFeed ? 1 : 0) : 0;
     // An empty or blank file holds no rows: the extract says so rather than failing.
     if (this.phase === 'open') return;
+    // A part before the last ends after a `,`, the next element in the next part.
+    if (!this.closes && this.phase === 'next') return;
     if (this.phase === 'element')
       this.fail(
         `the text ends before the closing "]", inside element ${this.elements} from line ${this.elementLine}`,
@@ -235,7 +250,25 @@ class JsonArrayScanner {
   }
 
   private fail(what: string, line: number): never {
-    throw new UnprocessableError(`The JSON array is malformed: ${what} (line ${line}).`);
+    throw new MalformedJsonArrayError(what, line);
+  }
+}
+
+/** A JSON array whose structure is broken: past it there is no telling where an element starts. */
+export class MalformedJsonArrayError extends UnprocessableError {
+  constructor(
+    readonly what: string,
+    /** Counted from the first character the reader was given. */
+    readonly line: number,
+    options?: ErrorOptions,
+  ) {
+    super(`The JSON array is malformed: ${what} (line ${line}).`, options);
+    this.name = 'MalformedJsonArrayError';
+  }
+
+  /** The same error in a text that `lineBreaks` line breaks precede (a part's line made the file's). */
+  after(lineBreaks: number): MalformedJsonArrayError {
+    return new MalformedJsonArrayError(this.what, this.line + lineBreaks, { cause: this });
   }
 }
 

@@ -90,6 +90,56 @@ describe('extract plans', () => {
     );
   });
 
+  it('splits a JSON array between elements: every object stored once, in order, whatever the part size', async () => {
+    const member = fc.record({ a: fc.string({ maxLength: 30 }), b: fc.integer() });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(member, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1024, max: 1200 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.constantFrom(undefined, 2),
+        async (objects, partSize, pad, indent) => {
+          const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
+          const env = memoryServices(job);
+          // Padding full of what a depth scan must not count: brackets, commas and quotes in strings.
+          const padded = objects.map((o) => ({ ...o, pad: '[{,"]}'.repeat(pad * 3) }));
+          const text = JSON.stringify(padded, null, indent);
+          const file = fileWith(env, 'x.json', `\uFEFF${text}\n`);
+          const { plan, rows, outcome } = await extractAll(env, job, file, { partSizeBytes: partSize });
+          expect(rows).toEqual(padded.map((o) => [o.a, String(o.b), o.pad]));
+          expect(plan.parts).toBeGreaterThanOrEqual(Math.floor(Buffer.byteLength(text) / (partSize + 600)));
+          expect(outcome.ledger).toMatchObject({ rowsRead: objects.length, recordsStored: objects.length });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('names the file line of a JSON element it rejects in a later part', async () => {
+    const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
+    const env = memoryServices(job);
+    const elements: unknown[] = Array.from({ length: 60 }, (_, i) => ({ i, pad: 'x'.repeat(40) }));
+    elements[50] = 42;
+    const text = JSON.stringify(elements, null, 1); // one element over 4 lines: `{`, i, pad, `}`
+    const file = fileWith(env, 'x.json', text);
+    const { plan, outcome } = await extractAll(env, job, file, { partSizeBytes: 1024 });
+    expect(plan.parts).toBeGreaterThan(2);
+    expect(outcome.ledger).toMatchObject({ rowsRead: 60, recordsStored: 59, rowsRejected: 1 });
+    expect(JSON.stringify(outcome)).toContain(`"line":${2 + 50 * 4}`);
+  });
+
+  it('fails a malformed JSON array in a later part with the line in the file', async () => {
+    const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
+    const env = memoryServices(job);
+    const elements = Array.from({ length: 60 }, (_, i) => ({ i, pad: 'x'.repeat(40) }));
+    // Element 50 loses its comma: `}` then `{` on the next line.
+    const text = JSON.stringify(elements, null, 1).replace(/\},\n \{\n {2}"i": 50,/, '}\n {\n  "i": 50,');
+    const file = fileWith(env, 'x.json', text);
+    await expect(extractAll(env, job, file, { partSizeBytes: 1024 })).rejects.toThrow(
+      `The JSON array is malformed: expected "," or "]", found "{" (line ${2 + 50 * 4}).`,
+    );
+  });
+
   it('detects the CSV delimiter and splits CSV at row starts outside quotes, a stray quote kept as written', async () => {
     const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
     const env = memoryServices(job);
@@ -104,7 +154,7 @@ describe('extract plans', () => {
     );
   });
 
-  it('plans a JSON array as one part, and refuses a format it does not read', async () => {
+  it('plans a JSON array, and refuses a format it does not read', async () => {
     const env = memoryServices(newJob({ operation: 'extract', type: 'file', source: 'file_a' }));
     const json = fileWith(env, 'x.json', '[{"a":1},{"a":2,"b":"x"}]');
     expect(await planSource(env.services, json, { headerRow: 1, partSize: 1 })).toMatchObject({
