@@ -165,25 +165,34 @@ class ZipOutput {
   }
 }
 
-const FORBIDDEN = /[[\]:*?/\\]/g;
+/** What Excel refuses in a name, and what XML 1.0 cannot hold (control characters, U+FFFE, U+FFFF, a lone surrogate). */
+const FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding these characters is the point.
+  /[[\]:*?/\\\x00-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The first `length` UTF-16 units of `text`, less a surrogate pair the cut would split. */
+function cut(text: string, length: number): string {
+  const head = text.slice(0, length);
+  const last = head.charCodeAt(head.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? head.slice(0, -1) : head;
+}
 
 /**
- * Names Excel accepts: at most 31 characters, none of `[ ] : * ? / \`, not starting or ending
- * with `'`, not empty, unique ignoring case. A name that breaks a rule is mended, not refused.
+ * Names Excel accepts: at most 31 characters, none of `[ ] : * ? / \` nor any XML cannot
+ * hold, not starting or ending with `'`, not empty, unique ignoring case. A name that breaks
+ * a rule is mended, not refused.
  */
 export function sheetNames(wanted: readonly string[]): string[] {
   const taken = new Set<string>();
   return wanted.map((name, i) => {
-    let base = name
-      .replace(FORBIDDEN, '_')
-      .replace(/^'+|'+$/g, '')
-      .slice(0, 31)
-      .trim();
+    let base = cut(name.replace(FORBIDDEN, '_'), 31)
+      .trim()
+      .replace(/^'+|'+$/g, '');
     if (base === '') base = `Sheet${i + 1}`;
     let candidate = base;
     for (let n = 2; taken.has(candidate.toLowerCase()); n++) {
       const suffix = ` (${n})`;
-      candidate = base.slice(0, 31 - suffix.length) + suffix;
+      candidate = cut(base, 31 - suffix.length) + suffix;
     }
     taken.add(candidate.toLowerCase());
     return candidate;

@@ -30,7 +30,7 @@ const cell = fc.oneof(
 );
 const row = fc.array(cell, { maxLength: 40 });
 const sheet = fc.record({
-  name: fc.string({ maxLength: 40 }),
+  name: fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 })),
   header: fc.array(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 40 }),
   rows: fc.array(row, { maxLength: 8 }),
 });
@@ -59,6 +59,15 @@ describe('writeXlsx', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('mends sheet names XML cannot hold, and never cuts a character in two at 31', () => {
+    expect(sheetNames(['a\u0001b\uFFFF', `${'x'.repeat(30)}😀`, "'quoted'", 'lone \uD800'])).toEqual([
+      'a_b_',
+      'x'.repeat(30),
+      'quoted',
+      'lone _',
+    ]);
   });
 
   it('names columns as Excel does, past Z and up to its last column', () => {
