@@ -1,9 +1,8 @@
 /**
- * XLSX support is plugged in rather than imported: its reader and writer bring exceljs
- * and its dependencies (~900 KB minified), which only the processor needs. The API and
- * the other functions reach the formats module too (through the operations), and a
- * static import would put exceljs in every bundle. `shared/formats/xlsx/codec.ts`
- * plugs it in; the processor imports that module.
+ * XLSX support is plugged in rather than imported: its reader and writer bring yauzl, saxes
+ * and fflate, which only the processor needs. The API and the other functions reach the
+ * formats module too (through the operations), and a static import would put them in every
+ * bundle. `shared/formats/xlsx/codec.ts` plugs it in; the processor imports that module.
  */
 import type { openXlsx } from './xlsx/book.js';
 import type { readXlsx } from './xlsx/read.js';

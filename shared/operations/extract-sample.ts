@@ -169,8 +169,8 @@ async function jsonSample(
 
 async function xlsxSample(services: Services, source: SampleSource, collector: Collector) {
   // The in-place reader alone (zip directory and entries by range), not the codec the
-  // processor plugs in (xlsx-support.ts): that one brings the writer, and exceljs with it,
-  // which no API bundle should carry for a 20-row look.
+  // processor plugs in (xlsx-support.ts): that one brings the writer and fflate with it,
+  // which no API bundle needs for a 20-row look.
   const book = await openXlsx(blobSource(services, source.content, source.size));
   try {
     const sheet = await book.readSheet(source.table.index, { headerRow: source.headerRow });
