@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { awsServices } from '../shared/adapters/aws-services.js';
-// Only the processor reads and writes XLSX: exceljs stays out of the other bundles.
+// Only the processor reads and writes XLSX (yauzl, saxes, fflate): they stay out of the other bundles.
 import '../shared/formats/xlsx/codec.js';
 import { publicMessage } from '../shared/domain/errors.js';
 import { runCommand } from '../shared/engine/commands.js';
