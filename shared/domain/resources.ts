@@ -128,8 +128,10 @@ export type RecordRow = [id: string, ...rest: unknown[]];
 
 /** The record a row holds, given the keys of its segment. */
 export function rowToRecord(keys: readonly string[], row: RecordRow): SheetRecord {
-  const values: Record<string, SheetValue> = {};
-  for (let i = 0; i < keys.length; i++) values[keys[i] as string] = (row[i + 1] ?? null) as SheetValue;
+  // Own properties whatever the key: a field named `__proto__` is a field, not the prototype.
+  const values: Record<string, SheetValue> = Object.fromEntries(
+    keys.map((key, i) => [key, (row[i + 1] ?? null) as SheetValue]),
+  );
   const messages = row[keys.length + 1] as Record<string, string> | undefined;
   return messages ? { id: row[0], values, valid: false, messages } : { id: row[0], values, valid: true };
 }
@@ -137,7 +139,7 @@ export function rowToRecord(keys: readonly string[], row: RecordRow): SheetRecor
 /** The row of a record for a segment with `keys` (a key the record lacks: null). */
 export function recordToRow(keys: readonly string[], record: SheetRecord): RecordRow {
   const row: RecordRow = [record.id];
-  for (const key of keys) row.push(record.values[key] ?? null);
+  for (const key of keys) row.push(Object.hasOwn(record.values, key) ? (record.values[key] ?? null) : null);
   if (!record.valid) row.push(record.messages ?? {});
   return row;
 }

@@ -123,3 +123,19 @@ describe('field keys from a header', () => {
     expect(fieldKeys(['Name', 'name', 'NAME', 'other'])).toEqual(['name', 'name_2', 'name_3', 'other']);
   });
 });
+
+describe('a field named __proto__', () => {
+  it('is a field like any other, both ways', () => {
+    const keys = ['__proto__', 'name'];
+    const record = rowToRecord(keys, ['id', 'x', 'Ada']);
+    expect(Object.hasOwn(record.values, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(record.values)).toBe(Object.prototype);
+    expect(recordToRow(keys, record)).toEqual(['id', 'x', 'Ada']);
+    // A record without the field gives null, not Object.prototype.
+    expect(recordToRow(keys, { id: 'id', values: { name: 'Ada' }, valid: true })).toEqual([
+      'id',
+      null,
+      'Ada',
+    ]);
+  });
+});
