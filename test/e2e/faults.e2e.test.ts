@@ -123,14 +123,24 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
 
     // Act: kill -9, then start again on the same data dir and API key.
     await first.stop('SIGKILL');
-    const second = await startLocalStack({ dataDir: first.dataDir, apiKey: first.apiKey });
+    // INFO: the sweeps' reports are in its log, for a failure to be read (this test failed twice
+    // on 2026-11-30 with the job never moving after the restart, and passed every run since).
+    const second = await startLocalStack({
+      dataDir: first.dataDir,
+      apiKey: first.apiKey,
+      env: { POWERTOOLS_LOG_LEVEL: 'INFO' },
+    });
     stacks.push(second);
     const again = testClient(second);
     const job = await again
       .pollJob(jobId, (j) => ['COMPLETED', 'FAILED'].includes(j.status), 180_000)
       .catch((error: Error) => {
         // What the restarted stack logged says why it did not move on.
-        throw new Error(`${error.message}\nrestarted stack's log:\n${second.output().slice(-6000)}`);
+        const log = second.output().split('\n');
+        const told = log.filter((line) => line.includes('sweep done') || /"level":"(WARN|ERROR)"/.test(line));
+        throw new Error(
+          `${error.message}\nrestarted stack's sweeps, warnings and errors:\n${told.slice(-40).join('\n')}\nits log's end:\n${log.slice(-30).join('\n')}`,
+        );
       });
 
     // Assess
