@@ -161,6 +161,12 @@ const FieldBody = z
       .regex(
         /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
         'must start with a letter or _ and hold only letters, digits and _ (at most 128)',
+      )
+      // A JavaScript object takes `__proto__` as its prototype, not as a member: in partwise
+      // and in every client that reads records into objects. Any other name does.
+      .refine(
+        (key) => key !== '__proto__',
+        'cannot be __proto__ (JavaScript objects take it as their prototype)',
       ),
     label: z.string().max(MAX_NAME_LENGTH).optional(),
     type: z.enum(FIELD_TYPES, { error: `must be one of: ${FIELD_TYPES.join(', ')}` }),

@@ -289,4 +289,13 @@ export const HOSTILE_BODIES: HostileCase[] = [
         sheets: [{ name: 's', fields: [{ key: 'a b', type: 'string' }] }],
       }),
   },
+  {
+    name: 'a field key that is __proto__',
+    status: 400,
+    send: (fx) =>
+      fx.raw('POST', '/workbooks', {
+        name: 'w',
+        sheets: [{ name: 's', fields: [{ key: '__proto__', type: 'string' }] }],
+      }),
+  },
 ];

@@ -156,3 +156,15 @@ describe('a Flatfile-shaped blueprint', () => {
     });
   });
 });
+
+describe('field keys', () => {
+  it('refuses __proto__, which JavaScript objects take as their prototype, and takes _proto_', () => {
+    expect(refusal(sheet([{ key: '__proto__', type: 'string' }]))).toEqual([
+      expect.objectContaining({
+        pointer: '/sheets/0/fields/0/key',
+        detail: expect.stringMatching(/cannot be __proto__/),
+      }),
+    ]);
+    expect(CreateWorkbookBody.safeParse(sheet([{ key: '_proto_', type: 'string' }])).success).toBe(true);
+  });
+});
