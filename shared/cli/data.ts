@@ -6,9 +6,10 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { notAStream, openStream, parsed } from '../client/follow.js';
-import { PartwiseApiError, type SheetRecord } from '../client/index.js';
+import { dataOf, PartwiseApiError, type SheetRecord } from '../client/index.js';
+import type { JobEvent } from '../domain/events.js';
+import { endsJob } from '../domain/status.js';
 import { pollEvents } from '../events/feed.js';
-import type { JobEvent } from '../events/index.js';
 import { writeCsv } from '../formats/csv/write.js';
 import type { Row } from '../formats/table.js';
 import type { Context } from './jobs.js';
@@ -26,9 +27,11 @@ export async function printRecords(
     for await (const record of records) await ctx.output.write(`${JSON.stringify(record)}\n`);
     return EXIT.ok;
   }
-  const sheet = await ctx.client.api.GET('/sheets/{id}', { params: { path: { id: sheetId } } });
-  if (!sheet.data) throw new PartwiseApiError(sheet.response.status, sheet.error, `GET /sheets/${sheetId}`);
-  const keys = sheet.data.data.fields.map((field) => field.key);
+  const sheet = dataOf(
+    await ctx.client.api.GET('/sheets/{id}', { params: { path: { id: sheetId } } }),
+    `GET /sheets/${sheetId}`,
+  );
+  const keys = sheet.fields.map((field) => field.key);
   // With --invalid, each row also says why: "field: message; …".
   const header = options.invalid ? [...keys, 'messages'] : keys;
   const rows = async function* (): AsyncGenerator<Row[]> {
@@ -96,8 +99,6 @@ export async function tailEvents(
         `${event.createdAt} ${event.topic.padEnd(14)} ${event.jobId} ${event.operation} ${event.status} ${event.processed}/${event.parts}`,
       );
   };
-  const ended = (event: JobEvent) =>
-    event.topic === 'job:deleted' || (FINAL.has(event.status) && event.topic !== 'job:updated');
   const stop = new AbortController();
   signal?.addEventListener('abort', () => stop.abort());
   try {
@@ -109,14 +110,14 @@ export async function tailEvents(
         for (const event of await jobEvents(ctx, filter.jobId)) {
           seen.add(event.id);
           await print(event);
-          if (ended(event)) return EXIT.ok;
+          if (endsJob(event)) return EXIT.ok;
         }
       }
       for await (const message of stream) {
         const event = parsed(message);
         if (!event || seen.has(event.id) || (filter.jobId && event.jobId !== filter.jobId)) continue;
         await print(event);
-        if (filter.jobId && ended(event)) return EXIT.ok;
+        if (filter.jobId && endsJob(event)) return EXIT.ok;
       }
       return EXIT.ok;
     }
@@ -130,7 +131,7 @@ export async function tailEvents(
     })) {
       if (!filter.jobId && Date.parse(event.createdAt) < since) continue;
       await print(event);
-      if (filter.jobId && ended(event)) return EXIT.ok;
+      if (filter.jobId && endsJob(event)) return EXIT.ok;
     }
     return EXIT.ok;
   } finally {
@@ -138,11 +139,9 @@ export async function tailEvents(
   }
 }
 
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
-
 async function jobEvents(ctx: Context, jobId: string): Promise<JobEvent[]> {
-  const answer = await ctx.client.api.GET('/jobs/{id}/events', { params: { path: { id: jobId } } });
-  if (!answer.data)
-    throw new PartwiseApiError(answer.response.status, answer.error, `GET /jobs/${jobId}/events`);
-  return answer.data.data;
+  return dataOf(
+    await ctx.client.api.GET('/jobs/{id}/events', { params: { path: { id: jobId } } }),
+    `GET /jobs/${jobId}/events`,
+  );
 }

@@ -2,7 +2,13 @@
  * The CLI's jobs: create one (`extract`, `map`, `delete`, `export`), follow it to its end
  * with live progress, and `jobs ls|get|execute|cancel|retry|wait`.
  */
-import { type CreateJobBody, type Job, PartwiseApiError, type PartwiseClient } from '../client/index.js';
+import {
+  type CreateJobBody,
+  dataOf,
+  type Job,
+  PartwiseApiError,
+  type PartwiseClient,
+} from '../client/index.js';
 import { isId } from '../domain/ids.js';
 import { JOB_STATUSES, type JobStatus } from '../domain/status.js';
 import { CliError, EXIT, type Output, UsageError } from './output.js';
@@ -56,15 +62,6 @@ export function parseConfigPairs(pairs: readonly string[]): Record<string, unkno
     into[path.at(-1) as string] = value;
   }
   return config;
-}
-
-export function dataOf<T>(
-  result: { data?: { data: T }; error?: unknown; response: Response },
-  what: string,
-): T {
-  if (result.data) return result.data.data;
-  const problem = typeof result.error === 'object' && result.error !== null ? result.error : undefined;
-  throw new PartwiseApiError(result.response.status, problem, what);
 }
 
 /** Creates a job; with `wait`, follows it to its end. Resolves with the exit code. */
@@ -137,11 +134,12 @@ export function jobStatus(given: string): JobStatus {
 }
 
 export async function listJobs(ctx: Context, filter: { status?: JobStatus; limit: number }): Promise<number> {
-  const answer = await ctx.client.api.GET('/jobs', {
-    params: { query: { limit: filter.limit, ...(filter.status ? { status: filter.status } : {}) } },
-  });
-  if (!answer.data) throw new PartwiseApiError(answer.response.status, answer.error, 'GET /jobs');
-  const jobs = answer.data.data;
+  const jobs = dataOf(
+    await ctx.client.api.GET('/jobs', {
+      params: { query: { limit: filter.limit, ...(filter.status ? { status: filter.status } : {}) } },
+    }),
+    'GET /jobs',
+  );
   ctx.output.result(
     jobs,
     jobs.length === 0

@@ -5,13 +5,12 @@
  * 2 a command used wrongly, 130 interrupted.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { partwiseClient } from '../client/index.js';
+import { dataOf, partwiseClient } from '../client/index.js';
 import { FORMATS } from '../formats/detect.js';
 import { download, printRecords, tailEvents } from './data.js';
 import {
   type Context,
   createJob,
-  dataOf,
   finish,
   follow,
   jobAction,

@@ -6,6 +6,7 @@
 import { SingleBar } from 'cli-progress';
 import type { JobSnapshot } from '../client/index.js';
 import { formatSeconds, Pace } from '../client/pace.js';
+import { isFinal } from '../domain/status.js';
 import type { Output } from './output.js';
 
 export interface ProgressView {
@@ -13,8 +14,6 @@ export interface ProgressView {
   /** Ends the bar (a terminal keeps its last frame). */
   stop(): void;
 }
-
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 export const formatCount = (n: number) => integer.format(n);
@@ -37,7 +36,7 @@ function lineView(output: Output, now: () => number): ProgressView {
       const perSecond = pace.rowsPerSecond();
       const parts = [`${job.id} ${job.status}`, `parts ${job.processed}/${job.parts}`];
       if (job.rowsProcessed !== undefined) parts.push(`rows ${job.rowsProcessed}`);
-      if (perSecond !== undefined && !FINAL.has(job.status)) parts.push(`${Math.round(perSecond)} rows/s`);
+      if (perSecond !== undefined && !isFinal(job.status)) parts.push(`${Math.round(perSecond)} rows/s`);
       output.say(parts.join(' '));
     },
     stop() {},
@@ -62,7 +61,7 @@ function barView(stream: NodeJS.WriteStream, now: () => number): ProgressView {
     update(job) {
       pace.observe(job);
       const perSecond = pace.rowsPerSecond();
-      const eta = FINAL.has(job.status) ? 0 : pace.etaSeconds();
+      const eta = isFinal(job.status) ? 0 : pace.etaSeconds();
       const payload = {
         rows: job.rowsProcessed === undefined ? '?' : formatCount(job.rowsProcessed),
         rate: perSecond === undefined ? '–' : formatCount(perSecond),

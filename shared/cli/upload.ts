@@ -10,7 +10,7 @@ import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type DataFile, PartwiseApiError, type PartwiseClient } from '../client/index.js';
+import { type DataFile, dataOf, PartwiseApiError, type PartwiseClient } from '../client/index.js';
 import { DIRECT_UPLOAD_LIMIT } from '../domain/resources.js';
 import { UsageError } from './output.js';
 
@@ -36,13 +36,12 @@ export async function uploadPath(
     onBytes(size, size);
     return file;
   }
-  const created = await client.api.POST('/files', { body: { name, size } });
-  if (!created.data) throw new PartwiseApiError(created.response.status, created.error, 'POST /files');
-  const { id, uploadUrl, uploadHeaders } = created.data.data;
+  const { id, uploadUrl, uploadHeaders } = dataOf(
+    await client.api.POST('/files', { body: { name, size } }),
+    'POST /files',
+  );
   await putStream(uploadUrl, uploadHeaders, path, size, onBytes);
-  const read = await client.api.GET('/files/{id}', { params: { path: { id } } });
-  if (!read.data) throw new PartwiseApiError(read.response.status, read.error, `GET /files/${id}`);
-  return read.data.data;
+  return dataOf(await client.api.GET('/files/{id}', { params: { path: { id } } }), `GET /files/${id}`);
 }
 
 /** PUT with a Content-Length (S3 refuses chunked uploads), the body streamed from disk. */

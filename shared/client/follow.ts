@@ -8,6 +8,7 @@
  * Neither polls the job itself.
  */
 import type { JobEvent, JobSnapshot } from '../domain/events.js';
+import { endsJob, isFinal } from '../domain/status.js';
 import { EventFeedError } from '../events/errors.js';
 import { pollEvents, streamEvents } from '../events/feed.js';
 import type { SseMessage } from '../events/sse.js';
@@ -25,12 +26,6 @@ export interface FollowOptions {
   /** `stream` or `feed` to choose; by default the stream, else the feed. */
   via?: 'stream' | 'feed';
 }
-
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
-
-/** The event that ends a wait: a final status announced by its own topic, or the job's deletion. */
-const ends = (event: Pick<JobEvent, 'topic' | 'status'>) =>
-  event.topic === 'job:deleted' || (FINAL.has(event.status) && event.topic !== 'job:updated');
 
 /** A snapshot no older than the last one seen (the stream may deliver one read meanwhile). */
 function newer(last: JobSnapshot, next: JobSnapshot): boolean {
@@ -51,7 +46,7 @@ export async function* followJob(options: FollowOptions): AsyncGenerator<JobSnap
     if (followed) {
       const first = await options.getJob(options.jobId);
       yield first;
-      if (FINAL.has(first.status)) return;
+      if (isFinal(first.status)) return;
       let last = first;
       for await (const message of followed) {
         const event = parsed(message);
@@ -60,7 +55,7 @@ export async function* followJob(options: FollowOptions): AsyncGenerator<JobSnap
           last = event.job;
           yield event.job;
         }
-        if (ends(event)) break;
+        if (endsJob(event)) break;
       }
     } else {
       yield await options.getJob(options.jobId);
@@ -73,7 +68,7 @@ export async function* followJob(options: FollowOptions): AsyncGenerator<JobSnap
         ...(options.fetch ? { fetch: options.fetch } : {}),
       })) {
         yield event.job;
-        if (ends(event)) break;
+        if (endsJob(event)) break;
       }
     }
     if (options.signal?.aborted) return;

@@ -60,9 +60,13 @@ export interface ClientOptions {
 }
 
 /** The data of an answer, or a PartwiseApiError for a problem. */
-function dataOf<T>(result: { data?: { data: T }; error?: unknown; response: Response }, what: string): T {
+export function dataOf<T>(
+  result: { data?: { data: T }; error?: unknown; response: Response },
+  what: string,
+): T {
   if (result.data) return result.data.data;
-  throw new PartwiseApiError(result.response.status, result.error as Partial<Problem> | undefined, what);
+  const problem = typeof result.error === 'object' && result.error !== null ? result.error : undefined;
+  throw new PartwiseApiError(result.response.status, problem, what);
 }
 
 export function partwiseClient(options: ClientOptions) {

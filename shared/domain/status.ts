@@ -36,6 +36,14 @@ export function isFinal(status: JobStatus): boolean {
   return FINAL_STATUSES.has(status);
 }
 
+/**
+ * Whether a job event ends a wait for its job: a final status announced by its own topic (the
+ * last `job:updated` carries it too, just before), or the job's deletion.
+ */
+export function endsJob(event: { topic: string; status: JobStatus }): boolean {
+  return event.topic === 'job:deleted' || (isFinal(event.status) && event.topic !== 'job:updated');
+}
+
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }

@@ -6,6 +6,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { endsJob, isFinal } from '../../shared/domain/status.js';
 import {
   type Api,
   apiClient,
@@ -22,7 +23,6 @@ import { uploadFile } from './upload.js';
 import { Actions, JobProgress, type OfferedAction, Pace, RecordsTable, type Watched } from './views.js';
 
 const PAGE_SIZE = 50;
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
 const FORMATS = ['csv', 'tsv', 'xlsx', 'ndjson', 'json'] as const;
 
 interface Shown {
@@ -44,7 +44,7 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
   const [download, setDownload] = useState<{ fileId: string; name: string }>();
   const [live, setLive] = useState(false);
 
-  const busy = job !== undefined && !FINAL.has(job.status);
+  const busy = job !== undefined && !isFinal(job.status);
 
   /**
    * Shows the job as an event or a read gives it; once it ended, what it produced. Events may
@@ -61,7 +61,7 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
     if (ended) current.ended = true;
     current.pace.observe(next);
     setJob({ ...next });
-    if (!FINAL.has(next.status)) {
+    if (!isFinal(next.status)) {
       setStatus(`${next.operation}: ${next.status.toLowerCase()}`);
       return;
     }
@@ -120,10 +120,10 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
     setDownload(undefined);
     const created = dataOf(await api.POST('/jobs', { body: { trigger: 'immediate', ...body } }));
     watched.current = { id: created.id, pace: new Pace(), sequence: 0, ended: false };
-    see(created, FINAL.has(created.status));
+    see(created, isFinal(created.status));
     // Anything that happened before the socket saw it: read once more.
     const now = dataOf(await api.GET('/jobs/{id}', { params: { path: { id: created.id } } }));
-    see(now, FINAL.has(now.status));
+    see(now, isFinal(now.status));
   };
 
   const attempt = (work: () => Promise<unknown>) => () => {
@@ -141,15 +141,14 @@ function App({ api, tokens, config }: { api: Api; tokens: TokenSource; config: P
   useEffect(() => {
     const push = connectPush(config.wsUrl, tokens, {
       onEvent: (event) => {
-        const ended = event.topic !== 'job:updated' && FINAL.has(event.status);
-        see({ ...event.job, id: event.jobId }, ended, event.sequence);
+        see({ ...event.job, id: event.jobId }, endsJob(event), event.sequence);
       },
       onOpen: () => {
         setLive(true);
         const current = watched.current;
         if (current) {
           void api.GET('/jobs/{id}', { params: { path: { id: current.id } } }).then((read) => {
-            if (read.data) see(read.data.data, FINAL.has(read.data.data.status));
+            if (read.data) see(read.data.data, isFinal(read.data.data.status));
           });
         }
       },

@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { formatSeconds, Pace } from '../../shared/client/pace.js';
+import type { JobStatus } from '../../shared/domain/status.js';
 import type { Action, Field, Sheet, SheetRecord } from './api.js';
 
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -11,7 +12,7 @@ const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 export interface Watched {
   id: string;
   operation: string;
-  status: string;
+  status: JobStatus;
   parts: number;
   processed: number;
   progress: number;
