@@ -293,7 +293,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       api: await inProcessFunction(handler('api')),
       authorizer: await inProcessFunction(handler('authorizer')),
       bus: emulators.bus,
-      site: await localSite(),
+      site: localSite(),
       port,
       // The page this stack serves gets tokens of the dev environment without the key (docs/auth.md).
       localTokens: { environmentId: DEV_ENVIRONMENT_ID },
