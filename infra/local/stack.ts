@@ -172,7 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     await mkdir(dataDir, { recursive: true });
-    const emulators = await startEmulators(dataDir);
+    const emulators = await startEmulators(dataDir, log);
     stoppers.push(() => emulators.stop());
     // Subscribed before anything publishes; stopped just before the bus.
     const webhooks = webhookConfigs.length

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -6,7 +7,8 @@ import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dy
 import { GetBucketCorsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients } from '../../infra/local/clients.js';
-import { startEmulators } from '../../infra/local/emulators.js';
+import { S3_PORT_FILE, startEmulators } from '../../infra/local/emulators.js';
+import type { Logger } from '../../infra/local/logger.js';
 import { provision } from '../../infra/local/provision.js';
 
 let dataDir: string;
@@ -138,6 +140,40 @@ describe('the emulated AWS services', () => {
       expect(whole.some((body) => body.equals(last))).toBe(true);
     } finally {
       await aws.stop();
+    }
+  });
+
+  it("keep S3's port across a restart, and move it with a warning when something else took it", async () => {
+    // Prepare: a first run picks a port and keeps it in the data directory.
+    const dir = await mkdtemp(join(tmpdir(), 'partwise-s3-port-'));
+    const warnings: string[] = [];
+    const log: Logger = { info() {}, warn: (message) => warnings.push(message), error() {} };
+    const first = await startEmulators(dir, log);
+    const port = Number(new URL(first.s3Endpoint).port);
+    await first.stop();
+    expect(Number(await readFile(join(dir, S3_PORT_FILE), 'utf8'))).toBe(port);
+
+    // Act + Assess: the same port again.
+    const second = await startEmulators(dir, log);
+    expect(second.s3Endpoint).toBe(`http://127.0.0.1:${port}`);
+    await second.stop();
+    expect(warnings).toEqual([]);
+
+    // Act: another program listens on the port meanwhile.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const third = await startEmulators(dir, log);
+      const moved = Number(new URL(third.s3Endpoint).port);
+      await third.stop();
+
+      // Assess: another port, said, and kept for the next run.
+      expect(moved).not.toBe(port);
+      expect(warnings).toEqual([expect.stringContaining(`port ${port} is taken`)]);
+      expect(Number(await readFile(join(dir, S3_PORT_FILE), 'utf8'))).toBe(moved);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
