@@ -15,6 +15,7 @@ import S3rver from 's3rver';
 import { LocalEventBus, startEventBridgeEmulator } from './event-bus.js';
 import { type Logger, silentLogger } from './logger.js';
 import { enforceS3Conditions } from './s3rver-conditions.js';
+import { checkPresignedSignatures } from './s3rver-signatures.js';
 import { makeS3rverWritesAtomic } from './s3rver-writes.js';
 
 export interface Emulators {
@@ -76,6 +77,9 @@ async function startDynamo(directory: string): Promise<Running> {
   };
 }
 
+/** The only credentials s3rver knows (its built-in account); dynalite and fauxqs accept any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
 /** Where the local S3's port is kept between runs on one data directory. */
 export const S3_PORT_FILE = 's3-port';
 
@@ -115,6 +119,8 @@ async function startS3(directory: string, portFile: string, log: Logger): Promis
   const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, vhostBuckets: false });
   makeS3rverWritesAtomic(server.store);
   enforceS3Conditions(server);
+  // In front of the conditions: a URL that was tampered with is refused before anything else.
+  checkPresignedSignatures(server, { [LOCAL_CREDENTIALS.accessKeyId]: LOCAL_CREDENTIALS.secretAccessKey });
   ({ port } = await server.run());
   if (port !== remembered) await writeFile(portFile, `${port}\n`);
   return {

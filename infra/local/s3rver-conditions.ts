@@ -19,7 +19,7 @@ import type { S3rverContext } from 's3rver';
 
 const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
-function refuse(ctx: S3rverContext, status: number, code: string, message: string): void {
+export function refuse(ctx: S3rverContext, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.type = 'application/xml';
   ctx.body =

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketCorsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients } from '../../infra/local/clients.js';
 import { S3_PORT_FILE, startEmulators } from '../../infra/local/emulators.js';
 import type { Logger } from '../../infra/local/logger.js';
 import { provision } from '../../infra/local/provision.js';
+import { attachmentDisposition } from '../../shared/adapters/s3/blob-store.js';
 
 let dataDir: string;
 
@@ -174,6 +176,63 @@ describe('the emulated AWS services', () => {
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check the signature of presigned URLs, as S3 does: a URL changed in any signed part is refused', async () => {
+    // Prepare: a URL to create an object of 8 bytes once, as POST /files signs it.
+    const emulated = await startProvisioned();
+    const s3 = emulated.clients.s3;
+    try {
+      const put = (Key: string, size: number) =>
+        getSignedUrl(
+          s3,
+          new PutObjectCommand({ Bucket: resources.bucketName, Key, IfNoneMatch: '*', ContentLength: size }),
+          {
+            expiresIn: 60,
+          },
+        );
+      const url = await put('env/env_a/uploads/file 1+é', 8);
+      const headers = { 'if-none-match': '*', 'content-length': '8' };
+      const send = (target: string, extra: Record<string, string> = {}) =>
+        fetch(target, { method: 'PUT', headers: { ...headers, ...extra }, body: 'a,b\n1,2\n' });
+
+      // Act + Assess: another key, a longer expiry, another signed header value: refused.
+      const otherKey = url.replace('env_a', 'env_b');
+      expect((await send(otherKey)).status).toBe(403);
+      const longer = url.replace('X-Amz-Expires=60', 'X-Amz-Expires=600');
+      const refused = await send(longer);
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('SignatureDoesNotMatch');
+      expect((await send(url, { 'if-none-match': 'x' })).status).toBe(403);
+      // The URL as signed: taken.
+      expect((await send(url)).status).toBe(200);
+
+      // A download URL with a content disposition of every kind of character.
+      const get = await getSignedUrl(
+        s3,
+        new GetObjectCommand({
+          Bucket: resources.bucketName,
+          Key: 'env/env_a/uploads/file 1+é',
+          ResponseContentDisposition: attachmentDisposition("Q1 'report' (final) *€ 100%.csv"),
+        }),
+        { expiresIn: 60 },
+      );
+      const download = await fetch(get);
+      expect(download.status).toBe(200);
+      expect(await download.text()).toBe('a,b\n1,2\n');
+      expect(
+        (
+          await fetch(
+            get.replace(
+              'response-content-disposition=',
+              'response-content-type=text%2Fhtml&response-content-disposition=',
+            ),
+          )
+        ).status,
+      ).toBe(403);
+    } finally {
+      await emulated.stop();
     }
   });
 });
