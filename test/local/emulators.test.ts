@@ -205,6 +205,13 @@ describe('the emulated AWS services', () => {
       expect(refused.status).toBe(403);
       expect(await refused.text()).toContain('SignatureDoesNotMatch');
       expect((await send(url, { 'if-none-match': 'x' })).status).toBe(403);
+      // A body of another length than the signed one: its Content-Length is not the signed one.
+      const longer10 = await fetch(url, {
+        method: 'PUT',
+        headers: { 'if-none-match': '*' },
+        body: '0123456789',
+      });
+      expect(longer10.status).toBe(403);
       // The URL as signed: taken.
       expect((await send(url)).status).toBe(200);
 
