@@ -17,6 +17,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../shared/http/public-routes.js';
+import { logGroupEncryption } from './encryption.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 
 export interface JobsHttpApi {
@@ -73,6 +74,7 @@ export function createHttpApi(
   const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
     retention: p.logRetention,
     removalPolicy: p.removalPolicy,
+    ...logGroupEncryption(p.encryptionKey),
   });
   const domainName = p.customDomain
     ? new DomainName(scope, 'ApiDomain', {

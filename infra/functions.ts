@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type ParamsAndSecretsLayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -13,6 +14,7 @@ import {
   LAMBDA_NODE_MAJOR,
   PROJECT_ROOT,
 } from './bundling.js';
+import { logGroupEncryption } from './encryption.js';
 
 export interface PartwiseFunctionOptions {
   description: string;
@@ -21,6 +23,8 @@ export interface PartwiseFunctionOptions {
   environment: Record<string, string>;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
+  /** The key of the function's log group. @default CloudWatch Logs' own encryption */
+  logEncryptionKey?: IKey;
   bundleAwsSdk: boolean;
   /** The Parameters and Secrets extension, for a function that reads a secret. @default none */
   paramsAndSecrets?: ParamsAndSecretsLayerVersion;
@@ -47,6 +51,7 @@ export function createPartwiseFunction(
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: options.logRetention,
     removalPolicy: options.removalPolicy,
+    ...logGroupEncryption(options.logEncryptionKey),
   });
   const role = new Role(scope, `${id}Role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

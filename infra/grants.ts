@@ -4,6 +4,7 @@
  * with the WebSocket stage (jobs-service.ts).
  */
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { grantKeyUse } from './encryption.js';
 import {
   grantApiKeyLookup,
   grantConnections,
@@ -42,13 +43,13 @@ export function grantLeastPrivilege(
     indexes: ['byEnvironment'],
   });
   grantObjects(role(fns.processor), bucket, { read: true, write: true, delete: true });
-  r.partsQueue.grantSendMessages(role(fns.processor));
+  grantSendMessage(role(fns.processor), r.partsQueue);
 
   // relay: stores each event for the feed, clears the outbox, hands commands to the
   // queue, publishes events and holds the ones EventBridge refuses in the event dead
   // letter. Stream read access comes from its event source.
   grantJobData(role(fns.relay), table, { write: true });
-  r.partsQueue.grantSendMessages(role(fns.relay));
+  grantSendMessage(role(fns.relay), r.partsQueue);
   grantPutJobEvents(role(fns.relay), r.eventBus, p.eventSource);
   grantSendMessage(role(fns.relay), r.eventDeadLetterQueue);
 
@@ -66,7 +67,7 @@ export function grantLeastPrivilege(
     indexes: ['outbox', 'active'],
   });
   grantObjects(role(fns.sweeper), bucket, { read: true, write: true, delete: true });
-  r.partsQueue.grantSendMessages(role(fns.sweeper));
+  grantSendMessage(role(fns.sweeper), r.partsQueue);
   grantPutJobEvents(role(fns.sweeper), r.eventBus, p.eventSource);
   grantSendMessage(role(fns.sweeper), r.eventDeadLetterQueue);
 
@@ -80,6 +81,25 @@ export function grantLeastPrivilege(
     listByEnvironment: true,
     remove: true,
   });
+
+  // With a customer managed key, S3, DynamoDB (streams included) and SQS (event sources
+  // included) call KMS as the function: each needs the key for the data it touches above.
+  // The authorizer only reads API key items; the push authorizer touches no encrypted data.
+  const key = p.encryptionKey;
+  if (key) {
+    grantKeyUse(role(fns.authorizer), key, 'decrypt');
+    for (const fn of [
+      fns.api,
+      fns.processor,
+      fns.relay,
+      fns.deadLetter,
+      fns.sweeper,
+      fns.pushConnections,
+      fns.pushFanOut,
+    ]) {
+      grantKeyUse(role(fn), key, 'encrypt');
+    }
+  }
 }
 
 export function roleOf(fn: IFunction) {

@@ -1,21 +1,24 @@
+import { Lazy, Names, Stack } from 'aws-cdk-lib';
 import type { HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/config.js';
 import { JobsServiceAlarms } from './alarms.js';
 import { createHttpApi } from './api.js';
+import { allowLogsToUseKey, encryptArchive, eventBusEncryption } from './encryption.js';
 import { grantLeastPrivilege, roleOf } from './grants.js';
 import { acknowledgeNagFindings, type NagAcknowledgement } from './nag.js';
-import { grantManageConnections } from './permissions.js';
+import { grantManageConnections, grantSendMessage } from './permissions.js';
 import { type JobsServiceProps, type ResolvedJobsServiceProps, resolveJobsServiceProps } from './props.js';
 import { connectPushFanOut, createPushApi } from './push.js';
 import { createServiceFunctions, DEAD_LETTER_TIMEOUT } from './service-functions.js';
@@ -99,16 +102,22 @@ export class JobsService extends Construct {
       eventDeadLetterQueue: this.eventDeadLetterQueue,
     } = createQueues(this, p, DEAD_LETTER_TIMEOUT));
 
-    this.eventBus = p.eventBus ?? new EventBus(this, 'EventBus', { description: 'partwise job events' });
+    if (p.encryptionKey) allowLogsToUseKey(this, p.encryptionKey);
+    // A bus of your own keeps its own encryption; its archive here takes the key.
+    const bus = p.eventBus
+      ? { bus: p.eventBus, arn: p.eventBus.eventBusArn }
+      : ownEventBus(this, p.encryptionKey);
+    this.eventBus = bus.bus;
     this.eventArchive = new Archive(this, 'EventArchive', {
       sourceEventBus: this.eventBus,
       eventPattern: { source: [p.eventSource] },
       retention: p.eventArchiveRetention,
       description: 'partwise job events, for replay',
     });
+    if (p.encryptionKey) encryptArchive(this.eventArchive, p.encryptionKey, bus.arn);
 
     this.tokenSecret = createTokenSecret(this);
-    this.connectionsTable = createConnectionsTable(this);
+    this.connectionsTable = createConnectionsTable(this, p);
     const resources = {
       table: this.table,
       bucket: this.bucket,
@@ -233,7 +242,7 @@ export class JobsService extends Construct {
         bisectBatchOnError: true,
         retryAttempts: 10,
         reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.relayFailureQueue),
+        onFailure: queueOnFailure(this.relayFailureQueue),
         filters: [
           FilterCriteria.filter({ dynamodb: { NewImage: { outboxAt: { S: FilterRule.exists() } } } }),
         ],
@@ -245,4 +254,37 @@ export class JobsService extends Construct {
       targets: [new LambdaFunction(this.sweeperFunction, { retryAttempts: 2 })],
     });
   }
+}
+
+/**
+ * The bus the construct creates, and its ARN as a value known at synth time: EventBus names
+ * itself `Names.uniqueId` of itself when given no name, and that name (not the bus's
+ * `Fn::GetAtt`) is what the archive's key policy may refer to (encryption.ts).
+ */
+function ownEventBus(scope: Construct, key: IKey | undefined): { bus: EventBus; arn: string } {
+  const bus = new EventBus(scope, 'EventBus', {
+    description: 'partwise job events',
+    ...eventBusEncryption(key),
+  });
+  const arn = Stack.of(scope).formatArn({
+    service: 'events',
+    resource: 'event-bus',
+    resourceName: Lazy.string({ produce: () => Names.uniqueId(bus) }),
+  });
+  return { bus, arn };
+}
+
+/**
+ * A stream event source's on-failure queue, sent to as the function (Lambda uses its role).
+ * SqsDlq would grant `grantSendMessages`: GetQueueAttributes and GetQueueUrl besides, and
+ * with a customer managed key `kms:GenerateDataKey*` and `kms:ReEncrypt*`; SendMessage is
+ * all it takes, and the key's use is granted with the function's (grants.ts).
+ */
+function queueOnFailure(queue: IQueue): IEventSourceDlq {
+  return {
+    bind(_mapping, handler) {
+      grantSendMessage(roleOf(handler), queue);
+      return { destination: queue.queueArn };
+    },
+  };
 }

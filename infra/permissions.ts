@@ -140,8 +140,8 @@ export function grantPutJobEvents(role: IRole, bus: IEventBus, source: string): 
 
 /**
  * SendMessage on one queue, and nothing else: `grantSendMessages` adds GetQueueAttributes
- * and GetQueueUrl, which a sender given the queue URL never calls. The queues use SSE-SQS,
- * so no KMS permission is needed.
+ * and GetQueueUrl, which a sender given the queue URL never calls. With SSE-SQS no KMS
+ * permission is needed; with `encryptionKey`, grants.ts adds the key (encryption.ts).
  */
 export function grantSendMessage(role: IRole, queue: IQueue): void {
   role.addToPrincipalPolicy(

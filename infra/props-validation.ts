@@ -28,6 +28,13 @@ export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] 
   wholeDays(p.eventArchiveRetention, 'eventArchiveRetention', problems);
   wholeDays(p.eventRetention, 'eventRetention', problems);
   wholeDays(p.temporaryObjectRetention, 'temporaryObjectRetention', problems);
+  if (p.noncurrentVersionRetention) {
+    wholeDays(p.noncurrentVersionRetention, 'noncurrentVersionRetention', problems);
+    check(
+      p.bucketVersioning,
+      'noncurrentVersionRetention applies only with bucketVersioning: true (an unversioned bucket keeps no earlier versions)',
+    );
+  }
 
   integerIn(p.processorMemorySize, 128, 10_240, 'processorMemorySize (MB, the Lambda limits)', problems);
   // 2..1000 are the limits of an SQS event source's maximum concurrency.

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { JobsServicePropsError } from './errors.js';
@@ -111,6 +112,32 @@ export interface JobsServiceProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * A customer managed KMS key to encrypt the data at rest with: the bucket (with an S3
+   * bucket key), the jobs and connections tables, the queues, the event bus and its archive
+   * (when the construct creates the bus) and the log groups. Every function gets
+   * `kms:Decrypt` on it, and `kms:Encrypt`/`kms:GenerateDataKey` where it writes. The key's
+   * policy must let CloudWatch Logs and EventBridge use it: the construct adds that to a key
+   * of the same stack; the owner of an imported key adds it (docs/deploy.md).
+   * @default - AWS managed encryption: SSE-S3, the DynamoDB and SQS managed keys, EventBridge's and CloudWatch Logs' own
+   */
+  readonly encryptionKey?: IKey;
+
+  /**
+   * Keep the earlier versions of the bucket's objects (S3 versioning), so an object
+   * overwritten or deleted by mistake can be recovered for `noncurrentVersionRetention`.
+   * @default false
+   */
+  readonly bucketVersioning?: boolean;
+
+  /**
+   * With `bucketVersioning`: how long an object's earlier version is kept once it stops
+   * being current (overwritten, deleted, or expired as a temporary object); then S3 deletes
+   * it, so partwise's cleanups still free the space. Whole days.
+   * @default Duration.days(30)
+   */
+  readonly noncurrentVersionRetention?: Duration;
+
+  /**
    * How long objects under the bucket's `tmp/` prefix live, and how long an unfinished
    * multipart upload is kept before S3 aborts it.
    * @default Duration.days(7)
@@ -198,12 +225,20 @@ export interface JobsServiceProps {
 
 /** The props with every default filled in. */
 export type ResolvedJobsServiceProps = Required<
-  Omit<JobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain' | 'webApp'>
+  Omit<JobsServiceProps, OptionalProps | 'webApp' | 'noncurrentVersionRetention'>
 > &
-  Pick<JobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain'> & {
+  Pick<JobsServiceProps, OptionalProps> & {
+    /** Given only with `bucketVersioning` (validated), else undefined. */
+    noncurrentVersionRetention?: Duration;
     /** The site's settings, or undefined for no site. */
     webApp?: JobsServiceWebApp;
   };
+
+/** Props that stay undefined when not given: nothing stands in for them. */
+type OptionalProps = 'eventBus' | 'alarmTopic' | 'customDomain' | 'encryptionKey';
+
+/** How long earlier versions of objects stay, with `bucketVersioning` and no `noncurrentVersionRetention`. */
+export const DEFAULT_NONCURRENT_VERSION_RETENTION = Duration.days(30);
 
 export const JOBS_SERVICE_DEFAULTS = {
   eventSource: 'partwise',
@@ -224,7 +259,8 @@ export const JOBS_SERVICE_DEFAULTS = {
   sweepInterval: Duration.minutes(5),
   pushAccessLogs: false,
   bundleAwsSdk: false,
-} as const satisfies Omit<ResolvedJobsServiceProps, 'eventBus' | 'alarmTopic' | 'customDomain' | 'webApp'>;
+  bucketVersioning: false,
+} as const satisfies Omit<ResolvedJobsServiceProps, OptionalProps | 'webApp' | 'noncurrentVersionRetention'>;
 
 /** Fills in the defaults and checks everything at once; throws one error listing every problem. */
 export function resolveJobsServiceProps(props: JobsServiceProps = {}): ResolvedJobsServiceProps {

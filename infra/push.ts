@@ -19,6 +19,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { JOB_TOPICS } from '../shared/domain/events.js';
+import { logGroupEncryption } from './encryption.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 
 /** The stage of the push socket: `wss://<api id>.execute-api.<region>.amazonaws.com/push`. */
@@ -54,7 +55,11 @@ export function createPushApi(
   const disconnectRoute = api.addRoute('$disconnect', { integration });
 
   const accessLogs = p.pushAccessLogs
-    ? new LogGroup(scope, 'PushAccessLogs', { retention: p.logRetention, removalPolicy: p.removalPolicy })
+    ? new LogGroup(scope, 'PushAccessLogs', {
+        retention: p.logRetention,
+        removalPolicy: p.removalPolicy,
+        ...logGroupEncryption(p.encryptionKey),
+      })
     : undefined;
   const stage = new WebSocketStage(scope, 'PushStage', {
     webSocketApi: api,

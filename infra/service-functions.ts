@@ -163,6 +163,7 @@ export function createServiceFunctions(
       },
       logRetention: p.logRetention,
       removalPolicy: p.removalPolicy,
+      ...(p.encryptionKey ? { logEncryptionKey: p.encryptionKey } : {}),
       bundleAwsSdk: p.bundleAwsSdk,
       ...(spec.readsTokenSecret ? { paramsAndSecrets: tokenSecretExtension() } : {}),
     });

@@ -26,6 +26,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-c
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
 import { PROJECT_ROOT } from './bundling.js';
+import { logGroupEncryption } from './encryption.js';
 import type { JobsServiceWebApp, ResolvedJobsServiceProps } from './props.js';
 import { writeWebAssetsSync } from './web-assets.js';
 
@@ -142,6 +143,7 @@ export function deployWebSite(
   const logGroup = new LogGroup(scope, 'SiteDeploymentLogs', {
     retention: p.logRetention,
     removalPolicy: p.removalPolicy,
+    ...logGroupEncryption(p.encryptionKey),
   });
   const role = new Role(scope, 'SiteDeploymentRole', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

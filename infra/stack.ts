@@ -1,5 +1,6 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct, Node } from 'constructs';
 import { PartwiseInfraError } from './errors.js';
@@ -61,6 +62,10 @@ export const CONTEXT_KEYS = {
   corsOrigins: 'partwise:corsOrigins',
   /** `true` deploys the page as a static site (the `webApp` prop). */
   webApp: 'partwise:webApp',
+  /** The ARN of a customer managed KMS key (the `encryptionKey` prop; docs/deploy.md says what its policy needs). */
+  encryptionKeyArn: 'partwise:encryptionKeyArn',
+  /** `true` keeps earlier versions of the bucket's objects (the `bucketVersioning` prop). */
+  bucketVersioning: 'partwise:bucketVersioning',
 } as const;
 
 /** The stack name from the context, `Partwise` unless set. */
@@ -80,10 +85,9 @@ export function jobsServicePropsFromContext(scope: Construct): JobsServiceProps 
   const topicArn = stringContext(node, CONTEXT_KEYS.alarmTopicArn);
   const busArn = stringContext(node, CONTEXT_KEYS.eventBusArn);
   const origins = stringContext(node, CONTEXT_KEYS.corsOrigins);
-  const webApp = stringContext(node, CONTEXT_KEYS.webApp);
-  if (webApp !== undefined && webApp !== 'true' && webApp !== 'false') {
-    throw new PartwiseInfraError(`${CONTEXT_KEYS.webApp} must be "true" or "false", got "${webApp}"`);
-  }
+  const webApp = booleanContext(node, CONTEXT_KEYS.webApp);
+  const versioning = booleanContext(node, CONTEXT_KEYS.bucketVersioning);
+  const keyArn = stringContext(node, CONTEXT_KEYS.encryptionKeyArn);
   return {
     ...(removal
       ? { removalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN }
@@ -91,8 +95,18 @@ export function jobsServicePropsFromContext(scope: Construct): JobsServiceProps 
     ...(topicArn ? { alarmTopic: Topic.fromTopicArn(scope, 'AlarmTopic', topicArn) } : {}),
     ...(busArn ? { eventBus: EventBus.fromEventBusArn(scope, 'ExistingEventBus', busArn) } : {}),
     ...(origins ? { corsOrigins: origins.split(',').map((o) => o.trim()) } : {}),
-    ...(webApp === 'true' ? { webApp: true } : {}),
+    ...(webApp ? { webApp: true } : {}),
+    ...(versioning ? { bucketVersioning: true } : {}),
+    ...(keyArn ? { encryptionKey: Key.fromKeyArn(scope, 'EncryptionKey', keyArn) } : {}),
   };
+}
+
+function booleanContext(node: Node, key: string): boolean | undefined {
+  const value = stringContext(node, key);
+  if (value !== undefined && value !== 'true' && value !== 'false') {
+    throw new PartwiseInfraError(`${key} must be "true" or "false", got "${value}"`);
+  }
+  return value === undefined ? undefined : value === 'true';
 }
 
 function stringContext(node: Node, key: string): string | undefined {

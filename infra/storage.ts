@@ -3,7 +3,8 @@
  * service's scope (no wrapper construct), so their logical ids stay short and stable.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -13,27 +14,30 @@ import {
   HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CONNECTIONS_TABLE_SCHEMA } from '../shared/adapters/dynamodb/connections-schema.js';
 import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
-import type { ResolvedJobsServiceProps } from './props.js';
+import { TEMPORARY_PREFIX } from '../shared/domain/object-keys.js';
+import { bucketEncryption, queueEncryption, tableEncryption } from './encryption.js';
+import { DEFAULT_NONCURRENT_VERSION_RETENTION, type ResolvedJobsServiceProps } from './props.js';
 
 /** Key attributes of the table and its indexes are all strings (shard numbers included). */
 const S = AttributeType.STRING;
 
-/** Every table of the service: on demand, recoverable to a point in time, encrypted with the AWS managed key. */
-const TABLE_BASICS = {
-  billingMode: BillingMode.PAY_PER_REQUEST,
-  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-  encryption: TableEncryption.AWS_MANAGED,
-} as const;
+/** Every table of the service: on demand, recoverable to a point in time, encrypted with the AWS managed key or `encryptionKey`. */
+const tableBasics = (key: IKey | undefined) =>
+  ({
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    ...tableEncryption(key),
+  }) as const;
 
 export function createJobsTable(scope: Construct, p: ResolvedJobsServiceProps): Table {
   const table = new Table(scope, 'Table', {
     partitionKey: { name: TABLE_SCHEMA.partitionKey, type: S },
     sortKey: { name: TABLE_SCHEMA.sortKey, type: S },
-    ...TABLE_BASICS,
+    ...tableBasics(p.encryptionKey),
     timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
     // The relay reads outbox entries from the new image; old images are never needed.
     stream: StreamViewType.NEW_IMAGE,
@@ -55,10 +59,10 @@ export function createJobsTable(scope: Construct, p: ResolvedJobsServiceProps): 
  * open browser connection, expired by DynamoDB's TTL some time after its token. Removed with
  * the stack whatever the removal policy says: it holds nothing that outlives a connection.
  */
-export function createConnectionsTable(scope: Construct): Table {
+export function createConnectionsTable(scope: Construct, p: ResolvedJobsServiceProps): Table {
   const table = new Table(scope, 'ConnectionsTable', {
     partitionKey: { name: CONNECTIONS_TABLE_SCHEMA.partitionKey, type: S },
-    ...TABLE_BASICS,
+    ...tableBasics(p.encryptionKey),
     timeToLiveAttribute: CONNECTIONS_TABLE_SCHEMA.timeToLiveAttribute,
     removalPolicy: RemovalPolicy.DESTROY,
   });
@@ -80,6 +84,7 @@ export function createBuckets(
     // that takes ACLs. S3 server access logs are delivered under the bucket policy either way.
     ...(p.webApp ? { objectOwnership: ObjectOwnership.OBJECT_WRITER } : {}),
     enforceSSL: true,
+    // S3 server access logging delivers only to SSE-S3 buckets, whatever `encryptionKey` says.
     encryption: BucketEncryption.S3_MANAGED,
     removalPolicy: p.removalPolicy,
     lifecycleRules:
@@ -92,17 +97,34 @@ export function createBuckets(
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     minimumTLSVersion: 1.2,
-    encryption: BucketEncryption.S3_MANAGED,
+    ...bucketEncryption(p.encryptionKey),
+    versioned: p.bucketVersioning,
     serverAccessLogsBucket: accessLogsBucket,
     serverAccessLogsPrefix: 'bucket/',
     removalPolicy: p.removalPolicy,
     cors: [transferCorsRule(p.corsOrigins)],
     lifecycleRules: [
-      { id: 'expire-temporary-objects', prefix: 'tmp/', expiration: temporaryDays },
+      // Temporary objects of every environment: shared/domain/object-keys.ts puts them all under tmp/.
+      { id: 'expire-temporary-objects', prefix: TEMPORARY_PREFIX, expiration: temporaryDays },
       { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: temporaryDays },
+      ...(p.bucketVersioning ? [noncurrentVersionsRule(p)] : []),
     ],
   });
   return { bucket, accessLogsBucket };
+}
+
+/**
+ * With versioning, a delete (partwise's cleanups, the temporary objects' expiry) leaves the
+ * object as a noncurrent version and a delete marker: this rule deletes the version once
+ * its retention is over, and the marker once no version is left behind it, so the space is
+ * freed after all.
+ */
+function noncurrentVersionsRule(p: ResolvedJobsServiceProps) {
+  return {
+    id: 'expire-noncurrent-versions',
+    noncurrentVersionExpiration: p.noncurrentVersionRetention ?? DEFAULT_NONCURRENT_VERSION_RETENTION,
+    expiredObjectDeleteMarker: true,
+  };
 }
 
 /** Browsers of `origins` upload with the presigned PUT URL of POST /files and download by GET URL. */
@@ -133,7 +155,7 @@ export function createQueues(
   deadLetterTimeout: Duration,
 ): JobsQueues {
   const common = {
-    encryption: QueueEncryption.SQS_MANAGED,
+    ...queueEncryption(p.encryptionKey),
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   };

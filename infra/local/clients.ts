@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type Emulators, LOCAL_USER_AGENT } from './emulators.js';
+import { type Emulators, LOCAL_CREDENTIALS, LOCAL_USER_AGENT } from './emulators.js';
 import { LOCAL_REGION } from './lambda.js';
 
 export interface LocalClients {
@@ -13,10 +13,9 @@ export interface LocalClients {
 }
 
 export function localClients(endpoints: Omit<Emulators, 'bus' | 'stop'>): LocalClients {
-  // s3rver accepts only these credentials; dynalite and fauxqs accept any.
   const common = {
     region: LOCAL_REGION,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: LOCAL_CREDENTIALS,
     customUserAgent: LOCAL_USER_AGENT,
   };
   const dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodbEndpoint });

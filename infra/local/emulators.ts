@@ -1,18 +1,21 @@
 /**
- * The emulated AWS services, each an HTTP server on 127.0.0.1 and a free port:
- * dynalite (DynamoDB, LevelDB on disk), s3rver (S3, files on disk), fauxqs (SQS, in
- * memory: the sweeper re-enqueues unfinished work after a restart) and the local
- * EventBridge (event-bus.ts, a JSONL log on disk).
+ * The emulated AWS services, each an HTTP server on 127.0.0.1 (loopback only: nothing of
+ * the local stack answers another machine) and a free port: dynalite (DynamoDB, LevelDB on
+ * disk), s3rver (S3, files on disk), fauxqs (SQS, in memory: the sweeper re-enqueues
+ * unfinished work after a restart) and the local EventBridge (event-bus.ts, a JSONL log on
+ * disk). S3 keeps its port across restarts (startS3).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
 import { LocalEventBus, startEventBridgeEmulator } from './event-bus.js';
+import { type Logger, silentLogger } from './logger.js';
 import { enforceS3Conditions } from './s3rver-conditions.js';
+import { checkPresignedSignatures } from './s3rver-signatures.js';
 import { makeS3rverWritesAtomic } from './s3rver-writes.js';
 
 export interface Emulators {
@@ -74,12 +77,52 @@ async function startDynamo(directory: string): Promise<Running> {
   };
 }
 
-async function startS3(directory: string): Promise<Running> {
+/** The only credentials s3rver knows (its built-in account); dynalite and fauxqs accept any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** Where the local S3's port is kept between runs on one data directory. */
+export const S3_PORT_FILE = 's3-port';
+
+/** Whether a port of 127.0.0.1 can be listened on now. */
+async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+async function rememberedPort(file: string): Promise<number | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const port = Number(text?.trim());
+  return Number.isInteger(port) && port > 0 && port < 65_536 ? port : undefined;
+}
+
+/**
+ * s3rver on the port it had the last time it ran on this data directory: a presigned URL
+ * (an `uploadUrl`, a download) names the port, and must work for as long as it says, a
+ * restart of the stack included. A port taken meanwhile by something else: a free one, with
+ * a warning (URLs given out before the restart then fail). s3rver's own `listen` cannot
+ * report a busy port (the error is an unhandled 'error' event), hence the probe just before.
+ */
+async function startS3(directory: string, portFile: string, log: Logger): Promise<Running> {
+  const remembered = await rememberedPort(portFile);
+  let port = 0;
+  if (remembered !== undefined) {
+    if (await portIsFree(remembered)) port = remembered;
+    else
+      log.warn(
+        `the local S3's port ${remembered} is taken; S3 moves to another one, and upload and download URLs given out before this restart no longer work`,
+      );
+  }
   // Path-style only: the S3 client must use `forcePathStyle` against 127.0.0.1.
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
+  const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, vhostBuckets: false });
   makeS3rverWritesAtomic(server.store);
   enforceS3Conditions(server);
-  const { port } = await server.run();
+  // In front of the conditions: a URL that was tampered with is refused before anything else.
+  checkPresignedSignatures(server, { [LOCAL_CREDENTIALS.accessKeyId]: LOCAL_CREDENTIALS.secretAccessKey });
+  ({ port } = await server.run());
+  if (port !== remembered) await writeFile(portFile, `${port}\n`);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     server: server.httpServer as Server,
@@ -98,13 +141,13 @@ async function startSqs(): Promise<Running> {
   };
 }
 
-export async function startEmulators(dataDir: string): Promise<Emulators> {
+export async function startEmulators(dataDir: string, log: Logger = silentLogger): Promise<Emulators> {
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
   await mkdir(join(dataDir, 's3'), { recursive: true });
   const bus = new LocalEventBus(join(dataDir, 'events.jsonl'));
   const started = await Promise.allSettled([
     startDynamo(join(dataDir, 'dynamodb')),
-    startS3(join(dataDir, 's3')),
+    startS3(join(dataDir, 's3'), join(dataDir, S3_PORT_FILE), log),
     startSqs(),
     startEventBridgeEmulator(bus),
   ]);

@@ -8,8 +8,8 @@
  *   exists; s3rver overwrites it. (Checked, then written: two PUTs racing both pass here,
  *   where S3 lets one win.)
  * - A presigned request must send every header its URL signed (`X-Amz-SignedHeaders`);
- *   S3 answers 403 SignatureDoesNotMatch otherwise. s3rver does not check SigV4 signatures,
- *   so the *values* of signed headers (a signed Content-Length, say) are not checked here.
+ *   S3 answers 403 SignatureDoesNotMatch otherwise. Their values (a signed Content-Length,
+ *   say) are checked with the signature (s3rver-signatures.ts).
  * - A single PUT takes at most 5 GiB (400 EntityTooLarge).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
@@ -19,7 +19,7 @@ import type { S3rverContext } from 's3rver';
 
 const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
-function refuse(ctx: S3rverContext, status: number, code: string, message: string): void {
+export function refuse(ctx: S3rverContext, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.type = 'application/xml';
   ctx.body =

@@ -11,7 +11,7 @@ import { config, ENV } from '../../shared/config.js';
 import { newApiKey } from '../../shared/domain/ids.js';
 import { startApiGateway } from './api-gateway.js';
 import { localClients } from './clients.js';
-import { startEmulators } from './emulators.js';
+import { LOCAL_CREDENTIALS, startEmulators } from './emulators.js';
 import { startEventDeadLetterKeeper } from './event-dead-letters.js';
 import { startSqsEventSource } from './event-source.js';
 import { armCrash, type LocalFaults, parseFaults, seededRandom } from './faults.js';
@@ -128,8 +128,8 @@ function setHandlerEnvironment(
 ): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -172,7 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     await mkdir(dataDir, { recursive: true });
-    const emulators = await startEmulators(dataDir);
+    const emulators = await startEmulators(dataDir, log);
     stoppers.push(() => emulators.stop());
     // Subscribed before anything publishes; stopped just before the bus.
     const webhooks = webhookConfigs.length

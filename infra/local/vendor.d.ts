@@ -57,10 +57,12 @@ declare module 's3rver' {
     configureBuckets?: Array<{ name: string; configs?: Array<string | Buffer> }>;
   }
 
-  /** Of its Koa request context, what local/s3rver-conditions.ts reads and writes. */
+  /** Of its Koa request context, what local/s3rver-conditions.ts and s3rver-signatures.ts read and write. */
   export interface S3rverContext {
     method: string;
     path: string;
+    /** The query string as sent, without its `?` (still percent-encoded). */
+    querystring: string;
     headers: Record<string, string | string[] | undefined>;
     query: Record<string, string | string[] | undefined>;
     status: number;

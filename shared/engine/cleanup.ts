@@ -55,7 +55,7 @@ export async function abandonJob(
   state: Record<string, unknown>,
 ): Promise<AbandonNote | undefined> {
   const note = await operationFor(job.operation, job.type).abandon?.(job, state, services);
-  await removePlans(services, job.id);
+  await removePlans(services, job);
   return note;
 }
 
@@ -73,7 +73,7 @@ export async function cleanupJob(services: Services, jobId: string): Promise<voi
   if (record.cleanupDueAt && Date.parse(record.cleanupDueAt) > services.now().getTime()) return;
   let note: AbandonNote | undefined;
   if (record.job.status === 'COMPLETED') {
-    await removePlans(services, jobId);
+    await removePlans(services, record.job);
   } else if (isAbandoned(record.job.status)) {
     note = await abandonJob(services, record.job, record.state);
     faultPoint('cleanup:after-abandon');

@@ -148,7 +148,7 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
   if (after && isAbandoned(after.job.status) && !awaitsRetry(after))
     await abandonJob(services, after.job, after.state);
   // Completed whole: every plan of the job goes, a planning attempt's that lost the race included.
-  if (after?.job.status === 'COMPLETED' && !after.cleanupPending) await removePlans(services, record.job.id);
+  if (after?.job.status === 'COMPLETED' && !after.cleanupPending) await removePlans(services, record.job);
   return after;
 }
 

@@ -22,7 +22,7 @@ import { fieldConverter } from '../domain/values.js';
 import type { Services } from '../services.js';
 import { defineOperation } from './define-operation.js';
 import type { PartMessage } from './operation.js';
-import { loadPlan, savePlan, sumPartStats } from './plans.js';
+import { type JobObjects, loadPlan, savePlan, sumPartStats } from './plans.js';
 import { configuredSheet } from './resources.js';
 import { openSegmentRows, segmentObjectKey, sheetCounts, writeRowsObject } from './segments.js';
 import { invalid, parseConfig } from './validation.js';
@@ -92,10 +92,11 @@ export function segmentsToVisit(filter: DeleteFilter, segments: readonly SheetSe
 async function rewriteSegment(
   services: Services,
   planned: PlannedSegment,
-  jobId: string,
+  job: JobObjects,
   matches: ReturnType<typeof rowFilter> | 'all',
 ): Promise<{ deleted: number; kept: number }> {
-  const key = segmentObjectKey(planned.sheetId, planned.ordinal, jobId);
+  const jobId = job.id;
+  const key = segmentObjectKey({ ...planned, environmentId: job.environmentId, jobId });
   for (let attempt = 1; ; attempt++) {
     const current = await services.resources.getSegment(planned.sheetId, planned.ordinal);
     if (!current) {
@@ -183,7 +184,7 @@ export const deleteRecords = defineOperation({
     const { filter } = config;
     const sheet = await services.resources.getSheet(sheetId);
     const matches = filter === 'all' ? 'all' : rowFilter(filter, sheet?.fields ?? []);
-    return rewriteSegment(services, planned, job.id, matches);
+    return rewriteSegment(services, planned, job, matches);
   },
 
   async finalize({ job, state }, services) {

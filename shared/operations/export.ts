@@ -1,6 +1,6 @@
 /**
  * export: a sheet → one file. Each part writes its segment's rows, in the file's format, to
- * a part object `tmp/exports/<jobId>/<part>` (a retried part overwrites it); finalize streams
+ * a part object `tmp/<root>exports/<jobId>/<part>` (shared/domain/object-keys.ts) (a retried part overwrites it); finalize streams
  * the part objects in order into the one export object (a multipart upload of 8 MiB parts:
  * memory stays bounded whatever the size; S3's UploadPartCopy would copy server-side, but
  * s3rver has none and part objects under 5 MiB could not use it), registers it as a file, and
@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import * as z from 'zod';
 import { derivedId } from '../domain/ids.js';
 import type { Job } from '../domain/job.js';
+import { LEGACY_OBJECT_KEYS, objectKeysOf } from '../domain/object-keys.js';
 import type { RecordRow, SheetSegment, SheetValue } from '../domain/resources.js';
 import { valueText } from '../domain/values.js';
 import {
@@ -30,7 +31,15 @@ import {
 import type { Services } from '../services.js';
 import { defineOperation } from './define-operation.js';
 import type { PartMessage } from './operation.js';
-import { loadPlan, removePlan, savePlan } from './plans.js';
+import {
+  type JobObjects,
+  listJobObjects,
+  loadPlan,
+  objectsByPart,
+  partName,
+  removePlan,
+  savePlan,
+} from './plans.js';
 import { configuredSheet, registerJobFile } from './resources.js';
 import type { SegmentBatch } from './segment-layout.js';
 import { openSegmentRows } from './segments.js';
@@ -76,8 +85,8 @@ const ExportState = z.object({
 
 type PlannedSegment = Pick<SheetSegment, 'sheetId' | 'ordinal' | 'key'>;
 
-export const exportPartKey = (jobId: string, part: number) =>
-  `tmp/exports/${jobId}/${String(part).padStart(6, '0')}`;
+export const exportPartKey = (job: JobObjects, part: number) =>
+  `${objectKeysOf(job.environmentId).exportParts(job.id)}${partName(part)}`;
 
 /**
  * A stored value as a JSON cell: the value itself, so a number stays a JSON number and a
@@ -160,8 +169,8 @@ async function isExecuting(services: Services, job: Job): Promise<boolean> {
   return (await services.jobs.get(job.id))?.job.status === 'EXECUTING';
 }
 
-async function removeParts(services: Services, jobId: string): Promise<void> {
-  await services.blobs.remove(await services.blobs.list(`tmp/exports/${jobId}/`));
+async function removeParts(services: Services, job: JobObjects): Promise<void> {
+  await services.blobs.remove(await listJobObjects(services, job, 'exportParts'));
 }
 
 export const exportRecords = defineOperation({
@@ -211,7 +220,7 @@ export const exportRecords = defineOperation({
     const state = {
       planKey: await savePlan(services, job, planned),
       fileId,
-      key: `exports/${job.id}${FORMAT_EXTENSIONS[settings.format]}`,
+      key: objectKeysOf(job.environmentId).export(job.id, FORMAT_EXTENSIONS[settings.format]),
     };
     // One part per segment (at least one, for the header); XLSX is a single zip: one part.
     const parts = settings.format === 'xlsx' ? 1 : Math.max(1, planned.length);
@@ -237,7 +246,7 @@ export const exportRecords = defineOperation({
       }
     }
     const body = Readable.from(partWriter(settings, message.part)(batches()), { objectMode: false });
-    await services.blobs.write(exportPartKey(job.id, message.part), body);
+    await services.blobs.write(exportPartKey(job, message.part), body);
     return { rows };
   },
 
@@ -258,14 +267,16 @@ export const exportRecords = defineOperation({
     const existing = await services.resources.getFile(fileId);
     if (existing) return { ...outcome, size: existing.size };
     if (!(await isExecuting(services, job))) {
-      await removeParts(services, job.id);
+      await removeParts(services, job);
       await removePlan(services, planKey);
       return outcome;
     }
     let size = 0;
+    // A part written before the layout changed is under the legacy one (shared/domain/object-keys.ts).
+    const written = await objectsByPart(services, job, 'exportParts');
     async function* pieces() {
       for (const part of parts) {
-        const bytes = await services.blobs.read(exportPartKey(job.id, part.part));
+        const bytes = await services.blobs.read(written.get(part.part) ?? exportPartKey(job, part.part));
         yield { rows: part.stats?.rows ?? 0, bytes };
       }
     }
@@ -280,23 +291,26 @@ export const exportRecords = defineOperation({
     if (!(await isExecuting(services, job))) {
       // Canceled while the object was being written: no file.
       await services.blobs.remove([key]);
-      await removeParts(services, job.id);
+      await removeParts(services, job);
       await removePlan(services, planKey);
       return outcome;
     }
     await registerJobFile(services, job, { id: fileId, name: settings.fileName, mediaType, size, key });
-    await removeParts(services, job.id);
+    await removeParts(services, job);
     await removePlan(services, planKey);
     return { ...outcome, size };
   },
 
   async discardLatePart({ job }, message, services) {
     // Finalize joined the parts and removed them; this copy wrote its part object again.
-    await services.blobs.remove([exportPartKey(job.id, message.part)]);
+    await services.blobs.remove([
+      exportPartKey(job, message.part),
+      `${LEGACY_OBJECT_KEYS.exportParts(job.id)}${partName(message.part)}`,
+    ]);
   },
 
   async abandon({ job, state }, services) {
-    await removeParts(services, job.id);
+    await removeParts(services, job);
     if (state) {
       if (await services.resources.getFile(state.fileId)) await services.resources.deleteFile(state.fileId);
       await services.blobs.remove([state.key]);

@@ -15,8 +15,9 @@
  */
 import { UnprocessableError } from '../domain/errors.js';
 import type { Job } from '../domain/job.js';
+import { LEGACY_OBJECT_KEYS, objectKeysOf } from '../domain/object-keys.js';
 import type { Services } from '../services.js';
-import { readText } from './plans.js';
+import { type JobObjects, listJobObjects, objectsByPart, partName, readText } from './plans.js';
 
 /**
  * A row or byte the ledger speaks of: its line in the file (or in the part, before finalize)
@@ -78,9 +79,8 @@ export function partFirstLines(
 export const MAX_NOTES = 100;
 
 /** Beside the job's plans: they go with them, once the job is done (engine/retry-window.ts). */
-const notesPrefix = (jobId: string) => `plans/${jobId}/ledgers/`;
-const notesKey = (jobId: string, part: number) =>
-  `${notesPrefix(jobId)}${String(part).padStart(6, '0')}.json`;
+const notesKey = (job: JobObjects, part: number) =>
+  `${objectKeysOf(job.environmentId).ledgerNotes(job.id)}${partName(part)}.json`;
 
 /** Collects one part's rejections and warnings (lines within the part). */
 export class PartNotes {
@@ -104,10 +104,10 @@ export class PartNotes {
   }
 
   /** Stores the notes beside the plan (overwritten by a retried part); nothing when there are none. */
-  async save(services: Services, jobId: string, part: number): Promise<void> {
+  async save(services: Services, job: JobObjects, part: number): Promise<void> {
     if (this.count === 0) return;
     const body = JSON.stringify({ rejections: this.rejections, warnings: this.warnings });
-    await services.blobs.write(notesKey(jobId, part), body, 'application/json');
+    await services.blobs.write(notesKey(job, part), body, 'application/json');
   }
 }
 
@@ -177,10 +177,13 @@ export async function closeLedger(services: Services, check: LedgerCheck): Promi
   const rejections: LedgerNote[] = [];
   const warnings: LedgerNote[] = [];
   const firstLines = partFirstLines(tallies, check.headerLineBreaks);
+  const saved = await objectsByPart(services, check.job, 'ledgerNotes');
   for (const [part, tally] of tallies.entries()) {
     const firstLine = firstLines[part];
     if (tally.notes === 0 || (rejections.length >= MAX_NOTES && warnings.length >= MAX_NOTES)) continue;
-    const notes = JSON.parse(await readText(await services.blobs.read(notesKey(check.job.id, part)))) as {
+    const notes = JSON.parse(
+      await readText(await services.blobs.read(saved.get(part) ?? notesKey(check.job, part))),
+    ) as {
       rejections: LedgerNote[];
       warnings: LedgerNote[];
     };
@@ -234,11 +237,12 @@ function tilingError(what: string): UnprocessableError {
 }
 
 /** Removes the notes one part left (a late copy of a part of a completed job). */
-export async function removePartNotes(services: Services, jobId: string, part: number): Promise<void> {
-  await services.blobs.remove([notesKey(jobId, part)]);
+export async function removePartNotes(services: Services, job: JobObjects, part: number): Promise<void> {
+  const legacy = `${LEGACY_OBJECT_KEYS.ledgerNotes(job.id)}${partName(part)}.json`;
+  await services.blobs.remove([notesKey(job, part), legacy]);
 }
 
 /** Removes the notes the parts left beside the plan. */
-export async function removeNotes(services: Services, jobId: string): Promise<void> {
-  await services.blobs.remove(await services.blobs.list(notesPrefix(jobId)));
+export async function removeNotes(services: Services, job: JobObjects): Promise<void> {
+  await services.blobs.remove(await listJobObjects(services, job, 'ledgerNotes'));
 }

@@ -45,7 +45,7 @@ import type { PartMessage } from './operation.js';
 import { RecordLines, ReportFragment } from './report-fragment.js';
 import { type RowShape, rowShapeMessages, withShapeMessages } from './row-notes.js';
 import { unclosedQuoteError } from './segment-layout.js';
-import { writeCsvSliceSegment, writeSegment } from './segments.js';
+import { type SegmentTarget, writeCsvSliceSegment, writeSegment } from './segments.js';
 
 /** Everything one part needs, from the job's plan. */
 export interface ExtractPart {
@@ -62,7 +62,7 @@ export interface ExtractPart {
 
 /** Reads, types and stores one part; returns its tally. The rows of the part are one segment of the sheet. */
 export async function extractPart(services: Services, part: ExtractPart): Promise<PartTally> {
-  const report = new ReportFragment(services, part.job.id, part.message.part);
+  const report = new ReportFragment(services, part.job, part.message.part);
   return report.around(() => readPart(services, part, report));
 }
 
@@ -70,6 +70,7 @@ async function readPart(services: Services, part: ExtractPart, report: ReportFra
   const { job, layout, message } = part;
   const notes = new PartNotes();
   const segmentTarget = {
+    environmentId: job.environmentId,
     sheetId: part.target.sheetId,
     ordinal: segmentOrdinal(part.target.run, message.part),
     jobId: job.id,
@@ -96,7 +97,7 @@ async function readPart(services: Services, part: ExtractPart, report: ReportFra
     }
     notes.warned = bytes.undecodableCount;
   }
-  await notes.save(services, job.id, message.part);
+  await notes.save(services, job, message.part);
   const range = message.range;
   return {
     read: segment.rows + rejected,
@@ -110,8 +111,6 @@ async function readPart(services: Services, part: ExtractPart, report: ReportFra
       : {}),
   };
 }
-
-type SegmentTarget = { sheetId: string; ordinal: number; jobId: string };
 
 /** The file's content as the job planned on it. */
 const contentOf = ({ file, layout }: ExtractPart): PinnedContent => ({

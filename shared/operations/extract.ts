@@ -24,7 +24,7 @@ import { ExtractState, type TableTarget } from './extract-state.js';
 import type { PartMessage } from './operation.js';
 import { loadPlan, partStatsOf, savePlan } from './plans.js';
 import { removeReports, reportOutcome, writeReport } from './report.js';
-import { reportFragmentKey } from './report-fragment.js';
+import { reportFragmentKeys } from './report-fragment.js';
 import { availableFile, destinationsRemain, resolveSheet } from './resources.js';
 import { parseConfig } from './validation.js';
 
@@ -229,8 +229,8 @@ export const extract = defineOperation({
     // The segment it rewrote is the one finalize counted (same key, same rows); its notes and
     // report fragment were read by finalize and removed with the plans, and are written
     // again here: they go.
-    await removePartNotes(services, job.id, message.part);
-    await services.blobs.remove([reportFragmentKey(job.id, message.part)]);
+    await removePartNotes(services, job, message.part);
+    await services.blobs.remove(reportFragmentKeys(job, message.part));
   },
 
   /**
@@ -243,7 +243,7 @@ export const extract = defineOperation({
     for (const target of state?.targets ?? []) {
       if (target.sheetId) await removeRun(services, target.sheetId, target.run);
     }
-    await removeNotes(services, job.id);
+    await removeNotes(services, job);
     const created = createdWorkbookId(job.id);
     if (!job.destination) {
       const workbook = await services.resources.getWorkbook(created);

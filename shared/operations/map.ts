@@ -33,7 +33,7 @@ import { reviewMap } from './map-review.js';
 import type { PartMessage, Settled } from './operation.js';
 import { loadPlan, savePlan } from './plans.js';
 import { type FailedPart, removeReports, reportOutcome, writeReport } from './report.js';
-import { ReportFragment, reportFragmentKey } from './report-fragment.js';
+import { ReportFragment, reportFragmentKeys } from './report-fragment.js';
 import { destinationsRemain, resolveSheet } from './resources.js';
 import { openSegmentRows, writeSegment } from './segments.js';
 
@@ -213,13 +213,14 @@ export const map = defineOperation({
       }
     }
     const target = {
+      environmentId: job.environmentId,
       sheetId: mapping.destinationSheet,
       ordinal,
       jobId: job.id,
       origin: mapOrigin(mapping.sourceSheet),
     };
     const keys = fields.map((field) => field.key);
-    const report = new ReportFragment(services, job.id, message.part);
+    const report = new ReportFragment(services, job, message.part);
     const segment = await report.around(() => writeSegment(services, target, keys, report.tap(keys, rows())));
     return { rows: segment.rows, invalid: segment.invalid };
   },
@@ -275,7 +276,7 @@ export const map = defineOperation({
   async discardLatePart({ job }, message, services) {
     // Its segment is the one finalize counted; its report fragment, read by finalize and
     // removed with the plans, is written again here: it goes.
-    await services.blobs.remove([reportFragmentKey(job.id, message.part)]);
+    await services.blobs.remove(reportFragmentKeys(job, message.part));
   },
 
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Job } from '../domain/job.js';
+import { LEGACY_OBJECT_KEYS, objectKeysOf } from '../domain/object-keys.js';
 import type { Services } from '../services.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Services } from '../services.js';
  * one of an attempt that lost.
  */
 export async function savePlan(services: Services, job: Job, plan: unknown): Promise<string> {
-  const key = `${plansPrefix(job.id)}${randomUUID()}.json`;
+  const key = `${objectKeysOf(job.environmentId).plans(job.id)}${randomUUID()}.json`;
   await services.blobs.write(key, JSON.stringify(plan), 'application/json');
   return key;
 }
@@ -27,8 +28,6 @@ export async function loadPlan<T>(services: Services, key: string): Promise<T> {
   return plan;
 }
 
-const plansPrefix = (jobId: string) => `plans/${jobId}/`;
-
 /** Removes a finished job's plan (best effort: a leftover plan costs bytes, not correctness). */
 export async function removePlan(services: Services, key: string): Promise<void> {
   cache.delete(key);
@@ -40,8 +39,8 @@ export async function removePlan(services: Services, key: string): Promise<void>
  * attempt that lost included (each attempt saves its own). Not best effort: the cleanup
  * that calls it is retried until it succeeds.
  */
-export async function removePlans(services: Services, jobId: string): Promise<void> {
-  const keys = await services.blobs.list(plansPrefix(jobId));
+export async function removePlans(services: Services, job: JobObjects): Promise<void> {
+  const keys = await listJobObjects(services, job, 'plans');
   for (const key of keys) cache.delete(key);
   await services.blobs.remove(keys);
 }
@@ -66,4 +65,44 @@ export async function sumPartStats(services: Services, job: Job): Promise<Record
     for (const [name, value] of Object.entries(stats)) totals[name] = (totals[name] ?? 0) + value;
   }
   return totals;
+}
+
+/** What names a job's objects: its id, under its environment's root. */
+export type JobObjects = Pick<Job, 'id' | 'environmentId'>;
+
+/**
+ * The objects of a job under one of its prefixes, in the current layout and the legacy one
+ * (shared/domain/object-keys.ts): a job that ran across the change left some in each.
+ */
+export async function listJobObjects(
+  services: Services,
+  job: JobObjects,
+  prefix: 'plans' | 'ledgerNotes' | 'reportFragments' | 'exportParts',
+): Promise<string[]> {
+  const [current, legacy] = await Promise.all([
+    services.blobs.list(objectKeysOf(job.environmentId)[prefix](job.id)),
+    services.blobs.list(LEGACY_OBJECT_KEYS[prefix](job.id)),
+  ]);
+  return [...legacy, ...current];
+}
+
+/** A part's name in a key: its index, padded so that key order is part order. */
+export const partName = (part: number) => String(part).padStart(6, '0');
+
+/** The part a key of `partName` names. */
+export const partOfKey = (key: string) => Number.parseInt(key.slice(key.lastIndexOf('/') + 1), 10);
+
+/**
+ * The objects a job's parts wrote under one prefix, one per part in part order: where a part
+ * left one in each layout (written before the change, retried after), the current one.
+ */
+export async function objectsByPart(
+  services: Services,
+  job: JobObjects,
+  prefix: 'ledgerNotes' | 'reportFragments' | 'exportParts',
+): Promise<Map<number, string>> {
+  const byPart = new Map<number, string>();
+  // Legacy keys come first: a part's current key replaces its legacy one.
+  for (const key of await listJobObjects(services, job, prefix)) byPart.set(partOfKey(key), key);
+  return new Map([...byPart].sort(([a], [b]) => a - b));
 }

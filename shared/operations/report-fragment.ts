@@ -1,15 +1,17 @@
 /**
  * One part's fragment of the job's rejected-rows report (report.ts assembles them): the
  * invalid fields of the records the part writes and the rows its reader rejects, streamed
- * as they are found to `plans/<jobId>/reports/<part>.ndjson`, with lines counted within the
+ * as they are found to `<root>plans/<jobId>/reports/<part>.ndjson`, with lines counted within the
  * part. A retried part overwrites its fragment; a part that finds nothing removes one an
  * earlier try may have written.
  */
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
+import { LEGACY_OBJECT_KEYS, objectKeysOf } from '../domain/object-keys.js';
 import { type RecordRow, rowIsValid, type SheetValue } from '../domain/resources.js';
 import { valueText } from '../domain/values.js';
 import type { Services } from '../services.js';
+import { type JobObjects, partName } from './plans.js';
 
 /**
  * One line of a fragment: `[kind, line, recordId, field, value, message]`. `line` is within
@@ -27,10 +29,14 @@ export type FragmentRow = [
 /** A rejected row's text is kept up to this many characters (a rejected line can be megabytes). */
 export const MAX_REJECTED_TEXT = 1000;
 
-export const fragmentsPrefix = (jobId: string) => `plans/${jobId}/reports/`;
-export const reportFragmentKey = (jobId: string, part: number) =>
-  `${fragmentsPrefix(jobId)}${String(part).padStart(6, '0')}.ndjson`;
-export const partOfKey = (key: string) => Number.parseInt(key.slice(key.lastIndexOf('/') + 1), 10);
+export const reportFragmentKey = (job: JobObjects, part: number) =>
+  `${objectKeysOf(job.environmentId).reportFragments(job.id)}${partName(part)}.ndjson`;
+
+/** A part's fragment under both layouts (shared/domain/object-keys.ts), to remove it wherever it is. */
+export const reportFragmentKeys = (job: JobObjects, part: number) => [
+  reportFragmentKey(job, part),
+  `${LEGACY_OBJECT_KEYS.reportFragments(job.id)}${partName(part)}.ndjson`,
+];
 
 /**
  * The lines of the records a part reads, in record order, as its reader tells them (the
@@ -71,7 +77,7 @@ export class ReportFragment {
 
   constructor(
     private readonly services: Services,
-    private readonly jobId: string,
+    private readonly job: JobObjects,
     private readonly part: number,
   ) {}
 
@@ -135,7 +141,7 @@ export class ReportFragment {
     if (!this.body) {
       this.body = new PassThrough({ highWaterMark: 1 << 20 });
       this.upload = this.services.blobs.write(
-        reportFragmentKey(this.jobId, this.part),
+        reportFragmentKey(this.job, this.part),
         this.body,
         'application/x-ndjson',
       );
@@ -150,7 +156,7 @@ export class ReportFragment {
     this.passRejections();
     await this.flush();
     if (!this.body) {
-      await this.services.blobs.remove([reportFragmentKey(this.jobId, this.part)]);
+      await this.services.blobs.remove(reportFragmentKeys(this.job, this.part));
       return;
     }
     this.body.end();
@@ -163,7 +169,7 @@ export class ReportFragment {
       this.body.destroy(error instanceof Error ? error : new Error(String(error)));
       await this.upload?.catch(() => {});
     }
-    await this.services.blobs.remove([reportFragmentKey(this.jobId, this.part)]).catch(() => {});
+    await this.services.blobs.remove(reportFragmentKeys(this.job, this.part)).catch(() => {});
   }
 
   /** Runs a part's work with this fragment: closed when the work is done, aborted when it fails. */

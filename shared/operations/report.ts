@@ -5,12 +5,12 @@
  *
  * Built in parts. Each part taps the rows it writes to its segment (`ReportFragment.tap`) and
  * the rows its reader rejects, and streams what it finds to a fragment object beside the
- * job's plan, `plans/<jobId>/reports/<part>.ndjson`, with lines counted within the part. A
+ * job's plan, `<root>plans/<jobId>/reports/<part>.ndjson` (shared/domain/object-keys.ts), with lines counted within the part. A
  * retried part overwrites its fragment; a part that finds nothing removes one it may have
  * written before. Finalize streams the fragments in part order into the report object, each
  * line shifted to the file's, adds one row per failed part, checks the counts against the
  * job's own (the row ledger), and registers the file. Finalize leaves the fragments: the
- * engine removes `plans/<jobId>/` once the job is done with it, and a retried job finalizes
+ * engine removes the job's plans once the job is done with it, and a retried job finalizes
  * again from every part's fragment.
  *
  * The file's id derives from the job's id and attempt, so a finalize that runs twice writes
@@ -21,9 +21,11 @@ import { Readable } from 'node:stream';
 import { UnprocessableError } from '../domain/errors.js';
 import { derivedId } from '../domain/ids.js';
 import { attemptOf, type Job } from '../domain/job.js';
+import { objectKeysOf } from '../domain/object-keys.js';
 import { writeCsv } from '../formats/csv/write.js';
 import type { Services } from '../services.js';
-import { fragmentRows, fragmentsPrefix, partOfKey } from './report-fragment.js';
+import { objectsByPart } from './plans.js';
+import { fragmentRows } from './report-fragment.js';
 import { registerJobFile } from './resources.js';
 
 export const REPORT_COLUMNS = ['kind', 'line', 'recordId', 'field', 'value', 'message', 'part'] as const;
@@ -59,7 +61,6 @@ export interface ReportSummary {
 }
 
 export const reportFileId = (job: Job): string => derivedId('file', `${job.id}:report:${attemptOf(job)}`);
-const reportKey = (fileId: string) => `reports/${fileId}.csv`;
 
 /**
  * Writes and registers the job's report from its parts' fragments and its failed parts;
@@ -73,21 +74,20 @@ export async function writeReport(
   const { job, failed, expected } = request;
   const failedParts = new Set(failed.map((f) => f.part));
   // A part that failed for good may have left a fragment before it failed: its rows are not the job's.
-  const fragments = (await services.blobs.list(fragmentsPrefix(job.id))).filter(
-    (key) => !failedParts.has(partOfKey(key)),
+  const fragments = [...(await objectsByPart(services, job, 'reportFragments'))].filter(
+    ([part]) => !failedParts.has(part),
   );
   if (fragments.length === 0 && failed.length === 0) {
     checkCounts({ invalidRecords: 0, rejectedRows: 0 }, expected);
     return undefined;
   }
   const fileId = reportFileId(job);
-  const key = reportKey(fileId);
+  const key = objectKeysOf(job.environmentId).report(fileId);
   const counts = { rows: 0, invalidRecords: 0, rejectedRows: 0 };
   let size = 0;
   async function* rows(): AsyncGenerator<string[][]> {
     let lastInvalid: string | undefined;
-    for (const fragment of fragments) {
-      const part = partOfKey(fragment);
+    for (const [part, fragment] of fragments) {
       // A part after a failed one whose lines could not be counted keeps its own lines (`part` says which).
       const shift = request.firstLines ? (request.firstLines[part] ?? 1) - 1 : 0;
       for await (const batch of fragmentRows(await services.blobs.read(fragment))) {

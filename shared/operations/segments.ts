@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { NotFoundError } from '../domain/errors.js';
+import { objectKeysOf } from '../domain/object-keys.js';
 import {
   type RecordRow,
   rowIsValid,
@@ -27,15 +28,16 @@ import {
  * own object, and a job that rewrites a segment (delete, a map re-run) writes a new object
  * and then swaps the segment item to it: a reader never sees a half-rewritten segment.
  */
-export function segmentObjectKey(sheetId: string, ordinal: number, jobId: string): string {
-  return `${sheetObjectsPrefix(sheetId)}segments/${String(ordinal).padStart(16, '0')}/${jobId}.ndjson`;
+export function segmentObjectKey(target: SegmentTarget): string {
+  const sheet = objectKeysOf(target.environmentId).sheet(target.sheetId);
+  return `${sheet}segments/${String(target.ordinal).padStart(16, '0')}/${target.jobId}.ndjson`;
 }
-
-export const sheetObjectsPrefix = (sheetId: string) => `sheets/${sheetId}/`;
 
 const CONTENT_TYPE = 'application/x-ndjson';
 
 export interface SegmentTarget {
+  /** The sheet's environment, whose root its objects go under. */
+  environmentId: string;
   sheetId: string;
   ordinal: number;
   jobId: string;
@@ -95,6 +97,9 @@ export function writeRowsObject(
   });
 }
 
+/** What a segment item says of its target (the environment is the sheet's: not repeated on it). */
+const segmentOf = ({ environmentId: _, ...segment }: SegmentTarget) => segment;
+
 /** Registers a written segment, then removes the object of the segment it replaced (a map re-run). */
 async function registerSegment(services: Services, segment: SheetSegment): Promise<SheetSegment> {
   const previous = await services.resources.putSegment(segment);
@@ -109,9 +114,9 @@ export async function writeSegment(
   keys: readonly string[],
   rows: AsyncIterable<RecordRow[]>,
 ): Promise<SheetSegment> {
-  const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
+  const key = segmentObjectKey(target);
   const { rows: count, invalid } = await writeRowsObject(services, key, keys, rows);
-  return registerSegment(services, { ...target, key, rows: count, invalid });
+  return registerSegment(services, { ...segmentOf(target), key, rows: count, invalid });
 }
 
 /**
@@ -129,7 +134,7 @@ export async function writeCsvSliceSegment(
   /** Sees each chunk as it goes by (a part's byte and line counts, say). */
   observe?: (chunk: Uint8Array) => void,
 ): Promise<SheetSegment> {
-  const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
+  const key = segmentObjectKey(target);
   const header = segmentHeader(keys, { ...csv, ordinal: target.ordinal });
   let received = 0;
   const rows = await streamObject(
@@ -152,7 +157,7 @@ export async function writeCsvSliceSegment(
     },
     Buffer.byteLength(header) + byteLength,
   );
-  return registerSegment(services, { ...target, key, rows: rows.rows, invalid: rows.flagged });
+  return registerSegment(services, { ...segmentOf(target), key, rows: rows.rows, invalid: rows.flagged });
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { ConflictError, StaleWriteError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { objectKeysOf } from '../domain/object-keys.js';
 import type { DataFile } from '../domain/resources.js';
 import { FORMAT_MEDIA_TYPES, FORMATS } from '../formats/index.js';
 import {
@@ -50,7 +51,7 @@ export async function createFile(
     name: request.name,
     mediaType: request.mediaType ?? mediaTypeOf(request.name),
     status: 'pending',
-    key: `uploads/${id}`,
+    key: objectKeysOf(environmentId).upload(id),
     ...(request.size !== undefined ? { expectedSize: request.size } : {}),
     uploadExpiresAt: new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString(),
     createdAt: now.toISOString(),

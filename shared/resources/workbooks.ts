@@ -5,11 +5,11 @@
  */
 import { PreconditionFailedError, StaleWriteError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { LEGACY_OBJECT_KEYS, objectKeysOf } from '../domain/object-keys.js';
 import type { Workbook } from '../domain/resources.js';
 import type { WorkbookBlueprint, WorkbookChange } from '../http/blueprint.js';
 import { ensureJsonSize, WORKBOOK_JSON_BYTES } from '../http/limits.js';
 import { ensureUnused, workbookOf } from '../operations/resources.js';
-import { sheetObjectsPrefix } from '../operations/segments.js';
 import type { Services } from '../services.js';
 
 /** 413 when a workbook, sheets and actions inline, would not fit the one item it is stored as. */
@@ -140,7 +140,9 @@ export async function deleteWorkbook(
   await ensureUnused(services, environmentId, `Workbook ${workbook.id}`, ids);
   // A delete cut short can be repeated: the workbook item goes last.
   for (const sheet of workbook.sheets) {
-    await services.blobs.remove(await services.blobs.list(sheetObjectsPrefix(sheet.id)));
+    // Under the environment's root, and where segments written before it had one are.
+    for (const keys of [objectKeysOf(environmentId), LEGACY_OBJECT_KEYS])
+      await services.blobs.remove(await services.blobs.list(keys.sheet(sheet.id)));
   }
   await services.resources.deleteWorkbook(workbook);
   return workbook;

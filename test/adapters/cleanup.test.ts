@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectKeysOf } from '../../shared/domain/object-keys.js';
 import type { JobRecord, QueueMessage } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
 import { generateCsv } from '../helpers/csv.js';
@@ -81,7 +82,7 @@ async function contents(sheetId: string) {
   return { ids: records.map((r) => r.id), total, keys: listed.map((s) => s.key) };
 }
 
-const planObjects = (jobId: string) => services.blobs.list(`plans/${jobId}/`);
+const planObjects = (jobId: string) => services.blobs.list(objectKeysOf(ENV).plans(jobId));
 const cleanedUp = (r: JobRecord) => !r.cleanupPending;
 
 describe('cleanup of a job that ends FAILED or CANCELED', () => {

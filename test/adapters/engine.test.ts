@@ -132,7 +132,7 @@ describe('the engine over the real adapters', () => {
       until: (record) => record.job.status === 'EXECUTING' && holding > 0,
     });
     expect(held).toHaveLength(1);
-    const key = `uploads/${source}`;
+    const key = (await services.resources.getFile(source))?.key as string;
     await services.blobs.remove([key]);
     // Act + Assess: the part throws (the queue delivers it again) and the job goes on executing.
     await expect(parts.runPart(services, held[0] as (typeof held)[number])).rejects.toMatchObject({

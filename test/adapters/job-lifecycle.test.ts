@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyError } from '../../shared/domain/errors.js';
 import type { JobTopic, OutboxEntry } from '../../shared/domain/events.js';
+import { objectKeysOf } from '../../shared/domain/object-keys.js';
 import type { JobRecord, QueueMessage } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
 import { generateCsv } from '../helpers/csv.js';
@@ -38,7 +39,10 @@ const commandsIn = (outbox: OutboxEntry[]) =>
   outbox.flatMap((entry) => ('command' in entry ? [entry.command] : []));
 const record = async (jobId: string) => (await services.jobs.get(jobId)) as JobRecord;
 
-/** A file of the environment holding `bytes` as they are (a CSV, or anything else). */
+/**
+ * A file of the environment holding `bytes` as they are (a CSV, or anything else), stored at
+ * its key before keys had an environment root: such files stay readable.
+ */
 async function uploadBytes(name: string, bytes: Buffer | string, environmentId = ENV): Promise<string> {
   const id = `file_${Math.random().toString(36).slice(2, 12)}`;
   const now = new Date().toISOString();
@@ -307,7 +311,7 @@ describe('planning a job', () => {
     const racing = { ...services, blobs: Object.create(services.blobs) as Services['blobs'] };
     racing.blobs.write = async (key, ...rest) => {
       await services.blobs.write(key, ...rest);
-      if (key.startsWith(`plans/${job.id}/`)) await outside.cancelJob(services, ENV, job.id);
+      if (key.startsWith(objectKeysOf(ENV).plans(job.id))) await outside.cancelJob(services, ENV, job.id);
     };
 
     // Act: planning ends; the cleanup command is not run here.
@@ -315,7 +319,7 @@ describe('planning a job', () => {
 
     // Assess
     expect((await record(job.id)).job.status).toBe('CANCELED');
-    expect(await services.blobs.list(`plans/${job.id}/`)).toEqual([]);
+    expect(await services.blobs.list(objectKeysOf(ENV).plans(job.id))).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPermanent } from '../../shared/domain/errors.js';
+import { objectKeysOf } from '../../shared/domain/object-keys.js';
 import type { QueueMessage } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
 import { generateCsv } from '../helpers/csv.js';
@@ -65,7 +66,7 @@ describe('a copy of the last part that runs on after another copy completed the 
     expect(overtaken).toBe(true);
     expect(first).toBeInstanceOf(Error);
     expect(isPermanent(first)).toBe(false);
-    expect(await services.blobs.list(`plans/${jobId}/ledgers/`)).toEqual([]);
+    expect(await services.blobs.list(objectKeysOf(ENV).ledgerNotes(jobId))).toEqual([]);
     const done = await services.jobs.get(jobId);
     expect(done?.job).toMatchObject({ status: 'COMPLETED', processed: done?.job.parts });
     // (Nothing relays here: the job's events wait in its outbox.)
@@ -98,7 +99,7 @@ describe('a copy of a part whose job completes while it writes', () => {
     // Assess: B counted nothing, and what it wrote after the finalize read the notes is gone.
     const done = await services.jobs.get(jobId);
     expect(done?.job).toMatchObject({ status: 'COMPLETED', processed: done?.job.parts });
-    expect(await services.blobs.list(`plans/${jobId}/ledgers/`)).toEqual([]);
+    expect(await services.blobs.list(objectKeysOf(ENV).ledgerNotes(jobId))).toEqual([]);
     const sheetId = String(
       (await services.resources.getWorkbook(String(done?.job.destination)))?.sheets[0]?.id,
     );
@@ -124,16 +125,16 @@ describe('the plans of a job', () => {
   it('are all removed when it completes, a plan of a planning attempt that lost included', async () => {
     // Prepare: a second planning attempt wrote a plan, then lost the race to commit.
     const { jobId, held } = await executingExtract(40);
-    const lost = `plans/${jobId}/lost-attempt.json`;
+    const lost = `${objectKeysOf(ENV).plans(jobId)}lost-attempt.json`;
     await services.blobs.write(lost, '{}', 'application/json');
-    expect(await services.blobs.list(`plans/${jobId}/`)).toContain(lost);
+    expect(await services.blobs.list(objectKeysOf(ENV).plans(jobId))).toContain(lost);
 
     // Act
     for (const message of held) await parts.runPart(services, message);
 
     // Assess
     expect((await services.jobs.get(jobId))?.job.status).toBe('COMPLETED');
-    expect(await services.blobs.list(`plans/${jobId}/`)).toEqual([]);
+    expect(await services.blobs.list(objectKeysOf(ENV).plans(jobId))).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyError, UnprocessableError } from '../../shared/domain/errors.js';
 import type { JobTopic } from '../../shared/domain/events.js';
+import { objectKeysOf } from '../../shared/domain/object-keys.js';
 import type { QueueMessage } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
 import { generateCsv } from '../helpers/csv.js';
@@ -73,7 +74,7 @@ describe('a part that arrives for a job that is no longer executing', () => {
     expect(held.length).toBeGreaterThan(1);
     await outside.cancelJob(services, ENV, jobId);
     await driver.drive(jobId, { until: (record) => !record.cleanupPending });
-    await services.blobs.remove([`uploads/${source}`]);
+    await services.blobs.remove([objectKeysOf(ENV).upload(source)]);
     const watched = watchingBlobs(services);
 
     // Act: a queued part arrives.
@@ -102,8 +103,9 @@ describe('a part that arrives for a job that is no longer executing', () => {
     // Assess: no record rewritten, nothing counted; only the part's ledger notes and report
     // fragment, which a copy that wrote and died after the finalize would leave behind, are removed.
     expect(watched.calls).toEqual([
-      `remove plans/${jobId}/ledgers/000000.json`,
-      `remove plans/${jobId}/reports/000000.ndjson`,
+      // Under the environment's root, and where a copy from before the root would have left them.
+      `remove ${objectKeysOf(ENV).ledgerNotes(jobId)}000000.json,plans/${jobId}/ledgers/000000.json`,
+      `remove ${objectKeysOf(ENV).reportFragments(jobId)}000000.ndjson,plans/${jobId}/reports/000000.ndjson`,
     ]);
     expect((await services.jobs.get(jobId))?.job).toMatchObject({
       status: 'COMPLETED',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectKeysOf } from '../../shared/domain/object-keys.js';
 import type { JobRecord } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
 import { generateCsv } from '../helpers/csv.js';
@@ -75,7 +76,7 @@ describe('a retried job', () => {
       held.map(() => 'COMPLETED'),
     );
     expect(record.job.outcome).toMatchObject({ ledger: { rowsRead: 120, recordsStored: 120 } });
-    expect(await services.blobs.list(`plans/${jobId}/`)).toEqual([]);
+    expect(await services.blobs.list(objectKeysOf(ENV).plans(jobId))).toEqual([]);
   });
 });
 
@@ -123,7 +124,7 @@ describe('the retry window', () => {
     });
     expect(record.job).toMatchObject({ status: 'COMPLETED', failed: 1 });
     expect(record.job.outcome).toMatchObject({ partsFailed: 1, failedParts: [{ part: 1, error: error(1) }] });
-    expect(await services.blobs.list(`plans/${jobId}/`)).not.toEqual([]);
+    expect(await services.blobs.list(objectKeysOf(ENV).plans(jobId))).not.toEqual([]);
     const stored = await sheetRecords(record);
 
     // Act
@@ -135,7 +136,7 @@ describe('the retry window', () => {
 
     // Assess
     expect(released.job.status).toBe('COMPLETED');
-    expect(await services.blobs.list(`plans/${jobId}/`)).toEqual([]);
+    expect(await services.blobs.list(objectKeysOf(ENV).plans(jobId))).toEqual([]);
     expect(await sheetRecords(released)).toBe(stored);
     expect(stored).toBeGreaterThan(0);
   });

@@ -123,10 +123,10 @@ describe.runIf(!remoteTarget)('nothing left behind by a FAILED or CANCELED job',
       body: { type: 'sheet', operation: 'export', source: sheetId, trigger: 'immediate' },
     });
     const jobId = bodyOf(created, 201).data.id;
-    for (let i = 0; i < 300 && (await keysOf(`tmp/exports/${jobId}/`)).length === 0; i++) {
+    for (let i = 0; i < 300 && (await keysOf(`exports/${jobId}/`)).length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(await keysOf(`tmp/exports/${jobId}/`)).not.toEqual([]);
+    expect(await keysOf(`exports/${jobId}/`)).not.toEqual([]);
     // The file the export would have registered: planning named it the job's destination.
     const planned = destinationOf(await client.getJob(jobId));
     expect(planned).toMatch(/^file_/);
@@ -140,7 +140,7 @@ describe.runIf(!remoteTarget)('nothing left behind by a FAILED or CANCELED job',
     // Assess
     expect(bodyOf(canceled, 200).data.status).toBe('CANCELED');
     expect(job.outcome?.message).toMatch(/No file was exported/);
-    expect(await keysOf(`tmp/exports/${jobId}/`)).toEqual([]);
+    expect(await keysOf(`exports/${jobId}/`)).toEqual([]);
     expect(await keysOf(`exports/${jobId}`)).toEqual([]);
     expect(await keysOf(`plans/${jobId}/`)).toEqual([]);
     // No file, and the job no longer names one: a destination that answers 404 would mislead.

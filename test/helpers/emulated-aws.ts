@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localClients } from '../../infra/local/clients.js';
-import { startEmulators } from '../../infra/local/emulators.js';
+import { LOCAL_CREDENTIALS, startEmulators } from '../../infra/local/emulators.js';
 import { provision } from '../../infra/local/provision.js';
 import { ENV } from '../../shared/config.js';
 
@@ -25,8 +25,8 @@ export async function startEmulatedAws() {
   });
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     [ENV.tableName]: provisioned.tableName,
     [ENV.bucketName]: provisioned.bucketName,
     [ENV.partsQueueUrl]: provisioned.partsQueue.url,

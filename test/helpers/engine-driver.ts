@@ -1,4 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { objectKeysOf } from '../../shared/domain/object-keys.js';
 import type { JobRecord, QueueMessage } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
 import type { startEmulatedAws } from './emulated-aws.js';
@@ -94,14 +95,15 @@ export function engineDriver(aws: Awaited<ReturnType<typeof startEmulatedAws>>, 
     async uploadCsv(environmentId: string, text: string): Promise<string> {
       const now = new Date().toISOString();
       const id = `file_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-      await services.blobs.write(`uploads/${id}`, text);
+      const key = objectKeysOf(environmentId).upload(id);
+      await services.blobs.write(key, text);
       await services.resources.putFile({
         id,
         environmentId,
         name: 'data.csv',
         mediaType: 'text/csv',
         status: 'pending',
-        key: `uploads/${id}`,
+        key,
         createdAt: now,
         updatedAt: now,
       });

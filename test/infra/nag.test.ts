@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +10,15 @@ import { SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService, testA
 const SITE_CERTIFICATE =
   'arn:aws:acm:us-east-1:111122223333:certificate/0b2c8f4e-1111-2222-3333-444455556666';
 
-/** The construct as deployed by default, with the page, and with the page on its own domain and push access logs. */
+/** The construct as deployed by default, with the page, with its own key and versioning, and with the page on its own domain and push access logs. */
 const CONFIGURATIONS: Record<string, (stack: Stack) => JobsServiceProps> = {
   default: () => ({}),
   'with the page': () => ({ webApp: true }),
+  'with a customer managed key and bucket versioning': (stack) => ({
+    encryptionKey: new Key(stack, 'DataKey', { enableKeyRotation: true }),
+    bucketVersioning: true,
+    pushAccessLogs: true,
+  }),
   'with the page on its own domain and push access logs': (stack) => ({
     corsOrigins: ['https://app.example.com'],
     pushAccessLogs: true,

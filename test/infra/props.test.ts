@@ -272,6 +272,20 @@ describe('JobsService props', () => {
       );
     });
 
+    it('takes a customer managed key by its ARN and turns versioning on, refusing a value it does not know', () => {
+      const keyArn = 'arn:aws:kms:eu-west-1:111122223333:key/0b2c8f4e-1111-2222-3333-444455556666';
+      const app = new App({
+        context: { [CONTEXT_KEYS.encryptionKeyArn]: keyArn, [CONTEXT_KEYS.bucketVersioning]: 'true' },
+      });
+      const props = jobsServicePropsFromContext(new Stack(app, 'Keyed'));
+      expect(props.encryptionKey?.keyArn).toBe(keyArn);
+      expect(props.bucketVersioning).toBe(true);
+      const odd = new App({ context: { [CONTEXT_KEYS.bucketVersioning]: 'on' } });
+      expect(() => jobsServicePropsFromContext(new Stack(odd, 'Odd'))).toThrow(
+        'partwise:bucketVersioning must be "true" or "false", got "on"',
+      );
+    });
+
     it('leaves everything to the defaults when no context is set', () => {
       expect(jobsServicePropsFromContext(new Stack(new App(), 'Plain'))).toEqual({});
     });

@@ -1,13 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketCorsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients } from '../../infra/local/clients.js';
-import { startEmulators } from '../../infra/local/emulators.js';
+import { S3_PORT_FILE, startEmulators } from '../../infra/local/emulators.js';
+import type { Logger } from '../../infra/local/logger.js';
 import { provision } from '../../infra/local/provision.js';
+import { attachmentDisposition } from '../../shared/adapters/s3/blob-store.js';
 
 let dataDir: string;
 
@@ -138,6 +142,104 @@ describe('the emulated AWS services', () => {
       expect(whole.some((body) => body.equals(last))).toBe(true);
     } finally {
       await aws.stop();
+    }
+  });
+
+  it("keep S3's port across a restart, and move it with a warning when something else took it", async () => {
+    // Prepare: a first run picks a port and keeps it in the data directory.
+    const dir = await mkdtemp(join(tmpdir(), 'partwise-s3-port-'));
+    const warnings: string[] = [];
+    const log: Logger = { info() {}, warn: (message) => warnings.push(message), error() {} };
+    const first = await startEmulators(dir, log);
+    const port = Number(new URL(first.s3Endpoint).port);
+    await first.stop();
+    expect(Number(await readFile(join(dir, S3_PORT_FILE), 'utf8'))).toBe(port);
+
+    // Act + Assess: the same port again.
+    const second = await startEmulators(dir, log);
+    expect(second.s3Endpoint).toBe(`http://127.0.0.1:${port}`);
+    await second.stop();
+    expect(warnings).toEqual([]);
+
+    // Act: another program listens on the port meanwhile.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const third = await startEmulators(dir, log);
+      const moved = Number(new URL(third.s3Endpoint).port);
+      await third.stop();
+
+      // Assess: another port, said, and kept for the next run.
+      expect(moved).not.toBe(port);
+      expect(warnings).toEqual([expect.stringContaining(`port ${port} is taken`)]);
+      expect(Number(await readFile(join(dir, S3_PORT_FILE), 'utf8'))).toBe(moved);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check the signature of presigned URLs, as S3 does: a URL changed in any signed part is refused', async () => {
+    // Prepare: a URL to create an object of 8 bytes once, as POST /files signs it.
+    const emulated = await startProvisioned();
+    const s3 = emulated.clients.s3;
+    try {
+      const put = (Key: string, size: number) =>
+        getSignedUrl(
+          s3,
+          new PutObjectCommand({ Bucket: resources.bucketName, Key, IfNoneMatch: '*', ContentLength: size }),
+          {
+            expiresIn: 60,
+          },
+        );
+      const url = await put('env/env_a/uploads/file 1+é', 8);
+      const headers = { 'if-none-match': '*', 'content-length': '8' };
+      const send = (target: string, extra: Record<string, string> = {}) =>
+        fetch(target, { method: 'PUT', headers: { ...headers, ...extra }, body: 'a,b\n1,2\n' });
+
+      // Act + Assess: another key, a longer expiry, another signed header value: refused.
+      const otherKey = url.replace('env_a', 'env_b');
+      expect((await send(otherKey)).status).toBe(403);
+      const longer = url.replace('X-Amz-Expires=60', 'X-Amz-Expires=600');
+      const refused = await send(longer);
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('SignatureDoesNotMatch');
+      expect((await send(url, { 'if-none-match': 'x' })).status).toBe(403);
+      // A body of another length than the signed one: its Content-Length is not the signed one.
+      const longer10 = await fetch(url, {
+        method: 'PUT',
+        headers: { 'if-none-match': '*' },
+        body: '0123456789',
+      });
+      expect(longer10.status).toBe(403);
+      // The URL as signed: taken.
+      expect((await send(url)).status).toBe(200);
+
+      // A download URL with a content disposition of every kind of character.
+      const get = await getSignedUrl(
+        s3,
+        new GetObjectCommand({
+          Bucket: resources.bucketName,
+          Key: 'env/env_a/uploads/file 1+é',
+          ResponseContentDisposition: attachmentDisposition("Q1 'report' (final) *€ 100%.csv"),
+        }),
+        { expiresIn: 60 },
+      );
+      const download = await fetch(get);
+      expect(download.status).toBe(200);
+      expect(await download.text()).toBe('a,b\n1,2\n');
+      expect(
+        (
+          await fetch(
+            get.replace(
+              'response-content-disposition=',
+              'response-content-type=text%2Fhtml&response-content-disposition=',
+            ),
+          )
+        ).status,
+      ).toBe(403);
+    } finally {
+      await emulated.stop();
     }
   });
 });

@@ -63,7 +63,7 @@ describe('CSV slice segments', () => {
 
           await writeCsvSliceSegment(
             env.services,
-            { sheetId: 'sh_slice', ordinal, jobId: 'job_a' },
+            { environmentId: 'env_test', sheetId: 'sh_slice', ordinal, jobId: 'job_a' },
             keys,
             { encoding, delimiter, columns, width },
             chunksOf(bytes, chunk),
@@ -87,7 +87,7 @@ describe('CSV slice segments', () => {
           }
           const rowsSegment = await writeSegment(
             env.services,
-            { sheetId: 'sh_rows', ordinal, jobId: 'job_a' },
+            { environmentId: 'env_test', sheetId: 'sh_rows', ordinal, jobId: 'job_a' },
             keys,
             typedRows(),
           );
@@ -112,7 +112,7 @@ describe('CSV slice segments', () => {
     const bytes = Buffer.from('x,"a\nb"\n\ny,z,extra\nshort\n');
     await writeCsvSliceSegment(
       env.services,
-      { sheetId: 'sh_a', ordinal, jobId: 'job_a' },
+      { environmentId: 'env_test', sheetId: 'sh_a', ordinal, jobId: 'job_a' },
       ['first', 'second', 'none'],
       { encoding: 'utf-8', delimiter: ',', columns: [0, 1, -1] },
       chunksOf(bytes, 4),

@@ -92,7 +92,7 @@ describe('delete, part by part', () => {
     expect(total).toBe(18);
     expect(records.every((r) => r.valid)).toBe(true);
     // Old objects are gone; only the rewritten ones remain.
-    expect([...env.blobs.objects.keys()].filter((k) => k.startsWith('sheets/'))).toHaveLength(3);
+    expect([...env.blobs.objects.keys()].filter((k) => k.startsWith('env/env_test/sheets/'))).toHaveLength(3);
   });
 
   it('deletes from the current version of a segment another job rewrote after planning', async () => {

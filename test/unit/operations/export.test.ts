@@ -143,6 +143,27 @@ describe('export, part by part', () => {
     });
   });
 
+  it('joins the parts of an export that ran across the change of key layout, and removes them all', async () => {
+    // Prepare: part 0 ran before keys had an environment root, the others after.
+    const { job, env } = await exportJob();
+    const moveToLegacyLayout = () => {
+      const [current] = tmpKeys(env).sort();
+      const legacy = current?.replace('tmp/env/env_test/', 'tmp/');
+      env.blobs.objects.set(legacy as string, env.blobs.objects.get(current as string) as Buffer);
+      env.blobs.objects.delete(current as string);
+    };
+    // Act
+    const { outcome } = await runInMemory(exportRecords, env, job, { beforeFinalize: moveToLegacyLayout });
+    // Assess
+    expect(outcome).toMatchObject({ records: 6 });
+    const file = await env.resources.getFile(job.destination as string);
+    expect(file?.key).toBe(`env/env_test/exports/${job.id}.csv`);
+    expect(env.blobs.objects.get(file?.key as string)?.toString()).toBe(
+      'n,note\r\n0,r00\r\n1,r01\r\n2,r10\r\n3,r11\r\n4,r20\r\n5,r21\r\n',
+    );
+    expect(tmpKeys(env)).toEqual([]);
+  });
+
   it('leaves no file when the job was canceled before finalize', async () => {
     const { job, env } = await exportJob();
     await runInMemory(exportRecords, env, job, {
@@ -152,7 +173,9 @@ describe('export, part by part', () => {
     });
     expect(await env.resources.getFile(job.destination as string)).toBeUndefined();
     expect(
-      [...env.blobs.objects.keys()].filter((k) => k.startsWith('exports/') || k.startsWith('tmp/')),
+      [...env.blobs.objects.keys()].filter(
+        (k) => k.startsWith('env/env_test/exports/') || k.startsWith('tmp/'),
+      ),
     ).toEqual([]);
   });
 
@@ -161,12 +184,14 @@ describe('export, part by part', () => {
     const write = env.blobs.write;
     env.blobs.write = async (key, body, type) => {
       await write(key, body, type);
-      if (key.startsWith('exports/')) (job as Job).status = 'CANCELED';
+      if (key.startsWith('env/env_test/exports/')) (job as Job).status = 'CANCELED';
     };
     await runInMemory(exportRecords, env, job);
     expect(await env.resources.getFile(job.destination as string)).toBeUndefined();
     expect(
-      [...env.blobs.objects.keys()].filter((k) => k.startsWith('exports/') || k.startsWith('tmp/')),
+      [...env.blobs.objects.keys()].filter(
+        (k) => k.startsWith('env/env_test/exports/') || k.startsWith('tmp/'),
+      ),
     ).toEqual([]);
   });
 

@@ -206,7 +206,9 @@ describe('the rejected-rows report of an extract', () => {
     const { outcome } = await extractIt(env, job, {});
     expect(outcome.report).toBeUndefined();
     expect(outcome.next).toBeUndefined();
-    expect([...env.blobs.objects.keys()].filter((key) => key.startsWith('reports/'))).toEqual([]);
+    expect([...env.blobs.objects.keys()].filter((key) => key.startsWith('env/env_test/reports/'))).toEqual(
+      [],
+    );
   });
 
   it('writes the same file however often finalize runs, and a new one (the old one gone) after a retry', async () => {
@@ -236,13 +238,17 @@ describe('the rejected-rows report of an extract', () => {
     const { text } = plantedCsv(150);
     const { job, env } = await setup('people.csv', text, people);
     const dropOne = () => {
-      const key = [...env.blobs.objects.keys()].find((k) => k.startsWith(`plans/${job.id}/reports/`));
+      const key = [...env.blobs.objects.keys()].find((k) =>
+        k.startsWith(`env/env_test/plans/${job.id}/reports/`),
+      );
       if (key) env.blobs.objects.delete(key);
     };
     const run = extractIt(env, job, { partSizeBytes: 1024 }, { beforeFinalize: dropOne });
     await expect(run).rejects.toThrow(UnprocessableError);
     await expect(run).rejects.toThrow(/does not match the job's counts/);
-    expect([...env.blobs.objects.keys()].filter((key) => key.startsWith('reports/'))).toEqual([]);
+    expect([...env.blobs.objects.keys()].filter((key) => key.startsWith('env/env_test/reports/'))).toEqual(
+      [],
+    );
   });
 
   it("keeps the lines of the parts after a failed one, counting the failed part's bytes again", async () => {
@@ -293,7 +299,7 @@ describe("a part's report fragment", () => {
     // Prepare: a reader parses a whole batch (rejecting lines 2 and 4) before its records pass.
     const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
     const env = memoryServices(job);
-    const fragment = new ReportFragment(env.services, job.id, 0);
+    const fragment = new ReportFragment(env.services, job, 0);
     const lines = new RecordLines();
     async function* batches(): AsyncGenerator<RecordRow[]> {
       for (const line of [1, 3, 5]) lines.push(line);
@@ -310,7 +316,8 @@ describe("a part's report fragment", () => {
     for await (const _ of fragment.tap(['id'], batches(), lines));
     await fragment.close();
     // Assess
-    const text = env.blobs.objects.get(`plans/${job.id}/reports/000000.ndjson`)?.toString() ?? '';
+    const text =
+      env.blobs.objects.get(`env/env_test/plans/${job.id}/reports/000000.ndjson`)?.toString() ?? '';
     expect(
       text
         .trim()
@@ -330,7 +337,7 @@ describe("a part's report fragment", () => {
     const env = memoryServices(job);
     const key = `plans/${job.id}/reports/000003.ndjson`;
     await env.blobs.write(key, '["rejected",1,"","","x","old"]\n');
-    await new ReportFragment(env.services, job.id, 3).around(async () => {});
+    await new ReportFragment(env.services, job, 3).around(async () => {});
     expect(env.blobs.objects.has(key)).toBe(false);
   });
 });

@@ -53,7 +53,7 @@ describe('sheet segments', () => {
     }
     const segment = await writeSegment(
       env.services,
-      { sheetId: 'sh_a', ordinal, jobId: 'job_b', origin: 'map:x' },
+      { environmentId: 'env_test', sheetId: 'sh_a', ordinal, jobId: 'job_b', origin: 'map:x' },
       ['i'],
       batches(),
     );
@@ -73,7 +73,7 @@ describe('sheet segments', () => {
     }
     const segment = await writeSegment(
       env.services,
-      { sheetId: 'sh_a', ordinal, jobId: 'job_a' },
+      { environmentId: 'env_test', sheetId: 'sh_a', ordinal, jobId: 'job_a' },
       ['name', 'i'],
       batches(),
     );
