@@ -8,26 +8,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOCS_RENDERER } from '../shared/http/public-routes.js';
+import { type FunctionName, functionEntryPath } from './function-specs.js';
 
 /** The repository root: the construct bundles `functions/*.ts` from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** One Lambda entry point per name: `functions/<name>.ts`, each exporting `handler`. */
-export const FUNCTION_NAMES = [
-  'api',
-  'authorizer',
-  'processor',
-  'relay',
-  'dead-letter',
-  'sweeper',
-  'push-authorizer',
-  'push-connections',
-  'push-fan-out',
-] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+export { FUNCTION_NAMES, type FunctionName } from './function-specs.js';
 
+/** One Lambda entry point per name (infra/function-specs.ts), each exporting `handler`. */
 export function functionEntry(name: FunctionName): string {
-  return path.join(PROJECT_ROOT, 'functions', `${name}.ts`);
+  return path.join(PROJECT_ROOT, functionEntryPath(name));
 }
 
 /**

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../shared/config.js';
 import { JobsServiceAlarms } from './alarms.js';
 import { createHttpApi } from './api.js';
+import { FUNCTION_SPECS } from './function-specs.js';
 import { grantLeastPrivilege, roleOf } from './grants.js';
 import { acknowledgeNagFindings, type NagAcknowledgement } from './nag.js';
 import { grantManageConnections } from './permissions.js';
@@ -219,9 +220,9 @@ export class JobsService extends Construct {
     );
     this.deadLetterFunction.addEventSource(
       new SqsEventSource(this.deadLetterQueue, {
-        batchSize: 10,
+        batchSize: FUNCTION_SPECS.deadLetter.batchSize,
         reportBatchItemFailures: true,
-        maxConcurrency: 2,
+        maxConcurrency: FUNCTION_SPECS.deadLetter.maxConcurrency,
       }),
     );
     // Only records whose new image still holds outbox entries wake the relay; clearing the
@@ -229,7 +230,7 @@ export class JobsService extends Construct {
     this.relayFunction.addEventSource(
       new DynamoEventSource(this.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
+        batchSize: FUNCTION_SPECS.relay.batchSize,
         bisectBatchOnError: true,
         retryAttempts: 10,
         reportBatchItemFailures: true,
