@@ -2,9 +2,13 @@ import type { HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apig
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import {
+  FilterCriteria,
+  FilterRule,
+  type Function as LambdaFunctionConstruct,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -61,12 +65,12 @@ export class JobsService extends Construct {
   readonly eventArchive: Archive;
   /** Signs the short-lived browser tokens (docs/auth.md); readable by the api and authorizer functions only. */
   readonly tokenSecret: Secret;
-  readonly apiFunction: NodejsFunction;
-  readonly authorizerFunction: NodejsFunction;
-  readonly processorFunction: NodejsFunction;
-  readonly relayFunction: NodejsFunction;
-  readonly deadLetterFunction: NodejsFunction;
-  readonly sweeperFunction: NodejsFunction;
+  readonly apiFunction: LambdaFunctionConstruct;
+  readonly authorizerFunction: LambdaFunctionConstruct;
+  readonly processorFunction: LambdaFunctionConstruct;
+  readonly relayFunction: LambdaFunctionConstruct;
+  readonly deadLetterFunction: LambdaFunctionConstruct;
+  readonly sweeperFunction: LambdaFunctionConstruct;
   /** Browsers' push sockets (docs/events.md): `$connect` takes a browser token as `?token=`. */
   readonly pushApi: WebSocketApi;
   readonly pushStage: WebSocketStage;
@@ -74,9 +78,9 @@ export class JobsService extends Construct {
   readonly pushUrl: string;
   /** One item per open push socket, expired by TTL at its token's expiry. */
   readonly connectionsTable: Table;
-  readonly pushAuthorizerFunction: NodejsFunction;
-  readonly pushConnectionsFunction: NodejsFunction;
-  readonly pushFanOutFunction: NodejsFunction;
+  readonly pushAuthorizerFunction: LambdaFunctionConstruct;
+  readonly pushConnectionsFunction: LambdaFunctionConstruct;
+  readonly pushFanOutFunction: LambdaFunctionConstruct;
   /** The page as a static site (`webApp`): its bucket, distribution, origin and URL. */
   readonly site?: JobsWebSite;
   readonly siteDeployment?: BucketDeployment;

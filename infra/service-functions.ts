@@ -6,7 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -38,7 +38,7 @@ export interface FunctionResources {
   connectionsTable: ITable;
 }
 
-export type ServiceFunctions = Record<FunctionKey, NodejsFunction>;
+export type ServiceFunctions = Record<FunctionKey, LambdaFunction>;
 
 export function createServiceFunctions(
   scope: Construct,
