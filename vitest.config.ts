@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The package's own exports resolve to their sources, as in tsconfig.json: no build needed.
+  resolve: { conditions: ['partwise-source'] },
+  ssr: { resolve: { conditions: ['partwise-source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
