@@ -98,8 +98,8 @@ beforeAll(async () => {
     timeout: PACK_TIMEOUT_MS,
     maxBuffer: 64 * 1024 * 1024,
   });
-  // npm prints the lifecycle scripts' output before the JSON.
-  const [result] = JSON.parse(stdout.slice(stdout.indexOf('[\n')));
+  // npm prints the lifecycle scripts' output before the JSON, which starts on a line of its own.
+  const [result] = JSON.parse(stdout.slice(stdout.search(/^\[$/m)));
   packed = result;
 
   app = path.join(scratch, 'app');
