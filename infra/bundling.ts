@@ -1,8 +1,8 @@
 /**
  * How the Lambda functions are bundled, in one place: `bundleFunctionSync` is the esbuild
- * build the construct runs at synth in a checkout, `npm pack` runs for the package's prebuilt
- * bundles (infra/build-assets.ts), and `bench/bundles.ts` hands the same settings to esbuild,
- * so the sizes the bench reports are the sizes that get deployed.
+ * build the construct runs at synth in a checkout and `npm pack` runs for the package's
+ * prebuilt bundles (infra/build-package.ts), and `bench/bundles.ts` hands the same options
+ * (`bundleOptions`) to esbuild, so the sizes the bench reports are the sizes that get deployed.
  *
  * No aws-cdk-lib import: the bench and the pack build load it without the CDK. esbuild is
  * loaded when a bundle is built, not with this module: the installed package ships its
@@ -98,6 +98,23 @@ export const RUNTIME_ENVIRONMENT = {
 
 const requireHere = createRequire(import.meta.url);
 
+/** esbuild's options for one function's bundle, its entry point aside: the deployed settings. */
+export function bundleOptions(outfile: string, options: { bundleAwsSdk: boolean }): Esbuild.BuildOptions {
+  return {
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: BUNDLE_SETTINGS.target,
+    format: BUNDLE_SETTINGS.format,
+    minify: BUNDLE_SETTINGS.minify,
+    sourcemap: BUNDLE_SETTINGS.sourceMap,
+    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
+    mainFields: [...BUNDLE_SETTINGS.mainFields],
+    banner: { js: BUNDLE_SETTINGS.banner },
+    external: options.bundleAwsSdk ? [] : [...BUNDLE_SETTINGS.awsSdkExternals],
+  };
+}
+
 /**
  * Bundles `functions/<name>.ts` into `outDir` as `index.mjs` (and its `.map`), with the files
  * it reads at run time beside it. Synchronous: a CDK asset's local bundling is.
@@ -110,17 +127,7 @@ export function bundleFunctionSync(
   const esbuild: typeof Esbuild = requireHere('esbuild');
   esbuild.buildSync({
     entryPoints: [functionEntry(name)],
-    outfile: path.join(outDir, 'index.mjs'),
-    bundle: true,
-    platform: 'node',
-    target: BUNDLE_SETTINGS.target,
-    format: BUNDLE_SETTINGS.format,
-    minify: BUNDLE_SETTINGS.minify,
-    sourcemap: BUNDLE_SETTINGS.sourceMap,
-    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
-    mainFields: [...BUNDLE_SETTINGS.mainFields],
-    banner: { js: BUNDLE_SETTINGS.banner },
-    external: options.bundleAwsSdk ? [] : [...BUNDLE_SETTINGS.awsSdkExternals],
+    ...bundleOptions(path.join(outDir, 'index.mjs'), options),
     // Sizes are reported by bench/bundles.ts; a build only needs to show problems.
     logLevel: 'warning',
   });
