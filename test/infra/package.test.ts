@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/bundling.js';
-import { FUNCTION_SPECS } from '../../infra/function-specs.js';
+import { FUNCTION_KEYS, FUNCTION_SPECS } from '../../infra/function-specs.js';
 
 const run = promisify(execFile);
 /**
@@ -187,7 +187,7 @@ describe('the packed package', () => {
   it('synthesizes JobsService in a JS app: the nine functions, with the page', () => {
     const { template } = synthesisOf('js');
     // The nine, and CDK's handler that copies the page into its bucket.
-    template.resourceCountIs('AWS::Lambda::Function', 10);
+    template.resourceCountIs('AWS::Lambda::Function', FUNCTION_KEYS.length + 1);
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
     for (const { name, properties } of functionsOf('js')) {
@@ -227,7 +227,7 @@ describe('the packed package', () => {
 
   it('compiles a TS app against its types and synthesizes it, with the AWS SDK bundled when asked', async () => {
     const functions = functionsOf('ts');
-    synthesisOf('ts').template.resourceCountIs('AWS::Lambda::Function', 9);
+    synthesisOf('ts').template.resourceCountIs('AWS::Lambda::Function', FUNCTION_KEYS.length);
     const processor = functions.find((f) => f.name === 'processor');
     expect(processor?.properties.Timeout).toBe(600);
     for (const { name, asset } of functions) {
