@@ -1,6 +1,20 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import manifest from './package.json' with { type: 'json' };
+
+/**
+ * The package's own exports (`partwise/client`…) resolve to their sources, their
+ * `partwise-source` condition, as tsconfig.json's customConditions do: no build needed. As
+ * aliases, so that no other package resolves differently.
+ */
+const sources = Object.entries(manifest.exports).flatMap(([subpath, target]) =>
+  typeof target === 'string'
+    ? []
+    : [[`partwise${subpath.slice(1)}`, fileURLToPath(new URL(target['partwise-source'], import.meta.url))]],
+);
 
 export default defineConfig({
+  resolve: { alias: Object.fromEntries(sources) },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -19,6 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import {
   BUNDLE_SETTINGS,
+  bundleOptions,
   FUNCTION_NAMES,
   functionEntry,
   PROJECT_ROOT,
@@ -63,17 +64,7 @@ async function bundle(
     ...('file' in entry
       ? { entryPoints: [entry.file] }
       : { stdin: { contents: entry.contents, loader: 'ts', resolveDir: PROJECT_ROOT } }),
-    bundle: true,
-    platform: 'node',
-    outfile,
-    target: BUNDLE_SETTINGS.target,
-    format: BUNDLE_SETTINGS.format,
-    minify: BUNDLE_SETTINGS.minify,
-    sourcemap: BUNDLE_SETTINGS.sourceMap,
-    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
-    mainFields: [...BUNDLE_SETTINGS.mainFields],
-    banner: { js: BUNDLE_SETTINGS.banner },
-    external: bundleAwsSdk ? [] : [...BUNDLE_SETTINGS.awsSdkExternals],
+    ...bundleOptions(outfile, { bundleAwsSdk }),
     metafile: true,
     logLevel: 'warning',
   });

@@ -1,34 +1,59 @@
 /**
- * How the Lambda functions are bundled, in one place: the construct turns these settings
- * into `NodejsFunction` bundling options and `bench/bundles.ts` hands the same ones to
- * esbuild, so the sizes the bench reports are the sizes that get deployed.
+ * How the Lambda functions are bundled, in one place: `bundleFunctionSync` is the esbuild
+ * build the construct runs at synth in a checkout and `npm pack` runs for the package's
+ * prebuilt bundles (infra/build-package.ts), and `bench/bundles.ts` hands the same options
+ * (`bundleOptions`) to esbuild, so the sizes the bench reports are the sizes that get deployed.
  *
- * Plain data on purpose (no aws-cdk-lib import): the bench loads it without the CDK.
+ * No aws-cdk-lib import: the bench and the pack build load it without the CDK. esbuild is
+ * loaded when a bundle is built, not with this module: the installed package ships its
+ * bundles and needs no esbuild.
  */
+import { copyFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as Esbuild from 'esbuild';
 import { DOCS_RENDERER } from '../shared/http/public-routes.js';
+import { type FunctionName, functionEntryPath } from './function-specs.js';
 
-/** The repository root: the construct bundles `functions/*.ts` from here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The package's root, the folder of its package.json: a checkout, or `node_modules/partwise`
+ * once installed. Found by walking up, because this module runs from `infra/` (sources, tsx)
+ * and from `dist/infra/` (the compiled package).
+ */
+export const PROJECT_ROOT = packageRootAbove(path.dirname(fileURLToPath(import.meta.url)));
 
-/** One Lambda entry point per name: `functions/<name>.ts`, each exporting `handler`. */
-export const FUNCTION_NAMES = [
-  'api',
-  'authorizer',
-  'processor',
-  'relay',
-  'dead-letter',
-  'sweeper',
-  'push-authorizer',
-  'push-connections',
-  'push-fan-out',
-] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
-
-export function functionEntry(name: FunctionName): string {
-  return path.join(PROJECT_ROOT, 'functions', `${name}.ts`);
+function packageRootAbove(folder: string): string {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`partwise: no package.json above ${folder}`);
+  }
 }
+
+export { FUNCTION_NAMES, type FunctionName } from './function-specs.js';
+
+/** One Lambda entry point per name (infra/function-specs.ts), each exporting `handler`. */
+export function functionEntry(name: FunctionName): string {
+  return path.join(PROJECT_ROOT, functionEntryPath(name));
+}
+
+/**
+ * A checkout holds the sources and bundles them at synth; the package holds none (its
+ * `files` are `dist/`), and deploys the bundles `npm pack` built. The sources decide, not the
+ * presence of `dist/`: a stale build in a checkout is never deployed.
+ */
+export const BUNDLES_FROM_SOURCES = existsSync(functionEntry('api'));
+
+/** The package's prebuilt assets, written by `npm run build:assets` (the `prepack` script). */
+export const PREBUILT_ASSETS = path.join(PROJECT_ROOT, 'dist', 'assets');
+
+/** Where the prebuilt bundle of a function is: one set with the AWS SDK bundled, one without. */
+export function prebuiltFunction(name: FunctionName, bundleAwsSdk: boolean): string {
+  return path.join(PREBUILT_ASSETS, bundleAwsSdk ? 'functions-with-aws-sdk' : 'functions', name);
+}
+
+/** The page's files for the static site (web/), prebuilt. */
+export const PREBUILT_WEB = path.join(PREBUILT_ASSETS, 'web');
 
 /**
  * Files a function reads at run time besides its bundle, copied next to it (`to`) from the
@@ -70,3 +95,43 @@ export const RUNTIME_ENVIRONMENT = {
   POWERTOOLS_SERVICE_NAME: 'partwise',
   NODE_OPTIONS: '--enable-source-maps',
 } as const;
+
+const requireHere = createRequire(import.meta.url);
+
+/** esbuild's options for one function's bundle, its entry point aside: the deployed settings. */
+export function bundleOptions(outfile: string, options: { bundleAwsSdk: boolean }): Esbuild.BuildOptions {
+  return {
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: BUNDLE_SETTINGS.target,
+    format: BUNDLE_SETTINGS.format,
+    minify: BUNDLE_SETTINGS.minify,
+    sourcemap: BUNDLE_SETTINGS.sourceMap,
+    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
+    mainFields: [...BUNDLE_SETTINGS.mainFields],
+    banner: { js: BUNDLE_SETTINGS.banner },
+    external: options.bundleAwsSdk ? [] : [...BUNDLE_SETTINGS.awsSdkExternals],
+  };
+}
+
+/**
+ * Bundles `functions/<name>.ts` into `outDir` as `index.mjs` (and its `.map`), with the files
+ * it reads at run time beside it. Synchronous: a CDK asset's local bundling is.
+ */
+export function bundleFunctionSync(
+  name: FunctionName,
+  outDir: string,
+  options: { bundleAwsSdk: boolean },
+): void {
+  const esbuild: typeof Esbuild = requireHere('esbuild');
+  esbuild.buildSync({
+    entryPoints: [functionEntry(name)],
+    ...bundleOptions(path.join(outDir, 'index.mjs'), options),
+    // Sizes are reported by bench/bundles.ts; a build only needs to show problems.
+    logLevel: 'warning',
+  });
+  for (const { from, to } of FUNCTION_FILES[name] ?? []) {
+    copyFileSync(path.join(PROJECT_ROOT, from), path.join(outDir, to));
+  }
+}

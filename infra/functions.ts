@@ -1,20 +1,27 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, type ParamsAndSecretsLayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  type ParamsAndSecretsLayerVersion,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
-  BUNDLE_SETTINGS,
-  FUNCTION_FILES,
+  BUNDLES_FROM_SOURCES,
+  bundleFunctionSync,
   type FunctionName,
-  functionEntry,
   LAMBDA_NODE_MAJOR,
   PROJECT_ROOT,
+  prebuiltFunction,
 } from './bundling.js';
 import { logGroupEncryption } from './encryption.js';
+import { PartwiseInfraError } from './errors.js';
 
 export interface PartwiseFunctionOptions {
   description: string;
@@ -37,17 +44,17 @@ if (!RUNTIME.name.startsWith(`nodejs${LAMBDA_NODE_MAJOR}.`)) {
 }
 
 /**
- * One `functions/<name>.ts` entry point as a Lambda function, bundled by the local esbuild
- * (no Docker), with its own role and log group. The role starts empty apart from writing
- * to that log group (no AWSLambdaBasicExecutionRole, which allows every log group): the
- * construct adds exactly what the function uses.
+ * One `functions/<name>.ts` entry point as a Lambda function, with its own role and log
+ * group. The role starts empty apart from writing to that log group (no
+ * AWSLambdaBasicExecutionRole, which allows every log group): the construct adds exactly what
+ * the function uses.
  */
 export function createPartwiseFunction(
   scope: Construct,
   id: string,
   name: FunctionName,
   options: PartwiseFunctionOptions,
-): NodejsFunction {
+): LambdaFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: options.logRetention,
     removalPolicy: options.removalPolicy,
@@ -59,11 +66,9 @@ export function createPartwiseFunction(
   });
   logGroup.grantWrite(role);
 
-  return new NodejsFunction(scope, id, {
-    entry: functionEntry(name),
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+  return new LambdaFunction(scope, id, {
+    code: functionCode(name, options.bundleAwsSdk),
+    handler: 'index.handler',
     runtime: RUNTIME,
     architecture: Architecture.ARM_64,
     description: options.description,
@@ -73,27 +78,38 @@ export function createPartwiseFunction(
     logGroup,
     environment: options.environment,
     ...(options.paramsAndSecrets ? { paramsAndSecrets: options.paramsAndSecrets } : {}),
+  });
+}
+
+/**
+ * The function's code. In a checkout, `functions/<name>.ts` bundled at synth by the local
+ * esbuild (never Docker; infra/bundling.ts). In the installed package, the bundle `npm pack`
+ * built: the package then needs neither esbuild nor its sources at the consumer's synth, and
+ * deploys exactly the code that was packed.
+ */
+function functionCode(name: FunctionName, bundleAwsSdk: boolean): Code {
+  if (!BUNDLES_FROM_SOURCES) {
+    const prebuilt = prebuiltFunction(name, bundleAwsSdk);
+    if (!existsSync(path.join(prebuilt, 'index.mjs'))) {
+      throw new PartwiseInfraError(
+        `partwise: the ${name} function's bundle is missing at ${prebuilt}; the package was packed without \`npm run build\``,
+      );
+    }
+    return Code.fromAsset(prebuilt);
+  }
+  return Code.fromAsset(path.join(PROJECT_ROOT, 'functions'), {
+    // The hash of the bundle, not of the folder: each function's asset is its own bundle.
+    assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      forceDockerBundling: false,
-      format: OutputFormat.ESM,
-      target: BUNDLE_SETTINGS.target,
-      minify: BUNDLE_SETTINGS.minify,
-      sourceMap: BUNDLE_SETTINGS.sourceMap,
-      sourcesContent: BUNDLE_SETTINGS.sourcesContent,
-      mainFields: [...BUNDLE_SETTINGS.mainFields],
-      banner: BUNDLE_SETTINGS.banner,
-      bundleAwsSDK: options.bundleAwsSdk,
-      externalModules: options.bundleAwsSdk ? [] : [...BUNDLE_SETTINGS.awsSdkExternals],
-      // Sizes are reported by bench/bundles.ts; a synth only needs to show problems.
-      logLevel: LogLevel.WARNING,
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        // The files the function reads at run time (bundling.ts), next to index.mjs.
-        afterBundling: (inputDir, outputDir) =>
-          (FUNCTION_FILES[name] ?? []).map(
-            ({ from, to }) => `cp "${path.join(inputDir, from)}" "${path.join(outputDir, to)}"`,
-          ),
+      // Required by the type, never pulled: the local build either succeeds or throws.
+      image: DockerImage.fromRegistry('partwise-bundles-locally'),
+      // Never run either; it tells the nine assets apart, which CDK caches by their options.
+      command: ['bundle', name, bundleAwsSdk ? 'with-aws-sdk' : 'without-aws-sdk'],
+      local: {
+        tryBundle(outputDir) {
+          bundleFunctionSync(name, outputDir, { bundleAwsSdk });
+          return true;
+        },
       },
     },
   });

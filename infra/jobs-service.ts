@@ -4,9 +4,14 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import {
+  FilterCriteria,
+  FilterRule,
+  type IEventSourceDlq,
+  type Function as LambdaFunctionConstruct,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,6 +21,7 @@ import { ENV } from '../shared/config.js';
 import { JobsServiceAlarms } from './alarms.js';
 import { createHttpApi } from './api.js';
 import { allowLogsToUseKey, encryptArchive, eventBusEncryption } from './encryption.js';
+import { FUNCTION_SPECS } from './function-specs.js';
 import { grantLeastPrivilege, roleOf } from './grants.js';
 import { acknowledgeNagFindings, type NagAcknowledgement } from './nag.js';
 import { grantManageConnections, grantSendMessage } from './permissions.js';
@@ -63,12 +69,12 @@ export class JobsService extends Construct {
   readonly eventArchive: Archive;
   /** Signs the short-lived browser tokens (docs/auth.md); readable by the api and authorizer functions only. */
   readonly tokenSecret: Secret;
-  readonly apiFunction: NodejsFunction;
-  readonly authorizerFunction: NodejsFunction;
-  readonly processorFunction: NodejsFunction;
-  readonly relayFunction: NodejsFunction;
-  readonly deadLetterFunction: NodejsFunction;
-  readonly sweeperFunction: NodejsFunction;
+  readonly apiFunction: LambdaFunctionConstruct;
+  readonly authorizerFunction: LambdaFunctionConstruct;
+  readonly processorFunction: LambdaFunctionConstruct;
+  readonly relayFunction: LambdaFunctionConstruct;
+  readonly deadLetterFunction: LambdaFunctionConstruct;
+  readonly sweeperFunction: LambdaFunctionConstruct;
   /** Browsers' push sockets (docs/events.md): `$connect` takes a browser token as `?token=`. */
   readonly pushApi: WebSocketApi;
   readonly pushStage: WebSocketStage;
@@ -76,9 +82,9 @@ export class JobsService extends Construct {
   readonly pushUrl: string;
   /** One item per open push socket, expired by TTL at its token's expiry. */
   readonly connectionsTable: Table;
-  readonly pushAuthorizerFunction: NodejsFunction;
-  readonly pushConnectionsFunction: NodejsFunction;
-  readonly pushFanOutFunction: NodejsFunction;
+  readonly pushAuthorizerFunction: LambdaFunctionConstruct;
+  readonly pushConnectionsFunction: LambdaFunctionConstruct;
+  readonly pushFanOutFunction: LambdaFunctionConstruct;
   /** The page as a static site (`webApp`): its bucket, distribution, origin and URL. */
   readonly site?: JobsWebSite;
   readonly siteDeployment?: BucketDeployment;
@@ -228,9 +234,9 @@ export class JobsService extends Construct {
     );
     this.deadLetterFunction.addEventSource(
       new SqsEventSource(this.deadLetterQueue, {
-        batchSize: 10,
+        batchSize: FUNCTION_SPECS.deadLetter.batchSize,
         reportBatchItemFailures: true,
-        maxConcurrency: 2,
+        maxConcurrency: FUNCTION_SPECS.deadLetter.maxConcurrency,
       }),
     );
     // Only records whose new image still holds outbox entries wake the relay; clearing the
@@ -238,7 +244,7 @@ export class JobsService extends Construct {
     this.relayFunction.addEventSource(
       new DynamoEventSource(this.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
+        batchSize: FUNCTION_SPECS.relay.batchSize,
         bisectBatchOnError: true,
         retryAttempts: 10,
         reportBatchItemFailures: true,

@@ -6,6 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { JobsServicePropsError } from './errors.js';
+import { FUNCTION_SPECS } from './function-specs.js';
 import { validateJobsServiceProps } from './props-validation.js';
 
 /** Log levels understood by Powertools for AWS Lambda (`POWERTOOLS_LOG_LEVEL`). */
@@ -244,10 +245,10 @@ export const JOBS_SERVICE_DEFAULTS = {
   eventSource: 'partwise',
   eventArchiveRetention: Duration.days(365),
   eventRetention: Duration.days(30),
-  processorMemorySize: 1769,
-  processorTimeout: Duration.minutes(5),
+  processorMemorySize: FUNCTION_SPECS.processor.memorySize,
+  processorTimeout: Duration.seconds(FUNCTION_SPECS.processor.timeoutSeconds),
   processorMaxConcurrency: 20,
-  processorBatchSize: 1,
+  processorBatchSize: FUNCTION_SPECS.processor.batchSize,
   defaultPartSizeBytes: 32 * 1024 * 1024,
   removalPolicy: RemovalPolicy.RETAIN,
   temporaryObjectRetention: Duration.days(7),

@@ -1,24 +1,31 @@
 /**
- * The service's nine functions, one per `functions/*.ts` entry point: their sizes, timeouts
- * and environments in one table. Each function's environment holds what it reads and no
+ * The service's nine functions, one per `functions/*.ts` entry point, made from their specs
+ * (infra/function-specs.ts). Each function's environment holds what it reads and no
  * more: the job functions where the job data lives, the push functions the connections table.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/config.js';
-import { type FunctionName, RUNTIME_ENVIRONMENT } from './bundling.js';
+import { RUNTIME_ENVIRONMENT } from './bundling.js';
+import {
+  FUNCTION_SPECS,
+  type FunctionEnvironment,
+  type FunctionKey,
+  type FunctionName,
+  type FunctionSpec,
+} from './function-specs.js';
 import { createPartwiseFunction } from './functions.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 import { tokenSecretExtension } from './token-secret.js';
 
 /** The dead-letter function's timeout, which its queue's visibility timeout follows. */
-export const DEAD_LETTER_TIMEOUT = Duration.minutes(1);
+export const DEAD_LETTER_TIMEOUT = Duration.seconds(FUNCTION_SPECS.deadLetter.timeoutSeconds);
 
 /** What the functions are given the names of. */
 export interface FunctionResources {
@@ -31,104 +38,7 @@ export interface FunctionResources {
   connectionsTable: ITable;
 }
 
-type Environment = 'jobs' | 'push' | 'none';
-
-interface FunctionSpec {
-  id: string;
-  name: FunctionName;
-  description: string;
-  memorySize: number;
-  timeout: Duration;
-  environment: Environment;
-  /** Reads the token secret, through the Parameters and Secrets extension. */
-  readsTokenSecret?: boolean;
-}
-
-function functionSpecs(p: ResolvedJobsServiceProps) {
-  return {
-    // HTTP API integrations give up after 30 s. The api function mints browser tokens.
-    api: {
-      id: 'ApiFunction',
-      name: 'api',
-      description: 'partwise HTTP API',
-      memorySize: 1024,
-      timeout: Duration.seconds(29),
-      environment: 'jobs',
-      readsTokenSecret: true,
-    },
-    // A Lambda authorizer must answer within 10 s. It verifies browser tokens.
-    authorizer: {
-      id: 'AuthorizerFunction',
-      name: 'authorizer',
-      description: 'partwise API key and token authorizer',
-      memorySize: 512,
-      timeout: Duration.seconds(10),
-      environment: 'jobs',
-      readsTokenSecret: true,
-    },
-    processor: {
-      id: 'ProcessorFunction',
-      name: 'processor',
-      description: 'partwise parts processor',
-      memorySize: p.processorMemorySize,
-      timeout: p.processorTimeout,
-      environment: 'jobs',
-    },
-    relay: {
-      id: 'RelayFunction',
-      name: 'relay',
-      description: 'partwise outbox relay',
-      memorySize: 512,
-      timeout: Duration.minutes(1),
-      environment: 'jobs',
-    },
-    deadLetter: {
-      id: 'DeadLetterFunction',
-      name: 'dead-letter',
-      description: 'partwise dead-letter handler',
-      memorySize: 512,
-      timeout: DEAD_LETTER_TIMEOUT,
-      environment: 'jobs',
-    },
-    sweeper: {
-      id: 'SweeperFunction',
-      name: 'sweeper',
-      description: 'partwise sweeper',
-      memorySize: 512,
-      timeout: Duration.minutes(5),
-      environment: 'jobs',
-    },
-    // The $connect authorizer: a token and the secret, no table.
-    pushAuthorizer: {
-      id: 'PushAuthorizerFunction',
-      name: 'push-authorizer',
-      description: 'partwise push socket $connect authorizer',
-      memorySize: 512,
-      timeout: Duration.seconds(10),
-      environment: 'none',
-      readsTokenSecret: true,
-    },
-    // $connect and $disconnect: one write each.
-    pushConnections: {
-      id: 'PushConnectionsFunction',
-      name: 'push-connections',
-      description: 'partwise push socket $connect and $disconnect',
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      environment: 'push',
-    },
-    pushFanOut: {
-      id: 'PushFanOutFunction',
-      name: 'push-fan-out',
-      description: 'partwise push of job events to browsers',
-      memorySize: 512,
-      timeout: Duration.seconds(30),
-      environment: 'push',
-    },
-  } as const satisfies Record<string, FunctionSpec>;
-}
-
-export type ServiceFunctions = Record<keyof ReturnType<typeof functionSpecs>, NodejsFunction>;
+export type ServiceFunctions = Record<FunctionKey, LambdaFunction>;
 
 export function createServiceFunctions(
   scope: Construct,
@@ -136,7 +46,7 @@ export function createServiceFunctions(
   r: FunctionResources,
 ): ServiceFunctions {
   const runtime = { ...RUNTIME_ENVIRONMENT, POWERTOOLS_LOG_LEVEL: p.logLevel };
-  const environments: Record<Environment, Record<string, string>> = {
+  const environments: Record<FunctionEnvironment, Record<string, string>> = {
     jobs: {
       [ENV.tableName]: r.table.tableName,
       [ENV.bucketName]: r.bucket.bucketName,
@@ -152,11 +62,19 @@ export function createServiceFunctions(
     push: { [ENV.connectionsTableName]: r.connectionsTable.tableName, ...runtime },
     none: runtime,
   };
-  const create = (spec: FunctionSpec) =>
-    createPartwiseFunction(scope, spec.id, spec.name, {
+  // The processor's size and timeout are props; the spec holds their defaults.
+  const sized = (key: FunctionKey) =>
+    key === 'processor'
+      ? { memorySize: p.processorMemorySize, timeout: p.processorTimeout }
+      : {
+          memorySize: FUNCTION_SPECS[key].memorySize,
+          timeout: Duration.seconds(FUNCTION_SPECS[key].timeoutSeconds),
+        };
+  const create = (key: FunctionKey) => {
+    const spec: FunctionSpec<FunctionName> = FUNCTION_SPECS[key];
+    return createPartwiseFunction(scope, spec.id, spec.name, {
       description: spec.description,
-      memorySize: spec.memorySize,
-      timeout: spec.timeout,
+      ...sized(key),
       environment: {
         ...environments[spec.environment],
         ...(spec.readsTokenSecret ? { [ENV.tokenSecretId]: r.tokenSecret.secretArn } : {}),
@@ -167,16 +85,16 @@ export function createServiceFunctions(
       bundleAwsSdk: p.bundleAwsSdk,
       ...(spec.readsTokenSecret ? { paramsAndSecrets: tokenSecretExtension() } : {}),
     });
-  const specs = functionSpecs(p);
+  };
   return {
-    api: create(specs.api),
-    authorizer: create(specs.authorizer),
-    processor: create(specs.processor),
-    relay: create(specs.relay),
-    deadLetter: create(specs.deadLetter),
-    sweeper: create(specs.sweeper),
-    pushAuthorizer: create(specs.pushAuthorizer),
-    pushConnections: create(specs.pushConnections),
-    pushFanOut: create(specs.pushFanOut),
+    api: create('api'),
+    authorizer: create('authorizer'),
+    processor: create('processor'),
+    relay: create('relay'),
+    deadLetter: create('deadLetter'),
+    sweeper: create('sweeper'),
+    pushAuthorizer: create('pushAuthorizer'),
+    pushConnections: create('pushConnections'),
+    pushFanOut: create('pushFanOut'),
   };
 }

@@ -25,7 +25,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
-import { PROJECT_ROOT } from './bundling.js';
+import { BUNDLES_FROM_SOURCES, PREBUILT_WEB, PROJECT_ROOT } from './bundling.js';
 import { logGroupEncryption } from './encryption.js';
 import type { JobsServiceWebApp, ResolvedJobsServiceProps } from './props.js';
 import { writeWebAssetsSync } from './web-assets.js';
@@ -182,8 +182,13 @@ export function deployWebSite(
   return { deployment, role, handler };
 }
 
-/** web/ built by infra/web-assets.ts at synth time, on this machine (never in Docker). */
+/**
+ * web/ built by infra/web-assets.ts at synth time, on this machine (never in Docker), in a
+ * checkout; the installed package deploys the page `npm pack` built (see functionCode in
+ * infra/functions.ts).
+ */
 function webAssetsSource() {
+  if (!BUNDLES_FROM_SOURCES) return Source.asset(PREBUILT_WEB);
   return Source.asset(path.join(PROJECT_ROOT, 'web'), {
     // The page bundles code from outside web/ (shared/client's types): its hash is the build's.
     assetHashType: AssetHashType.OUTPUT,

@@ -8,13 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildWeb } from '../web/build.js';
 import { PROJECT_ROOT } from './bundling.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 
 /** Writes `index.html`, `app.css` and `app.js` into `folder`; returns their names. */
 export async function writeWebAssets(folder: string): Promise<string[]> {
+  // Loaded here: the page's build needs esbuild, which the installed package does without.
+  const { buildWeb } = await import('../web/build.js');
   const assets = await buildWeb();
   for (const [name, asset] of assets) await writeFile(path.join(folder, name), asset.body);
   return [...assets.keys()];

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { writeStackFile } from '../../shared/cli/local-stack.js';
 import { config, ENV } from '../../shared/config.js';
 import { newApiKey } from '../../shared/domain/ids.js';
+import { FUNCTION_SPECS, type FunctionKey, functionEntryPath } from '../function-specs.js';
 import { startApiGateway } from './api-gateway.js';
 import { localClients } from './clients.js';
 import { LOCAL_CREDENTIALS, startEmulators } from './emulators.js';
@@ -26,7 +27,11 @@ import { localSite } from './web-site.js';
 import { parseWebhooks, startLocalWebhooks, type WebhookConfig, type WebhookSummary } from './webhooks.js';
 import { WorkerPool } from './worker-pool.js';
 
-export type HandlerName = 'api' | 'authorizer' | 'processor' | 'deadLetter' | 'relay' | 'sweeper';
+/** The functions the local stack runs (the push functions' work is done by its own socket). */
+export type HandlerName = Extract<
+  FunctionKey,
+  'api' | 'authorizer' | 'processor' | 'deadLetter' | 'relay' | 'sweeper'
+>;
 
 export interface LocalStackOptions {
   /** @default PORT, else 3000; 0 picks a free port */
@@ -77,25 +82,6 @@ const NAMES = {
 
 /** The environment of the local API key. */
 const DEV_ENVIRONMENT_ID = 'env_dev';
-
-/** Function timeouts, as the CDK construct would set them. */
-const TIMEOUT_SECONDS: Record<HandlerName, number> = {
-  api: 29,
-  authorizer: 10,
-  processor: 300,
-  deadLetter: 60,
-  relay: 60,
-  sweeper: 300,
-};
-
-const HANDLER_FILES: Record<HandlerName, string> = {
-  api: 'api.ts',
-  authorizer: 'authorizer.ts',
-  processor: 'processor.ts',
-  deadLetter: 'dead-letter.ts',
-  relay: 'relay.ts',
-  sweeper: 'sweeper.ts',
-};
 
 function numberFrom(name: string): number | undefined {
   const raw = process.env[name];
@@ -159,8 +145,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
     handlerModule:
-      options.handlers?.[name] ?? new URL(`../../functions/${HANDLER_FILES[name]}`, import.meta.url),
-    timeoutSeconds: TIMEOUT_SECONDS[name],
+      options.handlers?.[name] ??
+      new URL(`../../${functionEntryPath(FUNCTION_SPECS[name].name)}`, import.meta.url),
+    // As the construct sets them (the processor's: the processorTimeout default).
+    timeoutSeconds: FUNCTION_SPECS[name].timeoutSeconds,
   });
 
   // Everything started is stopped in reverse order, on stop() or when a later step fails.
@@ -227,13 +215,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     // The SQS event source mappings: processor on the parts queue, dead-letter on its DLQ,
-    // with the batch sizes the CDK construct sets (processorBatchSize: one part per call).
+    // with the batch sizes the CDK construct sets (the processor's: processorBatchSize's default).
     const crashOnce = armCrash(faults);
     const seed = faults.seed ?? 1;
     armInProcessCrashes(faults, seed);
     for (const [name, queue, size, batchSize, seedOffset] of [
-      ['processor', resources.partsQueue, Math.max(1, workers), 1, 1000],
-      ['deadLetter', resources.deadLetterQueue, 1, 10, 2000],
+      ['processor', resources.partsQueue, Math.max(1, workers), FUNCTION_SPECS.processor.batchSize, 1000],
+      ['deadLetter', resources.deadLetterQueue, 1, FUNCTION_SPECS.deadLetter.batchSize, 2000],
     ] as const) {
       const failAlways = name === 'processor' ? faults.failAlways : undefined;
       const pool = await WorkerPool.start({
@@ -266,6 +254,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodb: clients.dynamodb,
       tableName: NAMES.table,
       relay: await inProcessFunction(handler('relay')),
+      // The stream event source's batch, as the construct sets it.
+      batchSize: FUNCTION_SPECS.relay.batchSize,
       log,
     });
     stoppers.push(() => relay.stop());
