@@ -12,10 +12,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CONNECTIONS_TABLE_SCHEMA } from '../shared/adapters/dynamodb/connections-schema.js';
-import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
-
-/** Partition keys of API key items start with this (`KEY#<sha256>`, see shared/adapters/dynamodb/keys.ts). */
-export const API_KEY_PARTITION_PREFIX = 'KEY#';
+import { API_KEY_PARTITION_PREFIX, TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
 
 export type TableIndexName = keyof typeof TABLE_SCHEMA.indexes;
 

@@ -54,8 +54,9 @@ describe('the authorizer function', () => {
 
   beforeAll(async () => {
     secrets[SECRET_ID] = SECRET;
-    const { apiKeyStore } = await import('../../shared/adapters/dynamodb/keys.js');
-    await apiKeyStore.put(KEY, { environmentId: 'env_a', name: 'test', createdAt: new Date().toISOString() });
+    // A key from before the lifecycle (SHA-256): api-keys.test.ts has today's keys.
+    const { putLegacyApiKey } = await import('../../shared/adapters/dynamodb/keys.js');
+    await putLegacyApiKey(KEY, { environmentId: 'env_a', name: 'test', createdAt: new Date().toISOString() });
     ({ handler } = await import('../../functions/authorizer.js'));
   });
 
