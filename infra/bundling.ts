@@ -16,6 +16,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FUNCTION_NAMES = [
   'api',
   'authorizer',
+  'admin',
   'processor',
   'relay',
   'dead-letter',

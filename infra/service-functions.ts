@@ -1,5 +1,5 @@
 /**
- * The service's nine functions, one per `functions/*.ts` entry point: their sizes, timeouts
+ * The service's ten functions, one per `functions/*.ts` entry point: their sizes, timeouts
  * and environments in one table. Each function's environment holds what it reads and no
  * more: the job functions where the job data lives, the push functions the connections table.
  */
@@ -28,10 +28,11 @@ export interface FunctionResources {
   eventDeadLetterQueue: IQueue;
   eventBus: IEventBus;
   tokenSecret: ISecret;
+  keySecret: ISecret;
   connectionsTable: ITable;
 }
 
-type Environment = 'jobs' | 'push' | 'none';
+type Environment = 'jobs' | 'keys' | 'push' | 'none';
 
 interface FunctionSpec {
   id: string;
@@ -42,6 +43,8 @@ interface FunctionSpec {
   environment: Environment;
   /** Reads the token secret, through the Parameters and Secrets extension. */
   readsTokenSecret?: boolean;
+  /** Reads the key secret (API keys' HMACs), through the same extension. */
+  readsKeySecret?: boolean;
 }
 
 function functionSpecs(p: ResolvedJobsServiceProps) {
@@ -56,7 +59,7 @@ function functionSpecs(p: ResolvedJobsServiceProps) {
       environment: 'jobs',
       readsTokenSecret: true,
     },
-    // A Lambda authorizer must answer within 10 s. It verifies browser tokens.
+    // A Lambda authorizer must answer within 10 s. It checks API keys' HMACs and verifies browser tokens.
     authorizer: {
       id: 'AuthorizerFunction',
       name: 'authorizer',
@@ -65,6 +68,17 @@ function functionSpecs(p: ResolvedJobsServiceProps) {
       timeout: Duration.seconds(10),
       environment: 'jobs',
       readsTokenSecret: true,
+      readsKeySecret: true,
+    },
+    // The IAM-authorized admin routes: API keys, the table's key items and the key secret only.
+    admin: {
+      id: 'AdminFunction',
+      name: 'admin',
+      description: 'partwise admin routes (API keys)',
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      environment: 'keys',
+      readsKeySecret: true,
     },
     processor: {
       id: 'ProcessorFunction',
@@ -149,6 +163,7 @@ export function createServiceFunctions(
       [ENV.eventRetentionDays]: String(p.eventRetention.toDays()),
       ...runtime,
     },
+    keys: { [ENV.tableName]: r.table.tableName, ...runtime },
     push: { [ENV.connectionsTableName]: r.connectionsTable.tableName, ...runtime },
     none: runtime,
   };
@@ -160,16 +175,18 @@ export function createServiceFunctions(
       environment: {
         ...environments[spec.environment],
         ...(spec.readsTokenSecret ? { [ENV.tokenSecretId]: r.tokenSecret.secretArn } : {}),
+        ...(spec.readsKeySecret ? { [ENV.keySecretId]: r.keySecret.secretArn } : {}),
       },
       logRetention: p.logRetention,
       removalPolicy: p.removalPolicy,
       bundleAwsSdk: p.bundleAwsSdk,
-      ...(spec.readsTokenSecret ? { paramsAndSecrets: tokenSecretExtension() } : {}),
+      ...(spec.readsTokenSecret || spec.readsKeySecret ? { paramsAndSecrets: tokenSecretExtension() } : {}),
     });
   const specs = functionSpecs(p);
   return {
     api: create(specs.api),
     authorizer: create(specs.authorizer),
+    admin: create(specs.admin),
     processor: create(specs.processor),
     relay: create(specs.relay),
     deadLetter: create(specs.deadLetter),
