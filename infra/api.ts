@@ -132,5 +132,7 @@ const ACCESS_LOG_FIELDS = {
   // Set by functions/authorizer.ts in its simple response's context (shared/domain/access.ts Grant).
   environmentId: '$context.authorizer.environmentId',
   credential: '$context.authorizer.credential',
+  // Which key (`key_…`): a key's requests, its 429s and its last use, without the key itself.
+  keyId: '$context.authorizer.keyId',
   scope: '$context.authorizer.scope',
 };

@@ -202,6 +202,7 @@ describe('JobsService resources', () => {
         routeKey: '$context.routeKey',
         // Who called: the environment, and an API key or a token of which scope (docs/auth.md).
         environmentId: '$context.authorizer.environmentId',
+        keyId: '$context.authorizer.keyId',
         credential: '$context.authorizer.credential',
         scope: '$context.authorizer.scope',
       });
