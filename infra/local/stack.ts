@@ -117,7 +117,7 @@ function numberFrom(name: string): number | undefined {
 /**
  * The dev environment's key: the one given (option, PARTWISE_API_KEY), else the one saved
  * in `<dataDir>/api-key`, else a new one, saved. Registered every start (docs/auth.md,
- * "The local stack"): a key of today's shape with its HMAC (unless it is stored already,
+ * "The local dev key"): a key of today's shape with its HMAC (unless it is stored already,
  * revoked perhaps), any other string as a legacy key (SHA-256), as a deployment keeps them.
  */
 async function registerDevKey(option: string | undefined, dataDir: string): Promise<string> {
