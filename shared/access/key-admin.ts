@@ -7,6 +7,7 @@ import {
   type ApiKeyRecord,
   type ApiKeyStatus,
   hashApiKey,
+  keyExpiry,
   newApiKey,
   overlapEnd,
   statusOf,
@@ -51,7 +52,8 @@ async function issue(
     hash: hashApiKey(await admin.secret.key(), key),
     rateLimitPerMinute: request.rateLimitPerMinute ?? API_KEY_LIMITS.defaultRateLimitPerMinute,
     createdAt: admin.now().toISOString(),
-    ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
+    // One spelling of a time in the table, in whole seconds: as the authorizer passes it on.
+    ...(request.expiresAt === undefined ? {} : { expiresAt: keyExpiry(request.expiresAt) }),
     ...(request.replaces === undefined ? {} : { replaces: request.replaces }),
   };
   await admin.store.create(record);

@@ -112,6 +112,16 @@ export function statusOf(record: Pick<ApiKeyRecord, 'revokedAt' | 'expiresAt'>, 
   return 'active';
 }
 
+/**
+ * A key's expiry as it is stored: rounded up to a whole second. The authorizer hands the API
+ * the expiry in whole seconds (as a token's `exp`), so the API and the status a listing shows
+ * agree to the millisecond.
+ */
+export function keyExpiry(at: string | number): string {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString();
+}
+
 /** The end of a rotation's overlap: `now + overlap`, or the key's own expiry when that comes first. */
 export function overlapEnd(
   record: Pick<ApiKeyRecord, 'expiresAt'>,
@@ -120,7 +130,7 @@ export function overlapEnd(
 ): string {
   const end = now.getTime() + overlapSeconds * 1000;
   const own = record.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(record.expiresAt);
-  return new Date(Math.min(end, own)).toISOString();
+  return keyExpiry(Math.min(end, own));
 }
 
 /**

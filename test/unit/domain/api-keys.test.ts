@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   hashApiKey,
   isKeyId,
+  keyExpiry,
   keyIdOf,
   legacyKeyHash,
   matchesHash,
@@ -69,6 +70,9 @@ describe('a key’s status', () => {
 
   it('ends a rotation’s overlap at now + overlap, or at the key’s own expiry when that is sooner', () => {
     expect(overlapEnd({}, now, 60)).toBe('2026-11-30T12:01:00.000Z');
+    // In whole seconds, as the authorizer hands an expiry on.
+    expect(overlapEnd({}, new Date('2026-11-30T12:00:00.250Z'), 60)).toBe('2026-11-30T12:01:01.000Z');
+    expect(keyExpiry('2026-11-30T12:00:00.001+01:00')).toBe('2026-11-30T11:00:01.000Z');
     expect(overlapEnd({ expiresAt: '2026-11-30T12:00:30.000Z' }, now, 60)).toBe('2026-11-30T12:00:30.000Z');
   });
 });
