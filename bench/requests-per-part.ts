@@ -78,14 +78,18 @@ try {
 
   const diff: Record<string, number> = {};
   for (const [key, value] of Object.entries(after)) diff[key] = value - (before[key] ?? 0);
-  // The bench's own calls: POST /jobs (1 PutItem + file GetItem + …) and each poll's GetItem.
+  // The bench's own calls: POST /jobs (1 PutItem + file GetItem + …) and each poll's GetItem,
+  // and each request's count against the key's rate limit (one UpdateItem, docs/auth.md).
   diff['dynamodb:GetItem'] = (diff['dynamodb:GetItem'] ?? 0) - polls;
+  diff['dynamodb:UpdateItem'] = (diff['dynamodb:UpdateItem'] ?? 0) - (polls + 1);
 
   const parts = current.parts as number;
   console.log(
     `job ${current.status}: ${parts} parts, ${current.processed} processed, ${seconds.toFixed(1)} s (${(parts / seconds).toFixed(0)} parts/s)`,
   );
-  console.log(`(${polls} status polls by this script subtracted from GetItem)\n`);
+  console.log(
+    `(${polls} status polls by this script subtracted from GetItem, and its requests' rate counts from UpdateItem)\n`,
+  );
   const rows = Object.entries(diff)
     .filter(([, n]) => n > 0)
     .sort(([a], [b]) => a.localeCompare(b))

@@ -4,15 +4,19 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { authorize, credentialOf } from '../shared/access/authorize.js';
-import { apiKeyStore } from '../shared/adapters/dynamodb/keys.js';
-import { extensionTokenSecret } from '../shared/adapters/secrets-manager/token-secret.js';
+import { apiKeyFinder } from '../shared/access/keys.js';
+import { dynamoApiKeyStore } from '../shared/adapters/dynamodb/keys.js';
+import { extensionKeySecret, extensionTokenSecret } from '../shared/adapters/secrets-manager/token-secret.js';
 import type { Grant } from '../shared/domain/access.js';
 import { logger } from '../shared/logger.js';
 
 type Result = APIGatewaySimpleAuthorizerResult | APIGatewaySimpleAuthorizerWithContextResult<Grant>;
 
 const DENY: Result = { isAuthorized: false };
-const authorities = { findKey: (key: string) => apiKeyStore.find(key), tokenSecret: extensionTokenSecret() };
+const authorities = {
+  findKey: apiKeyFinder(dynamoApiKeyStore, extensionKeySecret()),
+  tokenSecret: extensionTokenSecret(),
+};
 
 /**
  * An API key or a browser token → the environment it acts for and its grant, in the

@@ -11,12 +11,16 @@ import {
   LogGroupLogDestination,
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpIamAuthorizer,
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { PUBLIC_ROUTES } from '../shared/http/public-routes.js';
+import { ADMIN_PATH_PREFIX, PUBLIC_ROUTES } from '../shared/http/public-routes.js';
 import { logGroupEncryption } from './encryption.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 
@@ -26,15 +30,19 @@ export interface JobsHttpApi {
   url: string;
   /** The routes without the authorizer: `GET /health`, `/openapi.json`, `/docs` (shared/http/public-routes.ts). */
   publicRoutes: HttpRoute[];
+  /** `ANY /admin/{proxy+}`: the admin function, behind IAM (docs/auth.md). */
+  adminRoutes: HttpRoute[];
 }
 
 /**
- * The HTTP API: the public routes (`GET /health`, the OpenAPI document and its page) open, every other request (`$default`) to the api function
- * behind the API key authorizer, with JSON access logs and stage throttling.
+ * The HTTP API: the public routes (`GET /health`, the OpenAPI document and its page) open,
+ * the admin routes (`/admin/…`) to the admin function behind IAM, every other request
+ * (`$default`) to the api function behind the API key authorizer, with JSON access logs and
+ * stage throttling.
  */
 export function createHttpApi(
   scope: Construct,
-  functions: { api: IFunction; authorizer: IFunction },
+  functions: { api: IFunction; authorizer: IFunction; admin: IFunction },
   p: ResolvedJobsServiceProps,
 ): JobsHttpApi {
   const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', functions.authorizer, {
@@ -62,9 +70,20 @@ export function createHttpApi(
         CorsHttpMethod.DELETE,
       ],
       allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-      exposeHeaders: ['location'],
+      // retry-after: when a key's rate limit has room again (a 429).
+      exposeHeaders: ['location', 'retry-after'],
       maxAge: Duration.hours(1),
     },
+  });
+  // Administrators sign their requests with SigV4; whoever may execute-api:Invoke these routes
+  // manages the keys of every environment. No API key or token is ever taken here.
+  const adminRoutes = api.addRoutes({
+    path: `${ADMIN_PATH_PREFIX}{proxy+}`,
+    methods: [HttpMethod.ANY],
+    integration: new HttpLambdaIntegration('AdminIntegration', functions.admin, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    }),
+    authorizer: new HttpIamAuthorizer(),
   });
   const none = new HttpNoneAuthorizer();
   const publicRoutes = PUBLIC_ROUTES.flatMap((route) =>
@@ -94,7 +113,7 @@ export function createHttpApi(
     ...(domainName ? { domainMapping: { domainName } } : {}),
   });
   const url = p.customDomain ? `https://${p.customDomain.domainName}/` : stage.url;
-  return { api, url, publicRoutes };
+  return { api, url, publicRoutes, adminRoutes };
 }
 
 /** One JSON line per request. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
@@ -115,5 +134,7 @@ const ACCESS_LOG_FIELDS = {
   // Set by functions/authorizer.ts in its simple response's context (shared/domain/access.ts Grant).
   environmentId: '$context.authorizer.environmentId',
   credential: '$context.authorizer.credential',
+  // Which key (`key_…`): a key's requests, its 429s and its last use, without the key itself.
+  keyId: '$context.authorizer.keyId',
   scope: '$context.authorizer.scope',
 };

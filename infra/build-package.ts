@@ -5,7 +5,7 @@
  * - `dist/infra`, `dist/shared`: the construct, the client and the CLI compiled by tsc
  *   (tsconfig.build.json), `.js` with `.d.ts`, for `partwise/cdk`, `partwise/client` and
  *   `partwise/cli`.
- * - `dist/assets`: the nine functions bundled (with and without the AWS SDK, for the
+ * - `dist/assets`: the ten functions bundled (with and without the AWS SDK, for the
  *   `bundleAwsSdk` prop) and the page built, by the same code a checkout runs at synth
  *   (infra/bundling.ts, infra/web-assets.ts). The installed construct deploys these, so a
  *   consumer's synth needs no esbuild and no partwise sources (infra/functions.ts).

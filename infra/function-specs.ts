@@ -1,5 +1,5 @@
 /**
- * The service's nine functions in one table: entry point, size, timeout and, for the ones a
+ * The service's ten functions in one table: entry point, size, timeout and, for the ones a
  * queue or a stream drives, the event source's batch. The CDK construct
  * (infra/service-functions.ts, infra/jobs-service.ts), its props' defaults (infra/props.ts),
  * the bundler (infra/bundling.ts) and the local stack (infra/local/stack.ts) all read this
@@ -11,7 +11,7 @@
  */
 
 /** Which names a function's environment holds (infra/service-functions.ts fills them in). */
-export type FunctionEnvironment = 'jobs' | 'push' | 'none';
+export type FunctionEnvironment = 'jobs' | 'keys' | 'push' | 'none';
 
 export interface FunctionSpec<Name extends string = string> {
   /** The entry point, `functions/<name>.ts` exporting `handler`, and the bundle's name. */
@@ -26,6 +26,8 @@ export interface FunctionSpec<Name extends string = string> {
   readonly environment: FunctionEnvironment;
   /** Reads the token secret, through the Parameters and Secrets extension. */
   readonly readsTokenSecret?: boolean;
+  /** Reads the key secret (API keys' HMACs), through the same extension. */
+  readonly readsKeySecret?: boolean;
   /**
    * The event source mapping that drives it (an SQS queue or the table's stream): records per
    * invocation. The processor's is the default of the `processorBatchSize` prop.
@@ -46,7 +48,7 @@ export const FUNCTION_SPECS = {
     environment: 'jobs',
     readsTokenSecret: true,
   },
-  // A Lambda authorizer must answer within 10 s. It verifies browser tokens.
+  // A Lambda authorizer must answer within 10 s. It checks API keys' HMACs and verifies browser tokens.
   authorizer: {
     name: 'authorizer',
     id: 'AuthorizerFunction',
@@ -55,6 +57,17 @@ export const FUNCTION_SPECS = {
     timeoutSeconds: 10,
     environment: 'jobs',
     readsTokenSecret: true,
+    readsKeySecret: true,
+  },
+  // The IAM-authorized admin routes: API keys, the table's key items and the key secret only.
+  admin: {
+    name: 'admin',
+    id: 'AdminFunction',
+    description: 'partwise admin routes (API keys)',
+    memorySize: 512,
+    timeoutSeconds: 29,
+    environment: 'keys',
+    readsKeySecret: true,
   },
   // 1769 MB is one full vCPU, which parsing and writing large files is bound by. A part is a
   // large unit of work run one message at a time: one part per invocation.

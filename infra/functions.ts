@@ -103,7 +103,7 @@ function functionCode(name: FunctionName, bundleAwsSdk: boolean): Code {
     bundling: {
       // Required by the type, never pulled: the local build either succeeds or throws.
       image: DockerImage.fromRegistry('partwise-bundles-locally'),
-      // Never run either; it tells the nine assets apart, which CDK caches by their options.
+      // Never run either; it tells the ten assets apart, which CDK caches by their options.
       command: ['bundle', name, bundleAwsSdk ? 'with-aws-sdk' : 'without-aws-sdk'],
       local: {
         tryBundle(outputDir) {

@@ -6,6 +6,7 @@
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { grantKeyUse } from './encryption.js';
 import {
+  grantApiKeyAdmin,
   grantApiKeyLookup,
   grantConnections,
   grantJobData,
@@ -25,13 +26,19 @@ export function grantLeastPrivilege(
   const { table, bucket } = r;
   const role = roleOf;
 
-  // api: the resources and jobs of the HTTP API; commands go through the outbox, so no SQS.
+  // api: the resources and jobs of the HTTP API, and the per-key rate counters (`RATE#…`);
+  // commands go through the outbox, so no SQS. Never an API key item (the deny in grantJobData).
   grantJobData(role(fns.api), table, { read: true, write: true, indexes: ['byEnvironment'] });
   grantObjects(role(fns.api), bucket, { read: true, write: true, delete: true });
 
-  // authorizer: looks up API keys, and verifies browser tokens with the token secret.
+  // authorizer: looks up API keys and checks their HMACs with the key secret, and verifies
+  // browser tokens with the token secret.
   grantApiKeyLookup(role(fns.authorizer), table);
+  grantSecretValue(role(fns.authorizer), r.keySecret);
   grantSecretValue(role(fns.authorizer), r.tokenSecret);
+  // admin: creates, lists, rotates and revokes API keys (their items alone), HMACs under the key secret.
+  grantApiKeyAdmin(role(fns.admin), table);
+  grantSecretValue(role(fns.admin), r.keySecret);
   // api: mints browser tokens with the same secret.
   grantSecretValue(role(fns.api), r.tokenSecret);
 

@@ -36,14 +36,14 @@ import {
   createQueues,
   transferCorsRule,
 } from './storage.js';
-import { createTokenSecret } from './token-secret.js';
+import { createKeySecret, createTokenSecret } from './token-secret.js';
 
 export type { JobsServiceProps, JobsServiceWebApp } from './props.js';
 
 /**
  * partwise on AWS: the HTTP API, the table, the bucket, the parts queue and its DLQ, the
  * event bus, the push socket for browsers (a WebSocket API, its connections table and
- * fan-out), the nine functions, each allowed only what it uses, and optionally the page as a
+ * fan-out), the ten functions, each allowed only what it uses, and optionally the page as a
  * static site. Drop it into any stack:
  *
  * ```ts
@@ -69,8 +69,12 @@ export class JobsService extends Construct {
   readonly eventArchive: Archive;
   /** Signs the short-lived browser tokens (docs/auth.md); readable by the api and authorizer functions only. */
   readonly tokenSecret: Secret;
+  /** API keys are stored as HMACs under it (docs/auth.md); readable by the authorizer and admin functions only. */
+  readonly keySecret: Secret;
   readonly apiFunction: LambdaFunctionConstruct;
   readonly authorizerFunction: LambdaFunctionConstruct;
+  /** The admin routes (`/admin/…`, IAM-authorized): API keys. */
+  readonly adminFunction: LambdaFunctionConstruct;
   readonly processorFunction: LambdaFunctionConstruct;
   readonly relayFunction: LambdaFunctionConstruct;
   readonly deadLetterFunction: LambdaFunctionConstruct;
@@ -123,6 +127,7 @@ export class JobsService extends Construct {
     if (p.encryptionKey) encryptArchive(this.eventArchive, p.encryptionKey, bus.arn);
 
     this.tokenSecret = createTokenSecret(this);
+    this.keySecret = createKeySecret(this, p.removalPolicy);
     this.connectionsTable = createConnectionsTable(this, p);
     const resources = {
       table: this.table,
@@ -131,11 +136,13 @@ export class JobsService extends Construct {
       eventDeadLetterQueue: this.eventDeadLetterQueue,
       eventBus: this.eventBus,
       tokenSecret: this.tokenSecret,
+      keySecret: this.keySecret,
       connectionsTable: this.connectionsTable,
     };
     const fns = createServiceFunctions(this, p, resources);
     this.apiFunction = fns.api;
     this.authorizerFunction = fns.authorizer;
+    this.adminFunction = fns.admin;
     this.processorFunction = fns.processor;
     this.relayFunction = fns.relay;
     this.deadLetterFunction = fns.deadLetter;
@@ -154,7 +161,7 @@ export class JobsService extends Construct {
     if (siteOrigins.length > 0) this.bucket.addCorsRule(transferCorsRule(siteOrigins));
     const { api, url, publicRoutes } = createHttpApi(
       this,
-      { api: this.apiFunction, authorizer: this.authorizerFunction },
+      { api: this.apiFunction, authorizer: this.authorizerFunction, admin: this.adminFunction },
       { ...p, corsOrigins: [...p.corsOrigins, ...siteOrigins] },
     );
     this.api = api;
@@ -180,6 +187,7 @@ export class JobsService extends Construct {
       functions: {
         Api: this.apiFunction,
         Authorizer: this.authorizerFunction,
+        Admin: this.adminFunction,
         Processor: this.processorFunction,
         Relay: this.relayFunction,
         DeadLetter: this.deadLetterFunction,
@@ -203,6 +211,7 @@ export class JobsService extends Construct {
       relayFailureQueue: this.relayFailureQueue,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
       tokenSecret: this.tokenSecret,
+      keySecret: this.keySecret,
       push: {
         api: push.api,
         stage: push.stage,

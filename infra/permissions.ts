@@ -12,10 +12,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CONNECTIONS_TABLE_SCHEMA } from '../shared/adapters/dynamodb/connections-schema.js';
-import { TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
-
-/** Partition keys of API key items start with this (`KEY#<sha256>`, see shared/adapters/dynamodb/keys.ts). */
-export const API_KEY_PARTITION_PREFIX = 'KEY#';
+import { API_KEY_PARTITION_PREFIX, TABLE_SCHEMA } from '../shared/adapters/dynamodb/table-schema.js';
 
 export type TableIndexName = keyof typeof TABLE_SCHEMA.indexes;
 
@@ -63,13 +60,15 @@ export function grantJobData(role: IRole, table: ITable, access: JobDataAccess):
     );
   }
   // An explicit deny wins over any allow, including one a user of the construct adds later.
-  // ForAnyValue: denied as soon as one key of a batch is an API key.
+  // ForAnyValue: denied as soon as one key of a batch is an API key. On the indexes too: the
+  // keys' byEnvironment entries (`KEY#ENV#…`) start the same way, and a Query of an index is
+  // checked against the index's partition key.
   // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
   role.addToPrincipalPolicy(
     new PolicyStatement({
       effect: Effect.DENY,
       actions: ITEM_ACTIONS,
-      resources: [table.tableArn],
+      resources: [table.tableArn, `${table.tableArn}/index/*`],
       conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_PARTITION_PREFIX}*`] } },
     }),
   );
@@ -87,7 +86,32 @@ export function grantApiKeyLookup(role: IRole, table: ITable): void {
 }
 
 /**
- * GetSecretValue on the token secret, and nothing else: the Parameters and Secrets extension
+ * The admin function's only table access: the API key items (`KEY#…`), read, created,
+ * revoked, rotated and removed one by one, and listed through the byEnvironment index, whose
+ * partition key for keys (`KEY#ENV#<environmentId>`) starts the same way. No Scan.
+ */
+export function grantApiKeyAdmin(role: IRole, table: ITable): void {
+  const onKeyItems = {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_PARTITION_PREFIX}*`] },
+  };
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [table.tableArn],
+      conditions: onKeyItems,
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${table.tableArn}/index/${TABLE_SCHEMA.indexes.byEnvironment.indexName}`],
+      conditions: onKeyItems,
+    }),
+  );
+}
+
+/**
+ * GetSecretValue on one secret (the token secret, the key secret), and nothing else: the Parameters and Secrets extension
  * calls only that. The secret is encrypted with the AWS managed key, whose policy lets
  * Secrets Manager decrypt for any principal of the account, so no KMS grant is needed.
  */

@@ -185,9 +185,12 @@ export interface JobsServiceProps {
   readonly apiThrottle?: JobsServiceThrottle;
 
   /**
-   * How long API Gateway caches the authorizer's answer for one `Authorization` header.
-   * `Duration.seconds(0)` turns the cache off (a revoked key then stops working at once).
-   * @default Duration.minutes(5)
+   * How long API Gateway caches the authorizer's answer for one `Authorization` header:
+   * how long a revoked API key may keep working (docs/auth.md). An expiry, and the end of a
+   * rotation's overlap, are checked on every request whatever the cache holds.
+   * `Duration.seconds(0)` turns the cache off (a revoked key then stops working at once,
+   * and every request runs the authorizer).
+   * @default Duration.seconds(30)
    */
   readonly authorizerCacheTtl?: Duration;
 
@@ -256,7 +259,7 @@ export const JOBS_SERVICE_DEFAULTS = {
   logLevel: 'INFO',
   corsOrigins: ['*'],
   apiThrottle: { rateLimit: 100, burstLimit: 200 },
-  authorizerCacheTtl: Duration.minutes(5),
+  authorizerCacheTtl: Duration.seconds(30),
   sweepInterval: Duration.minutes(5),
   pushAccessLogs: false,
   bundleAwsSdk: false,

@@ -1,5 +1,5 @@
 /**
- * The service's nine functions, one per `functions/*.ts` entry point, made from their specs
+ * The service's ten functions, one per `functions/*.ts` entry point, made from their specs
  * (infra/function-specs.ts). Each function's environment holds what it reads and no
  * more: the job functions where the job data lives, the push functions the connections table.
  */
@@ -35,6 +35,7 @@ export interface FunctionResources {
   eventDeadLetterQueue: IQueue;
   eventBus: IEventBus;
   tokenSecret: ISecret;
+  keySecret: ISecret;
   connectionsTable: ITable;
 }
 
@@ -59,6 +60,7 @@ export function createServiceFunctions(
       [ENV.eventRetentionDays]: String(p.eventRetention.toDays()),
       ...runtime,
     },
+    keys: { [ENV.tableName]: r.table.tableName, ...runtime },
     push: { [ENV.connectionsTableName]: r.connectionsTable.tableName, ...runtime },
     none: runtime,
   };
@@ -78,17 +80,19 @@ export function createServiceFunctions(
       environment: {
         ...environments[spec.environment],
         ...(spec.readsTokenSecret ? { [ENV.tokenSecretId]: r.tokenSecret.secretArn } : {}),
+        ...(spec.readsKeySecret ? { [ENV.keySecretId]: r.keySecret.secretArn } : {}),
       },
       logRetention: p.logRetention,
       removalPolicy: p.removalPolicy,
       ...(p.encryptionKey ? { logEncryptionKey: p.encryptionKey } : {}),
       bundleAwsSdk: p.bundleAwsSdk,
-      ...(spec.readsTokenSecret ? { paramsAndSecrets: tokenSecretExtension() } : {}),
+      ...(spec.readsTokenSecret || spec.readsKeySecret ? { paramsAndSecrets: tokenSecretExtension() } : {}),
     });
   };
   return {
     api: create('api'),
     authorizer: create('authorizer'),
+    admin: create('admin'),
     processor: create('processor'),
     relay: create('relay'),
     deadLetter: create('deadLetter'),

@@ -1,6 +1,6 @@
 /**
- * The secret that signs browser tokens (docs/auth.md), and how the two functions that use it
- * read it: the AWS Parameters and Secrets Lambda Extension, which answers GetSecretValue on
+ * The server secrets (docs/auth.md): the one that signs browser tokens, the one API keys are
+ * stored under as HMACs; and how the functions that use them read them: the AWS Parameters and Secrets Lambda Extension, which answers GetSecretValue on
  * the function's localhost (shared/adapters/secrets-manager/token-secret.ts) and so keeps a
  * Secrets Manager client out of the bundles.
  */
@@ -26,7 +26,19 @@ export function createTokenSecret(scope: Construct): Secret {
   });
 }
 
-/** The extension's layer, for the api and authorizer functions. Its own cache hardly matters: the functions keep the secret once read. */
+/**
+ * 64 letters and digits, as the token secret. Kept as the data is (`removalPolicy`): every
+ * API key is stored as an HMAC under it, so a new secret refuses every key there is.
+ */
+export function createKeySecret(scope: Construct, removalPolicy: RemovalPolicy): Secret {
+  return new Secret(scope, 'KeySecret', {
+    description: 'partwise: the API keys are stored as HMAC-SHA256 under it',
+    generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    removalPolicy,
+  });
+}
+
+/** The extension's layer, for the functions that read a secret. Its own cache hardly matters: the functions keep the secret once read. */
 export function tokenSecretExtension(): ParamsAndSecretsLayerVersion {
   return ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
     logLevel: ParamsAndSecretsLogLevel.WARN,

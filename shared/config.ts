@@ -51,6 +51,8 @@ export const ENV = {
   faults: 'PARTWISE_FAULTS',
   /** The secret that signs browser tokens (its ARN on AWS): set for the api and authorizer functions only. */
   tokenSecretId: 'PARTWISE_TOKEN_SECRET_ID',
+  /** The secret API keys are stored under as HMACs (its ARN on AWS): the authorizer and admin functions only. */
+  keySecretId: 'PARTWISE_KEY_SECRET_ID',
   /**
    * The port of the AWS Parameters and Secrets Lambda Extension, which reads the token
    * secret; set by the construct (and by the local stack, which serves the same protocol).
@@ -110,6 +112,9 @@ export const config = {
   },
   get tokenSecretId() {
     return required(ENV.tokenSecretId);
+  },
+  get keySecretId() {
+    return required(ENV.keySecretId);
   },
   get secretsExtensionPort() {
     return integer(ENV.secretsExtensionPort, 2773);

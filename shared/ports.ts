@@ -3,6 +3,7 @@
  * `shared/adapters` implement them; nothing outside the adapters imports an AWS SDK.
  */
 import type { Readable } from 'node:stream';
+import type { ApiKeyRecord } from './domain/api-keys.js';
 import type { JobCommand, JobEvent, OutboxEntry } from './domain/events.js';
 import type { Job, JobError } from './domain/job.js';
 import type { PushConnection } from './domain/push.js';
@@ -302,13 +303,57 @@ export interface ResourceStore {
 }
 
 /**
- * The secret that signs and verifies browser tokens (shared/access/token.ts): a Secrets
- * Manager secret on AWS, a file in the data dir on the local stack. Read once per process
- * (a cold start), then kept.
+ * A server secret: a Secrets Manager secret on AWS, a file in the data dir on the local
+ * stack. Read once per process (a cold start), then kept.
  */
-export interface TokenSecret {
+export interface ServerSecret {
   /** The key bytes; a DependencyError when the secret cannot be read. */
   key(): Promise<Uint8Array>;
+}
+
+/** The secret that signs and verifies browser tokens (shared/access/token.ts). */
+export type TokenSecret = ServerSecret;
+
+/** The secret API keys are stored under, as HMACs (shared/domain/api-keys.ts). */
+export type KeySecret = ServerSecret;
+
+/** A page of API keys, and the cursor of the next one. */
+export interface ApiKeyPage {
+  items: ApiKeyRecord[];
+  next?: string;
+}
+
+/**
+ * The API keys (docs/auth.md): one item per key, found by id, listed by environment. Only
+ * the authorizer (reads) and the admin function (reads and writes) may touch them.
+ */
+export interface ApiKeyStore {
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Stores a new key; a StaleWriteError when its id exists already (never overwritten). */
+  create(record: ApiKeyRecord): Promise<void>;
+  /** An environment's keys, oldest first. */
+  list(environmentId: string, page: { limit: number; next?: string }): Promise<ApiKeyPage>;
+  /** Sets `revokedAt` unless the key has one; the key as it is then. A KeyNotFoundError for no key. */
+  revoke(id: string, at: string): Promise<ApiKeyRecord>;
+  /**
+   * Marks a key rotated into `replacedBy`, working until `expiresAt`; only an active key that
+   * was never rotated (a StaleWriteError otherwise: nothing changed).
+   */
+  markRotated(
+    id: string,
+    change: { replacedBy: string; expiresAt: string },
+    now: Date,
+  ): Promise<ApiKeyRecord>;
+  /** Removes a key that was never handed out (a rotation that could not complete). */
+  remove(id: string): Promise<void>;
+  /** The environment of a key from before the lifecycle (`KEY#<sha256>`), if it is one. */
+  findLegacy(key: string): Promise<{ environmentId: string } | undefined>;
+}
+
+/** The per-key request counter (docs/auth.md, "Rate limit"). */
+export interface RateLimiter {
+  /** Counts one request of `keyId` at `now`; a RateLimitedError when its window holds `limitPerMinute` already. */
+  consume(keyId: string, limitPerMinute: number, now: Date): Promise<void>;
 }
 
 /**

@@ -5,9 +5,11 @@
  * (`GET /health`, `/openapi.json`, `/docs`: shared/http/public-routes.ts) need no authorizer. `GET /events/stream` is served here from the local bus (in AWS, subscribers
  * get events from EventBridge rules instead); it also takes a browser token as `?token=`,
  * as EventSource sends no header. `POST /local/tokens` mints the page a dev token
- * (local-tokens.ts).
+ * (local-tokens.ts). The admin routes (`/admin/…`) go to the admin function: IAM-authorized
+ * on AWS, here they take the stack's admin key, and the function gets the IAM-shaped
+ * context it gets there (docs/auth.md).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -16,7 +18,12 @@ import { checkAccess, grantOfContext } from '../../shared/access/policy.js';
 import { looksLikeToken } from '../../shared/access/token.js';
 import { PartwiseError } from '../../shared/domain/errors.js';
 import { problemResponse, toProblem } from '../../shared/http/problem.js';
-import { LOCAL_TOKEN_ROUTE, PUBLIC_ROUTES, TOKEN_QUERY_ROUTES } from '../../shared/http/public-routes.js';
+import {
+  ADMIN_PATH_PREFIX,
+  LOCAL_TOKEN_ROUTE,
+  PUBLIC_ROUTES,
+  TOKEN_QUERY_ROUTES,
+} from '../../shared/http/public-routes.js';
 import { LIVE_FEED_REQUEST } from '../../shared/push/admit.js';
 import type { LocalEventBus } from './event-bus.js';
 import { type StreamScope, streamEvents } from './event-stream.js';
@@ -39,6 +46,8 @@ import type { LocalSite } from './web-site.js';
 export interface ApiGatewayOptions {
   api: Invoker;
   authorizer: Invoker;
+  /** The admin routes' function, and the key that stands in for IAM. @default none: `/admin/…` goes to the API function (a 404) */
+  admin?: { function: Invoker; key: string };
   /** Source of `GET /events/stream`; without it the route goes to the API function. */
   bus?: LocalEventBus;
   /** The page, served at `/` (web-site.ts); API Gateway has no such thing, CloudFront serves it on AWS. */
@@ -75,6 +84,26 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   }
   return size > PAYLOAD_LIMIT_BYTES ? undefined : Buffer.concat(chunks);
 }
+
+/** Whether `header` is `Bearer <key>`, compared in constant time. */
+function bearsKey(header: string | undefined, key: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header?.trim() ?? '')?.[1] ?? '');
+  const expected = Buffer.from(key);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** What an HTTP API's IAM authorizer hands the function, for the local admin. */
+const LOCAL_ADMIN_IAM = {
+  iam: {
+    accessKey: 'local',
+    accountId: 'local',
+    callerId: 'local-admin',
+    cognitoIdentity: null,
+    principalOrgId: '',
+    userArn: 'arn:partwise:local::admin',
+    userId: 'local-admin',
+  },
+};
 
 /** A refusal as the API would answer it: problem JSON with the request's id. */
 function refused(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
@@ -142,6 +171,20 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     if (!body) return writeResult(res, problem(413, 'The request body exceeds 10 MB.', requestId));
     const event = toHttpApiEvent(req, body, requestId);
     const { method, path } = event.requestContext.http;
+    if (options.admin && path.startsWith(ADMIN_PATH_PREFIX)) {
+      if (!bearsKey(event.headers.authorization, options.admin.key)) {
+        return writeResult(
+          res,
+          problem(
+            401,
+            'The admin routes take the local stack\'s admin key: "Authorization: Bearer <admin key>" (.partwise/admin-key; on AWS, an IAM-signed request).',
+            requestId,
+          ),
+        );
+      }
+      Object.assign(event.requestContext, { authorizer: LOCAL_ADMIN_IAM });
+      return invoke(options.admin.function, event, res, requestId);
+    }
     if (options.localTokens && method === LOCAL_TOKEN_ROUTE.method && path === LOCAL_TOKEN_ROUTE.path) {
       const refusal = loopbackRefusal(callerOf(req));
       if (refusal)
@@ -177,15 +220,22 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       }
       Object.assign(event.requestContext, { authorizer: { lambda: authorization.context } });
     }
+    return invoke(options.api, event, res, requestId);
+  }
+
+  async function invoke(
+    target: Invoker,
+    event: ReturnType<typeof toHttpApiEvent>,
+    res: ServerResponse,
+    requestId: string,
+  ): Promise<void> {
+    const { method, path } = event.requestContext.http;
     let result: unknown;
     try {
-      result = await options.api.invoke(event);
+      result = await target.invoke(event);
     } catch (error) {
-      log.error(`${method} ${path}: the API function failed (request ${requestId})`, describeError(error));
-      return writeResult(
-        res,
-        problem(500, `The API function failed (correlation id ${requestId}).`, requestId),
-      );
+      log.error(`${method} ${path}: the function failed (request ${requestId})`, describeError(error));
+      return writeResult(res, problem(500, `The function failed (correlation id ${requestId}).`, requestId));
     }
     writeResult(res, toStructuredResult(result));
   }

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the local stack in one process. Configured by PORT, PARTWISE_DATA_DIR,
  * PARTWISE_API_KEY, PARTWISE_LOCAL_WORKERS, PARTWISE_LOCAL_VISIBILITY_TIMEOUT,
- * PARTWISE_FAULTS, PARTWISE_WEBHOOKS and PARTWISE_WEBHOOK_SECRET. Prints a
+ * PARTWISE_LOCAL_AUTHORIZER_CACHE_SECONDS, PARTWISE_FAULTS, PARTWISE_WEBHOOKS and
+ * PARTWISE_WEBHOOK_SECRET. Prints a
  * `PARTWISE_READY {json}` line for tools and tests.
  */
 // Before the AWS SDK is first imported: Node 20 is what this stack supports.
@@ -16,6 +17,7 @@ const stack = await startLocalStack().catch((error: unknown) => {
 console.log(`
 partwise local stack is running at ${stack.url}
   API key  ${stack.apiKey}
+  admin    the /admin routes and partwise keys take the admin key in ${stack.dataDir}/admin-key
   data     ${stack.dataDir}
   try      curl -H "Authorization: Bearer ${stack.apiKey}" ${stack.url}/jobs
 Stop with Ctrl+C; data stays in the data directory.
@@ -26,7 +28,9 @@ if (stack.webhooks) {
   signed   partwise-signature, secret ${secret}${secretFile ? ` (kept in ${secretFile})` : ''}
 `);
 }
-console.log(`PARTWISE_READY ${JSON.stringify({ url: stack.url, apiKey: stack.apiKey })}`);
+console.log(
+  `PARTWISE_READY ${JSON.stringify({ url: stack.url, apiKey: stack.apiKey, adminKey: stack.adminKey })}`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -5,7 +5,7 @@
  * the secrets it is given, on loopback, to callers that send the session token header.
  * https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
  *
- * The token secret itself is generated once and kept in the data dir, as the API key is.
+ * The secrets themselves are generated once and kept in the data dir, as the API key is.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -14,36 +14,46 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ENV } from '../../shared/config.js';
 
-/** The id the local stack gives the token secret (an ARN on AWS). */
+/** The ids the local stack gives its secrets (ARNs on AWS). */
 export const LOCAL_TOKEN_SECRET_ID = 'partwise-token-secret';
+export const LOCAL_KEY_SECRET_ID = 'partwise-key-secret';
 
-/** The file of the data dir that holds the token secret. */
+/** The files of the data dir that hold them: the token secret, the key secret, the admin key (api-gateway.ts). */
 export const TOKEN_SECRET_FILE = 'token-secret';
+export const KEY_SECRET_FILE = 'key-secret';
+export const ADMIN_KEY_FILE = 'admin-key';
 
-/** The token secret of `dataDir`: the one saved there, else a new one (256 random bits), saved. */
-export async function resolveTokenSecret(dataDir: string): Promise<string> {
-  const file = resolve(dataDir, TOKEN_SECRET_FILE);
-  const saved = await readFile(file, 'utf8').then(
+/** The secret of `dataDir` kept in `file`: the one saved there, else a new one (256 random bits), saved. */
+export async function resolveSecretFile(dataDir: string, file: string): Promise<string> {
+  const path = resolve(dataDir, file);
+  const saved = await readFile(path, 'utf8').then(
     (text) => text.trim(),
     () => '',
   );
   if (saved) return saved;
   const created = randomBytes(32).toString('base64url');
-  await writeFile(file, `${created}\n`, { mode: 0o600 });
+  await writeFile(path, `${created}\n`, { mode: 0o600 });
   return created;
 }
 
 /**
- * The token secret of `dataDir`, served by a local secrets extension; `environment` is what
- * the api and authorizer handlers need to read it (set before they first run).
+ * The token secret and the key secret of `dataDir`, served by a local secrets extension;
+ * `environment` is what the handlers need to read them (set before they first run).
+ * Deleting `key-secret` refuses every key the stack made (keys given to it are stored as
+ * legacy SHA-256 hashes and do not depend on it).
  */
-export async function startLocalTokenSecret(dataDir: string): Promise<SecretsExtension> {
+export async function startLocalSecrets(dataDir: string): Promise<SecretsExtension> {
   const extension = await startSecretsExtension({
-    [LOCAL_TOKEN_SECRET_ID]: await resolveTokenSecret(dataDir),
+    [LOCAL_TOKEN_SECRET_ID]: await resolveSecretFile(dataDir, TOKEN_SECRET_FILE),
+    [LOCAL_KEY_SECRET_ID]: await resolveSecretFile(dataDir, KEY_SECRET_FILE),
   });
   return {
     ...extension,
-    environment: { ...extension.environment, [ENV.tokenSecretId]: LOCAL_TOKEN_SECRET_ID },
+    environment: {
+      ...extension.environment,
+      [ENV.tokenSecretId]: LOCAL_TOKEN_SECRET_ID,
+      [ENV.keySecretId]: LOCAL_KEY_SECRET_ID,
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { writeStackFile } from '../../shared/cli/local-stack.js';
 import { config, ENV } from '../../shared/config.js';
-import { newApiKey } from '../../shared/domain/ids.js';
+import { API_KEY_LIMITS, hashApiKey, keyIdOf, newApiKey, prefixOf } from '../../shared/domain/api-keys.js';
 import { FUNCTION_SPECS, type FunctionKey, functionEntryPath } from '../function-specs.js';
 import { startApiGateway } from './api-gateway.js';
 import { localClients } from './clients.js';
@@ -21,7 +21,7 @@ import { consoleLogger, type Logger } from './logger.js';
 import { provision, type Queue } from './provision.js';
 import { startRelayPoller } from './relay-poller.js';
 import { startSchedule } from './schedule.js';
-import { startLocalTokenSecret } from './secrets-extension.js';
+import { ADMIN_KEY_FILE, resolveSecretFile, startLocalSecrets } from './secrets-extension.js';
 import { startTtlReaper } from './ttl-reaper.js';
 import { localSite } from './web-site.js';
 import { parseWebhooks, startLocalWebhooks, type WebhookConfig, type WebhookSummary } from './webhooks.js';
@@ -30,7 +30,7 @@ import { WorkerPool } from './worker-pool.js';
 /** The functions the local stack runs (the push functions' work is done by its own socket). */
 export type HandlerName = Extract<
   FunctionKey,
-  'api' | 'authorizer' | 'processor' | 'deadLetter' | 'relay' | 'sweeper'
+  'api' | 'authorizer' | 'admin' | 'processor' | 'deadLetter' | 'relay' | 'sweeper'
 >;
 
 export interface LocalStackOptions {
@@ -40,6 +40,10 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** @default PARTWISE_API_KEY, else the key saved in `<dataDir>/api-key`, else a new one */
   apiKey?: string;
+  /** What the admin routes take instead of IAM. @default the key saved in `<dataDir>/admin-key`, else a new one */
+  adminKey?: string;
+  /** How long the gateway reuses an authorizer's answer, as `authorizerCacheTtl` on AWS. @default PARTWISE_LOCAL_AUTHORIZER_CACHE_SECONDS, else 30 */
+  authorizerCacheSeconds?: number;
   /** Processor worker threads. @default PARTWISE_LOCAL_WORKERS, else one per core */
   workers?: number;
   /** @default PARTWISE_LOCAL_VISIBILITY_TIMEOUT, else 30 */
@@ -62,6 +66,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   apiKey: string;
+  /** The admin routes' credential on this stack (`Authorization: Bearer <admin key>`). */
+  adminKey: string;
   dataDir: string;
   /** Requests the emulated AWS services served so far, by service and operation. */
   requestCounts(): import('./emulators.js').RequestCounts;
@@ -92,18 +98,47 @@ function numberFrom(name: string): number | undefined {
   return value;
 }
 
-async function resolveApiKey(option: string | undefined, dataDir: string): Promise<string> {
-  const given = option ?? process.env.PARTWISE_API_KEY;
-  if (given) return given;
+/**
+ * The dev environment's key: the one given (option, PARTWISE_API_KEY), else the one saved
+ * in `<dataDir>/api-key`, else a new one, saved. Registered every start (docs/auth.md,
+ * "The local dev key"): a key of today's shape with its HMAC (unless it is stored already,
+ * revoked perhaps), any other string as a legacy key (SHA-256), as a deployment keeps them.
+ */
+async function registerDevKey(option: string | undefined, dataDir: string): Promise<string> {
   const file = resolve(dataDir, 'api-key');
-  const saved = await readFile(file, 'utf8').then(
-    (text) => text.trim(),
-    () => '',
-  );
-  if (saved) return saved;
-  const created = newApiKey();
-  await writeFile(file, `${created}\n`, { mode: 0o600 });
-  return created;
+  const given =
+    option ||
+    process.env.PARTWISE_API_KEY ||
+    (await readFile(file, 'utf8').then(
+      (text) => text.trim(),
+      () => '',
+    ));
+  const key = given || newApiKey().key;
+  if (!given) await writeFile(file, `${key}\n`, { mode: 0o600 });
+  await registerKey(key, DEV_ENVIRONMENT_ID, 'local development');
+  return key;
+}
+
+/**
+ * A key the local stack holds in plain text, registered for `environmentId`. The dev key may
+ * make as many requests a minute as any key can: tests and benchmarks poll with it.
+ */
+async function registerKey(key: string, environmentId: string, name: string): Promise<void> {
+  const { dynamoApiKeyStore, putLegacyApiKey } = await import('../../shared/adapters/dynamodb/keys.js');
+  const createdAt = new Date().toISOString();
+  const id = keyIdOf(key);
+  if (id === undefined) return putLegacyApiKey(key, { environmentId, name, createdAt });
+  if (await dynamoApiKeyStore.get(id)) return;
+  const { extensionKeySecret } = await import('../../shared/adapters/secrets-manager/token-secret.js');
+  await dynamoApiKeyStore.create({
+    id,
+    environmentId,
+    name,
+    prefix: prefixOf(id),
+    hash: hashApiKey(await extensionKeySecret().key(), key),
+    rateLimitPerMinute: API_KEY_LIMITS.maxRateLimitPerMinute,
+    createdAt,
+  });
 }
 
 /** What the handlers read, as Lambda's environment would hold it. Workers inherit it. */
@@ -197,22 +232,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       resources,
       faults,
     );
-    // The token secret, kept in the data dir, read by the handlers as on AWS (secrets-extension.ts).
-    const tokenSecret = await startLocalTokenSecret(dataDir);
-    stoppers.push(() => tokenSecret.stop());
-    Object.assign(process.env, tokenSecret.environment);
+    // The token and key secrets, kept in the data dir, read by the handlers as on AWS (secrets-extension.ts).
+    const secrets = await startLocalSecrets(dataDir);
+    stoppers.push(() => secrets.stop());
+    Object.assign(process.env, secrets.environment);
 
-    const apiKey = await resolveApiKey(options.apiKey, dataDir);
-    const { apiKeyStore } = await import('../../shared/adapters/dynamodb/keys.js');
-    await apiKeyStore.put(apiKey, {
-      environmentId: DEV_ENVIRONMENT_ID,
-      name: 'local development',
-      createdAt: new Date().toISOString(),
-    });
+    const apiKey = await registerDevKey(options.apiKey, dataDir);
     // More tenants, to try environment isolation: PARTWISE_LOCAL_API_KEYS='{"<key>":"env_other"}'.
     for (const [key, environmentId] of Object.entries(extraApiKeys())) {
-      await apiKeyStore.put(key, { environmentId, name: 'local extra', createdAt: new Date().toISOString() });
+      await registerKey(key, environmentId, 'local extra');
     }
+    // What stands in for IAM on the admin routes (api-gateway.ts): a key of its own, in the data dir.
+    const adminKey = options.adminKey ?? (await resolveSecretFile(dataDir, ADMIN_KEY_FILE));
 
     // The SQS event source mappings: processor on the parts queue, dead-letter on its DLQ,
     // with the batch sizes the CDK construct sets (the processor's: processorBatchSize's default).
@@ -282,6 +313,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const gateway = await startApiGateway({
       api: await inProcessFunction(handler('api')),
       authorizer: await inProcessFunction(handler('authorizer')),
+      admin: { function: await inProcessFunction(handler('admin')), key: adminKey },
+      authorizerCacheSeconds:
+        options.authorizerCacheSeconds ?? numberFrom('PARTWISE_LOCAL_AUTHORIZER_CACHE_SECONDS') ?? 30,
       bus: emulators.bus,
       site: localSite(),
       port,
@@ -291,10 +325,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => gateway.stop());
     // For the CLI to find this stack by itself (shared/cli/local-stack.ts).
-    stoppers.push(await writeStackFile(dataDir, { url: gateway.url, apiKey, pid: process.pid }));
+    stoppers.push(await writeStackFile(dataDir, { url: gateway.url, apiKey, adminKey, pid: process.pid }));
     return {
       url: gateway.url,
       apiKey,
+      adminKey,
       dataDir,
       requestCounts: () => emulators.requestCounts(),
       ...(webhooks ? { webhooks: webhooks.summary } : {}),

@@ -35,9 +35,12 @@ export function credentialOf(request: CredentialSource): Credential | undefined 
   return undefined;
 }
 
+/** What an API key is granted: its environment, and its id, expiry and rate limit when it has them. */
+export type KeyGrant = Omit<Extract<Grant, { credential: 'api-key' }>, 'credential'>;
+
 export interface Authorities {
-  /** The environment of an API key, if it is one. */
-  findKey(apiKey: string): Promise<{ environmentId: string } | undefined>;
+  /** The grant of an API key, if it is one that works (shared/access/keys.ts). */
+  findKey(apiKey: string): Promise<KeyGrant | undefined>;
   tokenSecret: TokenSecret;
 }
 
@@ -54,6 +57,6 @@ export async function authorize(
     const claims = await verifyToken(await authorities.tokenSecret.key(), credential.value);
     return claims && grantOfClaims(claims);
   }
-  const record = await authorities.findKey(credential.value);
-  return record && { credential: 'api-key', environmentId: record.environmentId };
+  const key = await authorities.findKey(credential.value);
+  return key && { credential: 'api-key', ...key };
 }

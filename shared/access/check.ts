@@ -12,7 +12,7 @@
  * re-exports it beside the parsing of a grant from an authorizer's context.
  */
 import { type Grant, isExpired } from '../domain/access.js';
-import { InsufficientScopeError, TokenExpiredError } from '../domain/errors.js';
+import { InsufficientScopeError, KeyExpiredError, TokenExpiredError } from '../domain/errors.js';
 
 /** A request as the policy sees it: the route it matched, and what names a job. */
 export interface AccessRequest {
@@ -51,11 +51,20 @@ function watches(jobId: string | undefined, request: AccessRequest): boolean {
 
 /**
  * Throws unless `grant` may make `request` at `now`: a TokenExpiredError (401) for a token
- * past its `exp`, an InsufficientScopeError (403) for a request its scope does not cover.
- * An API key may do everything in its environment.
+ * past its `exp`, a KeyExpiredError (401) for a key past its `expiresAt`, an
+ * InsufficientScopeError (403) for a request its scope does not cover. An API key may do
+ * everything in its environment.
  */
 export function checkAccess(grant: Grant, request: AccessRequest, now: Date): void {
-  if (grant.credential === 'api-key') return;
+  if (grant.credential === 'api-key') {
+    // The authorizer's answer may be cached past the key's expiry: checked here, on every request.
+    if (grant.expiresAt !== undefined && isExpired(grant, now)) {
+      throw new KeyExpiredError(
+        `The API key ${grant.keyId ?? ''} expired at ${new Date(grant.expiresAt * 1000).toISOString()}: use the key that replaced it, or ask an administrator for a new one.`,
+      );
+    }
+    return;
+  }
   if (isExpired(grant, now)) {
     throw new TokenExpiredError(
       `The token expired at ${new Date(grant.expiresAt * 1000).toISOString()}; mint a new one (POST /tokens, with the API key).`,

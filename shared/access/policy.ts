@@ -8,7 +8,8 @@ import { UnauthorizedError } from '../domain/errors.js';
 
 export { type AccessRequest, checkAccess, MINT_ROUTE, RUN_WRITES } from './check.js';
 
-const epochSeconds = z.union([
+/** A whole number, as the authorizer's context carries it: a number, or its digits in a string. */
+const wholeNumber = z.union([
   z.number().int().min(0),
   z
     .string()
@@ -21,13 +22,19 @@ const epochSeconds = z.union([
  * Whatever else arrives is no grant: the request is refused, never let through as a key's.
  */
 const GrantContext = z.discriminatedUnion('credential', [
-  z.object({ credential: z.literal('api-key'), environmentId: z.string().min(1) }),
+  z.object({
+    credential: z.literal('api-key'),
+    environmentId: z.string().min(1),
+    keyId: z.string().min(1).optional(),
+    expiresAt: wholeNumber.optional(),
+    rateLimitPerMinute: wholeNumber.optional(),
+  }),
   z.object({
     credential: z.literal('token'),
     environmentId: z.string().min(1).max(MAX_ENVIRONMENT_ID_LENGTH),
     scope: z.enum(TOKEN_SCOPES),
     jobId: z.string().min(1).optional(),
-    expiresAt: epochSeconds,
+    expiresAt: wholeNumber,
   }),
 ]);
 

@@ -1,6 +1,6 @@
 /**
  * `.partwise/stack.json`: where a running local stack says where it listens and with which
- * key, so that the `partwise` CLI finds it by itself. `npm start` writes it once the API
+ * keys (the dev environment's API key, and the admin key), so that the `partwise` CLI finds it by itself. `npm start` writes it once the API
  * answers and removes it when it stops; a stack killed outright leaves it behind, and its
  * `pid` then names no process.
  */
@@ -10,7 +10,13 @@ import { z } from 'zod';
 
 export const STACK_FILE = 'stack.json';
 
-const StackFile = z.object({ url: z.string().url(), apiKey: z.string().min(1), pid: z.number().int() });
+const StackFile = z.object({
+  url: z.string().url(),
+  apiKey: z.string().min(1),
+  /** The admin routes' credential on the local stack (docs/auth.md); absent in files of older stacks. */
+  adminKey: z.string().min(1).optional(),
+  pid: z.number().int(),
+});
 export type StackFile = z.infer<typeof StackFile>;
 
 /** Writes the file (readable by its owner only: it holds the key); resolves with its remover. */

@@ -20,8 +20,9 @@ import {
   resourceTypeOf,
   showJob,
 } from './jobs.js';
+import { adminClient, createKey, type KeysContext, listKeys, revokeKey, rotateKey, showKey } from './keys.js';
 import { describeError, EXIT, outputFor, UsageError } from './output.js';
-import { resolveTarget, type Target } from './target.js';
+import { resolveAdminTarget, resolveTarget, type Target } from './target.js';
 import { uploadPath } from './upload.js';
 
 const collect = (value: string, all: string[]) => [...all, value];
@@ -301,6 +302,70 @@ Exit codes: 0 done, 1 the job failed or was canceled (or the server refused), 2 
         }),
       ),
     );
+
+  /**
+   * An admin command's context: the admin routes' client. A command that prints a new key
+   * (`keyOnly`) writes it alone to stdout and its lines for people to stderr, so that
+   * `KEY=$(partwise keys create …)` keeps the key and nothing else.
+   */
+  const adminAction =
+    <A extends unknown[]>(run: (ctx: KeysContext, ...args: A) => Promise<number>, keyOnly = false) =>
+    async (...args: A) => {
+      const admin = await resolveAdminTarget({ env, cwd: process.cwd() });
+      target = { url: admin.url, apiKey: '', from: admin.from };
+      const json = Boolean(program.opts().json);
+      const output = keyOnly ? outputFor(json, process.stdout, process.stderr) : outputFor(json);
+      exitCode = await run({ client: await adminClient(admin, env), output }, ...args);
+    };
+  const keys = program
+    .command('keys')
+    .description(
+      'API keys (administrators): create, list, rotate, revoke; IAM on AWS, the admin key locally',
+    );
+  keys
+    .command('create')
+    .description('create a key of an environment; prints the key, shown this once')
+    .requiredOption('--env <environmentId>', 'the environment the key acts for (env_…)')
+    .requiredOption('--name <name>', 'what the key is for')
+    .option('--expires <time>', 'when it stops working (ISO 8601, e.g. 2027-01-31T00:00:00Z)')
+    .option('--rate-limit <n>', 'requests a minute (default 600)', count('--rate-limit'))
+    .action(
+      adminAction(
+        (ctx, options: { env: string; name: string; expires?: string; rateLimit?: number }) =>
+          createKey(ctx, {
+            environmentId: options.env,
+            name: options.name,
+            ...(options.expires ? { expiresAt: options.expires } : {}),
+            ...(options.rateLimit === undefined ? {} : { rateLimitPerMinute: options.rateLimit }),
+          }),
+        true,
+      ),
+    );
+  keys
+    .command('ls')
+    .description("an environment's keys: prefix, status, name (never a key)")
+    .requiredOption('--env <environmentId>', 'the environment (env_…)')
+    .action(adminAction((ctx, options: { env: string }) => listKeys(ctx, options.env)));
+  keys
+    .command('get')
+    .argument('<key>', 'the key id (key_…)')
+    .action(adminAction((ctx, id: string) => showKey(ctx, id)));
+  keys
+    .command('rotate')
+    .description('a new key for the same environment; the old one works until the overlap ends')
+    .argument('<key>', 'the key id (key_…)')
+    .option('--overlap <seconds>', 'how long the old key keeps working (default 3600)', count('--overlap'))
+    .action(
+      adminAction(
+        (ctx, id: string, options: { overlap?: number }) => rotateKey(ctx, id, options.overlap),
+        true,
+      ),
+    );
+  keys
+    .command('revoke')
+    .description('refuse a key from now on (within the authorizer cache TTL)')
+    .argument('<key>', 'the key id (key_…)')
+    .action(adminAction((ctx, id: string) => revokeKey(ctx, id)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

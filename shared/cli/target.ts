@@ -5,6 +5,9 @@
  *    (`~/.config/partwise/config.json`), holding `{"url": …, "apiKey": …}`;
  * 3. a running local stack: `.partwise/stack.json` in `PARTWISE_DATA_DIR` or in the working
  *    directory or one above it, which `npm start` writes (local-stack.ts).
+ *
+ * The admin commands (`partwise keys`, docs/cli.md) need no API key: the same URL, and
+ * `PARTWISE_ADMIN_KEY` or the local stack's admin key, else AWS credentials (SigV4).
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -18,6 +21,37 @@ export interface Target {
   apiKey: string;
   /** Where they came from, for messages: `PARTWISE_URL`, a config file, a local stack's file. */
   from: string;
+  /** The local stack's admin key, when the target is a local stack. */
+  adminKey?: string;
+}
+
+/** Where the admin routes are, and the admin key when there is one (else: IAM, SigV4). */
+export interface AdminTarget {
+  url: string;
+  adminKey?: string;
+  from: string;
+}
+
+/**
+ * The server of the admin commands: PARTWISE_URL, else the config file's URL, else the local
+ * stack's; the admin key PARTWISE_ADMIN_KEY, else the local stack's (none on AWS, where the
+ * admin routes take an IAM-signed request).
+ */
+export async function resolveAdminTarget({ env, cwd }: TargetSources): Promise<AdminTarget> {
+  const adminKey = env.PARTWISE_ADMIN_KEY || undefined;
+  const withKey = (target: AdminTarget) => (adminKey ? { ...target, adminKey } : target);
+  if (env.PARTWISE_URL)
+    return withKey({ url: trimmed(env.PARTWISE_URL, 'PARTWISE_URL'), from: 'PARTWISE_URL' });
+  const configured = await fromConfigFile(env);
+  if (configured) return withKey({ url: configured.url, from: configured.from });
+  const local = await fromLocalStack(env, cwd);
+  if (local) {
+    const key = adminKey ?? local.adminKey;
+    return { url: local.url, from: local.from, ...(key ? { adminKey: key } : {}) };
+  }
+  throw new UsageError(
+    'No partwise server to manage: set PARTWISE_URL (and PARTWISE_ADMIN_KEY, or AWS credentials for a deployment), or start the local stack here with npm start.',
+  );
 }
 
 const ConfigFile = z.object({ url: z.string().url(), apiKey: z.string().min(1) }).strict();
@@ -91,7 +125,12 @@ async function fromLocalStack(env: NodeJS.ProcessEnv, cwd: string): Promise<Targ
         `The local stack that wrote ${join(dataDir, 'stack.json')} (pid ${stack.pid}) is not running: start it with npm start.`,
       );
     }
-    return { url: stack.url, apiKey: stack.apiKey, from: join(dataDir, 'stack.json') };
+    return {
+      url: stack.url,
+      apiKey: stack.apiKey,
+      from: join(dataDir, 'stack.json'),
+      ...(stack.adminKey ? { adminKey: stack.adminKey } : {}),
+    };
   }
   return undefined;
 }

@@ -451,6 +451,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an environment's API keys: prefix and metadata, never a key */
+        get: operations["getAdminKeys"];
+        put?: never;
+        /** Create an API key of an environment (shown once) */
+        post: operations["postAdminKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an API key: prefix and metadata */
+        get: operations["getAdminKeysById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate an API key: a new key, the old one working until the overlap ends */
+        post: operations["postAdminKeysByIdRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an API key (refused within the authorizer cache TTL) */
+        post: operations["postAdminKeysByIdRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -699,6 +768,26 @@ export interface components {
              * @default 900
              */
             ttlSeconds?: number;
+        };
+        CreateApiKeyBody: {
+            /** @description The environment the key acts for. */
+            environmentId: string;
+            /** @description What the key is for, for people reading the list. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When the key stops working; never when left out.
+             */
+            expiresAt?: string;
+            /** @description Requests a minute the key may make (600 when left out). */
+            rateLimitPerMinute?: number;
+        };
+        RotateApiKeyBody: {
+            /**
+             * @description How long the old key keeps working beside the new one.
+             * @default 3600
+             */
+            overlapSeconds?: number;
         };
         JobError: {
             /** @description Stable, for programs: part-failed, ack-timeout, … */
@@ -1125,6 +1214,81 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description An API key: its prefix and metadata, never the key (docs/auth.md). */
+        ApiKey: {
+            /** @example key_0123456789abcdef */
+            id: string;
+            environmentId: string;
+            name: string;
+            /**
+             * @description The start of the key (`pw_live_<id>`): enough to recognise it, nothing to use it with.
+             * @example pw_live_0123456789abcdef
+             */
+            prefix: string;
+            /**
+             * @description active, revoked, or expired (its own expiry or a rotation’s overlap ended).
+             * @enum {string}
+             */
+            status: "active" | "revoked" | "expired";
+            rateLimitPerMinute: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description From then on the key is refused (401 `key-expired`).
+             */
+            expiresAt?: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            /** @description The key this one was rotated into. */
+            replacedBy?: string;
+            /** @description The key this one replaced. */
+            replaces?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An API key just created, with the key itself (shown once). */
+        CreatedApiKey: {
+            /** @example key_0123456789abcdef */
+            id: string;
+            environmentId: string;
+            name: string;
+            /**
+             * @description The start of the key (`pw_live_<id>`): enough to recognise it, nothing to use it with.
+             * @example pw_live_0123456789abcdef
+             */
+            prefix: string;
+            /**
+             * @description active, revoked, or expired (its own expiry or a rotation’s overlap ended).
+             * @enum {string}
+             */
+            status: "active" | "revoked" | "expired";
+            rateLimitPerMinute: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description From then on the key is refused (401 `key-expired`).
+             */
+            expiresAt?: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            /** @description The key this one was rotated into. */
+            replacedBy?: string;
+            /** @description The key this one replaced. */
+            replaces?: string;
+            /** @description The key itself, `pw_live_<id>_<secret>`: shown in this answer only, never again. Keep it in a secret store. */
+            key: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The new key (shown once), and the key it replaces, which works until its `expiresAt` (the end of the overlap). */
+        RotatedApiKey: {
+            key: components["schemas"]["CreatedApiKey"];
+            previous: components["schemas"]["ApiKey"];
+        } & {
+            [key: string]: unknown;
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -1347,7 +1511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1359,6 +1523,17 @@ export interface operations {
             /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1432,7 +1607,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1480,6 +1655,17 @@ export interface operations {
             /** @description The request conflicts with an earlier one (`idempotency-key-reused`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1538,7 +1724,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1559,6 +1745,17 @@ export interface operations {
             /** @description Not found in this environment. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1628,7 +1825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1658,6 +1855,17 @@ export interface operations {
             /** @description The resource is not in a state that allows this (see the problem type). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1716,7 +1924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1746,6 +1954,17 @@ export interface operations {
             /** @description The resource is not in a state that allows this (see the problem type). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1804,7 +2023,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1834,6 +2053,17 @@ export interface operations {
             /** @description The resource is not in a state that allows this (see the problem type). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1892,7 +2122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1922,6 +2152,17 @@ export interface operations {
             /** @description The resource is not in a state that allows this (see the problem type). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1984,7 +2225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2023,6 +2264,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2085,7 +2337,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2124,6 +2376,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2186,7 +2449,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2225,6 +2488,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2289,7 +2563,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2310,6 +2584,17 @@ export interface operations {
             /** @description Not found in this environment. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2373,7 +2658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2394,6 +2679,17 @@ export interface operations {
             /** @description Not found in this environment. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2452,7 +2748,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2482,6 +2778,17 @@ export interface operations {
             /** @description The resource is not in a state that allows this (see the problem type). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2546,7 +2853,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2585,6 +2892,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2645,7 +2963,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,6 +2975,17 @@ export interface operations {
             /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2716,7 +3045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2737,6 +3066,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2795,7 +3135,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2816,6 +3156,17 @@ export interface operations {
             /** @description Not found in this environment. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2874,7 +3225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2904,6 +3255,17 @@ export interface operations {
             /** @description The resource is not in a state that allows this (see the problem type). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2960,7 +3322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2981,6 +3343,17 @@ export interface operations {
             /** @description Not found in this environment. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3043,7 +3416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3082,6 +3455,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3142,7 +3526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3154,6 +3538,17 @@ export interface operations {
             /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3215,7 +3610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3236,6 +3631,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3296,7 +3702,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3317,6 +3723,17 @@ export interface operations {
             /** @description Not found in this environment. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3375,7 +3792,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3405,6 +3822,17 @@ export interface operations {
             /** @description The resource is not in a state that allows this (see the problem type). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3472,7 +3900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3511,6 +3939,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3569,7 +4008,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3590,6 +4029,17 @@ export interface operations {
             /** @description Not found in this environment. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3655,7 +4105,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3676,6 +4126,17 @@ export interface operations {
             /** @description Not found in this environment. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3738,7 +4199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3750,6 +4211,17 @@ export interface operations {
             /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3794,7 +4266,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3806,6 +4278,17 @@ export interface operations {
             /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3865,7 +4348,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key or token, or a token past its expiry (`token-expired`). */
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3895,6 +4378,17 @@ export interface operations {
             /** @description The body or a field of it is too large. */
             413: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until the key’s window has room again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4079,6 +4573,418 @@ export interface operations {
                 };
                 content: {
                     "text/javascript": string;
+                };
+            };
+        };
+    };
+    getAdminKeys: {
+        parameters: {
+            query: {
+                environmentId: string;
+                limit?: number;
+                next?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiKey"][];
+                        /** @description The cursor of the next page (pass it as `next`; `since` for GET /events), or null after the last. */
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation-failed`): the body, a query or path parameter, or a header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error on our side; the logs hold it under `correlationId`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service partwise depends on failed; try again shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAdminKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyBody"];
+            };
+        };
+        responses: {
+            /** @description The key, with the key itself: it is never shown again. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreatedApiKey"];
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation-failed`): the body, a query or path parameter, or a header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or a field of it is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error on our side; the logs hold it under `correlationId`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service partwise depends on failed; try again shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdminKeysById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description API key id (`key_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key (without the key). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiKey"];
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation-failed`): the body, a query or path parameter, or a header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error on our side; the logs hold it under `correlationId`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service partwise depends on failed; try again shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAdminKeysByIdRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description API key id (`key_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateApiKeyBody"];
+            };
+        };
+        responses: {
+            /** @description The new key (shown once) and the old one, with its new expiresAt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RotatedApiKey"];
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation-failed`): the body, a query or path parameter, or a header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this (see the problem type). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or a field of it is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error on our side; the logs hold it under `correlationId`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service partwise depends on failed; try again shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAdminKeysByIdRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description API key id (`key_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, revoked (revoking again keeps the first revokedAt). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiKey"];
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation-failed`): the body, a query or path parameter, or a header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in this environment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error on our side; the logs hold it under `correlationId`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service partwise depends on failed; try again shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -22,7 +22,16 @@ export const TOKEN_TTL_SECONDS = { default: 900, min: 60, max: 3600 } as const;
 export const MAX_ENVIRONMENT_ID_LENGTH = 256;
 
 export type Grant =
-  | { credential: 'api-key'; environmentId: string }
+  | {
+      credential: 'api-key';
+      environmentId: string;
+      /** The key's id; a key from before the lifecycle has none (and no rate limit of its own). */
+      keyId?: string;
+      /** Seconds since the epoch: the key's expiry, or the end of a rotation's overlap. */
+      expiresAt?: number;
+      /** Requests a minute this key may make (docs/auth.md, "Rate limit"). */
+      rateLimitPerMinute?: number;
+    }
   | {
       credential: 'token';
       environmentId: string;
@@ -33,7 +42,7 @@ export type Grant =
       expiresAt: number;
     };
 
-/** Whether the grant has run out at `now`: a key never does, a token at its `exp` (RFC 7519 §4.1.4). */
+/** Whether the grant has run out at `now`: a token at its `exp` (RFC 7519 §4.1.4), a key at its `expiresAt` if it has one. */
 export function isExpired(grant: Grant, now: Date): boolean {
-  return grant.credential === 'token' && now.getTime() >= grant.expiresAt * 1000;
+  return grant.expiresAt !== undefined && now.getTime() >= grant.expiresAt * 1000;
 }

@@ -190,3 +190,29 @@ export class ContentChangedError extends PartwiseError {
     this.name = 'ContentChangedError';
   }
 }
+
+/** An API key past its `expiresAt` (its own expiry, or the end of a rotation's overlap). */
+export class KeyExpiredError extends PartwiseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 401, 'key-expired', options);
+    this.name = 'KeyExpiredError';
+  }
+}
+
+/** A key's requests of this window are spent (docs/auth.md, "Rate limit"): 429 with `Retry-After`. */
+export class RateLimitedError extends PartwiseError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: ErrorOptions) {
+    super(message, 429, 'rate-limited', options);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** No API key with this id (admin routes: keys of every environment). */
+export class KeyNotFoundError extends PartwiseError {
+  constructor(id: string, options?: ErrorOptions) {
+    super(`There is no API key ${id}.`, 404, 'key-not-found', options);
+    this.name = 'KeyNotFoundError';
+  }
+}

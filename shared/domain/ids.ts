@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 const nextUlid = monotonicFactory();
@@ -30,13 +30,4 @@ export function derivedId(kind: IdKind, seed: string): string {
 
 export function isId(kind: IdKind, value: string): boolean {
   return new RegExp(`^${ID_PREFIX[kind]}_[0-9a-z]{26}$`).test(value);
-}
-
-/** A new API key: shown once, stored only as its SHA-256 hash. */
-export function newApiKey(): string {
-  return `pw_${randomBytes(24).toString('base64url')}`;
-}
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
 }

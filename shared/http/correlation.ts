@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type middy from '@middy/core';
 import { logger } from '../logger.js';
-import type { ApiEvent, ApiResult } from './request.js';
+import type { ApiEvent, ApiResult, HttpEvent } from './request.js';
 
 /** The response header that names the request, for a caller to quote when asking what went wrong. */
 export const CORRELATION_HEADER = 'x-correlation-id';
 
 /** An event without a request id (a direct invoke) gets one of its own, the same for the whole request. */
-const minted = new WeakMap<ApiEvent, string>();
+const minted = new WeakMap<HttpEvent, string>();
 
 /** The request's correlation id: the id API Gateway gave the request. */
-export function correlationOf(event: ApiEvent): string {
+export function correlationOf(event: HttpEvent): string {
   const requestId = event.requestContext?.requestId;
   if (requestId) return requestId;
   const id = minted.get(event) ?? randomUUID();
@@ -27,8 +27,8 @@ function withHeader(response: ApiResult | null, correlationId: string): ApiResul
  * middy middleware: every log line of the request carries its correlation id
  * (`correlation_id`), and so does every response, as the `x-correlation-id` header.
  */
-export function correlation(): middy.MiddlewareObj<ApiEvent, ApiResult> {
-  const tag = (request: middy.Request<ApiEvent, ApiResult>) => {
+export function correlation<E extends HttpEvent = ApiEvent>(): middy.MiddlewareObj<E, ApiResult> {
+  const tag = (request: middy.Request<E, ApiResult>) => {
     request.response = withHeader(request.response, correlationOf(request.event));
   };
   return {

@@ -89,8 +89,74 @@ const page = (item: JsonSchema, description: string, withTotal = false): Respons
 });
 
 const JOB_ID = 'Job id (`job_…`).';
+const KEY_ID = 'API key id (`key_…`).';
 const job = (description: string) => data(ref('Job'), description);
 const events = page(ref('JobEvent'), 'A page of job events, oldest first.');
+
+/** The admin routes' credential: IAM (SigV4) on AWS, the admin key on the local stack (docs/auth.md). */
+const ADMIN_SECURITY: JsonSchema[] = [{ adminIam: [] }, { localAdminKey: [] }];
+const ADMIN_EXTENSIONS = {
+  'x-partwise-admin':
+    'An administrator’s route, for keys of every environment: IAM-authorized on AWS (sign the request with SigV4, service execute-api), the admin key on the local stack (.partwise/admin-key). An API key or token is never taken here.',
+};
+
+const ADMIN_OPERATIONS: OperationSpec[] = [
+  {
+    method: 'post',
+    path: '/admin/keys',
+    summary: 'Create an API key of an environment (shown once)',
+    tag: 'admin',
+    body: { schema: 'CreateApiKeyBody' },
+    security: ADMIN_SECURITY,
+    responses: { 201: data(ref('CreatedApiKey'), 'The key, with the key itself: it is never shown again.') },
+    problems: [400, 413],
+    extensions: ADMIN_EXTENSIONS,
+  },
+  {
+    method: 'get',
+    path: '/admin/keys',
+    summary: "List an environment's API keys: prefix and metadata, never a key",
+    tag: 'admin',
+    query: requests.ListApiKeysQuery,
+    security: ADMIN_SECURITY,
+    responses: { 200: page(ref('ApiKey'), 'A page of keys, oldest first.') },
+    problems: [400],
+    extensions: ADMIN_EXTENSIONS,
+  },
+  {
+    method: 'get',
+    path: '/admin/keys/{id}',
+    summary: 'Get an API key: prefix and metadata',
+    tag: 'admin',
+    security: ADMIN_SECURITY,
+    responses: { 200: data(ref('ApiKey'), 'The key (without the key).') },
+    problems: [404],
+    extensions: ADMIN_EXTENSIONS,
+  },
+  {
+    method: 'post',
+    path: '/admin/keys/{id}/rotate',
+    summary: 'Rotate an API key: a new key, the old one working until the overlap ends',
+    tag: 'admin',
+    body: { schema: 'RotateApiKeyBody', optional: true },
+    security: ADMIN_SECURITY,
+    responses: {
+      201: data(ref('RotatedApiKey'), 'The new key (shown once) and the old one, with its new expiresAt.'),
+    },
+    problems: [400, 404, 409, 413],
+    extensions: ADMIN_EXTENSIONS,
+  },
+  {
+    method: 'post',
+    path: '/admin/keys/{id}/revoke',
+    summary: 'Revoke an API key (refused within the authorizer cache TTL)',
+    tag: 'admin',
+    security: ADMIN_SECURITY,
+    responses: { 200: data(ref('ApiKey'), 'The key, revoked (revoking again keeps the first revokedAt).') },
+    problems: [404],
+    extensions: ADMIN_EXTENSIONS,
+  },
+];
 
 const OPERATIONS: OperationSpec[] = [
   {
@@ -429,6 +495,7 @@ const OPERATIONS: OperationSpec[] = [
       200: { description: 'JavaScript.', mediaType: 'text/javascript', schema: { type: 'string' } },
     },
   },
+  ...ADMIN_OPERATIONS,
 ];
 
 /** The request schemas, by the id the document gives them. */
@@ -442,6 +509,8 @@ const REQUEST_SCHEMAS = {
   CompleteBody: requests.CompleteBody,
   FailBody: requests.FailBody,
   CreateTokenBody: requests.CreateTokenBody,
+  CreateApiKeyBody: requests.CreateApiKeyBody,
+  RotateApiKeyBody: requests.RotateApiKeyBody,
 } satisfies Record<string, z.ZodType>;
 
 /** JSON Schemas of a registry's schemas, each a component: no `$schema`, no `$id` of its own. */
@@ -527,7 +596,11 @@ function parametersOf(spec: OperationSpec): JsonSchema[] {
     name,
     in: 'path',
     required: true,
-    description: spec.path.startsWith('/jobs') ? JOB_ID : 'The resource id.',
+    description: spec.path.startsWith('/jobs')
+      ? JOB_ID
+      : spec.path.startsWith('/admin/keys')
+        ? KEY_ID
+        : 'The resource id.',
     schema: { type: 'string', minLength: 1 },
   }));
   const query = spec.query ? inline(spec.query) : undefined;
@@ -579,13 +652,14 @@ function responseOf(spec: ResponseSpec): JsonSchema {
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is not valid (`validation-failed`): the body, a query or path parameter, or a header.',
-  401: 'No valid API key or token, or a token past its expiry (`token-expired`).',
+  401: 'No valid API key or token, a token past its expiry (`token-expired`), or a key past its own (`key-expired`).',
   403: 'A browser token whose scope does not cover this (`insufficient-scope`); on POST /local/tokens, a caller off this machine (`loopback-only`).',
   404: 'Not found in this environment.',
   409: 'The resource is not in a state that allows this (see the problem type).',
   412: '`If-Match` names a revision the resource is no longer at (`precondition-failed`).',
   413: 'The body or a field of it is too large.',
   422: 'The request conflicts with an earlier one (`idempotency-key-reused`).',
+  429: 'The API key made its requests of this minute (`rate-limited`); `Retry-After` says when to try again.',
   500: 'An error on our side; the logs hold it under `correlationId`.',
   503: 'A service partwise depends on failed; try again shortly.',
 };
@@ -611,12 +685,24 @@ function operationOf(spec: OperationSpec): JsonSchema {
     // A path parameter that is not valid percent-encoding (`/jobs/%ZZ`) is a 400.
     ...(spec.path.includes('{') ? [400] : []),
     ...(isKeyed(spec) ? [401, 403, 500, 503] : []),
+    // An API key's rate limit (docs/auth.md); the admin routes take no API key.
+    ...(isKeyed(spec) && spec.security !== ADMIN_SECURITY ? [429] : []),
   ];
   const problems = Object.fromEntries(
     [...new Set(statuses)].map((status) => [
       status,
       {
         description: PROBLEM_DESCRIPTIONS[status] ?? 'A problem.',
+        ...(status === 429
+          ? {
+              headers: {
+                'Retry-After': {
+                  description: 'Seconds until the key’s window has room again.',
+                  schema: { type: 'integer', minimum: 1 },
+                },
+              },
+            }
+          : {}),
         content: { 'application/problem+json': { schema: ref('Problem') } },
       },
     ]),
@@ -661,7 +747,7 @@ const DESCRIPTION = `partwise runs large jobs on data files, workbooks and sheet
 - *Offset* (GET /jobs/{id}/parts, /sheets/{id}/records): \`offset\` and \`limit\`; the page carries \`total\`, and \`next\` is the offset of the next page (a number in a string), null after the last.
 - *Feed* (GET /events): pass the \`next\` of a page as \`since\`; an empty page keeps \`next\` as the position to poll from.
 
-**Credentials.** A server sends an environment's API key (\`Authorization: Bearer <api key>\`). A browser never holds one: the server mints it a short-lived token (POST /tokens), scoped to \`read\`, \`run\` or \`watch\` one job, sent the same way; docs/auth.md has the rules.
+**Credentials.** A server sends an environment's API key (\`Authorization: Bearer <api key>\`), limited to its \`rateLimitPerMinute\` (429 with \`Retry-After\` past it). A browser never holds one: the server mints it a short-lived token (POST /tokens), scoped to \`read\`, \`run\` or \`watch\` one job, sent the same way. Administrators create, list, rotate and revoke keys through the \`/admin\` routes, IAM-authorized on AWS. docs/auth.md has the rules.
 
 **Errors** are RFC 9457 problem JSON (\`application/problem+json\`). \`type\` is \`${PROBLEM_TYPE_PREFIX}<code>\`; \`x-problem-types\` lists every code, docs/errors.md says what to do about each. A deployed API Gateway answers its own refusals (a key its authorizer denies, a body over 10 MB) in its own JSON.`;
 
@@ -680,9 +766,11 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'partwise', version: '1', description: DESCRIPTION },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     security: [{ apiKey: [] }, { browserToken: [] }],
-    tags: ['jobs', 'plans', 'executors', 'events', 'files', 'workbooks', 'tokens', 'meta'].map((name) => ({
-      name,
-    })),
+    tags: ['jobs', 'plans', 'executors', 'events', 'files', 'workbooks', 'tokens', 'admin', 'meta'].map(
+      (name) => ({
+        name,
+      }),
+    ),
     paths,
     components: {
       securitySchemes: {
@@ -697,6 +785,19 @@ export function openApiDocument(): Record<string, unknown> {
           bearerFormat: 'JWT',
           description:
             '`Authorization: Bearer <token>`: a short-lived token POST /tokens minted, for one environment and a scope (docs/auth.md).',
+        },
+        adminIam: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description:
+            'AWS Signature Version 4 (service `execute-api`) by a principal allowed `execute-api:Invoke` on the admin routes: the HTTP API’s IAM authorizer checks it (docs/auth.md).',
+        },
+        localAdminKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The local stack only: `Authorization: Bearer <admin key>`, the key in `.partwise/admin-key` (and `adminKey` in `.partwise/stack.json`).',
         },
         browserTokenQuery: {
           type: 'apiKey',

@@ -33,6 +33,12 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     todo: 'Mint a new one (your server calls POST /tokens with the API key) and send the request again.',
   },
   {
+    code: 'key-expired',
+    status: 401,
+    when: 'An API key past its `expiresAt`: its own expiry, or the end of the overlap after it was rotated.',
+    todo: 'Use the key that replaced it (`replacedBy` in GET /admin/keys/:id), or ask an administrator for a new one.',
+  },
+  {
     code: 'insufficient-scope',
     status: 403,
     when: 'A browser token whose scope does not cover the request: a `read` token that writes, a `run` token that deletes, a `watch` token on another job, any token on POST /tokens (docs/auth.md).',
@@ -61,6 +67,12 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     status: 422,
     when: 'POST /jobs with an `Idempotency-Key` that an earlier, different request used.',
     todo: 'Send a new key for a new request; repeat the very same request to get the first job.',
+  },
+  {
+    code: 'rate-limited',
+    status: 429,
+    when: "The API key made its `rateLimitPerMinute` requests this minute (docs/auth.md, 'Rate limit').",
+    todo: 'Wait the seconds `Retry-After` says, then send the request again; ask an administrator for a higher limit if you need one.',
   },
   {
     code: 'internal-error',
@@ -93,6 +105,12 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     todo: 'Check the id and the key.',
   },
   {
+    code: 'key-not-found',
+    status: 404,
+    when: 'An admin route naming an API key id that no key has.',
+    todo: 'Check the id (`key_…`): GET /admin/keys?environmentId=… lists an environment’s keys.',
+  },
+  {
     code: 'route-not-found',
     status: 404,
     when: 'No route has this method and path.',
@@ -103,6 +121,12 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     status: 409,
     when: 'The `Idempotency-Key` of a POST /jobs was used by another environment.',
     todo: 'Use a key of your own (a UUID, say).',
+  },
+  {
+    code: 'key-not-rotatable',
+    status: 409,
+    when: 'POST /admin/keys/:id/rotate on a key that was rotated already, is revoked or expired, or changed during the rotation.',
+    todo: 'Rotate the key that replaced it (`replacedBy`), or create a new key.',
   },
   {
     code: 'stale-write',

@@ -1,12 +1,12 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { type FieldError, MethodNotAllowedError, PartwiseError } from '../domain/errors.js';
+import { type FieldError, MethodNotAllowedError, PartwiseError, RateLimitedError } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { segment } from '../operations/validation.js';
 import { CORRELATION_HEADER, correlationOf } from './correlation.js';
 import { jsonPointer } from './limits.js';
-import type { ApiEvent, ApiResult } from './request.js';
+import type { ApiEvent, ApiResult, HttpEvent } from './request.js';
 
 /**
  * Where a problem lies, as a client reads it: an RFC 6901 `pointer` into the JSON body
@@ -40,6 +40,7 @@ export const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -156,7 +157,7 @@ export function toProblem(error: unknown, correlationId: string): Problem {
 }
 
 /** middy middleware: errors meet HTTP only here; the details of a 5xx go to the logs alone. */
-export function problemJson(): middy.MiddlewareObj<ApiEvent, ApiResult> {
+export function problemJson<E extends HttpEvent = ApiEvent>(): middy.MiddlewareObj<E, ApiResult> {
   return {
     onError: async (request) => {
       const problem = toProblem(request.error, correlationOf(request.event));
@@ -166,6 +167,9 @@ export function problemJson(): middy.MiddlewareObj<ApiEvent, ApiResult> {
       // A 405 lists the methods the path takes (RFC 9110 §15.5.6).
       if (request.error instanceof MethodNotAllowedError)
         response.headers = { ...response.headers, allow: request.error.allow.join(', ') };
+      // A 429 says when the key's window has room again (RFC 6585 §4).
+      if (request.error instanceof RateLimitedError)
+        response.headers = { ...response.headers, 'retry-after': String(request.error.retryAfterSeconds) };
       request.response = response;
     },
   };

@@ -24,6 +24,13 @@ export const TOKEN_QUERY_ROUTES = [{ method: 'GET', path: '/events/stream' }] as
 export const LOCAL_TOKEN_ROUTE = { method: 'POST', path: '/local/tokens' } as const;
 
 /**
+ * Where the admin routes live (shared/http/admin-router.ts): every path under it goes to
+ * the admin function, never to the api function. IAM-authorized on AWS (infra/api.ts); the
+ * local gateway takes the stack's admin key instead.
+ */
+export const ADMIN_PATH_PREFIX = '/admin/';
+
+/**
  * The reference page's renderer: Redoc's standalone bundle, served by GET /docs/renderer.js.
  * Too large (1 MB) to belong in the API bundle every cold start loads: the construct copies
  * it next to the bundle (`file`), and the route reads it from there, or from node_modules

@@ -1,4 +1,8 @@
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyResultV2,
+} from 'aws-lambda';
 import type { z } from 'zod';
 import type { Grant } from '../domain/access.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../domain/errors.js';
@@ -10,6 +14,10 @@ import { zodErrors } from './problem.js';
 export type AuthorizerContext = Grant;
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 export type ApiResult = APIGatewayProxyResultV2;
+/** An admin route's request: IAM-authorized on AWS, the local gateway's admin key locally (docs/auth.md). */
+export type AdminEvent = APIGatewayProxyEventV2WithIAMAuthorizer;
+/** Either kind of request: what the helpers below and the middlewares read of one. */
+export type HttpEvent = ApiEvent | AdminEvent;
 
 /** The environment the caller's API key or token belongs to, as the authorizer resolved it. */
 export function environmentOf(event: ApiEvent): string {
@@ -19,7 +27,7 @@ export function environmentOf(event: ApiEvent): string {
 }
 
 /** A path parameter, percent-decoded; one that is not valid percent-encoding is a 400. */
-export function pathParam(event: ApiEvent, name: string): string {
+export function pathParam(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError(`Missing path parameter ${name}.`);
   try {
@@ -48,7 +56,7 @@ export function idParam(event: ApiEvent, what: string, ...kinds: IdKind[]): stri
 }
 
 /** The raw request body as bytes. */
-export function rawBody(event: ApiEvent): Buffer {
+export function rawBody(event: HttpEvent): Buffer {
   if (event.body === undefined || event.body === null) return Buffer.alloc(0);
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
@@ -58,7 +66,7 @@ export function rawBody(event: ApiEvent): Buffer {
  * numbers DynamoDB does not store exactly, text that is not Unicode) and schema mismatches
  * are 400s that say where; a body larger than any this API takes is a 413.
  */
-export function jsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
+export function jsonBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
   const bytes = rawBody(event);
   ensureSize(bytes.length, MAX_JSON_BODY_BYTES);
   // A UTF-8 byte order mark is no part of the JSON text (RFC 8259 §8.1 lets a parser skip it).
@@ -93,13 +101,13 @@ export function jsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.inf
 }
 
 /** Like jsonBody, for endpoints whose body may be left out entirely (it then reads as `{}`). */
-export function optionalJson<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
+export function optionalJson<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
   if (rawBody(event).toString('utf8').trim() === '')
     return jsonBody({ ...event, body: '{}', isBase64Encoded: false }, schema);
   return jsonBody(event, schema);
 }
 
-export function queryParams<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
+export function queryParams<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) {
     throw new ValidationError(`The query is not valid: ${describe(parsed.error.issues)}.`, {

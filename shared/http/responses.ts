@@ -9,6 +9,7 @@
  */
 import * as z from 'zod';
 import { TOKEN_SCOPES } from '../domain/access.js';
+import { API_KEY_STATUSES } from '../domain/api-keys.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
 import { FIELD_TYPES, FILE_STATUSES } from '../domain/resources.js';
 import { JOB_STATUSES } from '../domain/status.js';
@@ -201,6 +202,51 @@ export const Token = z
   })
   .meta({ description: 'A short-lived browser token (docs/auth.md).' })
   .register(components, { id: 'Token' });
+
+const ApiKeyFields = {
+  id: z.string().meta({ example: 'key_0123456789abcdef' }),
+  environmentId: z.string(),
+  name: z.string(),
+  prefix: z.string().meta({
+    description: 'The start of the key (`pw_live_<id>`): enough to recognise it, nothing to use it with.',
+    example: 'pw_live_0123456789abcdef',
+  }),
+  status: z
+    .enum(API_KEY_STATUSES)
+    .meta({ description: 'active, revoked, or expired (its own expiry or a rotation’s overlap ended).' }),
+  rateLimitPerMinute: z.number().int().min(1),
+  createdAt: timestamp,
+  expiresAt: timestamp
+    .optional()
+    .meta({ description: 'From then on the key is refused (401 `key-expired`).' }),
+  revokedAt: timestamp.optional(),
+  replacedBy: z.string().optional().meta({ description: 'The key this one was rotated into.' }),
+  replaces: z.string().optional().meta({ description: 'The key this one replaced.' }),
+};
+
+export const ApiKey = z
+  .looseObject(ApiKeyFields)
+  .meta({ description: 'An API key: its prefix and metadata, never the key (docs/auth.md).' })
+  .register(components, { id: 'ApiKey' });
+
+export const CreatedApiKey = z
+  .looseObject({
+    ...ApiKeyFields,
+    key: z.string().meta({
+      description:
+        'The key itself, `pw_live_<id>_<secret>`: shown in this answer only, never again. Keep it in a secret store.',
+    }),
+  })
+  .meta({ description: 'An API key just created, with the key itself (shown once).' })
+  .register(components, { id: 'CreatedApiKey' });
+
+export const RotatedApiKey = z
+  .looseObject({ key: CreatedApiKey, previous: ApiKey })
+  .meta({
+    description:
+      'The new key (shown once), and the key it replaces, which works until its `expiresAt` (the end of the overlap).',
+  })
+  .register(components, { id: 'RotatedApiKey' });
 
 export const Health = z.looseObject({ status: z.literal('ok') }).register(components, { id: 'Health' });
 

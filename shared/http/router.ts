@@ -1,10 +1,10 @@
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { checkAccess, grantOfContext } from '../access/policy.js';
-import { MethodNotAllowedError, PartwiseError } from '../domain/errors.js';
-import type { TokenSecret } from '../ports.js';
+import type { RateLimiter, TokenSecret } from '../ports.js';
 import type { Services } from '../services.js';
 import { PUBLIC_ROUTES } from './public-routes.js';
 import { type ApiEvent, type ApiResult, pathParam } from './request.js';
+import { routeNotFound } from './route-match.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -20,14 +20,16 @@ type ApiRoute = Pick<Route<ApiEvent, ApiResult>, 'method' | 'path'> & {
 
 /**
  * Every route but the public ones runs only once the caller's grant allows it
- * (shared/access/policy.ts): the one place a token's scope and expiry are enforced.
+ * (shared/access/policy.ts): the one place a token's scope and expiry are enforced. Then a
+ * key's request counts against its rate limit: here, because an HTTP API authorizer can
+ * only allow or deny (a 401 or 403), never answer 429, and its answers are cached.
  */
-function guarded(route: ApiRoute, services: () => Services): ApiRoute {
+function guarded(route: ApiRoute, services: () => Services, rateLimiter: RateLimiter): ApiRoute {
   const open = PUBLIC_ROUTES.some((p) => p.method === route.method && p.path === route.path);
   if (open) return route;
   return {
     ...route,
-    handler: (event) => {
+    handler: async (event) => {
       const grant = grantOfContext(event.requestContext.authorizer?.lambda);
       const id = route.path.includes('{id}') ? pathParam(event, 'id') : undefined;
       checkAccess(
@@ -40,13 +42,24 @@ function guarded(route: ApiRoute, services: () => Services): ApiRoute {
         },
         services().now(),
       );
+      if (
+        grant.credential === 'api-key' &&
+        grant.keyId !== undefined &&
+        grant.rateLimitPerMinute !== undefined
+      )
+        await rateLimiter.consume(grant.keyId, grant.rateLimitPerMinute, services().now());
       return route.handler(event);
     },
   };
 }
 
+export interface ApiAuthorities {
+  tokenSecret: TokenSecret;
+  rateLimiter: RateLimiter;
+}
+
 /** Every route of the HTTP API, in one table. */
-export function apiRouter(services: () => Services, tokenSecret: TokenSecret) {
+export function apiRouter(services: () => Services, { tokenSecret, rateLimiter }: ApiAuthorities) {
   const routes: ApiRoute[] = [
     ...jobRoutes(services),
     ...planRoutes(services),
@@ -55,31 +68,9 @@ export function apiRouter(services: () => Services, tokenSecret: TokenSecret) {
     ...eventRoutes(services),
     ...tokenRoutes(services, tokenSecret),
     ...metaRoutes(),
-  ].map((route) => guarded(route, services));
+  ].map((route) => guarded(route, services, rateLimiter));
   return httpRouterHandler<ApiEvent, ApiResult>({
     routes,
-    notFoundResponse: ({ method, path }) => {
-      const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
-      const allow = allowedMethods(routes, path);
-      // OPTIONS is CORS preflight, answered before the API (by API Gateway or the local gateway).
-      if (allow.length > 0 && method !== 'OPTIONS') throw new MethodNotAllowedError(method, shown, allow);
-      throw new PartwiseError(`There is no route ${method} ${shown}.`, 404, 'route-not-found');
-    },
+    notFoundResponse: routeNotFound(routes),
   });
-}
-
-/** A route's path as a pattern, matched as the router matches it: `{name}` is one segment, `{proxy+}` the rest, a trailing `/` optional. */
-function pathPattern(path: string): RegExp {
-  const pattern = path
-    .replace(/\/$/, '')
-    .replace(/[.*?^$()|[\]\\]/g, '\\$&')
-    .replace(/\/\{proxy\+\}$/, '/?.*')
-    .replace(/\/\{[^/]+\}/g, '/[^/]+');
-  return new RegExp(`^${pattern}/?$`);
-}
-
-/** The methods the routes take at `path`, in a stable order; none when no route has that path. */
-export function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
-  const methods = new Set(routes.filter((route) => pathPattern(route.path).test(path)).map((r) => r.method));
-  return [...methods].sort();
 }

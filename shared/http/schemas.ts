@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { TOKEN_SCOPES, TOKEN_TTL_SECONDS } from '../domain/access.js';
+import { API_KEY_LIMITS } from '../domain/api-keys.js';
 import { JOB_TOPICS } from '../domain/events.js';
 import { isId } from '../domain/ids.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
@@ -332,3 +333,54 @@ export const CreateTokenBody = z
     if (body.scope !== 'watch' && body.jobId !== undefined)
       context.addIssue({ code: 'custom', path: ['jobId'], message: 'is only for a token of scope watch' });
   });
+
+/** An environment's id, as keys name it: `env_` and letters, digits, `_` or `-`. */
+const environmentId = z
+  .string({ error: 'is required: the environment, env_…' })
+  .regex(/^env_[A-Za-z0-9_-]{1,100}$/, 'must be env_ followed by 1 to 100 letters, digits, _ or -');
+
+/** `POST /admin/keys`: a new API key of an environment (docs/auth.md). */
+export const CreateApiKeyBody = z
+  .object({
+    environmentId: environmentId.meta({ description: 'The environment the key acts for.' }),
+    name: z
+      .string({ error: 'is required: what the key is for (ci, billing-service, …)' })
+      .min(1, 'is required: what the key is for (ci, billing-service, …)')
+      .max(API_KEY_LIMITS.maxNameLength, `must be at most ${API_KEY_LIMITS.maxNameLength} characters`)
+      .meta({ description: 'What the key is for, for people reading the list.' }),
+    expiresAt: z.iso
+      .datetime({ offset: true, error: 'must be a date and time, such as 2027-01-31T00:00:00Z' })
+      .optional()
+      .meta({ description: 'When the key stops working; never when left out.' }),
+    rateLimitPerMinute: z
+      .number({ error: 'must be a whole number of requests' })
+      .int('must be a whole number of requests')
+      .min(1, 'must be at least 1')
+      .max(API_KEY_LIMITS.maxRateLimitPerMinute, `must be at most ${API_KEY_LIMITS.maxRateLimitPerMinute}`)
+      .optional()
+      .meta({
+        description: `Requests a minute the key may make (${API_KEY_LIMITS.defaultRateLimitPerMinute} when left out).`,
+      }),
+  })
+  .strict();
+
+export const ListApiKeysQuery = z
+  .object({
+    environmentId: environmentId.meta({ description: 'The environment whose keys to list.' }),
+    limit: limit(100, 50),
+    next: cursor,
+  })
+  .strict();
+
+/** `POST /admin/keys/:id/rotate`. */
+export const RotateApiKeyBody = z
+  .object({
+    overlapSeconds: z
+      .number({ error: 'must be a whole number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be at least 0 (the old key stops at once)')
+      .max(API_KEY_LIMITS.maxOverlapSeconds, `must be at most ${API_KEY_LIMITS.maxOverlapSeconds} (a week)`)
+      .default(API_KEY_LIMITS.defaultOverlapSeconds)
+      .meta({ description: 'How long the old key keeps working beside the new one.' }),
+  })
+  .strict();

@@ -4,15 +4,13 @@ import type { DataFile, Sheet, SheetSegment, Workbook } from '../../shared/domai
 import type { ResourceStore } from '../../shared/ports.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
 
-/** Files, workbooks, sheets and their record segments in the DynamoDB table, and API keys. */
+/** Files, workbooks, sheets and their record segments in the DynamoDB table (API keys: api-keys.test.ts). */
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let store: ResourceStore;
-let keys: typeof import('../../shared/adapters/dynamodb/keys.js').apiKeyStore;
 
 beforeAll(async () => {
   aws = await startEmulatedAws();
   ({ dynamoResourceStore: store } = await import('../../shared/adapters/dynamodb/resource-store.js'));
-  ({ apiKeyStore: keys } = await import('../../shared/adapters/dynamodb/keys.js'));
 });
 afterAll(() => aws?.stop());
 
@@ -262,32 +260,5 @@ describe('segments of a sheet in the DynamoDB resource store', () => {
 
     expect([...runs].sort()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await store.reserveRun(newId('sheet'))).toBe(1);
-  });
-});
-
-describe('API keys in the DynamoDB table', () => {
-  it('finds the environment of a registered key, and nothing for any other', async () => {
-    const record = { environmentId: newEnvironment(), name: 'ci', createdAt: at(0) };
-    await keys.put('pw_registered-key-123', record);
-
-    expect(await keys.find('pw_registered-key-123')).toEqual(record);
-    expect(await keys.find('pw_registered-key-124')).toBeUndefined();
-  });
-
-  it('stores a key only as its hash', async () => {
-    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { dynamo } = await import('../../shared/adapters/dynamodb/client.js');
-    await keys.put('pw_secret-key-456', { environmentId: newEnvironment(), name: 'ci', createdAt: at(0) });
-
-    const { Items = [] } = await dynamo.send(
-      new ScanCommand({
-        TableName: aws.provisioned.tableName,
-        FilterExpression: 'sk = :key',
-        ExpressionAttributeValues: { ':key': 'KEY' },
-      }),
-    );
-
-    expect(Items.length).toBeGreaterThan(0);
-    expect(JSON.stringify(Items)).not.toContain('pw_secret-key-456');
   });
 });

@@ -16,6 +16,8 @@ import { startEmulatedAws } from '../helpers/emulated-aws.js';
  */
 const SECRET_ID = 'partwise-test-token-secret';
 const SECRET = randomBytes(32).toString('base64url');
+const KEY_SECRET_ID = 'partwise-test-key-secret';
+const KEY_SECRET = randomBytes(32).toString('base64url');
 const secrets: Record<string, string> = {};
 let extension: SecretsExtension;
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
@@ -23,7 +25,10 @@ let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 beforeAll(async () => {
   aws = await startEmulatedAws();
   extension = await startSecretsExtension(secrets);
-  Object.assign(process.env, extension.environment, { [ENV.tokenSecretId]: SECRET_ID });
+  Object.assign(process.env, extension.environment, {
+    [ENV.tokenSecretId]: SECRET_ID,
+    [ENV.keySecretId]: KEY_SECRET_ID,
+  });
 });
 afterAll(async () => {
   await extension?.stop();
@@ -54,17 +59,53 @@ describe('the authorizer function', () => {
 
   beforeAll(async () => {
     secrets[SECRET_ID] = SECRET;
-    const { apiKeyStore } = await import('../../shared/adapters/dynamodb/keys.js');
-    await apiKeyStore.put(KEY, { environmentId: 'env_a', name: 'test', createdAt: new Date().toISOString() });
+    // A key from before the lifecycle (SHA-256): api-keys.test.ts has today's keys.
+    const { putLegacyApiKey } = await import('../../shared/adapters/dynamodb/keys.js');
+    await putLegacyApiKey(KEY, { environmentId: 'env_a', name: 'test', createdAt: new Date().toISOString() });
     ({ handler } = await import('../../functions/authorizer.js'));
   });
 
   const secretBytes = () => new TextEncoder().encode(SECRET);
 
-  it('grants an API key its environment', async () => {
+  it('grants a key from before the lifecycle its environment', async () => {
     expect(await handler(authorizerEvent('/jobs', { authorization: `Bearer ${KEY}` }))).toEqual({
       isAuthorized: true,
       context: { credential: 'api-key', environmentId: 'env_a' },
+    });
+  });
+
+  it('grants a key its environment, id, expiry and rate limit, checked against the key secret; a revoked key nothing', async () => {
+    // Prepare: a key created as the admin function creates it, under the key secret the extension serves.
+    secrets[KEY_SECRET_ID] = KEY_SECRET;
+    const { dynamoApiKeyStore } = await import('../../shared/adapters/dynamodb/keys.js');
+    const { createKey, revokeKey } = await import('../../shared/access/key-admin.js');
+    const admin = {
+      store: dynamoApiKeyStore,
+      secret: { key: async () => new TextEncoder().encode(KEY_SECRET) },
+      now: () => new Date(),
+    };
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await createKey(admin, {
+      environmentId: 'env_b',
+      name: 'ci',
+      expiresAt,
+      rateLimitPerMinute: 7,
+    });
+
+    // Act, Assess
+    expect(await handler(authorizerEvent('/jobs', { authorization: `Bearer ${created.key}` }))).toEqual({
+      isAuthorized: true,
+      context: {
+        credential: 'api-key',
+        environmentId: 'env_b',
+        keyId: created.id,
+        rateLimitPerMinute: 7,
+        expiresAt: Math.floor(Date.parse(expiresAt) / 1000),
+      },
+    });
+    await revokeKey(admin, created.id);
+    expect(await handler(authorizerEvent('/jobs', { authorization: `Bearer ${created.key}` }))).toEqual({
+      isAuthorized: false,
     });
   });
 

@@ -217,6 +217,66 @@ describe('usage and configuration', () => {
   );
 });
 
+describe.runIf(!remoteTarget)('partwise keys, on the local stack', () => {
+  /** The admin commands with nothing configured: the local stack's URL and admin key, from its stack.json. */
+  const admin = (args: string[]) =>
+    partwise(['keys', ...args], { PARTWISE_URL: undefined, PARTWISE_API_KEY: undefined });
+
+  it('creates a key (the key alone on stdout), lists it by prefix, rotates it and revokes it', async () => {
+    const created = await admin(['create', '--env', 'env_cli_keys', '--name', 'ci', '--rate-limit', '100']);
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^pw_live_[0-9a-z]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(created.stderr).toMatch(/created key_\w{16} +pw_live_\w{16}… +active +env_cli_keys +ci/);
+    expect(created.stderr).toContain('shown this once');
+    const id = `key_${key.slice('pw_live_'.length, 'pw_live_'.length + 16)}`;
+
+    // The key works, in its own environment.
+    expect((await partwise(['jobs', 'ls'], { PARTWISE_API_KEY: key })).code).toBe(0);
+
+    const listed = await admin(['ls', '--env', 'env_cli_keys']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`${id}  pw_live_`);
+    expect(listed.stdout).not.toContain(key);
+
+    const rotated = await admin(['rotate', id, '--overlap', '0']);
+    expect(rotated.code).toBe(0);
+    const successor = rotated.stdout.trim();
+    expect(successor).toMatch(/^pw_live_/);
+    expect(successor).not.toBe(key);
+    expect(rotated.stderr).toContain(`${id} works until`);
+    expect((await partwise(['jobs', 'ls'], { PARTWISE_API_KEY: successor })).code).toBe(0);
+
+    const json = await partwise(['--json', 'keys', 'get', id], {
+      PARTWISE_URL: undefined,
+      PARTWISE_API_KEY: undefined,
+    });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      id,
+      status: 'expired',
+      replacedBy: expect.stringMatching(/^key_/),
+    });
+
+    const revoked = await admin(['revoke', `key_${successor.slice(8, 24)}`]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/^revoked key_\w+ .* revoked /);
+  });
+
+  it('says what is wrong: an unknown key, a bad environment, the admin key of nothing', async () => {
+    const unknown = await admin(['revoke', 'key_0000000000000000']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no API key key_0000000000000000/);
+    const badEnv = await admin(['create', '--env', 'production', '--name', 'x']);
+    expect(badEnv.code).toBe(1);
+    expect(badEnv.stderr).toMatch(/environmentId/);
+    const wrongKey = await partwise(['keys', 'ls', '--env', 'env_x'], {
+      PARTWISE_ADMIN_KEY: 'not-the-admin-key',
+    });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toMatch(/admin key/);
+  });
+});
+
 describe('on a terminal', () => {
   it('draws a live progress bar of parts, rows, rows per second and ETA, and ends on the job', async () => {
     await writeFile(join(work, 'bar.csv'), generateCsv(3000, 32).text);

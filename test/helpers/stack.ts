@@ -23,6 +23,8 @@ export const remoteTarget: Target | undefined =
     : undefined;
 
 export interface LocalStack extends Target {
+  /** The admin routes' credential on this stack (`Authorization: Bearer <admin key>`). */
+  adminKey: string;
   dataDir: string;
   process: ChildProcess;
   /** Stops the stack: SIGTERM, or SIGKILL to simulate a crash. */
@@ -63,7 +65,7 @@ export async function startLocalStack(
     const logs = process.env.PARTWISE_TEST_STACK_LOGS;
     if (logs) writeFileSync(join(logs, `stack-${child.pid}.log`), output);
   });
-  const ready = new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; apiKey: string; adminKey: string }>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /PARTWISE_READY (\{.*\})/.exec(output);
@@ -76,11 +78,12 @@ export async function startLocalStack(
     child.once('exit', (code) => reject(new Error(`local stack exited with ${code}:\n${output}`)));
     setTimeout(() => reject(new Error(`local stack did not start in 60 s:\n${output}`)), 60_000).unref();
   });
-  const { url, apiKey } = await ready;
+  const { url, apiKey, adminKey } = await ready;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
     apiKey,
+    adminKey,
     local: true,
     dataDir,
     process: child,

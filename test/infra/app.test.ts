@@ -48,8 +48,8 @@ describe('infra/app.ts', () => {
     const template = Template.fromJSON(
       JSON.parse(await readFile(path.join(outdir, 'Partwise.template.json'), 'utf8')),
     );
-    // The nine of functions/, and CDK's handler that copies the page into its bucket.
-    template.resourceCountIs('AWS::Lambda::Function', 10);
+    // The ten of functions/, and CDK's handler that copies the page into its bucket.
+    template.resourceCountIs('AWS::Lambda::Function', 11);
     // The job table and the push sockets' connections.
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
     // The HTTP API and the push socket's WebSocket API.

@@ -15,6 +15,7 @@ beforeAll(() => {
 const FUNCTION_OF: Record<FunctionKey, (service: JobsService) => IFunction> = {
   api: (s) => s.apiFunction,
   authorizer: (s) => s.authorizerFunction,
+  admin: (s) => s.adminFunction,
   processor: (s) => s.processorFunction,
   relay: (s) => s.relayFunction,
   deadLetter: (s) => s.deadLetterFunction,

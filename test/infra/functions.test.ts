@@ -24,6 +24,7 @@ beforeAll(() => {
   functions = {
     api: s.apiFunction,
     authorizer: s.authorizerFunction,
+    admin: s.adminFunction,
     processor: s.processorFunction,
     relay: s.relayFunction,
     'dead-letter': s.deadLetterFunction,
@@ -45,7 +46,7 @@ function propertiesOf(fn: IFunction) {
 
 describe('the functions', () => {
   it('all run Node.js 24 on arm64, one function per entry point', () => {
-    synth.template.resourceCountIs('AWS::Lambda::Function', 9);
+    synth.template.resourceCountIs('AWS::Lambda::Function', 10);
     synth.template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -98,12 +99,16 @@ describe('the functions', () => {
   it('read their configuration from the ENV names of shared/config.ts, with Powertools settings', () => {
     const { service, logicalId } = synth;
     const ownVariables = (fn: IFunction) => {
-      const { [ENV.tokenSecretId]: tokenSecret, ...variables } = propertiesOf(fn).Environment.Variables;
+      const {
+        [ENV.tokenSecretId]: tokenSecret,
+        [ENV.keySecretId]: keySecret,
+        ...variables
+      } = propertiesOf(fn).Environment.Variables;
       // Less the Parameters and Secrets extension's settings (test/infra/token-secret.test.ts).
       const own = Object.fromEntries(
         Object.entries(variables).filter(([key]) => !EXTENSION_VARIABLE.test(key)),
       );
-      return { tokenSecret, own };
+      return { tokenSecret, keySecret, own };
     };
     const runtime = {
       POWERTOOLS_SERVICE_NAME: 'partwise',
@@ -111,9 +116,13 @@ describe('the functions', () => {
       NODE_OPTIONS: '--enable-source-maps',
     };
     for (const name of JOB_FUNCTIONS) {
-      const { tokenSecret, own } = ownVariables(functions[name] as IFunction);
+      const { tokenSecret, keySecret, own } = ownVariables(functions[name] as IFunction);
       expect(tokenSecret, name).toEqual(
         ['api', 'authorizer'].includes(name) ? { Ref: logicalId(service.tokenSecret) } : undefined,
+      );
+      // API keys' HMACs: the authorizer checks them, nothing else of the jobs functions reads the secret.
+      expect(keySecret, name).toEqual(
+        name === 'authorizer' ? { Ref: logicalId(service.keySecret) } : undefined,
       );
       expect(own).toEqual({
         [ENV.tableName]: { Ref: logicalId(service.table) },
@@ -132,11 +141,19 @@ describe('the functions', () => {
     const connections = { [ENV.connectionsTableName]: { Ref: logicalId(service.connectionsTable) } };
     expect(ownVariables(service.pushAuthorizerFunction)).toEqual({
       tokenSecret: { Ref: logicalId(service.tokenSecret) },
+      keySecret: undefined,
       own: runtime,
     });
     expect(ownVariables(service.pushConnectionsFunction)).toEqual({
       tokenSecret: undefined,
+      keySecret: undefined,
       own: { ...connections, ...runtime },
+    });
+    // The admin function: the table of the key items, and the key secret; no bucket, queue or bus.
+    expect(ownVariables(service.adminFunction)).toEqual({
+      tokenSecret: undefined,
+      keySecret: { Ref: logicalId(service.keySecret) },
+      own: { [ENV.tableName]: { Ref: logicalId(service.table) }, ...runtime },
     });
     const fanOut = ownVariables(service.pushFanOutFunction);
     expect(fanOut.own).toEqual({ ...connections, ...runtime, [ENV.pushEndpoint]: expect.anything() });

@@ -114,7 +114,7 @@ describe('least privilege', () => {
   });
 
   describe('the authorizer function', () => {
-    it('may only GetItem on API key items, and read the token secret', () => {
+    it('may only GetItem on API key items, and read the token and key secrets', () => {
       const policy = policyOf((s) => s.authorizerFunction);
       expect(allowedActions(policy)).toEqual([
         'dynamodb:GetItem',
@@ -134,6 +134,7 @@ describe('least privilege', () => {
       const functions: Record<string, (s: JobsService) => IFunction> = {
         api: (s) => s.apiFunction,
         authorizer: (s) => s.authorizerFunction,
+        admin: (s) => s.adminFunction,
         processor: (s) => s.processorFunction,
         relay: (s) => s.relayFunction,
         deadLetter: (s) => s.deadLetterFunction,
@@ -148,6 +149,7 @@ describe('least privilege', () => {
       expect(readers).toEqual({
         api: true,
         authorizer: true,
+        admin: false,
         processor: false,
         relay: false,
         deadLetter: false,
@@ -325,7 +327,7 @@ describe('least privilege', () => {
   describe('every function', () => {
     it('has its own role with no managed policy (no AWSLambdaBasicExecutionRole)', () => {
       const roles = synth.template.findResources('AWS::IAM::Role');
-      expect(Object.keys(roles)).toHaveLength(9);
+      expect(Object.keys(roles)).toHaveLength(10);
       for (const role of Object.values(roles)) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     });
 
@@ -334,6 +336,7 @@ describe('least privilege', () => {
       const functions = [
         service.apiFunction,
         service.authorizerFunction,
+        service.adminFunction,
         service.processorFunction,
         service.relayFunction,
         service.deadLetterFunction,

@@ -139,7 +139,7 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-/** The nine partwise functions of a template, by their spec's name, with their asset folders. */
+/** The ten partwise functions of a template, by their spec's name, with their asset folders. */
 function functionsOf(kind: AppKind) {
   const { template, assembly } = synthesisOf(kind);
   const resources = template.findResources('AWS::Lambda::Function');
@@ -184,9 +184,9 @@ describe('the packed package', () => {
     expect(manifest.dependencies.constructs).toBeUndefined();
   });
 
-  it('synthesizes JobsService in a JS app: the nine functions, with the page', () => {
+  it('synthesizes JobsService in a JS app: the ten functions, with the page', () => {
     const { template } = synthesisOf('js');
-    // The nine, and CDK's handler that copies the page into its bucket.
+    // The ten, and CDK's handler that copies the page into its bucket.
     template.resourceCountIs('AWS::Lambda::Function', FUNCTION_KEYS.length + 1);
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     template.resourceCountIs('AWS::DynamoDB::Table', 2);

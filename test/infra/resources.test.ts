@@ -147,20 +147,20 @@ describe('JobsService resources', () => {
   });
 
   describe('the HTTP API', () => {
-    it('authorizes with the authorizer function, cached per Authorization header, with simple responses', () => {
+    it('authorizes with the authorizer function, cached per Authorization header for 30 s (a revoked key’s grace), with simple responses', () => {
       synth.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
         AuthorizerType: 'REQUEST',
         AuthorizerPayloadFormatVersion: '2.0',
         EnableSimpleResponses: true,
         IdentitySource: ['$request.header.Authorization'],
-        AuthorizerResultTtlInSeconds: 300,
+        AuthorizerResultTtlInSeconds: 30,
         AuthorizerUri: Match.objectLike({
           'Fn::Join': ['', Match.arrayWith([getAtt(synth.logicalId(synth.service.authorizerFunction))])],
         }),
       });
     });
 
-    it('sends every route to the api function behind the authorizer, except the public ones (health, OpenAPI, docs)', () => {
+    it('sends every route to the api function behind the authorizer, except the public ones (health, OpenAPI, docs) and the admin routes', () => {
       synth.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: '$default',
         AuthorizationType: 'CUSTOM',
@@ -174,7 +174,8 @@ describe('JobsService resources', () => {
       const httpRoutes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).filter(
         (route) => route.Properties.ApiId.Ref === synth.logicalId(synth.service.api),
       );
-      expect(httpRoutes).toHaveLength(5);
+      // $default, the four public routes, and ANY /admin/{proxy+} (api-keys.test.ts).
+      expect(httpRoutes).toHaveLength(6);
       synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationType: 'AWS_PROXY',
         PayloadFormatVersion: '2.0',
@@ -201,6 +202,7 @@ describe('JobsService resources', () => {
         routeKey: '$context.routeKey',
         // Who called: the environment, and an API key or a token of which scope (docs/auth.md).
         environmentId: '$context.authorizer.environmentId',
+        keyId: '$context.authorizer.keyId',
         credential: '$context.authorizer.credential',
         scope: '$context.authorizer.scope',
       });
@@ -228,8 +230,8 @@ describe('JobsService resources', () => {
 
   describe('the log groups', () => {
     it('keep logs for a month by default and survive the stack', () => {
-      // One per function (nine) and the API's access logs.
-      synth.template.resourceCountIs('AWS::Logs::LogGroup', 10);
+      // One per function (ten) and the API's access logs.
+      synth.template.resourceCountIs('AWS::Logs::LogGroup', 11);
       synth.template.allResources('AWS::Logs::LogGroup', {
         Properties: { RetentionInDays: 30 },
         DeletionPolicy: 'Retain',

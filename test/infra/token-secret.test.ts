@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobsService } from '../../infra/jobs-service.js';
@@ -18,8 +19,10 @@ function functionProperties(pick: Pick) {
 
 describe('the token secret', () => {
   it('is a generated Secrets Manager secret of 64 letters and digits', () => {
-    synth.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    // The other secret is the key secret (test/infra/api-keys.test.ts).
+    synth.template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp('browser tokens'),
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
     });
   });
@@ -27,6 +30,7 @@ describe('the token secret', () => {
   it('goes with the stack even when the data is retained: it guards tokens of an hour, no data', () => {
     expect(synth.service.settings.removalPolicy).toBe('retain');
     synth.template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({ Description: Match.stringLikeRegexp('browser tokens') }),
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
     });
@@ -66,7 +70,9 @@ describe('the token secret', () => {
   });
 
   it('acknowledges its lack of a rotation schedule with the reason, on the secret itself', () => {
-    const acknowledged = synth.service.nagAcknowledgements.filter((a) => a.id === 'AwsSolutions-SMG4');
+    const acknowledged = synth.service.nagAcknowledgements.filter(
+      (a) => a.id === 'AwsSolutions-SMG4' && a.scope === synth.service.tokenSecret,
+    );
     expect(acknowledged.map((a) => a.scope)).toEqual([synth.service.tokenSecret]);
     expect(acknowledged[0]?.reason).toMatch(/rotation[\s\S]*docs\/auth\.md/);
   });

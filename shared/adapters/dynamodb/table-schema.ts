@@ -3,7 +3,10 @@
  * local stack so the three can never disagree.
  *
  * Item layout (pk / sk):
- * - `KEY#<sha256 of api key>` / `KEY`                      API key → environment
+ * - `KEY#<keyId>` / `KEY`                                  API key: HMAC, environment, status;
+ *   indexed as `KEY#ENV#<environmentId>` in byEnvironment (shared/adapters/dynamodb/keys.ts)
+ * - `KEY#<sha256 of api key>` / `KEY`                      a key from before the lifecycle → environment
+ * - `RATE#<keyId>` / `WINDOW#<minute>`                     requests of a key in one minute (TTL)
  * - `ENV#<environmentId>` / `ENV`                          environment
  * - `JOB#<jobId>` / `JOB`                                  job (+ outbox map, counters)
  * - `JOB#<jobId>` / `BUCKET#<n>`                           finished part indexes of bucket n
@@ -17,7 +20,7 @@
  * - `SHEET#<sheetId>` / `RUNS`                             the counter runs of the sheet are reserved from
  *
  * Indexes:
- * - `byEnvironment`: lists of one environment's jobs, files, workbooks and events.
+ * - `byEnvironment`: lists of one environment's jobs, files, workbooks, events and API keys.
  * - `outbox`: sparse, items whose outbox holds entries not yet relayed. In AWS the table
  *   stream drives the relay and the sweeper uses this index for entries stuck too long;
  *   the local stack (dynalite has no streams) polls it.
@@ -35,3 +38,10 @@ export const TABLE_SCHEMA = {
   /** Sparse indexes are spread over this many partition key values (`0`..`n-1`). */
   shards: 8,
 } as const;
+
+/**
+ * Every partition key of an API key item, and its byEnvironment partition key, starts with
+ * this: the job functions are denied `KEY#*` leading keys (infra/permissions.ts), the
+ * authorizer and the admin function allowed only those.
+ */
+export const API_KEY_PARTITION_PREFIX = 'KEY#';

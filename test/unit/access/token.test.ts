@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { CompactSign } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { looksLikeToken, MIN_SECRET_BYTES, signToken, verifyToken } from '../../../shared/access/token.js';
-import { newApiKey, newId } from '../../../shared/domain/ids.js';
+import { newApiKey } from '../../../shared/domain/api-keys.js';
+import { newId } from '../../../shared/domain/ids.js';
 
 const SECRET = new TextEncoder().encode('a-token-secret-of-at-least-thirty-two-bytes');
 const NOW = new Date('2026-11-28T10:00:00Z');
@@ -120,7 +121,7 @@ describe('browser tokens', () => {
 
   it('are told from API keys by their shape alone', () => {
     expect(looksLikeToken('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl')).toBe(true);
-    expect(looksLikeToken(newApiKey())).toBe(false);
+    expect(looksLikeToken(newApiKey().key)).toBe(false);
     expect(looksLikeToken('pw_tenancy-other-environment-key')).toBe(false);
     expect(looksLikeToken('a.b.c d')).toBe(false);
   });

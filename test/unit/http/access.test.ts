@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { authorize, credentialOf } from '../../../shared/access/authorize.js';
 import { signToken } from '../../../shared/access/token.js';
 import type { Grant } from '../../../shared/domain/access.js';
+import { RateLimitedError } from '../../../shared/domain/errors.js';
 import { newId } from '../../../shared/domain/ids.js';
 import { problemJson } from '../../../shared/http/problem.js';
 import type { ApiEvent, ApiResult } from '../../../shared/http/request.js';
@@ -19,10 +20,23 @@ const job = newJob({ id: newId('job'), type: 'file', operation: 'extract', sourc
 const { services } = memoryServices(job);
 const NOW = services.now();
 const key: Grant = { credential: 'api-key', environmentId: job.environmentId };
+const counted = new Map<string, number>();
 
 const handler = middy<ApiEvent, ApiResult>()
   .use(problemJson())
-  .handler(apiRouter(() => services, { key: async () => SECRET }));
+  .handler(
+    apiRouter(() => services, {
+      tokenSecret: { key: async () => SECRET },
+      rateLimiter: {
+        // A limiter that remembers: each key's requests, refused past its limit.
+        async consume(keyId, limit) {
+          const used = (counted.get(keyId) ?? 0) + 1;
+          counted.set(keyId, used);
+          if (used > limit) throw new RateLimitedError(`${keyId} made ${limit} requests this minute`, 42);
+        },
+      },
+    }),
+  );
 
 async function call(method: string, path: string, grant: Grant, body?: unknown) {
   const result = await handler(apiEvent({ method, path, grant, body }), lambdaContext());
@@ -180,5 +194,61 @@ describe('a token on the other routes', () => {
     Object.assign(event.requestContext.authorizer, { lambda: withoutCredential });
     const result = await handler(event, lambdaContext());
     expect(typeof result !== 'string' && result.statusCode).toBe(401);
+  });
+});
+
+describe('an API key of the lifecycle on the routes', () => {
+  const keyOfId = (keyId: string, extra: { expiresAt?: number } = {}): Grant => ({
+    credential: 'api-key',
+    environmentId: job.environmentId,
+    keyId,
+    rateLimitPerMinute: 2,
+    ...extra,
+  });
+
+  it('counts each request against its key, and answers the one past the limit 429 with Retry-After', async () => {
+    const grant = keyOfId('key_ratelimited00001');
+    expect((await call('GET', `/jobs/${job.id}`, grant)).status).toBe(200);
+    expect((await call('GET', `/jobs/${job.id}`, grant)).status).toBe(200);
+    const refused = await call('GET', `/jobs/${job.id}`, grant);
+
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('42');
+    expect(refused.body).toMatchObject({ type: 'urn:partwise:problem:rate-limited', status: 429 });
+    // Another key of the same environment has its own count.
+    expect((await call('GET', `/jobs/${job.id}`, keyOfId('key_ratelimited00002'))).status).toBe(200);
+  });
+
+  it('leaves a key from before the lifecycle (no id) to the stage throttle', async () => {
+    for (let i = 0; i < 5; i++) expect((await call('GET', `/jobs/${job.id}`, key)).status).toBe(200);
+    expect(counted.size).toBeGreaterThan(0);
+    expect([...counted.keys()].every((id) => id.startsWith('key_'))).toBe(true);
+  });
+
+  it('is refused from its expiry on with 401 key-expired, however long an authorizer answer is cached', async () => {
+    const expired = keyOfId('key_expired000000001', { expiresAt: Math.floor(NOW.getTime() / 1000) - 1 });
+    const answer = await call('GET', `/jobs/${job.id}`, expired);
+
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({
+      type: 'urn:partwise:problem:key-expired',
+      detail: expect.stringMatching(/key_expired000000001 expired at/),
+    });
+    expect(counted.has('key_expired000000001')).toBe(false);
+  });
+
+  it('takes the key’s id, expiry and limit as an authorizer context carries them: numbers or digits', async () => {
+    const event = apiEvent({ method: 'GET', path: `/jobs/${job.id}`, grant: key });
+    Object.assign(event.requestContext.authorizer, {
+      lambda: {
+        ...keyOfId('key_fromcontext00001'),
+        rateLimitPerMinute: '1',
+        expiresAt: String(Math.floor(NOW.getTime() / 1000) + 60),
+      },
+    });
+    const first = await handler(event, lambdaContext());
+    const second = await handler(event, lambdaContext());
+    expect(typeof first !== 'string' && first.statusCode).toBe(200);
+    expect(typeof second !== 'string' && second.statusCode).toBe(429);
   });
 });

@@ -15,7 +15,8 @@ vi.mock('@middy/http-router', () => ({
 
 const { apiRouter } = await import('../../../shared/http/router.js');
 const { DOCUMENTED_ROUTES, openApiDocument } = await import('../../../shared/http/openapi.js');
-const { PUBLIC_ROUTES } = await import('../../../shared/http/public-routes.js');
+const { ADMIN_PATH_PREFIX, PUBLIC_ROUTES } = await import('../../../shared/http/public-routes.js');
+const { adminRouter } = await import('../../../shared/http/admin-router.js');
 const { PROBLEM_TYPES } = await import('../../../shared/http/problem-types.js');
 
 type Doc = {
@@ -29,8 +30,18 @@ function routerRoutes(): string[] {
     () => {
       throw new Error('no services in this test');
     },
-    { key: () => Promise.reject(new Error('no token secret in this test')) },
+    {
+      tokenSecret: { key: () => Promise.reject(new Error('no token secret in this test')) },
+      rateLimiter: { consume: () => Promise.reject(new Error('no rate limiter in this test')) },
+    },
   );
+  return table.routes.map((route) => `${route.method} ${route.path}`);
+}
+
+function adminRouterRoutes(): string[] {
+  adminRouter(() => {
+    throw new Error('no key store in this test');
+  });
   return table.routes.map((route) => `${route.method} ${route.path}`);
 }
 
@@ -62,12 +73,38 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('documents no route the router lacks, but the gateway-served event stream and local tokens', () => {
-    const routes = new Set(routerRoutes());
+  it('documents no route the routers lack, but the gateway-served event stream and local tokens', () => {
+    const routes = new Set([...routerRoutes(), ...adminRouterRoutes()]);
     expect(DOCUMENTED_ROUTES.filter((route) => !routes.has(route))).toEqual([
       'GET /events/stream',
       'POST /local/tokens',
     ]);
+  });
+
+  it('describes every admin route, under /admin/, with the admin credential and no 429', () => {
+    const routes = adminRouterRoutes();
+    expect(routes).toEqual([
+      'POST /admin/keys',
+      'GET /admin/keys',
+      'GET /admin/keys/{id}',
+      'POST /admin/keys/{id}/rotate',
+      'POST /admin/keys/{id}/revoke',
+    ]);
+    for (const route of routes) {
+      const [method = '', path = ''] = route.split(' ');
+      expect(path.startsWith(ADMIN_PATH_PREFIX)).toBe(true);
+      const operation = doc.paths[path]?.[method.toLowerCase()];
+      expect(operation?.security, route).toEqual([{ adminIam: [] }, { localAdminKey: [] }]);
+      expect(operation?.responses['401'], route).toBeDefined();
+      expect(operation?.responses['429'], route).toBeUndefined();
+    }
+    // No route of the api function lies under /admin/: API Gateway sends those to the admin function.
+    expect(routerRoutes().filter((route) => route.split(' ')[1]?.startsWith(ADMIN_PATH_PREFIX))).toEqual([]);
+  });
+
+  it('answers 429 with Retry-After on the routes an API key calls', () => {
+    const limited = doc.paths['/jobs']?.get?.responses['429'] as { headers?: Record<string, unknown> };
+    expect(limited?.headers?.['Retry-After']).toBeDefined();
   });
 
   it('asks for the API key or a token everywhere but /health, /openapi.json, the /docs page and local tokens', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedMethods } from '../../../shared/http/router.js';
+import { allowedMethods } from '../../../shared/http/route-match.js';
 
 const routes = [
   { method: 'GET', path: '/jobs' },
