@@ -1,3 +1,4 @@
+import middy from '@middy/core';
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerResult,
@@ -8,6 +9,7 @@ import { apiKeyStore } from '../shared/adapters/dynamodb/keys.js';
 import { extensionTokenSecret } from '../shared/adapters/secrets-manager/token-secret.js';
 import type { Grant } from '../shared/domain/access.js';
 import { logger } from '../shared/logger.js';
+import { observed } from '../shared/observability.js';
 
 type Result = APIGatewaySimpleAuthorizerResult | APIGatewaySimpleAuthorizerWithContextResult<Grant>;
 
@@ -18,7 +20,7 @@ const authorities = { findKey: (key: string) => apiKeyStore.find(key), tokenSecr
  * An API key or a browser token → the environment it acts for and its grant, in the
  * context the api function reads (shared/access/policy.ts decides what the grant allows).
  */
-export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
+const admitCaller = async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
   const credential = credentialOf({
     method: event.requestContext?.http?.method ?? '',
     path: event.rawPath ?? '',
@@ -36,3 +38,5 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
   }
   return { isAuthorized: true, context: grant };
 };
+
+export const handler = middy(admitCaller).use(observed());

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type middy from '@middy/core';
 import { logger } from '../logger.js';
+import { addJobKeys } from '../observability.js';
 import type { ApiEvent, ApiResult } from './request.js';
 
 /** The response header that names the request, for a caller to quote when asking what went wrong. */
@@ -23,9 +24,15 @@ function withHeader(response: ApiResult | null, correlationId: string): ApiResul
   return { ...response, headers: { ...response.headers, [CORRELATION_HEADER]: correlationId } };
 }
 
+/** The job a request names in its path (`/jobs/:id…`), for its log lines. */
+function jobIdOf(event: ApiEvent): string | undefined {
+  return /^\/jobs\/([^/]+)/.exec(event.rawPath ?? '')?.[1];
+}
+
 /**
  * middy middleware: every log line of the request carries its correlation id
- * (`correlation_id`), and so does every response, as the `x-correlation-id` header.
+ * (`correlation_id`), its environment and the job it names (`environmentId`, `jobId`), and
+ * every response carries the correlation id, as the `x-correlation-id` header.
  */
 export function correlation(): middy.MiddlewareObj<ApiEvent, ApiResult> {
   const tag = (request: middy.Request<ApiEvent, ApiResult>) => {
@@ -34,6 +41,10 @@ export function correlation(): middy.MiddlewareObj<ApiEvent, ApiResult> {
   return {
     before: (request) => {
       logger.setCorrelationId(correlationOf(request.event));
+      addJobKeys({
+        environmentId: request.event.requestContext?.authorizer?.lambda?.environmentId,
+        jobId: jobIdOf(request.event),
+      });
     },
     after: tag,
     onError: tag,
