@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type ParamsAndSecretsLayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type ParamsAndSecretsLayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -66,6 +66,8 @@ export function createPartwiseFunction(
     timeout: options.timeout,
     role,
     logGroup,
+    // X-Ray: Lambda records each invocation; Powertools Tracer adds the handler and SDK calls (shared/tracing.ts).
+    tracing: Tracing.ACTIVE,
     environment: options.environment,
     ...(options.paramsAndSecrets ? { paramsAndSecrets: options.paramsAndSecrets } : {}),
     bundling: {

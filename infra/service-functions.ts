@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../shared/config.js';
 import { type FunctionName, RUNTIME_ENVIRONMENT } from './bundling.js';
 import { createPartwiseFunction } from './functions.js';
+import { metricsEnvironment } from './observability.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 import { tokenSecretExtension } from './token-secret.js';
 
@@ -135,7 +136,11 @@ export function createServiceFunctions(
   p: ResolvedJobsServiceProps,
   r: FunctionResources,
 ): ServiceFunctions {
-  const runtime = { ...RUNTIME_ENVIRONMENT, POWERTOOLS_LOG_LEVEL: p.logLevel };
+  const runtime = {
+    ...RUNTIME_ENVIRONMENT,
+    POWERTOOLS_LOG_LEVEL: p.logLevel,
+    ...metricsEnvironment(p.metricsNamespace),
+  };
   const environments: Record<Environment, Record<string, string>> = {
     jobs: {
       [ENV.tableName]: r.table.tableName,
