@@ -10,18 +10,33 @@ import { config } from './config.js';
  * beside the SDK clients it wraps (docs/operations.md, "Init").
  */
 let loading: Promise<Tracer | undefined> | undefined;
+let loaded: Tracer | undefined;
+/** The SDK clients of the process, captured when the Tracer arrives (or at once, after). */
+const clients: object[] = [];
 
 export function tracer(): Promise<Tracer | undefined> {
   loading ??= config.tracing
-    ? import('@aws-lambda-powertools/tracer').then(({ Tracer }) => new Tracer())
+    ? import('@aws-lambda-powertools/tracer').then(({ Tracer }) => {
+        loaded = new Tracer();
+        for (const client of clients) loaded.captureAWSv3Client(client);
+        return loaded;
+      })
     : Promise.resolve(undefined);
   return loading;
 }
 
-/** An AWS SDK v3 client whose calls become X-Ray subsegments when tracing is on; else the client itself. */
-export async function traced<Client>(client: Client): Promise<Client> {
-  const active = await tracer();
-  return active ? active.captureAWSv3Client(client) : client;
+/**
+ * An AWS SDK v3 client whose calls become X-Ray subsegments once tracing is on: the Tracer
+ * adds its middleware to the client's stack in place, so a client made at import is
+ * captured when the first invocation loads the Tracer. Elsewhere the client is untouched.
+ */
+export function traced<Client extends object>(client: Client): Client {
+  if (!config.tracing) return client;
+  // Only clients made before the Tracer arrived wait in the list (a client made per
+  // invocation is captured at once: the handler's middleware loaded the Tracer first).
+  if (loaded) return loaded.captureAWSv3Client(client);
+  clients.push(client);
+  return client;
 }
 
 /**

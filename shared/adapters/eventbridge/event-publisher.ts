@@ -8,12 +8,15 @@ import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { JobEvent } from '../../domain/events.js';
 import type { EventPublisher, RefusedEvent } from '../../ports.js';
+import { traced } from '../../tracing.js';
 import { entrySize, groupIntoCalls, PUT_EVENTS_MAX_BYTES } from './put-events-limits.js';
 
-const eventBridge = new EventBridgeClient({
-  ...(config.eventbridgeEndpoint ? { endpoint: config.eventbridgeEndpoint } : {}),
-  maxAttempts: 5,
-});
+const eventBridge = traced(
+  new EventBridgeClient({
+    ...(config.eventbridgeEndpoint ? { endpoint: config.eventbridgeEndpoint } : {}),
+    maxAttempts: 5,
+  }),
+);
 
 /** Entries that fail inside a successful call are tried this many times in all. */
 const ENTRY_ATTEMPTS = 5;

@@ -11,6 +11,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '../../config.js';
 import { ContentChangedError, DependencyError, NotFoundError } from '../../domain/errors.js';
 import type { BlobStore } from '../../ports.js';
+import { traced } from '../../tracing.js';
 import { uploadInParts } from './multipart.js';
 
 /**
@@ -18,12 +19,14 @@ import { uploadInParts } from './multipart.js';
  * (flexible checksums on every request) makes s3rver store aws-chunked framing, and
  * presigned URLs carrying checksum parameters break plain `curl -T` uploads.
  */
-const s3 = new S3Client({
-  ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-  maxAttempts: 5,
-});
+const s3 = traced(
+  new S3Client({
+    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 5,
+  }),
+);
 
 function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
