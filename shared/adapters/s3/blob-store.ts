@@ -7,7 +7,6 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '../../config.js';
 import { ContentChangedError, DependencyError, NotFoundError } from '../../domain/errors.js';
 import type { BlobStore } from '../../ports.js';
@@ -27,6 +26,16 @@ const s3 = traced(
     maxAttempts: 5,
   }),
 );
+
+/**
+ * The presigner, loaded with the first presigned URL: only the api presigns, and only for
+ * uploads and downloads; the other functions' init does not load it (docs/operations.md, Init).
+ */
+let presigning: Promise<typeof import('@aws-sdk/s3-request-presigner')> | undefined;
+const presigner = () => {
+  presigning ??= import('@aws-sdk/s3-request-presigner');
+  return presigning;
+};
 
 function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -186,6 +195,7 @@ export function s3BlobStore(bucketName?: string): BlobStore {
         IfNoneMatch: '*',
         ...(options.size !== undefined ? { ContentLength: options.size } : {}),
       });
+      const { getSignedUrl } = await presigner();
       const url = await getSignedUrl(s3, command, { expiresIn: expiresInSeconds });
       return {
         url,
@@ -202,6 +212,7 @@ export function s3BlobStore(bucketName?: string): BlobStore {
         Key: key,
         ...(downloadName ? { ResponseContentDisposition: attachmentDisposition(downloadName) } : {}),
       });
+      const { getSignedUrl } = await presigner();
       return getSignedUrl(s3, command, { expiresIn: expiresInSeconds });
     },
   };
