@@ -24,6 +24,8 @@ export default defineConfig({
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'WARN',
+      // EMF lines are for CloudWatch; the tests of their shape turn them on (test/unit/observability).
+      POWERTOOLS_METRICS_DISABLED: 'true',
     },
   },
 });

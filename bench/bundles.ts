@@ -3,14 +3,19 @@
  * JobsService construct bundles them (infra/bundling.ts), beside a baseline: an empty
  * handler measured the same way in the same run.
  *
- *   node --import tsx bench/bundles.ts [--bundle-aws-sdk] [--runs=7]
+ *   node --import tsx bench/bundles.ts [--bundle-aws-sdk] [--runs=7] [--compare=<git ref>]
+ *
+ * With --compare, the functions are also bundled from that commit's sources (git archive,
+ * into bench/data, so that its packages resolve from this node_modules) and each fresh
+ * process of one is followed by one of the other: a busy machine slows both alike, and the
+ * ratio of their medians is the figure to read.
  *
  * Init time is the `await import()` of the bundle in a fresh Node process (this machine's
  * Node, not Lambda's), with NODE_OPTIONS=--enable-source-maps as deployed and dummy values
  * for the configuration. Without --bundle-aws-sdk the SDK stays external, as in Lambda,
  * and is loaded from node_modules here the way the runtime loads its own copy.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +27,7 @@ import {
   bundleOptions,
   FUNCTION_NAMES,
   functionEntry,
+  LAMBDA_NODE_MAJOR,
   PROJECT_ROOT,
   RUNTIME_ENVIRONMENT,
 } from '../infra/bundling.js';
@@ -31,6 +37,7 @@ const run = promisify(execFile);
 const args = process.argv.slice(2);
 const bundleAwsSdk = args.includes('--bundle-aws-sdk');
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 7);
+const compareRef = args.find((a) => a.startsWith('--compare='))?.split('=')[1];
 /** Inside the repository (git-ignored), so that external packages resolve from node_modules. */
 const OUT_DIR = path.join(PROJECT_ROOT, 'bench', 'data', 'bundles');
 
@@ -44,6 +51,8 @@ const DUMMY_ENV = {
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  // As in Lambda: what loads only inside Lambda (the Tracer) would load here too, if at init.
+  AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${LAMBDA_NODE_MAJOR}.x`,
   ...RUNTIME_ENVIRONMENT,
 };
 
@@ -104,6 +113,64 @@ async function measure(name: string, entry: { file: string } | { contents: strin
   return { name, bytes: code.length, gzipBytes: gzipSync(code).length, initMs, largest: largestInputs(meta) };
 }
 
+/** The sources of `ref` (functions/ and shared/), where esbuild resolves packages from this node_modules. */
+function checkout(ref: string): string {
+  const dir = path.join(OUT_DIR, '..', 'compare-src', ref.replace(/[^\w.-]/g, '_'));
+  execFileSync('rm', ['-rf', dir]);
+  execFileSync('mkdir', ['-p', dir]);
+  const archive = execFileSync('git', ['archive', ref, 'functions', 'shared'], {
+    cwd: PROJECT_ROOT,
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  return dir;
+}
+
+/** Both builds of every function, their fresh processes interleaved. */
+async function compare(ref: string): Promise<void> {
+  const root = checkout(ref);
+  const rows: { name: string; before: Row; after: Row }[] = [];
+  for (const name of FUNCTION_NAMES) {
+    const then = await bundle(`${name}@${ref}`, { file: path.join(root, 'functions', `${name}.ts`) });
+    const now = await bundle(name, { file: functionEntry(name) });
+    const before: number[] = [];
+    const after: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      before.push(await initTime(then.file));
+      after.push(await initTime(now.file));
+    }
+    const row = async (file: string, meta: Metafile, initMs: number[]): Promise<Row> => {
+      const code = await readFile(file);
+      return {
+        name,
+        bytes: code.length,
+        gzipBytes: gzipSync(code).length,
+        initMs,
+        largest: largestInputs(meta),
+      };
+    };
+    rows.push({
+      name,
+      before: await row(then.file, then.meta, before),
+      after: await row(now.file, now.meta, after),
+    });
+  }
+  console.log(
+    `partwise bundles, ${ref} → working tree — Node ${process.version}, AWS SDK ${bundleAwsSdk ? 'bundled' : 'external'}, ` +
+      `init = median of ${runs} fresh processes each, interleaved\n`,
+  );
+  console.table(
+    rows.map(({ name, before, after }) => ({
+      function: name,
+      [`minified ${ref}`]: kb(before.bytes),
+      'minified now': kb(after.bytes),
+      [`init ${ref}`]: `${median(before.initMs).toFixed(1)} ms`,
+      'init now': `${median(after.initMs).toFixed(1)} ms`,
+      'now / before': (median(after.initMs) / median(before.initMs)).toFixed(2),
+    })),
+  );
+}
+
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
@@ -115,9 +182,17 @@ function median(values: number[]): number {
 
 await rm(OUT_DIR, { recursive: true, force: true });
 await mkdir(OUT_DIR, { recursive: true });
+if (compareRef) {
+  await compare(compareRef);
+  process.exit(0);
+}
 
 const rows: Row[] = [
   await measure('(baseline: empty handler)', { contents: 'export const handler = async () => {};' }),
+  // What the functions load on their first invocation in Lambda, not at init (shared/tracing.ts).
+  await measure('(Tracer, loaded on first invocation)', {
+    contents: "import { Tracer } from '@aws-lambda-powertools/tracer'; export const tracer = new Tracer();",
+  }),
 ];
 for (const name of FUNCTION_NAMES) rows.push(await measure(name, { file: functionEntry(name) }));
 

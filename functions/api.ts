@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { awsServices } from '../shared/adapters/aws-services.js';
@@ -8,14 +7,14 @@ import { correlation } from '../shared/http/correlation.js';
 import { problemJson } from '../shared/http/problem.js';
 import type { ApiEvent, ApiResult } from '../shared/http/request.js';
 import { apiRouter } from '../shared/http/router.js';
-import { logger } from '../shared/logger.js';
+import { observed } from '../shared/observability.js';
 
 /**
  * The HTTP API: routing, headers, logging and problem JSON as middlewares; the routes call the engine.
- * Keys are reset per request, so one request's correlation id never tags the next one's logs.
+ * Keys are reset per request (observed), so one request's correlation id never tags the next one's logs.
  */
 export const handler = middy<ApiEvent, ApiResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observed({ correlation: 'request' }))
   .use(correlation())
   .use(httpHeaderNormalizer())
   .use(problemJson())

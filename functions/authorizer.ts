@@ -1,3 +1,4 @@
+import middy from '@middy/core';
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerResult,
@@ -9,6 +10,7 @@ import { dynamoApiKeyStore } from '../shared/adapters/dynamodb/keys.js';
 import { extensionKeySecret, extensionTokenSecret } from '../shared/adapters/secrets-manager/token-secret.js';
 import type { Grant } from '../shared/domain/access.js';
 import { logger } from '../shared/logger.js';
+import { observed } from '../shared/observability.js';
 
 type Result = APIGatewaySimpleAuthorizerResult | APIGatewaySimpleAuthorizerWithContextResult<Grant>;
 
@@ -22,7 +24,7 @@ const authorities = {
  * An API key or a browser token → the environment it acts for and its grant, in the
  * context the api function reads (shared/access/policy.ts decides what the grant allows).
  */
-export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
+const admitCaller = async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
   const credential = credentialOf({
     method: event.requestContext?.http?.method ?? '',
     path: event.rawPath ?? '',
@@ -40,3 +42,5 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
   }
   return { isAuthorized: true, context: grant };
 };
+
+export const handler = middy(admitCaller).use(observed());

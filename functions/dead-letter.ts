@@ -1,16 +1,18 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { awsServices } from '../shared/adapters/aws-services.js';
 import { failJob } from '../shared/engine/lifecycle.js';
 import { failPart } from '../shared/engine/parts.js';
 import { faultPoint } from '../shared/faults.js';
 import { logger } from '../shared/logger.js';
+import { observed, withJobKeys } from '../shared/observability.js';
 import type { QueueMessage } from '../shared/ports.js';
 
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Messages that exhausted their receives: the part is recorded FAILED with its last error, and the job fails. */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+const recordDeadLetters = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const services = awsServices();
   const handleRecord = async (record: SQSRecord) => {
     let message: QueueMessage;
@@ -20,12 +22,15 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       logger.error('dropping an unreadable dead letter', { body: record.body.slice(0, 200) });
       return;
     }
-    const attempts = record.attributes.ApproximateReceiveCount;
+    const part = 'part' in message ? message.part : undefined;
+    await withJobKeys({ jobId: message.jobId, part }, () =>
+      recordDeadLetter(message, record.attributes.ApproximateReceiveCount),
+    );
+  };
+  const recordDeadLetter = async (message: QueueMessage, attempts: string | undefined) => {
     if ('kind' in message && message.kind === 'cleanup') {
       // The job has ended already; it stays marked, and the sweeper sends the cleanup again.
-      logger.error('the cleanup of an ended job failed repeatedly; the sweeper will retry it', {
-        jobId: message.jobId,
-      });
+      logger.error('the cleanup of an ended job failed repeatedly; the sweeper will retry it');
       return;
     }
     if ('kind' in message) {
@@ -50,3 +55,5 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   };
   return processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
 };
+
+export const handler = middy(recordDeadLetters).use(observed());

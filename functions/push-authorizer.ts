@@ -1,6 +1,8 @@
+import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { extensionTokenSecret } from '../shared/adapters/secrets-manager/token-secret.js';
 import { logger } from '../shared/logger.js';
+import { observed } from '../shared/observability.js';
 import { admitPushToken } from '../shared/push/admit.js';
 
 const tokenSecret = extensionTokenSecret();
@@ -13,9 +15,7 @@ const tokenSecret = extensionTokenSecret();
  * than a thrown "Unauthorized" (401), which Lambda would count as a function error and alarm on.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
  */
-export const handler = async (
-  event: APIGatewayRequestAuthorizerEvent,
-): Promise<APIGatewayAuthorizerResult> => {
+const admit = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const admission = await admitPushToken(event.queryStringParameters?.token, tokenSecret, new Date());
   if (!admission.admitted) {
     logger.info('push socket refused', {
@@ -51,3 +51,5 @@ function policy(
     },
   };
 }
+
+export const handler = middy(admit).use(observed());

@@ -1,3 +1,4 @@
+import middy from '@middy/core';
 import type {
   APIGatewayEventWebsocketRequestContextV2,
   APIGatewayProxyResultV2,
@@ -6,6 +7,7 @@ import type {
 import { dynamoConnectionStore } from '../shared/adapters/dynamodb/connection-store.js';
 import { PartwiseError } from '../shared/domain/errors.js';
 import { logger } from '../shared/logger.js';
+import { observed } from '../shared/observability.js';
 import { closeConnection, openConnection } from '../shared/push/connections.js';
 
 /** On `$connect`, the authorizer's context (flattened beside `principalId`, values as strings). */
@@ -18,7 +20,7 @@ type WebSocketEvent = APIGatewayProxyWebsocketEventV2WithRequestContext<
  * with its scope and expiry) and `$disconnect` (it is forgotten). A `$connect` answered with
  * anything but 2xx refuses the socket.
  */
-export const handler = async (event: WebSocketEvent): Promise<APIGatewayProxyResultV2> => {
+const keepConnection = async (event: WebSocketEvent): Promise<APIGatewayProxyResultV2> => {
   const { connectionId, eventType, requestId } = event.requestContext;
   if (eventType === 'DISCONNECT') {
     await closeConnection(dynamoConnectionStore, connectionId);
@@ -45,3 +47,5 @@ export const handler = async (event: WebSocketEvent): Promise<APIGatewayProxyRes
     return { statusCode: error.status };
   }
 };
+
+export const handler = middy(keepConnection).use(observed());

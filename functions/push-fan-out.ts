@@ -1,7 +1,9 @@
+import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { lambdaConnectionsApi } from '../shared/adapters/apigateway/connections-api.js';
 import { dynamoConnectionStore } from '../shared/adapters/dynamodb/connection-store.js';
 import { logger } from '../shared/logger.js';
+import { observed } from '../shared/observability.js';
 import { fanOut, pushedEventOf } from '../shared/push/fan-out.js';
 
 /**
@@ -9,7 +11,7 @@ import { fanOut, pushedEventOf } from '../shared/push/fan-out.js';
  * (shared/push/fan-out.ts). Failures of single connections are logged, not retried: the
  * page reads its job again whenever its socket reconnects.
  */
-export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
+const pushEvent = async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
   const pushed = pushedEventOf(event.detail);
   if (!pushed) {
     logger.error('an event without environmentId and jobId reached the fan-out', {
@@ -36,3 +38,5 @@ export const handler = async (event: EventBridgeEvent<string, unknown>): Promise
     failed: report.failures.length,
   });
 };
+
+export const handler = middy(pushEvent).use(observed());

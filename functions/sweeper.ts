@@ -1,13 +1,17 @@
+import middy from '@middy/core';
 import { awsServices } from '../shared/adapters/aws-services.js';
 import { sweep } from '../shared/engine/sweep.js';
 import { logger } from '../shared/logger.js';
+import { observed } from '../shared/observability.js';
 
 /** Work with no progress for this long is sent again (idempotently). */
 const DEFAULT_STALE_AFTER_SECONDS = 900;
 
 /** Scheduled: re-relays stuck outboxes, re-plans stuck planning, resends pending parts of stalled jobs. */
-export const handler = async (event: { detail?: { staleAfterSeconds?: number } } = {}) => {
+const sweepStuckWork = async (event: { detail?: { staleAfterSeconds?: number } } = {}) => {
   const report = await sweep(awsServices(), event.detail?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS);
   logger.info('sweep done', { ...report });
   return report;
 };
+
+export const handler = middy(sweepStuckWork).use(observed());

@@ -12,6 +12,9 @@ const PERIOD = Duration.minutes(5);
 export interface JobsServiceAlarmsProps {
   /** Functions by a short name used in the alarm ids (`ApiErrors`, `ApiThrottles`, …). */
   functions: Record<string, IFunction>;
+  /** The parts queue: a message older than `partsQueueAgeThreshold` alarms (parts wait, or keep failing). */
+  partsQueue: IQueue;
+  partsQueueAgeThreshold: Duration;
   /** The parts DLQ: its own function drains it, so only messages that stay there alarm. */
   deadLetterQueue: IQueue;
   /** Stream batches the relay gave up on: no consumer, one message is one alarm. */
@@ -77,6 +80,15 @@ export class JobsServiceAlarms extends Construct {
       }),
       'EventBridge refused a job event (too large, malformed, or failing for good); subscribers did not get it. ' +
         'It is held whole in the event dead-letter queue: fix the cause, then redrive it (docs/deploy.md).',
+    );
+    add(
+      'PartsQueueOldestMessageAge',
+      props.partsQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+      `A part has waited in the parts queue for more than ${props.partsQueueAgeThreshold.toHumanString()} ` +
+        'for 15 minutes: the processor is not keeping up (concurrency, throttles) or a part keeps failing. ' +
+        'See the dashboard and docs/operations.md.',
+      props.partsQueueAgeThreshold.toSeconds(),
+      3,
     );
     for (const [name, fn] of Object.entries(props.functions)) {
       add(

@@ -9,6 +9,7 @@ import {
   Function as LambdaFunction,
   type ParamsAndSecretsLayerVersion,
   Runtime,
+  Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -76,6 +77,8 @@ export function createPartwiseFunction(
     timeout: options.timeout,
     role,
     logGroup,
+    // X-Ray: Lambda records each invocation; Powertools Tracer adds the handler and SDK calls (shared/tracing.ts).
+    tracing: Tracing.ACTIVE,
     environment: options.environment,
     ...(options.paramsAndSecrets ? { paramsAndSecrets: options.paramsAndSecrets } : {}),
   });

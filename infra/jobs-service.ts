@@ -1,8 +1,10 @@
 import { Lazy, Names, Stack } from 'aws-cdk-lib';
 import type { HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   FilterCriteria,
@@ -18,12 +20,15 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/config.js';
+import { METRIC, type MetricName } from '../shared/metrics.js';
 import { JobsServiceAlarms } from './alarms.js';
 import { createHttpApi } from './api.js';
+import { JobsServiceDashboard } from './dashboard.js';
 import { allowLogsToUseKey, encryptArchive, eventBusEncryption } from './encryption.js';
 import { FUNCTION_SPECS } from './function-specs.js';
 import { grantLeastPrivilege, roleOf } from './grants.js';
 import { acknowledgeNagFindings, type NagAcknowledgement } from './nag.js';
+import { type JobsServiceMetricOptions, serviceMetric } from './observability.js';
 import { grantManageConnections, grantSendMessage } from './permissions.js';
 import { type JobsServiceProps, type ResolvedJobsServiceProps, resolveJobsServiceProps } from './props.js';
 import { connectPushFanOut, createPushApi } from './push.js';
@@ -38,6 +43,7 @@ import {
 } from './storage.js';
 import { createKeySecret, createTokenSecret } from './token-secret.js';
 
+export type { JobsServiceMetricOptions } from './observability.js';
 export type { JobsServiceProps, JobsServiceWebApp } from './props.js';
 
 /**
@@ -93,6 +99,8 @@ export class JobsService extends Construct {
   readonly site?: JobsWebSite;
   readonly siteDeployment?: BucketDeployment;
   readonly alarms: JobsServiceAlarms;
+  /** The service's CloudWatch dashboard (`dashboard`; docs/operations.md). */
+  readonly dashboard?: JobsServiceDashboard;
   /** The props with defaults filled in. */
   readonly settings: ResolvedJobsServiceProps;
   /** The cdk-nag findings the construct acknowledges, where, and why (see infra/nag.ts). */
@@ -183,30 +191,45 @@ export class JobsService extends Construct {
       : undefined;
     this.siteDeployment = siteDeployment?.deployment;
 
+    const functions = {
+      Api: this.apiFunction,
+      Authorizer: this.authorizerFunction,
+      Admin: this.adminFunction,
+      Processor: this.processorFunction,
+      Relay: this.relayFunction,
+      DeadLetter: this.deadLetterFunction,
+      Sweeper: this.sweeperFunction,
+      PushAuthorizer: this.pushAuthorizerFunction,
+      PushConnections: this.pushConnectionsFunction,
+      PushFanOut: this.pushFanOutFunction,
+    };
     this.alarms = new JobsServiceAlarms(this, 'Alarms', {
-      functions: {
-        Api: this.apiFunction,
-        Authorizer: this.authorizerFunction,
-        Admin: this.adminFunction,
-        Processor: this.processorFunction,
-        Relay: this.relayFunction,
-        DeadLetter: this.deadLetterFunction,
-        Sweeper: this.sweeperFunction,
-        PushAuthorizer: this.pushAuthorizerFunction,
-        PushConnections: this.pushConnectionsFunction,
-        PushFanOut: this.pushFanOutFunction,
-      },
+      functions,
+      partsQueue: this.partsQueue,
+      partsQueueAgeThreshold: p.partsQueueAgeAlarmThreshold,
       deadLetterQueue: this.deadLetterQueue,
       relayFailureQueue: this.relayFailureQueue,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
       api: this.api,
       topic: p.alarmTopic,
     });
+    this.dashboard = p.dashboard
+      ? new JobsServiceDashboard(this, 'Dashboard', {
+          namespace: p.metricsNamespace,
+          functions,
+          partsQueue: this.partsQueue,
+          deadLetterQueue: this.deadLetterQueue,
+          eventDeadLetterQueue: this.eventDeadLetterQueue,
+          api: this.api,
+          alarms: this.alarms.alarms,
+        })
+      : undefined;
 
     this.nagAcknowledgements = acknowledgeNagFindings({
       bucket: this.bucket,
       objectUsers: [this.apiFunction, this.processorFunction, this.sweeperFunction],
       streamReader: this.relayFunction,
+      traced: Object.values(functions),
       publicRoutes,
       relayFailureQueue: this.relayFailureQueue,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
@@ -231,6 +254,68 @@ export class JobsService extends Construct {
           }
         : {}),
     });
+  }
+
+  /** One of the service's own metrics (shared/metrics.ts), in total or for one `operation`. */
+  metric(name: MetricName, options?: JobsServiceMetricOptions): Metric {
+    return serviceMetric(this.settings.metricsNamespace, name, options);
+  }
+  /** Jobs created. @default Sum over 5 minutes */
+  metricJobsCreated(options?: JobsServiceMetricOptions): Metric {
+    return this.metric(METRIC.jobsCreated, options);
+  }
+  /** Jobs completed. @default Sum over 5 minutes */
+  metricJobsCompleted(options?: JobsServiceMetricOptions): Metric {
+    return this.metric(METRIC.jobsCompleted, options);
+  }
+  /** Jobs failed. @default Sum over 5 minutes */
+  metricJobsFailed(options?: JobsServiceMetricOptions): Metric {
+    return this.metric(METRIC.jobsFailed, options);
+  }
+  /** Parts run to their end (repeats included). @default Sum over 5 minutes */
+  metricPartsRun(options?: JobsServiceMetricOptions): Metric {
+    return this.metric(METRIC.partsRun, options);
+  }
+  /** Parts failed for good. @default Sum over 5 minutes */
+  metricPartsFailed(options?: JobsServiceMetricOptions): Metric {
+    return this.metric(METRIC.partsFailed, options);
+  }
+  /** Rows the parts counted. @default Sum over 5 minutes */
+  metricRowsProcessed(options?: JobsServiceMetricOptions): Metric {
+    return this.metric(METRIC.rowsProcessed, options);
+  }
+  /** Source bytes the parts read. @default Sum over 5 minutes */
+  metricBytesProcessed(options?: JobsServiceMetricOptions): Metric {
+    return this.metric(METRIC.bytesProcessed, options);
+  }
+  /** One part's work, in milliseconds. @default p99 over 5 minutes */
+  metricPartDuration(options?: JobsServiceMetricOptions): Metric {
+    return this.metric(METRIC.partDuration, options);
+  }
+  /** Commit to publication of an event, in milliseconds. @default p99 over 5 minutes */
+  metricRelayLag(options?: MetricOptions): Metric {
+    return this.metric(METRIC.relayLag, options);
+  }
+  /** Send to receipt of a parts-queue message, in milliseconds. @default p99 over 5 minutes */
+  metricPartsQueueAge(options?: MetricOptions): Metric {
+    return this.metric(METRIC.partsQueueAge, options);
+  }
+
+  /** Lets `grantee` read the bucket's objects: uploads, sheet segments, exports (e.g. a reporting job). */
+  grantReadObjects(grantee: IGrantable): Grant {
+    return this.bucket.grantRead(grantee);
+  }
+  /** Lets `grantee` read the table and its indexes: jobs, parts, resources, events (e.g. support tooling). */
+  grantReadJobs(grantee: IGrantable): Grant {
+    return this.table.grantReadData(grantee);
+  }
+  /**
+   * Lets `grantee` redrive refused events (docs/deploy.md): receive and delete them from the
+   * event dead-letter queue, and put them on the bus.
+   */
+  grantRedriveEventDeadLetter(grantee: IGrantable): Grant {
+    this.eventDeadLetterQueue.grantConsumeMessages(grantee);
+    return this.eventBus.grantPutEventsTo(grantee);
   }
 
   private connectEventSources(p: ResolvedJobsServiceProps): void {

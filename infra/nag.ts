@@ -28,6 +28,8 @@ export interface NagSubjects {
   objectUsers: IFunction[];
   /** The function a DynamoDB stream event source reads for. */
   streamReader: IFunction;
+  /** Every function: each sends X-Ray segments (active tracing). */
+  traced: IFunction[];
   publicRoutes: IHttpRoute[];
   relayFailureQueue: IQueue;
   eventDeadLetterQueue: IQueue;
@@ -58,6 +60,10 @@ export interface NagAcknowledgement {
   reason: string;
 }
 
+const XRAY_REASON =
+  'Active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords on "*": X-Ray actions support no ' +
+  'resource-level permission (Service Authorization Reference), and they only write the function’s own traces.';
+
 /** What is acknowledged, where, and why — also read by the infra tests. */
 export function nagAcknowledgements(s: NagSubjects): NagAcknowledgement[] {
   const bucketArn = `<${logicalId(s.bucket.node.defaultChild as CfnElement)}.Arn>`;
@@ -74,8 +80,12 @@ export function nagAcknowledgements(s: NagSubjects): NagAcknowledgement[] {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'dynamodb:ListStreams supports no resource-level permission (Service Authorization Reference), so the stream ' +
-        'event source grants it on "*"; the stream read actions themselves are limited to the table’s stream ARN.',
+        'event source grants it on "*"; the stream read actions themselves are limited to the table’s stream ARN. ' +
+        XRAY_REASON,
     },
+    ...s.traced
+      .filter((fn) => fn !== s.streamReader)
+      .map((fn) => ({ scope: roleOf(fn), id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON })),
     ...s.publicRoutes.map((route) => ({
       scope: route,
       id: 'AwsSolutions-APIG4',

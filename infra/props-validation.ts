@@ -25,6 +25,19 @@ export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] 
     );
   }
 
+  if (!Token.isUnresolved(p.metricsNamespace)) {
+    // CloudWatch namespaces: 1-255 of these characters; "AWS/" belongs to AWS services.
+    check(
+      /^[A-Za-z0-9.\-_/#:]{1,255}$/.test(p.metricsNamespace) && !p.metricsNamespace.startsWith('AWS/'),
+      `metricsNamespace must be 1 to 255 letters, digits or . - _ / # : and not start with "AWS/", got "${p.metricsNamespace}"`,
+    );
+  }
+  // The alarm reads the queue's metric in 5-minute periods.
+  check(
+    p.partsQueueAgeAlarmThreshold.toSeconds() >= 300,
+    `partsQueueAgeAlarmThreshold must be at least 5 minutes, got ${p.partsQueueAgeAlarmThreshold.toHumanString()}`,
+  );
+
   wholeDays(p.eventArchiveRetention, 'eventArchiveRetention', problems);
   wholeDays(p.eventRetention, 'eventRetention', problems);
   wholeDays(p.temporaryObjectRetention, 'temporaryObjectRetention', problems);

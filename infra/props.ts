@@ -158,6 +158,29 @@ export interface JobsServiceProps {
   readonly logLevel?: PowertoolsLogLevel;
 
   /**
+   * The CloudWatch namespace of the service's own metrics (jobs, parts, relay lag, queue age;
+   * docs/operations.md), written as EMF by every function.
+   * @default 'partwise'
+   */
+  readonly metricsNamespace?: string;
+
+  /**
+   * Add a CloudWatch dashboard of the service (docs/operations.md lists its widgets). A
+   * dashboard is billed per month beyond the account's free ones.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * The age of the parts queue's oldest message that alarms (for 15 minutes). A part waits
+   * while `processorMaxConcurrency` instances are busy, and a failing one comes back after
+   * the visibility timeout (six times `processorTimeout`): raise it if your jobs' parts
+   * outnumber the concurrency by far.
+   * @default Duration.hours(1)
+   */
+  readonly partsQueueAgeAlarmThreshold?: Duration;
+
+  /**
    * A topic that receives alarm and OK notifications (DLQ depth, function errors and
    * throttles).
    * @default - the alarms exist but notify nobody
@@ -264,6 +287,9 @@ export const JOBS_SERVICE_DEFAULTS = {
   pushAccessLogs: false,
   bundleAwsSdk: false,
   bucketVersioning: false,
+  metricsNamespace: 'partwise',
+  dashboard: true,
+  partsQueueAgeAlarmThreshold: Duration.hours(1),
 } as const satisfies Omit<ResolvedJobsServiceProps, OptionalProps | 'webApp' | 'noncurrentVersionRetention'>;
 
 /** Fills in the defaults and checks everything at once; throws one error listing every problem. */

@@ -21,6 +21,7 @@ import {
   type FunctionSpec,
 } from './function-specs.js';
 import { createPartwiseFunction } from './functions.js';
+import { metricsEnvironment } from './observability.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 import { tokenSecretExtension } from './token-secret.js';
 
@@ -46,7 +47,11 @@ export function createServiceFunctions(
   p: ResolvedJobsServiceProps,
   r: FunctionResources,
 ): ServiceFunctions {
-  const runtime = { ...RUNTIME_ENVIRONMENT, POWERTOOLS_LOG_LEVEL: p.logLevel };
+  const runtime = {
+    ...RUNTIME_ENVIRONMENT,
+    POWERTOOLS_LOG_LEVEL: p.logLevel,
+    ...metricsEnvironment(p.metricsNamespace),
+  };
   const environments: Record<FunctionEnvironment, Record<string, string>> = {
     jobs: {
       [ENV.tableName]: r.table.tableName,

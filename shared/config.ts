@@ -68,6 +68,10 @@ export const ENV = {
   awsRegion: 'AWS_REGION',
   awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
   awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  /** Set by Lambda (`AWS_Lambda_nodejs24.x`): tracing is on only inside Lambda, as Powertools Tracer decides. */
+  awsExecutionEnv: 'AWS_EXECUTION_ENV',
+  /** Powertools Tracer's switch: `false` turns tracing off in Lambda too. */
+  tracingEnabled: 'POWERTOOLS_TRACE_ENABLED',
 } as const;
 
 export const config = {
@@ -136,5 +140,11 @@ export const config = {
   },
   get awsSecretAccessKey() {
     return required(ENV.awsSecretAccessKey);
+  },
+  /** X-Ray tracing through Powertools Tracer: inside Lambda, unless POWERTOOLS_TRACE_ENABLED is `false`. */
+  get tracing() {
+    return (
+      optional(ENV.awsExecutionEnv) !== undefined && optional(ENV.tracingEnabled)?.toLowerCase() !== 'false'
+    );
   },
 };

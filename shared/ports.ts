@@ -97,6 +97,24 @@ export interface EventDeadLetter {
   hold(refused: RefusedEvent[]): Promise<void>;
 }
 
+/**
+ * What the service counts and times for its operators (the names: shared/metrics.ts). On
+ * AWS, CloudWatch metrics written as EMF log lines when the invocation ends; on the local
+ * stack, nowhere unless asked (docs/operations.md). Recording never throws.
+ */
+export interface ServiceMetrics {
+  jobCreated(operation: string): void;
+  jobEnded(operation: string, status: 'COMPLETED' | 'FAILED'): void;
+  /** An event was published `lagMs` after the change it announces was committed. */
+  eventRelayed(lagMs: number): void;
+  /** A part's work ended; `rows` and `bytes` are 0 unless this run was the one counted. */
+  partRun(operation: string, run: { durationMs: number; rows: number; bytes: number }): void;
+  /** A part failed for good. */
+  partFailed(operation: string): void;
+  /** A parts-queue message was received `ageMs` after it was sent. */
+  partsMessageReceived(ageMs: number): void;
+}
+
 /** A job as stored: the public job plus what the engine keeps beside it. */
 export interface JobRecord {
   job: Job;

@@ -6,6 +6,7 @@ import type {
   JobStore,
   PartQueue,
   ResourceStore,
+  ServiceMetrics,
 } from './ports.js';
 
 /** Everything the engine and the operations need from the outside world, behind ports. */
@@ -18,5 +19,7 @@ export interface Services {
   publisher: EventPublisher;
   /** Events the publisher gave up on. */
   eventDeadLetter: EventDeadLetter;
+  /** What operators watch (shared/metrics.ts): counts and timings of jobs, parts and the relay. */
+  metrics: ServiceMetrics;
   now: () => Date;
 }

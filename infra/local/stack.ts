@@ -154,6 +154,9 @@ function setHandlerEnvironment(
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    // EMF metrics are CloudWatch's log format: locally they would only crowd the log.
+    // POWERTOOLS_METRICS_DISABLED=false shows them on stdout (docs/operations.md).
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     [ENV.tableName]: NAMES.table,
     [ENV.bucketName]: NAMES.bucket,
     [ENV.partsQueueUrl]: queues.partsQueue.url,

@@ -1,4 +1,5 @@
 import type { Services } from '../services.js';
+import { metrics } from './cloudwatch/emf-metrics.js';
 import { dynamoEventStore } from './dynamodb/event-store.js';
 import { dynamoJobStore } from './dynamodb/job-store.js';
 import { dynamoResourceStore } from './dynamodb/resource-store.js';
@@ -19,6 +20,7 @@ export function awsServices(): Services {
     queue: sqsPartQueue(),
     publisher: eventBridgePublisher(),
     eventDeadLetter: sqsEventDeadLetter(),
+    metrics,
     now: () => new Date(),
   };
   return services;

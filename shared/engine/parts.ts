@@ -29,6 +29,7 @@ export async function runPart(services: Services, message: PartMessage, cached?:
   }
   const operation = operationFor(record.job.operation, record.job.type);
   let stats: Record<string, number>;
+  const started = performance.now();
   try {
     if (faultFailsPart(message.part)) {
       throw new PartwiseError(
@@ -54,6 +55,13 @@ export async function runPart(services: Services, message: PartMessage, cached?:
   // Counting checks, in the same write, that the job is still executing.
   const counted = await services.jobs.countPart(message.jobId, message.part, stats);
   faultPoint('part:after-count');
+  // Rows and bytes once per part: only the run whose count moved reports them.
+  const first = counted?.counted === true;
+  services.metrics.partRun(record.job.operation, {
+    durationMs: performance.now() - started,
+    rows: first ? (stats.rows ?? 0) : 0,
+    bytes: first ? (stats.bytes ?? 0) : 0,
+  });
   if (!counted) {
     // It is not: if it ended FAILED or CANCELED while this part ran, its cleanup may have
     // looked before this output was in place, so the part removes it. (A job that ends
@@ -206,6 +214,7 @@ export async function failPart(
   const { jobId, part } = message;
   const after = await services.jobs.failPart(jobId, part, error, message.attempt ?? 1);
   if (after?.job.status !== 'EXECUTING') return; // ended already, or a late failure of an earlier attempt
+  services.metrics.partFailed(after.job.operation);
   const tolerance = toleranceOf(after.job);
   const crossed = toleranceCrossed(tolerance, after.job.failed, after.job.parts);
   if (crossed) {

@@ -42,6 +42,7 @@ export async function relayOutboxes(services: Services, records: JobRecord[]): P
   report.deadLettered = await services.publisher.publish(events);
   await services.eventDeadLetter.hold(report.deadLettered);
   report.published = events.length - report.deadLettered.length;
+  recordRelayed(services, events, report.deadLettered);
   await services.queue.send(commands);
   faultPoint('relay:after-publish');
   for (const record of records) {
@@ -51,4 +52,21 @@ export async function relayOutboxes(services: Services, records: JobRecord[]): P
     );
   }
   return report;
+}
+
+/**
+ * The lag of each published event, and the lifecycle changes operators count: a job's first
+ * event (`job:waiting`, sequence 1) is its creation; `job:completed` and `job:failed` its end.
+ * A batch the relay repeats after a crash counts again (at least once, as the events are).
+ */
+function recordRelayed(services: Services, events: JobEvent[], refused: RefusedEvent[]): void {
+  const now = services.now().getTime();
+  const held = new Set(refused.map((r) => r.event.id));
+  for (const event of events) {
+    if (held.has(event.id)) continue;
+    services.metrics.eventRelayed(now - Date.parse(event.createdAt));
+    if (event.topic === 'job:waiting' && event.sequence === 1) services.metrics.jobCreated(event.operation);
+    else if (event.topic === 'job:completed') services.metrics.jobEnded(event.operation, 'COMPLETED');
+    else if (event.topic === 'job:failed') services.metrics.jobEnded(event.operation, 'FAILED');
+  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type middy from '@middy/core';
 import { logger } from '../logger.js';
+import { addJobKeys } from '../observability.js';
 import type { ApiEvent, ApiResult, HttpEvent } from './request.js';
 
 /** The response header that names the request, for a caller to quote when asking what went wrong. */
@@ -23,9 +24,21 @@ function withHeader(response: ApiResult | null, correlationId: string): ApiResul
   return { ...response, headers: { ...response.headers, [CORRELATION_HEADER]: correlationId } };
 }
 
+/** The job a request names in its path (`/jobs/:id…`), for its log lines. */
+function jobIdOf(event: HttpEvent): string | undefined {
+  return /^\/jobs\/([^/]+)/.exec(event.rawPath ?? '')?.[1];
+}
+
+/** The caller's environment, which the API key authorizer grants (the admin routes' IAM callers have none). */
+function environmentOf(event: HttpEvent): string | undefined {
+  const authorizer = event.requestContext?.authorizer;
+  return authorizer && 'lambda' in authorizer ? authorizer.lambda?.environmentId : undefined;
+}
+
 /**
  * middy middleware: every log line of the request carries its correlation id
- * (`correlation_id`), and so does every response, as the `x-correlation-id` header.
+ * (`correlation_id`), its environment and the job it names (`environmentId`, `jobId`), and
+ * every response carries the correlation id, as the `x-correlation-id` header.
  */
 export function correlation<E extends HttpEvent = ApiEvent>(): middy.MiddlewareObj<E, ApiResult> {
   const tag = (request: middy.Request<E, ApiResult>) => {
@@ -34,6 +47,10 @@ export function correlation<E extends HttpEvent = ApiEvent>(): middy.MiddlewareO
   return {
     before: (request) => {
       logger.setCorrelationId(correlationOf(request.event));
+      addJobKeys({
+        environmentId: environmentOf(request.event),
+        jobId: jobIdOf(request.event),
+      });
     },
     after: tag,
     onError: tag,

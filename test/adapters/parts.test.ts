@@ -7,6 +7,7 @@ import type { Services } from '../../shared/services.js';
 import { generateCsv } from '../helpers/csv.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
 import { engineDriver } from '../helpers/engine-driver.js';
+import { recordingMetrics } from '../helpers/metrics.js';
 
 /**
  * Running parts over the real adapters: a part that arrives for a job that is no longer
@@ -320,5 +321,40 @@ describe('a part that fails for good', () => {
       { part: 1, status: 'FAILED', error: { code: 'part-exhausted', message: 'disk on fire', part: 1 } },
     ]);
     expect((await topicsOf(jobId)).filter((topic) => topic === 'job:failed')).toHaveLength(1);
+  });
+});
+
+describe('what a part reports to the metrics', () => {
+  it('counts each run, and the rows and bytes of a part once, however often it is delivered', async () => {
+    // Prepare
+    const metrics = recordingMetrics();
+    const measured = { ...services, metrics };
+    const { held } = await executingExtract(measured, 120);
+
+    // Act: the first part, delivered twice.
+    await parts.runPart(measured, held[0] as PartMessage);
+    await parts.runPart(measured, held[0] as PartMessage);
+
+    // Assess
+    const runs = metrics.recorded.filter((m) => m.kind === 'partRun');
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatchObject({
+      operation: 'extract',
+      rows: expect.any(Number),
+      bytes: expect.any(Number),
+    });
+    expect(runs[0]?.kind === 'partRun' && runs[0].rows > 0 && runs[0].bytes > 0).toBe(true);
+    expect(runs[1]).toMatchObject({ operation: 'extract', rows: 0, bytes: 0 });
+    for (const run of runs) expect(run.kind === 'partRun' && run.durationMs >= 0).toBe(true);
+  });
+
+  it('counts a part that fails for good', async () => {
+    const metrics = recordingMetrics();
+    const { held } = await executingExtract(services, 120);
+    const garbled = blobsFailing({ ...services, metrics }, new UnprocessableError('not what the plan saw'));
+
+    await parts.runPart(garbled, held[1] as PartMessage);
+
+    expect(metrics.recorded).toEqual([{ kind: 'partFailed', operation: 'extract' }]);
   });
 });

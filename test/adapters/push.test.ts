@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayAuthorizerResult, APIGatewayProxyResultV2, EventBridgeEvent } from 'aws-lambda';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyResultV2,
+  EventBridgeEvent,
+  APIGatewayRequestAuthorizerEvent as PushAuthorizerEvent,
+} from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../infra/local/lambda.js';
 import { type SecretsExtension, startSecretsExtension } from '../../infra/local/secrets-extension.js';
 import { signToken } from '../../shared/access/token.js';
 import { CONNECTIONS_TABLE_SCHEMA } from '../../shared/adapters/dynamodb/connections-schema.js';
@@ -189,7 +195,7 @@ describe('the @connections channel', () => {
 });
 
 describe('the push functions', () => {
-  type Authorizer = typeof import('../../functions/push-authorizer.js').handler;
+  type Authorizer = (event: PushAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
   type Connections = (event: WebSocketRouteEvent) => Promise<APIGatewayProxyResultV2>;
   type FanOut = (event: EventBridgeEvent<string, unknown>) => Promise<void>;
   let authorizer: Authorizer;
@@ -203,9 +209,15 @@ describe('the push functions', () => {
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
     });
-    ({ handler: authorizer } = await import('../../functions/push-authorizer.js'));
-    ({ handler: connections } = await import('../../functions/push-connections.js'));
-    ({ handler: fanOut } = await import('../../functions/push-fan-out.js'));
+    // Each call as Lambda makes it: the event and a context of its own.
+    const functions = {
+      authorizer: (await import('../../functions/push-authorizer.js')).handler,
+      connections: (await import('../../functions/push-connections.js')).handler,
+      fanOut: (await import('../../functions/push-fan-out.js')).handler,
+    };
+    authorizer = (event) => functions.authorizer(event, lambdaContext('push-authorizer', 10));
+    connections = (event) => functions.connections(event, lambdaContext('push-connections', 10));
+    fanOut = (event) => functions.fanOut(event, lambdaContext('push-fan-out', 30));
   });
 
   const secretBytes = () => new TextEncoder().encode(SECRET);

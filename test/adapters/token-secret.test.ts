@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../infra/local/lambda.js';
 import { type SecretsExtension, startSecretsExtension } from '../../infra/local/secrets-extension.js';
 import { signToken } from '../../shared/access/token.js';
 import { ENV } from '../../shared/config.js';
@@ -62,7 +63,8 @@ describe('the authorizer function', () => {
     // A key from before the lifecycle (SHA-256): api-keys.test.ts has today's keys.
     const { putLegacyApiKey } = await import('../../shared/adapters/dynamodb/keys.js');
     await putLegacyApiKey(KEY, { environmentId: 'env_a', name: 'test', createdAt: new Date().toISOString() });
-    ({ handler } = await import('../../functions/authorizer.js'));
+    const authorizer = (await import('../../functions/authorizer.js')).handler;
+    handler = (event) => authorizer(event, lambdaContext('authorizer', 10));
   });
 
   const secretBytes = () => new TextEncoder().encode(SECRET);

@@ -113,6 +113,7 @@ describe('the functions', () => {
     const runtime = {
       POWERTOOLS_SERVICE_NAME: 'partwise',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: 'partwise',
       NODE_OPTIONS: '--enable-source-maps',
     };
     for (const name of JOB_FUNCTIONS) {

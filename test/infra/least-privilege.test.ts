@@ -19,6 +19,9 @@ beforeAll(() => {
   };
 }, SYNTH_TIMEOUT_MS);
 
+/** Every function writes its own logs and X-Ray traces; the tests that set those aside say so. */
+const notLogsNorTraces = (action: string) => !action.startsWith('logs:') && !action.startsWith('xray:');
+
 function policyOf(pick: (s: JobsService) => IFunction): Statement[] {
   const fn = pick(synth.service);
   if (!fn.role) throw new Error('function without role');
@@ -121,6 +124,8 @@ describe('least privilege', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'secretsmanager:GetSecretValue',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ]);
       expect(allows(policy, apiKeyItem('dynamodb:GetItem'))).toBe(true);
       expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(false);
@@ -269,13 +274,15 @@ describe('least privilege', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'secretsmanager:GetSecretValue',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ]);
       expect(allows(policy, readTokenSecret())).toBe(true);
     });
 
     it('lets the connections function keep and forget connections, and read none', () => {
       const policy = policyOf((s) => s.pushConnectionsFunction);
-      expect(allowedActions(policy).filter((a) => !a.startsWith('logs:'))).toEqual([
+      expect(allowedActions(policy).filter(notLogsNorTraces)).toEqual([
         'dynamodb:DeleteItem',
         'dynamodb:PutItem',
       ]);
@@ -287,7 +294,7 @@ describe('least privilege', () => {
 
     it("lets the fan-out query an environment's connections, forget some, and post to or close them on its stage", () => {
       const policy = policyOf((s) => s.pushFanOutFunction);
-      expect(allowedActions(policy).filter((a) => !a.startsWith('logs:'))).toEqual([
+      expect(allowedActions(policy).filter(notLogsNorTraces)).toEqual([
         'dynamodb:DeleteItem',
         'dynamodb:Query',
         'execute-api:ManageConnections',

@@ -13,6 +13,7 @@ import {
 import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { PushChannel, PushDelivery } from '../../ports.js';
+import { traced } from '../../tracing.js';
 
 export interface SigningCredentials {
   accessKeyId: string;
@@ -31,14 +32,16 @@ export interface ConnectionsApiOptions {
 }
 
 export function connectionsApiChannel(options: ConnectionsApiOptions): PushChannel {
-  const client = new ApiGatewayManagementApiClient({
-    endpoint: options.endpoint,
-    region: options.region,
-    maxAttempts: 2,
-    ...(options.credentials
-      ? { credentials: async () => (options.credentials as () => SigningCredentials)() }
-      : {}),
-  });
+  const client = traced(
+    new ApiGatewayManagementApiClient({
+      endpoint: options.endpoint,
+      region: options.region,
+      maxAttempts: 2,
+      ...(options.credentials
+        ? { credentials: async () => (options.credentials as () => SigningCredentials)() }
+        : {}),
+    }),
+  );
   const timeout = () => ({ abortSignal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
 
   /** 'gone' for a connection that no longer exists; a DependencyError for anything else that failed. */

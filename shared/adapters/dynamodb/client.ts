@@ -1,13 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
+import { traced } from '../../tracing.js';
 
 /** The one DynamoDB client of this process (module scope: reused across Lambda invocations). */
 export const dynamo = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
-    maxAttempts: 5,
-  }),
+  // The document client shares this client's middleware stack, and so its X-Ray capture.
+  traced(
+    new DynamoDBClient({
+      ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+      maxAttempts: 5,
+    }),
+  ),
   { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } },
 );
 

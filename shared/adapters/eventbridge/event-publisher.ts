@@ -1,19 +1,30 @@
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-  type PutEventsResultEntry,
-} from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { JobEvent } from '../../domain/events.js';
 import type { EventPublisher, RefusedEvent } from '../../ports.js';
+import { traced } from '../../tracing.js';
 import { entrySize, groupIntoCalls, PUT_EVENTS_MAX_BYTES } from './put-events-limits.js';
 
-const eventBridge = new EventBridgeClient({
-  ...(config.eventbridgeEndpoint ? { endpoint: config.eventbridgeEndpoint } : {}),
-  maxAttempts: 5,
-});
+/**
+ * The EventBridge SDK, loaded with the first publish: only the relay and the sweeper
+ * publish, and the api, processor and dead-letter bundles hold this adapter without
+ * calling it — their module init does not load the client (docs/operations.md, Init).
+ */
+let eventBridge: Promise<PutEvents> | undefined;
+
+function loadEventBridge() {
+  eventBridge ??= import('@aws-sdk/client-eventbridge').then(({ EventBridgeClient, PutEventsCommand }) => {
+    const client = traced(
+      new EventBridgeClient({
+        ...(config.eventbridgeEndpoint ? { endpoint: config.eventbridgeEndpoint } : {}),
+        maxAttempts: 5,
+      }),
+    );
+    return async (entries) => (await client.send(new PutEventsCommand({ Entries: entries }))).Entries ?? [];
+  });
+  return eventBridge;
+}
 
 /** Entries that fail inside a successful call are tried this many times in all. */
 const ENTRY_ATTEMPTS = 5;
@@ -63,8 +74,7 @@ interface CallOutcome {
   retry: Pending[];
 }
 
-const sendToEventBridge: PutEvents = async (entries) =>
-  (await eventBridge.send(new PutEventsCommand({ Entries: entries }))).Entries ?? [];
+const sendToEventBridge: PutEvents = async (entries) => (await loadEventBridge())(entries);
 
 /**
  * Publishes job events with PutEvents, in calls grouped by EventBridge's size rules.

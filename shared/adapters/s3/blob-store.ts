@@ -7,10 +7,10 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '../../config.js';
 import { ContentChangedError, DependencyError, NotFoundError } from '../../domain/errors.js';
 import type { BlobStore } from '../../ports.js';
+import { traced } from '../../tracing.js';
 import { uploadInParts } from './multipart.js';
 
 /**
@@ -18,12 +18,24 @@ import { uploadInParts } from './multipart.js';
  * (flexible checksums on every request) makes s3rver store aws-chunked framing, and
  * presigned URLs carrying checksum parameters break plain `curl -T` uploads.
  */
-const s3 = new S3Client({
-  ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-  maxAttempts: 5,
-});
+const s3 = traced(
+  new S3Client({
+    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 5,
+  }),
+);
+
+/**
+ * The presigner, loaded with the first presigned URL: only the api presigns, and only for
+ * uploads and downloads; the other functions' init does not load it (docs/operations.md, Init).
+ */
+let presigning: Promise<typeof import('@aws-sdk/s3-request-presigner')> | undefined;
+const presigner = () => {
+  presigning ??= import('@aws-sdk/s3-request-presigner');
+  return presigning;
+};
 
 function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -183,6 +195,7 @@ export function s3BlobStore(bucketName?: string): BlobStore {
         IfNoneMatch: '*',
         ...(options.size !== undefined ? { ContentLength: options.size } : {}),
       });
+      const { getSignedUrl } = await presigner();
       const url = await getSignedUrl(s3, command, { expiresIn: expiresInSeconds });
       return {
         url,
@@ -199,6 +212,7 @@ export function s3BlobStore(bucketName?: string): BlobStore {
         Key: key,
         ...(downloadName ? { ResponseContentDisposition: attachmentDisposition(downloadName) } : {}),
       });
+      const { getSignedUrl } = await presigner();
       return getSignedUrl(s3, command, { expiresIn: expiresInSeconds });
     },
   };

@@ -20,6 +20,7 @@ import { encodeSegment } from '../../../shared/operations/segment-layout.js';
 import type { BlobStore, JobRecord, JobStore, PartOutcome, ResourceStore } from '../../../shared/ports.js';
 import type { Services } from '../../../shared/services.js';
 import { jobFixture } from '../../helpers/jobs.js';
+import { recordingMetrics } from '../../helpers/metrics.js';
 
 /** An object's ETag as S3 gives a single PUT's: the MD5 of its bytes, quoted. */
 const etagOf = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
@@ -198,6 +199,7 @@ export function memoryServices(job: Job) {
     blobs,
     queue: { send: async () => {} },
     publisher: { publish: async () => [] },
+    metrics: recordingMetrics(),
     eventDeadLetter: { hold: async () => {} },
     now: () => new Date('2026-11-28T10:00:00Z'),
   };
