@@ -5,6 +5,7 @@ import { lambdaContext } from '../../infra/local/lambda.js';
 import { type SecretsExtension, startSecretsExtension } from '../../infra/local/secrets-extension.js';
 import { signToken } from '../../shared/access/token.js';
 import { ENV } from '../../shared/config.js';
+import { keyExpiry } from '../../shared/domain/api-keys.js';
 import { DependencyError } from '../../shared/domain/errors.js';
 import { newId } from '../../shared/domain/ids.js';
 import { authorizerEvent } from '../helpers/api-events.js';
@@ -102,7 +103,8 @@ describe('the authorizer function', () => {
         environmentId: 'env_b',
         keyId: created.id,
         rateLimitPerMinute: 7,
-        expiresAt: Math.floor(Date.parse(expiresAt) / 1000),
+        // Stored rounded up to a whole second (keyExpiry), handed on in seconds.
+        expiresAt: Date.parse(keyExpiry(expiresAt)) / 1000,
       },
     });
     await revokeKey(admin, created.id);

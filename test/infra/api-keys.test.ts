@@ -90,6 +90,8 @@ describe('the admin function', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'secretsmanager:GetSecretValue',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
     ]);
     for (const action of [
       'dynamodb:GetItem',

@@ -2,6 +2,7 @@ import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { type CfnRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_SPECS } from '../../infra/function-specs.js';
 import { JobsService } from '../../infra/jobs-service.js';
 import { METRIC } from '../../shared/metrics.js';
 import { SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService, testApp } from './fixture.js';
@@ -18,7 +19,7 @@ beforeAll(() => {
   synth = synthesizeJobsService({ metricsNamespace: 'acme/partwise' });
 }, SYNTH_TIMEOUT_MS);
 
-const FUNCTION_COUNT = 9;
+const FUNCTION_COUNT = Object.keys(FUNCTION_SPECS).length;
 
 describe('tracing', () => {
   it('is active on every function, each allowed to send its segments', () => {
