@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../shared/config.js';
 import { JobsServiceAlarms } from './alarms.js';
 import { createHttpApi } from './api.js';
+import { DEAD_LETTER_BATCH_SIZE } from './event-source-settings.js';
 import { grantLeastPrivilege, roleOf } from './grants.js';
 import { acknowledgeNagFindings, type NagAcknowledgement } from './nag.js';
 import { grantManageConnections } from './permissions.js';
@@ -219,7 +220,7 @@ export class JobsService extends Construct {
     );
     this.deadLetterFunction.addEventSource(
       new SqsEventSource(this.deadLetterQueue, {
-        batchSize: 10,
+        batchSize: DEAD_LETTER_BATCH_SIZE,
         reportBatchItemFailures: true,
         maxConcurrency: 2,
       }),

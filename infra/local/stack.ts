@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { writeStackFile } from '../../shared/cli/local-stack.js';
 import { config, ENV } from '../../shared/config.js';
 import { newApiKey } from '../../shared/domain/ids.js';
+import { DEAD_LETTER_BATCH_SIZE, PROCESSOR_BATCH_SIZE } from '../event-source-settings.js';
 import { startApiGateway } from './api-gateway.js';
 import { localClients } from './clients.js';
 import { startEmulators } from './emulators.js';
@@ -37,6 +38,11 @@ export interface LocalStackOptions {
   apiKey?: string;
   /** Processor worker threads. @default PARTWISE_LOCAL_WORKERS, else one per core */
   workers?: number;
+  /**
+   * Parts queue messages per processor invocation, as the construct's `processorBatchSize`.
+   * @default PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE, else the construct's default (10)
+   */
+  processorBatchSize?: number;
   /** @default PARTWISE_LOCAL_VISIBILITY_TIMEOUT, else 30 */
   visibilityTimeoutSeconds?: number;
   /** @default parsed from PARTWISE_FAULTS */
@@ -155,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Work unchanged this long is sent again, and counts towards the watchdog (the sweeper's default: 900).
   const staleAfterSeconds = options.staleAfterSeconds ?? numberFrom('PARTWISE_LOCAL_STALE_AFTER_SECONDS');
   const maxReceiveCount = numberFrom('PARTWISE_LOCAL_MAX_RECEIVES');
+  const processorBatchSize =
+    options.processorBatchSize ?? numberFrom('PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE') ?? PROCESSOR_BATCH_SIZE;
   const webhookConfigs = options.webhooks ?? parseWebhooks(process.env.PARTWISE_WEBHOOKS);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
@@ -227,13 +235,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     // The SQS event source mappings: processor on the parts queue, dead-letter on its DLQ,
-    // with the batch sizes the CDK construct sets (processorBatchSize: one part per call).
+    // with the batch sizes the CDK construct sets (infra/event-source-settings.ts).
     const crashOnce = armCrash(faults);
     const seed = faults.seed ?? 1;
     armInProcessCrashes(faults, seed);
     for (const [name, queue, size, batchSize, seedOffset] of [
-      ['processor', resources.partsQueue, Math.max(1, workers), 1, 1000],
-      ['deadLetter', resources.deadLetterQueue, 1, 10, 2000],
+      ['processor', resources.partsQueue, Math.max(1, workers), processorBatchSize, 1000],
+      ['deadLetter', resources.deadLetterQueue, 1, DEAD_LETTER_BATCH_SIZE, 2000],
     ] as const) {
       const failAlways = name === 'processor' ? faults.failAlways : undefined;
       const pool = await WorkerPool.start({
