@@ -5,42 +5,57 @@ import { awsServices } from '../shared/adapters/aws-services.js';
 import '../shared/formats/xlsx/codec.js';
 import { publicMessage } from '../shared/domain/errors.js';
 import { runCommand } from '../shared/engine/commands.js';
-import { runPart } from '../shared/engine/parts.js';
+import { PartBatch } from '../shared/engine/part-batch.js';
 import { logger } from '../shared/logger.js';
-import type { JobRecord, QueueMessage } from '../shared/ports.js';
+import type { QueueMessage } from '../shared/ports.js';
+import type { Services } from '../shared/services.js';
 
 const processor = new BatchProcessor(EventType.SQS);
 
-/** Parts queue consumer: plan and dispatch commands, and parts. Failed messages come back (partial batch response). */
+/**
+ * Parts queue consumer: plan and dispatch commands, and parts. A batch's finished parts are
+ * counted per job at its end (PartBatch); failed messages come back (partial batch response).
+ */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const services = awsServices();
-  // Parts of one job often arrive together: read the job once per batch.
-  const jobs = new Map<string, Promise<JobRecord | undefined>>();
+  const parts = new PartBatch(services);
   const handleRecord = async (record: SQSRecord) => {
     const message = JSON.parse(record.body) as QueueMessage;
     try {
-      if ('kind' in message) {
-        await runCommand(services, message);
-        return;
-      }
-      if (!jobs.has(message.jobId)) jobs.set(message.jobId, services.jobs.get(message.jobId));
-      await runPart(services, message, await jobs.get(message.jobId));
+      if ('kind' in message) await runCommand(services, message);
+      else await parts.run(record.messageId, message);
     } catch (error) {
-      // The details stay in the logs; the job keeps what a tenant may read, and where to look.
-      const correlationId = context.awsRequestId;
-      logger.warn('message failed; it will be retried', {
-        jobId: message.jobId,
-        correlationId,
-        error: error as Error,
-      });
-      if ('part' in message) {
-        await services.jobs
-          .noteAttemptError(message.jobId, message.part, publicMessage(error, correlationId))
-          .catch(() => {});
-      }
+      await noteFailure(services, message, error, context);
       throw error;
     }
   };
   // One record at a time: a part is already a large unit of work, and memory stays bounded.
-  return processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
+  const response = await processPartialResponse(event, handleRecord, processor, {
+    context,
+    processInParallel: false,
+  });
+  const uncounted = await parts.count();
+  for (const { message, error } of uncounted) await noteFailure(services, message, error, context);
+  return {
+    batchItemFailures: [
+      ...response.batchItemFailures,
+      ...uncounted.map(({ id }) => ({ itemIdentifier: id })),
+    ],
+  };
 };
+
+async function noteFailure(
+  services: Services,
+  message: QueueMessage,
+  error: unknown,
+  context: Context,
+): Promise<void> {
+  // The details stay in the logs; the job keeps what a tenant may read, and where to look.
+  const correlationId = context.awsRequestId;
+  logger.warn('message failed; it will be retried', { jobId: message.jobId, correlationId, error });
+  if ('part' in message) {
+    await services.jobs
+      .noteAttemptError(message.jobId, message.part, publicMessage(error, correlationId))
+      .catch(() => {});
+  }
+}

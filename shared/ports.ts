@@ -160,6 +160,12 @@ export interface JobListFilter {
   source?: string;
 }
 
+/** A part that ran to its end, and what it reported (rows written, bytes read, …). */
+export interface FinishedPart {
+  part: number;
+  stats: Record<string, number>;
+}
+
 export interface PartOutcome {
   part: number;
   status: 'PENDING' | 'COMPLETED' | 'FAILED';
@@ -201,14 +207,14 @@ export interface JobStore {
   /** Soft-deletes: the job disappears from reads and lists; its outbox still drains. */
   markDeleted(record: JobRecord, outbox: OutboxEntry[]): Promise<void>;
   /**
-   * Counts a finished part exactly once, however often it is reported. Returns the job
+   * Counts finished parts of one job (a batch's) exactly once each, however often each is
+   * reported, in as few job-item writes as the batch allows (one, mostly). Returns the job
    * as it stands after the write (`counted: false` when this report moved nothing: a
    * duplicate, or a retry after a crash), or undefined when the job is not executing.
    */
-  countPart(
+  countParts(
     jobId: string,
-    part: number,
-    stats: Record<string, number>,
+    finished: FinishedPart[],
   ): Promise<{ record: JobRecord; counted: boolean } | undefined>;
   /**
    * Records a part's final failure in attempt `attempt` (idempotent), and returns the job as
