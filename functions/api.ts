@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { awsServices } from '../shared/adapters/aws-services.js';
+import { functionServices } from '../shared/adapters/aws-services.js';
 import { extensionTokenSecret } from '../shared/adapters/secrets-manager/token-secret.js';
 import { correlation } from '../shared/http/correlation.js';
 import { problemJson } from '../shared/http/problem.js';
@@ -18,4 +18,4 @@ export const handler = middy<ApiEvent, ApiResult>()
   .use(correlation())
   .use(httpHeaderNormalizer())
   .use(problemJson())
-  .handler(apiRouter(awsServices, extensionTokenSecret()));
+  .handler(apiRouter(functionServices, extensionTokenSecret()));

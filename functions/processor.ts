@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { awsServices } from '../shared/adapters/aws-services.js';
+import { functionServices } from '../shared/adapters/aws-services.js';
 // Only the processor reads and writes XLSX (yauzl, saxes, fflate): they stay out of the other bundles.
 import '../shared/formats/xlsx/codec.js';
 import { publicMessage } from '../shared/domain/errors.js';
@@ -17,7 +17,7 @@ const processor = new BatchProcessor(EventType.SQS);
  * counted per job at its end (PartBatch); failed messages come back (partial batch response).
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const services = awsServices();
+  const services = functionServices();
   const parts = new PartBatch(services);
   const handleRecord = async (record: SQSRecord) => {
     const message = JSON.parse(record.body) as QueueMessage;

@@ -229,6 +229,8 @@ export interface JobStore {
   listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]>;
   /** Indexes of parts not yet counted nor failed in the job's attempt. */
   pendingParts(record: JobRecord): Promise<number[]>;
+  /** The job as stored, deleted or not, when its outbox holds entries; undefined otherwise. */
+  withOutbox(jobId: string): Promise<JobRecord | undefined>;
   /** Removes relayed entries from a job's outbox. */
   clearOutbox(jobId: string, entryIds: string[]): Promise<void>;
   /** Jobs whose outbox holds entries committed before `before` (ISO time). */

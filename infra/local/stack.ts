@@ -270,9 +270,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stoppers.push(() => Promise.all([source.stop(), pool.stop()]));
     }
 
+    // The backstop of the relay after each commit (as the table stream is on AWS): it takes
+    // what a commit's own relay left, a crash or a failed send, a second or so later.
     const relay = startRelayPoller({
       dynamodb: clients.dynamodb,
       tableName: NAMES.table,
+      intervalMs: 500,
+      graceMs: 1000,
       relay: await inProcessFunction(handler('relay')),
       log,
     });

@@ -11,6 +11,7 @@ import type { Services } from '../services.js';
 import { abandonJob, isAbandoned, settleLatePart } from './cleanup.js';
 import { commitJob, outboxFor, progressBacklogged } from './commit.js';
 import { failJob } from './lifecycle.js';
+import { relayCommitted } from './relay.js';
 import { awaitsRetry, retryWindow } from './retry-window.js';
 
 /**
@@ -124,11 +125,12 @@ async function maybeReportProgress(services: Services, record: JobRecord): Promi
   if (progressBacklogged(record)) return;
   const changes = { lastProgressEventAt: now.getTime(), job: { updatedAt: now.toISOString() } };
   try {
-    await services.jobs.update(
+    const committed = await services.jobs.update(
       record,
       changes,
       outboxFor(record, { changes, topics: ['job:updated'] }, now.toISOString()),
     );
+    await relayCommitted(services, committed);
   } catch (error) {
     if (!(error instanceof StaleWriteError)) throw error;
   }

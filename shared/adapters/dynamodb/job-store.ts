@@ -270,6 +270,11 @@ export const dynamoJobStore: JobStore = {
 
   clearOutbox,
 
+  async withOutbox(jobId) {
+    const item = await readJobItem(jobId);
+    return item && Object.keys((item.outbox ?? {}) as object).length > 0 ? recordFromItem(item) : undefined;
+  },
+
   withPendingOutbox: (before, limit) => jobsInIndex(outboxIndex, before, limit),
   staleActive: (before, limit) => jobsInIndex(activeIndex, before, limit),
 
