@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { functionServices } from '../shared/adapters/aws-services.js';
+import { awsServices } from '../shared/adapters/aws-services.js';
 import { failJob } from '../shared/engine/lifecycle.js';
 import { failPart } from '../shared/engine/parts.js';
 import { faultPoint } from '../shared/faults.js';
@@ -11,7 +11,7 @@ const processor = new BatchProcessor(EventType.SQS);
 
 /** Messages that exhausted their receives: the part is recorded FAILED with its last error, and the job fails. */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const services = functionServices();
+  const services = awsServices();
   const handleRecord = async (record: SQSRecord) => {
     let message: QueueMessage;
     try {
