@@ -271,12 +271,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     // The backstop of the relay after each commit (as the table stream is on AWS): it takes
-    // what a commit's own relay left, a crash or a failed send, a second or so later.
+    // what a commit's own relay left, a crash or a failed send, 5 s or so later. Sooner, on
+    // a loaded machine, it would race commits' own relays and publish their events twice.
     const relay = startRelayPoller({
       dynamodb: clients.dynamodb,
       tableName: NAMES.table,
       intervalMs: 500,
-      graceMs: 1000,
+      graceMs: 5000,
       relay: await inProcessFunction(handler('relay')),
       log,
     });
