@@ -1,109 +1,175 @@
 /**
- * How many DynamoDB, SQS and S3 requests one part costs, counted on a 1,000-part
- * extract job on the local stack (the emulators count what they serve).
+ * How many DynamoDB, SQS and S3 requests one part costs, and how long a part takes, on a
+ * 1,000-part extract job on the local stack (the emulators count what they serve) — side by
+ * side in one run: the processor fed one message per invocation (the baseline) and fed the
+ * construct's batch size (infra/function-specs.ts). Each runs in a child process of
+ * its own (one local stack per process), one after the other.
  *
  *   node --import tsx bench/requests-per-part.ts [parts=1000]
  *
- * Two columns: requests made by partwise's own code (the handlers and adapters, what
- * runs in Lambda), and requests made by the local emulation of AWS-managed machinery
- * (the SQS event source's receive/delete — billed in AWS too — and the outbox poll that
- * stands in for DynamoDB Streams, which has no per-request cost in AWS).
+ * Requests are split in two: those made by partwise's own code (the handlers and adapters,
+ * what runs in Lambda), and those made by the local emulation of AWS-managed machinery (the
+ * SQS event source's receive/delete — billed in AWS too — and the outbox poll that stands in
+ * for DynamoDB Streams, which has no per-request cost in AWS). Time is the job's own
+ * createdAt → finishedAt; on a shared machine only the ratio between the columns means much.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack } from '../infra/local/stack.js';
+import { fileURLToPath } from 'node:url';
+import { FUNCTION_SPECS } from '../infra/function-specs.js';
 import { generateCsv } from '../test/helpers/csv.js';
 
 const PART_SIZE = 1024;
 const wantedParts = Number(process.argv[2] ?? 1000);
+const CHILD_BATCH_SIZE = 'PARTWISE_BENCH_BATCH_SIZE';
 
-const dataDir = await mkdtemp(join(tmpdir(), 'partwise-bench-'));
-const stack = await startLocalStack({
-  port: 0,
-  dataDir,
-  log: { info() {}, warn() {}, error() {}, debug() {} } as never,
-});
-const headers = { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' };
-const call = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers,
-    ...(body ? { body: JSON.stringify(body) } : {}),
+/** What one configuration measured: requests per part by name, and the job's time. */
+interface Measured {
+  batchSize: number;
+  status: string;
+  parts: number;
+  processed: number;
+  seconds: number;
+  perPart: Record<string, number>;
+}
+
+if (process.env[CHILD_BATCH_SIZE]) {
+  const measured = await measure(Number(process.env[CHILD_BATCH_SIZE]));
+  console.log(JSON.stringify(measured));
+} else {
+  const columns = [1, FUNCTION_SPECS.processor.batchSize].map((batchSize) => {
+    const output = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), String(wantedParts)],
+      {
+        env: {
+          ...process.env,
+          [CHILD_BATCH_SIZE]: String(batchSize),
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 64 << 20,
+      },
+    );
+    return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Measured;
   });
-  return (await response.json()) as { data: any };
-};
+  report(columns);
+}
 
-try {
-  // A CSV just under wantedParts × 1 KiB, so the planner cuts exactly that many parts.
-  let csv = generateCsv(100, 1).text;
-  for (
-    let rows = 100;
-    Buffer.byteLength(csv) <= (wantedParts - 1) * PART_SIZE;
-    rows = Math.ceil(rows * 1.3)
-  ) {
-    csv = generateCsv(rows, 1).text;
+function report(columns: Measured[]): void {
+  const label = (m: Measured) => `batch ${m.batchSize}${m.batchSize === 1 ? ' (baseline)' : ''}`;
+  for (const m of columns) {
+    console.log(
+      `${label(m)}: job ${m.status}, ${m.parts} parts, ${m.processed} processed, ${m.seconds.toFixed(1)} s = ${((m.seconds * 1000) / m.parts).toFixed(1)} ms per part`,
+    );
   }
-  while (Buffer.byteLength(csv) > wantedParts * PART_SIZE)
-    csv = csv.slice(0, csv.lastIndexOf('\n', csv.length - 2) + 1);
-  const file = (await call('POST', '/files', { name: 'bench.csv' })).data;
-  await fetch(`${stack.url}/files/${file.id}/content`, {
-    method: 'PUT',
-    headers: { ...headers, 'content-type': 'text/csv' },
-    body: csv,
+  const names = [...new Set(columns.flatMap((m) => Object.keys(m.perPart)))].sort();
+  console.table(
+    names.map((request) => ({
+      request,
+      ...Object.fromEntries(columns.map((m) => [label(m), m.perPart[request] ?? 0])),
+    })),
+  );
+  const sum = (m: Measured, prefix: string) =>
+    Object.entries(m.perPart)
+      .filter(([name]) => name.startsWith(prefix))
+      .reduce((total, [, n]) => total + n, 0);
+  for (const m of columns) {
+    console.log(
+      `${label(m)}: partwise code per part: DynamoDB ${sum(m, 'dynamodb:').toFixed(2)}, SQS ${sum(m, 'sqs:').toFixed(2)}, S3 ${sum(m, 's3:').toFixed(2)}; ` +
+        `local emulation per part: DynamoDB ${sum(m, 'local:dynamodb:').toFixed(2)} (outbox poll standing in for Streams), SQS ${sum(m, 'local:sqs:').toFixed(2)} (event source receive/delete)`,
+    );
+  }
+  const [base, batched] = columns;
+  if (base && batched)
+    console.log(
+      `time per part, batch ${batched.batchSize} / batch 1: ${(batched.seconds / base.seconds).toFixed(2)} (same machine, one run, one after the other)`,
+    );
+}
+
+async function measure(batchSize: number): Promise<Measured> {
+  const { startLocalStack } = await import('../infra/local/stack.js');
+  const dataDir = await mkdtemp(join(tmpdir(), 'partwise-bench-'));
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir,
+    processorBatchSize: batchSize,
+    log: { info() {}, warn() {}, error() {}, debug() {} } as never,
   });
+  const headers = { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${stack.url}${path}`, {
+      method,
+      headers,
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await response.json()) as { data: any };
+  };
+  try {
+    // A CSV just under wantedParts × 1 KiB, so the planner cuts exactly that many parts.
+    let csv = generateCsv(100, 1).text;
+    for (
+      let rows = 100;
+      Buffer.byteLength(csv) <= (wantedParts - 1) * PART_SIZE;
+      rows = Math.ceil(rows * 1.3)
+    ) {
+      csv = generateCsv(rows, 1).text;
+    }
+    while (Buffer.byteLength(csv) > wantedParts * PART_SIZE)
+      csv = csv.slice(0, csv.lastIndexOf('\n', csv.length - 2) + 1);
+    const file = (await call('POST', '/files', { name: 'bench.csv' })).data;
+    await fetch(`${stack.url}/files/${file.id}/content`, {
+      method: 'PUT',
+      headers: { ...headers, 'content-type': 'text/csv' },
+      body: csv,
+    });
 
-  const before = stack.requestCounts();
-  let polls = 0;
-  const started = performance.now();
-  const job = (
-    await call('POST', '/jobs', {
-      type: 'file',
-      operation: 'extract',
-      source: file.id,
-      config: { partSizeBytes: PART_SIZE },
-      trigger: 'immediate',
-    })
-  ).data;
-  let current = job;
-  while (!['COMPLETED', 'FAILED'].includes(current.status)) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    current = (await call('GET', `/jobs/${job.id}`)).data;
-    polls++;
+    const before = stack.requestCounts();
+    let polls = 0;
+    const job = (
+      await call('POST', '/jobs', {
+        type: 'file',
+        operation: 'extract',
+        source: file.id,
+        config: { partSizeBytes: PART_SIZE },
+        trigger: 'immediate',
+      })
+    ).data;
+    let current = job;
+    while (!['COMPLETED', 'FAILED'].includes(current.status)) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      current = (await call('GET', `/jobs/${job.id}`)).data;
+      polls++;
+    }
+    // Let the relay deliver the last events before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = stack.requestCounts();
+
+    const diff: Record<string, number> = {};
+    for (const [key, value] of Object.entries(after)) diff[key] = value - (before[key] ?? 0);
+    // The bench's own calls: each status poll's GetItem, and each request's count against
+    // the key's rate limit (one UpdateItem, docs/auth.md): the polls and POST /jobs.
+    diff['dynamodb:GetItem'] = (diff['dynamodb:GetItem'] ?? 0) - polls;
+    diff['dynamodb:UpdateItem'] = (diff['dynamodb:UpdateItem'] ?? 0) - (polls + 1);
+    const parts = current.parts as number;
+    return {
+      batchSize,
+      status: current.status,
+      parts,
+      processed: current.processed,
+      seconds: (Date.parse(current.finishedAt) - Date.parse(current.createdAt)) / 1000,
+      perPart: Object.fromEntries(
+        Object.entries(diff)
+          .filter(([, n]) => n > 0)
+          .map(([key, n]) => [key, Number((n / parts).toFixed(3))]),
+      ),
+    };
+  } finally {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
-  // Let the relay deliver the last events before counting.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  const seconds = (performance.now() - started) / 1000;
-  const after = stack.requestCounts();
-
-  const diff: Record<string, number> = {};
-  for (const [key, value] of Object.entries(after)) diff[key] = value - (before[key] ?? 0);
-  // The bench's own calls: POST /jobs (1 PutItem + file GetItem + …) and each poll's GetItem,
-  // and each request's count against the key's rate limit (one UpdateItem, docs/auth.md).
-  diff['dynamodb:GetItem'] = (diff['dynamodb:GetItem'] ?? 0) - polls;
-  diff['dynamodb:UpdateItem'] = (diff['dynamodb:UpdateItem'] ?? 0) - (polls + 1);
-
-  const parts = current.parts as number;
-  console.log(
-    `job ${current.status}: ${parts} parts, ${current.processed} processed, ${seconds.toFixed(1)} s (${(parts / seconds).toFixed(0)} parts/s)`,
-  );
-  console.log(
-    `(${polls} status polls by this script subtracted from GetItem, and its requests' rate counts from UpdateItem)\n`,
-  );
-  const rows = Object.entries(diff)
-    .filter(([, n]) => n > 0)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, n]) => ({ request: key, total: n, perPart: Number((n / parts).toFixed(3)) }));
-  console.table(rows);
-  const sum = (prefix: string) =>
-    rows.filter((r) => r.request.startsWith(prefix)).reduce((total, r) => total + r.total, 0) / parts;
-  console.log(
-    `partwise code per part:   DynamoDB ${sum('dynamodb:').toFixed(2)}, SQS ${sum('sqs:').toFixed(2)}, S3 ${sum('s3:').toFixed(2)}`,
-  );
-  console.log(
-    `local emulation per part: DynamoDB ${sum('local:dynamodb:').toFixed(2)} (outbox poll standing in for Streams), SQS ${sum('local:sqs:').toFixed(2)} (event source receive/delete)`,
-  );
-} finally {
-  await stack.stop();
-  await rm(dataDir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { awsServices } from '../shared/adapters/aws-services.js';
+import { functionServices } from '../shared/adapters/aws-services.js';
 import { dynamoRateLimiter } from '../shared/adapters/dynamodb/rate-limits.js';
 import { extensionTokenSecret } from '../shared/adapters/secrets-manager/token-secret.js';
 import { correlation } from '../shared/http/correlation.js';
@@ -18,4 +18,6 @@ export const handler = middy<ApiEvent, ApiResult>()
   .use(correlation())
   .use(httpHeaderNormalizer())
   .use(problemJson())
-  .handler(apiRouter(awsServices, { tokenSecret: extensionTokenSecret(), rateLimiter: dynamoRateLimiter }));
+  .handler(
+    apiRouter(functionServices, { tokenSecret: extensionTokenSecret(), rateLimiter: dynamoRateLimiter }),
+  );

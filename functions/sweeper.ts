@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { awsServices } from '../shared/adapters/aws-services.js';
+import { functionServices } from '../shared/adapters/aws-services.js';
 import { sweep } from '../shared/engine/sweep.js';
 import { logger } from '../shared/logger.js';
 import { observed } from '../shared/observability.js';
@@ -9,7 +9,10 @@ const DEFAULT_STALE_AFTER_SECONDS = 900;
 
 /** Scheduled: re-relays stuck outboxes, re-plans stuck planning, resends pending parts of stalled jobs. */
 const sweepStuckWork = async (event: { detail?: { staleAfterSeconds?: number } } = {}) => {
-  const report = await sweep(awsServices(), event.detail?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS);
+  const report = await sweep(
+    functionServices(),
+    event.detail?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS,
+  );
   logger.info('sweep done', { ...report });
   return report;
 };

@@ -3,6 +3,7 @@
  * action), with the reason it needs them. The push fan-out's `@connections` grant is added
  * with the WebSocket stage (jobs-service.ts).
  */
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { grantKeyUse } from './encryption.js';
 import {
@@ -27,9 +28,11 @@ export function grantLeastPrivilege(
   const role = roleOf;
 
   // api: the resources and jobs of the HTTP API, and the per-key rate counters (`RATE#…`);
-  // commands go through the outbox, so no SQS. Never an API key item (the deny in grantJobData).
+  // never an API key item (the deny in grantJobData). Commands and events go through the
+  // outbox, which it relays right after each commit (the stream relay is the backstop).
   grantJobData(role(fns.api), table, { read: true, write: true, indexes: ['byEnvironment'] });
   grantObjects(role(fns.api), bucket, { read: true, write: true, delete: true });
+  grantOutboxRelay(role(fns.api), r, p);
 
   // authorizer: looks up API keys and checks their HMACs with the key secret, and verifies
   // browser tokens with the token secret.
@@ -42,23 +45,23 @@ export function grantLeastPrivilege(
   // api: mints browser tokens with the same secret.
   grantSecretValue(role(fns.api), r.tokenSecret);
 
-  // processor: runs parts (operations may delete records and files) and enqueues the
-  // next dispatch steps and parts. Receive/delete on the queue come from its event source.
+  // processor: runs parts (operations may delete records and files), enqueues the next
+  // dispatch steps and parts, and relays its commits' outboxes right after each commit.
+  // Receive/delete on the queue come from its event source.
   grantJobData(role(fns.processor), table, {
     read: true,
     write: true,
     indexes: ['byEnvironment'],
   });
   grantObjects(role(fns.processor), bucket, { read: true, write: true, delete: true });
-  grantSendMessage(role(fns.processor), r.partsQueue);
+  grantOutboxRelay(role(fns.processor), r, p);
 
-  // relay: stores each event for the feed, clears the outbox, hands commands to the
-  // queue, publishes events and holds the ones EventBridge refuses in the event dead
-  // letter. Stream read access comes from its event source.
-  grantJobData(role(fns.relay), table, { write: true });
-  grantSendMessage(role(fns.relay), r.partsQueue);
-  grantPutJobEvents(role(fns.relay), r.eventBus, p.eventSource);
-  grantSendMessage(role(fns.relay), r.eventDeadLetterQueue);
+  // relay: reads each job a stream record names again (the relay after the commit has
+  // mostly cleared its outbox), stores each event for the feed, clears the outbox, hands
+  // commands to the queue, publishes events and holds the ones EventBridge refuses in the
+  // event dead letter. Stream read access comes from its event source.
+  grantJobData(role(fns.relay), table, { read: true, write: true });
+  grantOutboxRelay(role(fns.relay), r, p);
 
   // dead-letter: records a part's final failure on its job.
   grantJobData(role(fns.deadLetter), table, { read: true, write: true });
@@ -74,9 +77,7 @@ export function grantLeastPrivilege(
     indexes: ['outbox', 'active'],
   });
   grantObjects(role(fns.sweeper), bucket, { read: true, write: true, delete: true });
-  grantSendMessage(role(fns.sweeper), r.partsQueue);
-  grantPutJobEvents(role(fns.sweeper), r.eventBus, p.eventSource);
-  grantSendMessage(role(fns.sweeper), r.eventDeadLetterQueue);
+  grantOutboxRelay(role(fns.sweeper), r, p);
 
   // push-authorizer: verifies the browser token of a $connect; no table at all.
   grantSecretValue(role(fns.pushAuthorizer), r.tokenSecret);
@@ -107,6 +108,16 @@ export function grantLeastPrivilege(
       grantKeyUse(role(fn), key, 'encrypt');
     }
   }
+}
+
+/**
+ * What relaying an outbox takes (engine/relay.ts): commands to the parts queue, events to
+ * the bus with the service's own source, refused events to the event dead letter.
+ */
+function grantOutboxRelay(role: IRole, r: FunctionResources, p: ResolvedJobsServiceProps): void {
+  r.partsQueue.grantSendMessages(role);
+  grantPutJobEvents(role, r.eventBus, p.eventSource);
+  grantSendMessage(role, r.eventDeadLetterQueue);
 }
 
 export function roleOf(fn: IFunction) {

@@ -179,6 +179,12 @@ export interface JobListFilter {
   source?: string;
 }
 
+/** A part that ran to its end, and what it reported (rows written, bytes read, …). */
+export interface FinishedPart {
+  part: number;
+  stats: Record<string, number>;
+}
+
 export interface PartOutcome {
   part: number;
   status: 'PENDING' | 'COMPLETED' | 'FAILED';
@@ -220,14 +226,14 @@ export interface JobStore {
   /** Soft-deletes: the job disappears from reads and lists; its outbox still drains. */
   markDeleted(record: JobRecord, outbox: OutboxEntry[]): Promise<void>;
   /**
-   * Counts a finished part exactly once, however often it is reported. Returns the job
+   * Counts finished parts of one job (a batch's) exactly once each, however often each is
+   * reported, in as few job-item writes as the batch allows (one, mostly). Returns the job
    * as it stands after the write (`counted: false` when this report moved nothing: a
    * duplicate, or a retry after a crash), or undefined when the job is not executing.
    */
-  countPart(
+  countParts(
     jobId: string,
-    part: number,
-    stats: Record<string, number>,
+    finished: FinishedPart[],
   ): Promise<{ record: JobRecord; counted: boolean } | undefined>;
   /**
    * Records a part's final failure in attempt `attempt` (idempotent), and returns the job as
@@ -242,6 +248,8 @@ export interface JobStore {
   listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]>;
   /** Indexes of parts not yet counted nor failed in the job's attempt. */
   pendingParts(record: JobRecord): Promise<number[]>;
+  /** The job as stored, deleted or not, when its outbox holds entries; undefined otherwise. */
+  withOutbox(jobId: string): Promise<JobRecord | undefined>;
   /** Removes relayed entries from a job's outbox. */
   clearOutbox(jobId: string, entryIds: string[]): Promise<void>;
   /** Jobs whose outbox holds entries committed before `before` (ISO time). */

@@ -22,4 +22,10 @@ export interface Services {
   /** What operators watch (shared/metrics.ts): counts and timings of jobs, parts and the relay. */
   metrics: ServiceMetrics;
   now: () => Date;
+  /**
+   * Deliver each commit's outbox right after the commit (`relayCommitted`), as the functions
+   * do; the stream (or, locally, the poll) relay stays the backstop for what a crash between
+   * the two leaves. Off: the outbox waits for the relay, as engine tests want to see it.
+   */
+  relayAfterCommit?: boolean;
 }

@@ -26,6 +26,12 @@ export interface RelayPollerOptions {
   intervalMs?: number;
   /** Pause after a failed relay before the items are offered again. @default 1000 */
   retryAfterMs?: number;
+  /**
+   * Leaves alone items whose outbox filled more recently than this: the functions relay a
+   * commit's outbox right after it, so a young outbox is most likely being relayed now, and
+   * relaying it here too would only publish its events twice. @default 0
+   */
+  graceMs?: number;
   /** Records per relay invocation, as a stream event source's batch size. @default 100 */
   batchSize?: number;
   log?: Logger;
@@ -52,7 +58,8 @@ export function startRelayPoller(options: RelayPollerOptions): Loop {
 /** One poll: relays every item now in the outbox index; resolves to the number relayed. */
 export async function relayOutbox(options: RelayPollerOptions): Promise<number> {
   const shards = Array.from({ length: TABLE_SCHEMA.shards }, (_, shard) => String(shard));
-  const found = (await Promise.all(shards.map((shard) => queryShard(options, shard)))).flat();
+  const before = new Date(Date.now() - (options.graceMs ?? 0)).toISOString();
+  const found = (await Promise.all(shards.map((shard) => queryShard(options, shard, before)))).flat();
   found.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const items = (
     await readConsistently(
@@ -81,6 +88,7 @@ export async function relayOutbox(options: RelayPollerOptions): Promise<number> 
 async function queryShard(
   options: RelayPollerOptions,
   shard: string,
+  before: string,
 ): Promise<Array<{ key: Key; at: string }>> {
   const found: Array<{ key: Key; at: string }> = [];
   let start: Item | undefined;
@@ -89,14 +97,14 @@ async function queryShard(
       new QueryCommand({
         TableName: options.tableName,
         IndexName: outbox.indexName,
-        KeyConditionExpression: '#shard = :shard',
+        KeyConditionExpression: '#shard = :shard AND #at <= :before',
         ExpressionAttributeNames: {
           '#shard': outbox.partitionKey,
           '#at': outbox.sortKey,
           '#pk': TABLE_SCHEMA.partitionKey,
           '#sk': TABLE_SCHEMA.sortKey,
         },
-        ExpressionAttributeValues: { ':shard': { S: shard } },
+        ExpressionAttributeValues: { ':shard': { S: shard }, ':before': { S: before } },
         ProjectionExpression: '#pk, #sk, #at',
         ExclusiveStartKey: start,
       }),

@@ -46,6 +46,11 @@ export interface LocalStackOptions {
   authorizerCacheSeconds?: number;
   /** Processor worker threads. @default PARTWISE_LOCAL_WORKERS, else one per core */
   workers?: number;
+  /**
+   * Parts queue messages per processor invocation, as the construct's `processorBatchSize`.
+   * @default PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE, else the construct's default (10)
+   */
+  processorBatchSize?: number;
   /** @default PARTWISE_LOCAL_VISIBILITY_TIMEOUT, else 30 */
   visibilityTimeoutSeconds?: number;
   /** @default parsed from PARTWISE_FAULTS */
@@ -179,6 +184,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Work unchanged this long is sent again, and counts towards the watchdog (the sweeper's default: 900).
   const staleAfterSeconds = options.staleAfterSeconds ?? numberFrom('PARTWISE_LOCAL_STALE_AFTER_SECONDS');
   const maxReceiveCount = numberFrom('PARTWISE_LOCAL_MAX_RECEIVES');
+  const processorBatchSize =
+    options.processorBatchSize ??
+    numberFrom('PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE') ??
+    FUNCTION_SPECS.processor.batchSize;
   const webhookConfigs = options.webhooks ?? parseWebhooks(process.env.PARTWISE_WEBHOOKS);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
@@ -254,7 +263,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const seed = faults.seed ?? 1;
     armInProcessCrashes(faults, seed);
     for (const [name, queue, size, batchSize, seedOffset] of [
-      ['processor', resources.partsQueue, Math.max(1, workers), FUNCTION_SPECS.processor.batchSize, 1000],
+      ['processor', resources.partsQueue, Math.max(1, workers), processorBatchSize, 1000],
       ['deadLetter', resources.deadLetterQueue, 1, FUNCTION_SPECS.deadLetter.batchSize, 2000],
     ] as const) {
       const failAlways = name === 'processor' ? faults.failAlways : undefined;
@@ -284,9 +293,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stoppers.push(() => Promise.all([source.stop(), pool.stop()]));
     }
 
+    // The backstop of the relay after each commit (as the table stream is on AWS): it takes
+    // what a commit's own relay left, a crash or a failed send, 5 s or so later. Sooner, on
+    // a loaded machine, it would race commits' own relays and publish their events twice.
     const relay = startRelayPoller({
       dynamodb: clients.dynamodb,
       tableName: NAMES.table,
+      intervalMs: 500,
+      graceMs: 5000,
       relay: await inProcessFunction(handler('relay')),
       // The stream event source's batch, as the construct sets it.
       batchSize: FUNCTION_SPECS.relay.batchSize,

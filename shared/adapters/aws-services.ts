@@ -9,6 +9,7 @@ import { sqsEventDeadLetter } from './sqs/event-dead-letter.js';
 import { sqsPartQueue } from './sqs/part-queue.js';
 
 let services: Services | undefined;
+let functionsServices: Services | undefined;
 
 /** The AWS-backed services, built once per process (Lambda instance or local worker). */
 export function awsServices(): Services {
@@ -24,4 +25,13 @@ export function awsServices(): Services {
     now: () => new Date(),
   };
   return services;
+}
+
+/**
+ * What the functions run with: the AWS-backed services, each commit's outbox delivered right
+ * after the commit (the table stream's relay is the backstop).
+ */
+export function functionServices(): Services {
+  functionsServices ??= { ...awsServices(), relayAfterCommit: true };
+  return functionsServices;
 }

@@ -11,6 +11,7 @@ import { type Job, progressOf } from '../domain/job.js';
 import { canTransition } from '../domain/status.js';
 import type { JobChanges, JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
+import { relayCommitted } from './relay.js';
 
 /** What a state change announces and asks for, committed in the same write. */
 export interface Commit {
@@ -83,7 +84,13 @@ export async function commitJob(
     const now = services.now().toISOString();
     const changes = { ...commit.changes, job: { ...commit.changes.job, updatedAt: now } };
     try {
-      return await services.jobs.update(record, changes, outboxFor(record, { ...commit, changes }, now));
+      const committed = await services.jobs.update(
+        record,
+        changes,
+        outboxFor(record, { ...commit, changes }, now),
+      );
+      await relayCommitted(services, committed);
+      return committed;
     } catch (error) {
       if (!(error instanceof StaleWriteError) || attempt >= 20) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));

@@ -20,6 +20,7 @@ import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
 import { abandonJob, isAbandoned, markJobDeleted, withCleanup } from './cleanup.js';
 import { type Commit, commitJob, outboxFor } from './commit.js';
+import { relayCommitted } from './relay.js';
 
 export interface CreateJobInput {
   type: ResourceType;
@@ -123,6 +124,7 @@ export async function createJob(
     idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined,
   );
   const { created } = outcome;
+  if (created) await relayCommitted(services, record);
   if (!created && record.job.environmentId !== environmentId)
     throw new ConflictError('Idempotency key clash.');
   // A job stored before fingerprints were has none: it is taken as the same request, as then.

@@ -11,6 +11,7 @@ import type { Services } from '../services.js';
 import { abandonJob, isAbandoned, settleLatePart } from './cleanup.js';
 import { commitJob, outboxFor, progressBacklogged } from './commit.js';
 import { failJob } from './lifecycle.js';
+import { relayCommitted } from './relay.js';
 import { awaitsRetry, retryWindow } from './retry-window.js';
 
 /**
@@ -19,13 +20,36 @@ import { awaitsRetry, retryWindow } from './retry-window.js';
  * `cached` lets a batch of parts of one job share one read of the job.
  */
 export async function runPart(services: Services, message: PartMessage, cached?: JobRecord): Promise<void> {
+  const ran = await executePart(services, message, cached);
+  if (ran) await countParts(services, message.jobId, [{ message, ...ran }]);
+}
+
+/** A part whose work is done and written, waiting to be counted. */
+export interface RanPart {
+  message: PartMessage;
+  stats: Record<string, number>;
+  /** The job's operation and how long the part's work took, for the metrics. */
+  operation: string;
+  durationMs: number;
+}
+
+/**
+ * Runs one part's work, and returns what it reported; undefined when there is nothing to
+ * count: the job is not executing (a late or duplicate delivery), or the part failed for
+ * good (recorded). Throws what a retry may cure.
+ */
+export async function executePart(
+  services: Services,
+  message: PartMessage,
+  cached?: JobRecord,
+): Promise<Omit<RanPart, 'message'> | undefined> {
   const record = cached ?? (await services.jobs.get(message.jobId));
   // Canceled, failed, deleted or already complete: a late or duplicate delivery. Of a
   // completed job, it may be the redelivery of a copy that wrote and died: what only such a
   // copy leaves goes.
   if (record?.job.status !== 'EXECUTING') {
     if (record?.job.status === 'COMPLETED') await discardLate(services, record, message);
-    return;
+    return undefined;
   }
   const operation = operationFor(record.job.operation, record.job.type);
   let stats: Record<string, number>;
@@ -47,34 +71,50 @@ export async function runPart(services: Services, message: PartMessage, cached?:
     if (isPermanent(error)) {
       // The input itself is at fault (bad content): retrying cannot help.
       await failPart(services, message, { code: error.code, message: error.message, part: message.part });
-      return;
+      return undefined;
     }
     throw error;
   }
   faultPoint('part:after-output');
+  return { stats, operation: record.job.operation, durationMs: performance.now() - started };
+}
+
+/**
+ * Counts parts of one job that ran (a batch's), in one write to the job item mostly, then
+ * moves the job on: the write that shows every part settled finalizes it, one that counted
+ * something may report progress. Safe to repeat, as `runPart`.
+ */
+export async function countParts(services: Services, jobId: string, ran: RanPart[]): Promise<void> {
   // Counting checks, in the same write, that the job is still executing.
-  const counted = await services.jobs.countPart(message.jobId, message.part, stats);
+  const counted = await services.jobs.countParts(
+    jobId,
+    ran.map(({ message, stats }) => ({ part: message.part, stats })),
+  );
   faultPoint('part:after-count');
-  // Rows and bytes once per part: only the run whose count moved reports them.
+  // Rows and bytes once per part: only a run whose count moved reports them (a batch whose
+  // write moved some bucket reports all its parts, a duplicate among them included).
   const first = counted?.counted === true;
-  services.metrics.partRun(record.job.operation, {
-    durationMs: performance.now() - started,
-    rows: first ? (stats.rows ?? 0) : 0,
-    bytes: first ? (stats.bytes ?? 0) : 0,
-  });
+  for (const { stats, operation, durationMs } of ran) {
+    services.metrics.partRun(operation, {
+      durationMs,
+      rows: first ? (stats.rows ?? 0) : 0,
+      bytes: first ? (stats.bytes ?? 0) : 0,
+    });
+  }
   if (!counted) {
-    // It is not: if it ended FAILED or CANCELED while this part ran, its cleanup may have
-    // looked before this output was in place, so the part removes it. (A job that ends
-    // after the count finds the output in place when its cleanup runs.) If it completed,
-    // this was a late copy of a part finalize had used: what only it left goes.
-    await settleLatePart(services, message);
+    // It is not: if it ended FAILED or CANCELED while these parts ran, its cleanup may have
+    // looked before their output was in place, so each part removes its own. (A job that
+    // ends after the count finds the output in place when its cleanup runs.) If it
+    // completed, these were late copies of parts finalize had used: what only they left goes.
+    for (const { message } of ran) await settleLatePart(services, message);
     return;
   }
   const { record: after } = counted;
   if (partsSettled(after.job)) {
     const finished = await finalizeJob(services, after);
-    // This part's copy may have written after a finalize (its own or another's) used the parts.
-    if (finished?.job.status === 'COMPLETED') await discardLate(services, finished, message);
+    // A part's copy may have written after a finalize (its own or another's) used the parts.
+    if (finished?.job.status === 'COMPLETED')
+      for (const { message } of ran) await discardLate(services, finished, message);
   } else if (counted.counted) {
     await maybeReportProgress(services, after);
   }
@@ -99,11 +139,12 @@ async function maybeReportProgress(services: Services, record: JobRecord): Promi
   if (progressBacklogged(record)) return;
   const changes = { lastProgressEventAt: now.getTime(), job: { updatedAt: now.toISOString() } };
   try {
-    await services.jobs.update(
+    const committed = await services.jobs.update(
       record,
       changes,
       outboxFor(record, { changes, topics: ['job:updated'] }, now.toISOString()),
     );
+    await relayCommitted(services, committed);
   } catch (error) {
     if (!(error instanceof StaleWriteError)) throw error;
   }

@@ -1,5 +1,6 @@
 import { type JobEvent, withBoundedSnapshot } from '../domain/events.js';
 import { faultPoint } from '../faults.js';
+import { logger } from '../logger.js';
 import type { JobRecord, QueueMessage, RefusedEvent } from '../ports.js';
 import type { Services } from '../services.js';
 
@@ -69,4 +70,38 @@ function recordRelayed(services: Services, events: JobEvent[], refused: RefusedE
     else if (event.topic === 'job:completed') services.metrics.jobEnded(event.operation, 'COMPLETED');
     else if (event.topic === 'job:failed') services.metrics.jobEnded(event.operation, 'FAILED');
   }
+}
+
+/**
+ * Delivers a job's outbox right after the commit that filled it, when the services say so
+ * (`relayAfterCommit`): what a commit announces or asks for goes out without waiting for the
+ * stream (or the local poll). It is the relay above, so a crash or a failure here leaves the
+ * entries in the outbox for the backstop relay, and a delivery both make carries the same
+ * event ids (subscribers de-duplicate on them, docs/events.md). Never fails its caller: the
+ * commit stands.
+ */
+export async function relayCommitted(services: Services, record: JobRecord | undefined): Promise<void> {
+  if (!services.relayAfterCommit || !record || record.outbox.length === 0) return;
+  try {
+    await relayOutboxes(services, [record]);
+  } catch (error) {
+    logger.warn('relay after commit failed; the stream relay delivers the outbox', {
+      jobId: record.job.id,
+      error: error instanceof Error ? error : String(error),
+    });
+  }
+}
+
+/**
+ * The stream's relay: the jobs whose items a write left with outbox entries. A relay after
+ * the commit has mostly delivered them already, so each job is read again and only what its
+ * outbox still holds goes (entries committed since go too: their own stream records will
+ * find them gone).
+ */
+export async function relayStreamed(services: Services, jobIds: string[]): Promise<RelayReport> {
+  const records = await Promise.all(jobIds.map((jobId) => services.jobs.withOutbox(jobId)));
+  return relayOutboxes(
+    services,
+    records.filter((record): record is JobRecord => record !== undefined),
+  );
 }

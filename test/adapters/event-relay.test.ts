@@ -229,3 +229,58 @@ describe('the relay', () => {
     });
   });
 });
+
+describe('the relay right after a commit', () => {
+  it('delivers what a commit announces before the commit returns, and the stream relay sends none of it again', async () => {
+    // Prepare: the services the functions run with.
+    const relaying: Services = { ...services, relayAfterCommit: true };
+    const record = await createJob();
+    await relay.relayOutboxes(services, [record]);
+
+    // Act: a state change with its events.
+    const updated = await commit.commitJob(relaying, record.job.id, () => ({
+      changes: { job: { info: 'relayed at once' } },
+      topics: ['job:updated'],
+    }));
+    const announced = (await bus.history()).filter(
+      (event) => event.detail.jobId === record.job.id && event.detail.topic === 'job:updated',
+    );
+    const streamed = await relay.relayStreamed(services, [record.job.id]);
+
+    // Assess
+    expect(updated?.outbox).toHaveLength(1); // as committed; the relay cleared it after
+    expect(announced.map((event) => event.detail.id)).toEqual(eventIdsOf(updated!));
+    expect((await services.jobs.withOutbox(record.job.id))?.outbox).toBeUndefined();
+    expect(streamed).toMatchObject({ published: 0, commands: 0 });
+  });
+
+  it('keeps the outbox for the stream relay when the send after the commit fails, and sends the same event ids', async () => {
+    // Prepare: EventBridge is down for the relay after the commit.
+    const down: Services = {
+      ...services,
+      relayAfterCommit: true,
+      publisher: {
+        publish: async () => {
+          throw new Error('EventBridge is unreachable');
+        },
+      },
+    };
+    const record = await createJob();
+    await relay.relayOutboxes(services, [record]);
+
+    // Act: the commit stands; the backstop relays later.
+    const committed = await commit.commitJob(down, record.job.id, () => ({
+      changes: { job: { info: 'during the outage' } },
+      topics: ['job:updated'],
+    }));
+    const pending = await services.jobs.withOutbox(record.job.id);
+    await relay.relayStreamed(services, [record.job.id]);
+
+    // Assess
+    expect(committed?.job.info).toBe('during the outage');
+    expect(pending?.outbox.map((entry) => entry.id)).toEqual(committed?.outbox.map((entry) => entry.id));
+    const published = await onTheBus();
+    for (const id of eventIdsOf(committed!)) expect(published.has(id)).toBe(true);
+    expect(await services.jobs.withOutbox(record.job.id)).toBeUndefined();
+  });
+});

@@ -90,7 +90,7 @@ describe('a job record in the DynamoDB job store', () => {
       { job: { status: 'EXECUTING', parts: 3, info: 'x' }, resetCounts: true },
       [],
     );
-    await store.countPart(record.job.id, 0, {});
+    await store.countParts(record.job.id, [{ part: 0, stats: {} }]);
     await store.failPart(record.job.id, 1, { code: 'c', message: 'm', part: 1 }, 1);
     const counted = (await store.get(record.job.id))!;
     expect(counted.job).toMatchObject({ processed: 1, failed: 1 });

@@ -28,8 +28,8 @@ async function executingJob(parts: number) {
 describe('the DynamoDB job store', () => {
   it('counts each part once when it is reported twice', async () => {
     const record = await executingJob(3);
-    const first = await store.countPart(record.job.id, 1, { rows: 10 });
-    const again = await store.countPart(record.job.id, 1, { rows: 10 });
+    const first = await store.countParts(record.job.id, [{ part: 1, stats: { rows: 10 } }]);
+    const again = await store.countParts(record.job.id, [{ part: 1, stats: { rows: 10 } }]);
     expect(first).toMatchObject({ counted: true, record: { job: { processed: 1 } } });
     expect(again).toMatchObject({ counted: false, record: { job: { processed: 1 } } });
   });
@@ -42,7 +42,7 @@ describe('the DynamoDB job store', () => {
 
     // Act
     const results = await Promise.all(
-      reports.map((part) => store.countPart(record.job.id, part, { rows: 1 })),
+      reports.map((part) => store.countParts(record.job.id, [{ part: part, stats: { rows: 1 } }])),
     );
 
     // Assess
@@ -57,7 +57,7 @@ describe('the DynamoDB job store', () => {
 
   it('no longer counts parts of a job that is not executing', async () => {
     const { record } = await store.create(newJob(), []);
-    expect(await store.countPart(record.job.id, 0, {})).toBeUndefined();
+    expect(await store.countParts(record.job.id, [{ part: 0, stats: {} }])).toBeUndefined();
   });
 
   it('refuses a write based on a stale version', async () => {

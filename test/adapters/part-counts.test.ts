@@ -1,4 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobStore } from '../../shared/ports.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
@@ -72,8 +73,8 @@ describe('counting the parts of a job', () => {
       [1, 20],
       [150, 300],
     ] as const) {
-      await store.countPart(record.job.id, part, { rows });
-      await store.countPart(record.job.id, part, { rows });
+      await store.countParts(record.job.id, [{ part: part, stats: { rows } }]);
+      await store.countParts(record.job.id, [{ part: part, stats: { rows } }]);
     }
 
     // Assess
@@ -92,7 +93,7 @@ describe('counting the parts of a job', () => {
     );
 
     // Act
-    const counted = await store.countPart(record.job.id, 0, { rows: 9 });
+    const counted = await store.countParts(record.job.id, [{ part: 0, stats: { rows: 9 } }]);
 
     // Assess
     expect(counted).toMatchObject({ counted: true, record: { job: { processed: 1 } } });
@@ -104,11 +105,11 @@ describe('counting the parts of a job', () => {
     // bucket's count (1) to the job.
     const record = await executingJob(2);
     const stall = pauseCountWrite(record.job.id);
-    const slow = store.countPart(record.job.id, 0, { rows: 1 });
+    const slow = store.countParts(record.job.id, [{ part: 0, stats: { rows: 1 } }]);
     await stall.paused;
 
     // Act: part 1 is counted meanwhile (the bucket holds 2); then the stalled write goes on.
-    const fast = await store.countPart(record.job.id, 1, { rows: 4 });
+    const fast = await store.countParts(record.job.id, [{ part: 1, stats: { rows: 4 } }]);
     stall.resume();
     const late = await slow;
 
@@ -126,12 +127,12 @@ describe('counting the parts of a job', () => {
     // Prepare: part 0 is in its bucket, but the count never reached the job.
     const record = await executingJob(3);
     const stall = pauseCountWrite(record.job.id);
-    const stalled = store.countPart(record.job.id, 0, { rows: 5 });
+    const stalled = store.countParts(record.job.id, [{ part: 0, stats: { rows: 5 } }]);
     await stall.paused;
     expect((await store.get(record.job.id))?.job.processed).toBe(0);
 
     // Act: the message comes back after the visibility timeout.
-    const again = await store.countPart(record.job.id, 0, { rows: 5 });
+    const again = await store.countParts(record.job.id, [{ part: 0, stats: { rows: 5 } }]);
     stall.resume();
     const resumed = await stalled; // had it not died after all, its write now moves nothing
 
@@ -144,8 +145,8 @@ describe('counting the parts of a job', () => {
   it('keeps what each part reported, and tells finished, failed and pending parts apart', async () => {
     // Prepare: parts 0 and 101 (two buckets) finish, part 2 fails for good, the rest wait.
     const record = await executingJob(150);
-    await store.countPart(record.job.id, 0, { rows: 10, bytes: 100 });
-    await store.countPart(record.job.id, 101, { rows: 7 });
+    await store.countParts(record.job.id, [{ part: 0, stats: { rows: 10, bytes: 100 } }]);
+    await store.countParts(record.job.id, [{ part: 101, stats: { rows: 7 } }]);
     await store.failPart(record.job.id, 2, { code: 'part-exhausted', message: 'disk on fire', part: 2 }, 1);
     const fresh = (await store.get(record.job.id))!;
 
@@ -184,8 +185,8 @@ describe('counting the parts of a job', () => {
     const canceled = await executingJob(2);
     await store.update(canceled, { job: { status: 'CANCELED' } }, []);
 
-    expect(await store.countPart(deleted.job.id, 0, {})).toBeUndefined();
-    expect(await store.countPart(canceled.job.id, 0, {})).toBeUndefined();
+    expect(await store.countParts(deleted.job.id, [{ part: 0, stats: {} }])).toBeUndefined();
+    expect(await store.countParts(canceled.job.id, [{ part: 0, stats: {} }])).toBeUndefined();
     expect((await store.get(canceled.job.id))?.job.processed).toBe(0);
   });
 
@@ -208,5 +209,120 @@ describe('counting the parts of a job', () => {
 
     expect(await store.lastAttemptError(record.job.id, 1)).toBe('second try: disk on fire');
     expect(await store.lastAttemptError(record.job.id, 0)).toBeUndefined();
+  });
+});
+
+/** Counts the writes of bucket counts to one job item (the job-item writes counting costs). */
+function countWritesTo(jobId: string) {
+  const name = `count-writes-${jobId}-${Math.random()}`;
+  let writes = 0;
+  dynamo.middlewareStack.add(
+    (next) => async (args) => {
+      const input = JSON.stringify((args as { input?: unknown }).input);
+      if (input.includes(`JOB#${jobId}`) && input.includes('"sk":"JOB"') && input.includes('doneCounts'))
+        writes++;
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    get writes() {
+      return writes;
+    },
+    stop: () => dynamo.middlewareStack.remove(name),
+  };
+}
+
+describe('counting a batch of parts', () => {
+  it('counts a batch of one bucket in one write to the job item', async () => {
+    // Prepare
+    const record = await executingJob(20);
+    const counter = countWritesTo(record.job.id);
+
+    // Act: ten parts of bucket 0, as one processor invocation finishes them.
+    const batch = Array.from({ length: 10 }, (_, part) => ({ part, stats: { rows: part } }));
+    const counted = await store.countParts(record.job.id, batch);
+    counter.stop();
+
+    // Assess
+    expect(counted).toMatchObject({ counted: true, record: { job: { processed: 10, rowsProcessed: 45 } } });
+    expect(counter.writes).toBe(1);
+  });
+
+  it('counts a batch across two buckets in one write, and a part twice in it once', async () => {
+    const record = await executingJob(200);
+    const counter = countWritesTo(record.job.id);
+
+    const counted = await store.countParts(record.job.id, [
+      { part: 98, stats: { rows: 1 } },
+      { part: 99, stats: { rows: 2 } },
+      { part: 99, stats: { rows: 2 } },
+      { part: 100, stats: { rows: 4 } },
+    ]);
+    counter.stop();
+
+    expect(counted).toMatchObject({ counted: true, record: { job: { processed: 3, rowsProcessed: 7 } } });
+    expect(counter.writes).toBe(1);
+    const again = await store.countParts(record.job.id, [
+      { part: 99, stats: { rows: 2 } },
+      { part: 100, stats: { rows: 4 } },
+    ]);
+    expect(again).toMatchObject({ counted: false, record: { job: { processed: 3, rowsProcessed: 7 } } });
+  });
+
+  it('still counts a batch whose one bucket another batch raised further meanwhile', async () => {
+    // Prepare: a batch of parts 99 (bucket 0) and 100 (bucket 1) stalls before its job write.
+    const record = await executingJob(200);
+    const stall = pauseCountWrite(record.job.id);
+    const slow = store.countParts(record.job.id, [
+      { part: 99, stats: { rows: 1 } },
+      { part: 100, stats: { rows: 10 } },
+    ]);
+    await stall.paused;
+
+    // Act: another batch fills bucket 1 further (it holds 100 and 101: count 2); then the
+    // stalled batch writes bucket 1's count of 1, which must not lower it.
+    const fast = await store.countParts(record.job.id, [{ part: 101, stats: { rows: 100 } }]);
+    stall.resume();
+    const late = await slow;
+
+    // Assess: bucket 0 was raised on its own, bucket 1 kept its higher count.
+    expect(fast).toMatchObject({ counted: true, record: { job: { processed: 2, rowsProcessed: 110 } } });
+    expect(late).toMatchObject({ counted: true, record: { job: { processed: 3, rowsProcessed: 111 } } });
+    expect((await store.get(record.job.id))?.job).toMatchObject({ processed: 3, rowsProcessed: 111 });
+  });
+
+  it('counts each part exactly once whatever batches, duplicates and races deliver it in', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.integer({ min: 0, max: 249 }), { minLength: 1, maxLength: 10 }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        async (batches) => {
+          // Prepare: 250 parts in three buckets; a part reports its index + 1 rows.
+          const record = await executingJob(250);
+          const report = (parts: number[]) =>
+            store.countParts(
+              record.job.id,
+              parts.map((part) => ({ part, stats: { rows: part + 1 } })),
+            );
+
+          // Act: every batch at once, as concurrent processor instances would; then each
+          // again, as redeliveries after a crash.
+          await Promise.all(batches.map(report));
+          for (const batch of batches) await report(batch);
+
+          // Assess
+          const distinct = [...new Set(batches.flat())];
+          const rows = distinct.reduce((sum, part) => sum + part + 1, 0);
+          expect((await store.get(record.job.id))?.job).toMatchObject({
+            processed: distinct.length,
+            rowsProcessed: rows,
+          });
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });

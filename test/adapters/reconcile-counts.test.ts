@@ -28,8 +28,8 @@ describe('reconciling part counts', () => {
       { job: { status: 'EXECUTING', parts: 3 }, resetCounts: true },
       [],
     );
-    await store.countPart(record.job.id, 0, { rows: 1 });
-    await parts.addToBucket(record.job.id, 1, { rows: 6 });
+    await store.countParts(record.job.id, [{ part: 0, stats: { rows: 1 } }]);
+    await parts.addToBuckets(record.job.id, [{ part: 1, stats: { rows: 6 } }]);
     const before = await store.get(record.job.id);
     expect(before?.job.processed).toBe(1);
 

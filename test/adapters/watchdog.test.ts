@@ -228,8 +228,8 @@ describe('the watchdog, for planning and parts', () => {
       ...services,
       jobs: {
         ...services.jobs,
-        countPart: async (jobId, part, stats) => {
-          await jobParts.addToBucket(jobId, part, stats);
+        countParts: async (jobId, finished) => {
+          await jobParts.addToBuckets(jobId, finished);
           throw new Error('the processor died between the two writes');
         },
       },

@@ -134,7 +134,11 @@ describe.runIf(!remoteTarget)('subscribers: the example executor, the stream, th
       info: 'Sending the order to the warehouse',
       outcome: { heading: 'Submitted', message: `Workbook ${workbook.id} was submitted.` },
     });
-    expect(executorOutput).toContain(`${jobId}: completed`);
+    // The executor says so once its POST /complete answers, which may be after the job reads
+    // COMPLETED (the API relays the commit's events before it answers).
+    await until(`the executor to report the job completed:\n${executorOutput}`, () =>
+      executorOutput.includes(`${jobId}: completed`),
+    );
 
     // The feed, polled from the start with the cursor it hands out.
     const polled: JobEvent[] = [];

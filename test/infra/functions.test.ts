@@ -175,11 +175,11 @@ describe('the functions', () => {
 });
 
 describe('the event sources', () => {
-  it('feed the processor one part per invocation, with partial failures and a concurrency cap', () => {
+  it('feed the processor batches of 10 parts, with partial failures and a concurrency cap', () => {
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(synth.logicalId(synth.service.partsQueue)),
       FunctionName: { Ref: synth.logicalId(synth.service.processorFunction) },
-      BatchSize: 1,
+      BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 20 },
     });

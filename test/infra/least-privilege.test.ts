@@ -95,24 +95,21 @@ describe('least privilege', () => {
       expect(allows(policy, object('s3:PutObjectAcl'))).toBe(false);
     });
 
-    it('has no SQS permission at all: commands go through the outbox', () => {
-      const actions = allowedActions(policyOf((s) => s.apiFunction));
-      expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual([]);
-      expect(
-        allows(
-          policyOf((s) => s.apiFunction),
-          receiveFrom(ids.partsQueue),
-        ),
-      ).toBe(false);
+    it('sends what its commits put in the outbox, relayed right after the commit, and consumes no queue', () => {
+      const policy = policyOf((s) => s.apiFunction);
+      expect(allows(policy, sendPart())).toBe(true);
+      expect(allows(policy, receiveFrom(ids.partsQueue))).toBe(false);
+      expect(allowedActions(policy).filter((a) => a.startsWith('sqs:'))).toEqual([
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ]);
     });
 
-    it('publishes no events (the relay does)', () => {
-      expect(
-        allows(
-          policyOf((s) => s.apiFunction),
-          putEvent(),
-        ),
-      ).toBe(false);
+    it('publishes the events of its commits with its own source only', () => {
+      const policy = policyOf((s) => s.apiFunction);
+      expect(allows(policy, putEvent('partwise'))).toBe(true);
+      expect(allows(policy, putEvent('com.example.billing'))).toBe(false);
     });
   });
 
@@ -192,20 +189,22 @@ describe('least privilege', () => {
       expect(allows(policy, sendPart())).toBe(true);
     });
 
-    it('consumes the parts queue only through its event source, and publishes no events', () => {
+    it('consumes the parts queue only through its event source, and publishes the events of its commits with its own source only', () => {
       const policy = policyOf((s) => s.processorFunction);
       expect(allows(policy, receiveFrom(ids.partsQueue))).toBe(true);
       expect(allows(policy, receiveFrom(ids.deadLetterQueue))).toBe(false);
-      expect(allows(policy, putEvent())).toBe(false);
+      expect(allows(policy, putEvent('partwise'))).toBe(true);
+      expect(allows(policy, putEvent('com.example.billing'))).toBe(false);
     });
   });
 
   describe('the relay function', () => {
-    it('writes event items and clears outboxes but reads no items', () => {
+    it('reads the jobs a stream record names, writes event items and clears outboxes, but no API key', () => {
       const policy = policyOf((s) => s.relayFunction);
       expect(allows(policy, jobItem('dynamodb:PutItem'))).toBe(true);
       expect(allows(policy, jobItem('dynamodb:UpdateItem'))).toBe(true);
-      expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(false);
+      expect(allows(policy, jobItem('dynamodb:GetItem'))).toBe(true);
+      expect(allows(policy, apiKeyItem('dynamodb:GetItem'))).toBe(false);
       expect(allows(policy, apiKeyItem('dynamodb:PutItem'))).toBe(false);
     });
 

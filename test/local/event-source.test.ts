@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalClients, localClients } from '../../infra/local/clients.js';
@@ -151,6 +151,46 @@ describe('the SQS event source mapping', () => {
     expect(Number(record?.attributes.SentTimestamp)).toBeGreaterThan(0);
     // Processed once and deleted: not delivered again after the visibility timeout.
     expect(events).toHaveLength(1);
+  });
+
+  it('hands the function batches of up to its batch size, as the event source mapping does', async () => {
+    // Prepare: 25 messages waiting before the pollers start.
+    await provisionQueues();
+    for (let start = 0; start < 25; start += 10) {
+      await clients.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queues.partsQueue.url,
+          Entries: Array.from({ length: Math.min(10, 25 - start) }, (_, i) => ({
+            Id: String(i),
+            MessageBody: JSON.stringify({ n: start + i }),
+          })),
+        }),
+      );
+    }
+    const batches: number[] = [];
+
+    // Act
+    running.push(
+      startSqsEventSource({
+        sqs: clients.sqs,
+        queueUrl: queues.partsQueue.url,
+        queueArn: queues.partsQueue.arn,
+        target: { invoke: async (event) => void batches.push((event as SQSEvent).Records.length) },
+        name: 'batched',
+        concurrency: 1,
+        batchSize: 10,
+        waitTimeSeconds: 1,
+      }),
+    );
+    await waitFor(
+      async () => batches.reduce((sum, n) => sum + n, 0),
+      (total) => total >= 25,
+    );
+
+    // Assess: every message once, never more than 10 in one invocation, and batches, not singles.
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(25);
+    expect(Math.max(...batches)).toBe(10);
+    expect(batches.length).toBeLessThan(25);
   });
 
   it('redelivers only the messages a partial batch response lists as failed', async () => {

@@ -77,6 +77,26 @@ describe('the outbox relay poller (in place of DynamoDB Streams)', () => {
     await clearOutbox('b');
   });
 
+  it('leaves an outbox younger than its grace to the relay after the commit, and takes it once older', async () => {
+    await putJob('young', '3');
+    const events: DynamoDBStreamEvent[] = [];
+    const options = {
+      dynamodb: clients.dynamodb,
+      tableName: TABLE,
+      relay: { invoke: async (event: unknown) => void events.push(event as DynamoDBStreamEvent) },
+    };
+
+    const young = await relayOutbox({ ...options, graceMs: 60_000 });
+    const old = await relayOutbox({ ...options, graceMs: 0 });
+
+    expect(young).toBe(0);
+    expect(old).toBe(1);
+    expect(events.flatMap((event) => event.Records).map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual([
+      'JOB#young',
+    ]);
+    await clearOutbox('young');
+  });
+
   it('keeps polling after a failed relay, and stops offering an item once its outbox is cleared', async () => {
     await putJob('c', '4');
     const offered: string[][] = [];

@@ -51,9 +51,14 @@ export async function jobsInIndex(index: ShardedIndex, before: string, limit: nu
   return records;
 }
 
-/** Removes relayed entries; a drained job leaves the outbox index. */
+/**
+ * Removes relayed entries; a drained job leaves the outbox index. When the entries are all
+ * the outbox holds (the usual case), one write does both; otherwise the entries go first
+ * and the index attributes only if nothing arrived in between.
+ */
 export async function clearOutbox(jobId: string, entryIds: string[]): Promise<void> {
   if (entryIds.length === 0) return;
+  if (await clearWholeOutbox(jobId, entryIds)) return;
   const update = new UpdateBuilder();
   for (const id of entryIds) update.remove(`outbox.${id}`);
   try {
@@ -77,5 +82,27 @@ export async function clearOutbox(jobId: string, entryIds: string[]): Promise<vo
     );
   } catch (error) {
     if (!isConditionFailed(error)) rethrow(error, `clear the outbox of job ${jobId}`);
+  }
+}
+
+/** Clears the outbox and leaves the index in one write, if `entryIds` are exactly its entries. */
+async function clearWholeOutbox(jobId: string, entryIds: string[]): Promise<boolean> {
+  const ids = [...new Set(entryIds)];
+  const update = new UpdateBuilder();
+  for (const id of ids) update.remove(`outbox.${id}`);
+  update.remove('outboxShard').remove('outboxAt');
+  const exactly = [
+    `attribute_exists(${update.name('pk')})`,
+    `size(${update.name('outbox')}) = ${update.value(ids.length)}`,
+    ...ids.map((id) => `attribute_exists(${update.name(`outbox.${id}`)})`),
+  ].join(' AND ');
+  try {
+    await dynamo.send(
+      new UpdateCommand({ TableName: tableName(), Key: jobKey(jobId), ...update.params(exactly) }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    return rethrow(error, `clear the outbox of job ${jobId}`);
   }
 }

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { attemptOf, type JobError } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
-import type { JobRecord, PartOutcome } from '../../ports.js';
+import type { FinishedPart, JobRecord, PartOutcome } from '../../ports.js';
 import { dynamo, queryPrefix, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
@@ -69,22 +69,38 @@ async function readFailures(jobId: string, attempt: number): Promise<Map<number,
 }
 
 export const jobPartsStore = {
-  /** Adds a finished part to its bucket; returns how many parts the bucket now holds, and their rows. */
-  async addToBucket(jobId: string, part: number, stats: Record<string, number>): Promise<BucketTally> {
-    const update = new UpdateBuilder().add('done', new Set([part])).set(`part_${part}`, stats);
-    try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: bucketKey(jobId, bucketOf(part)),
-          ...update.params(),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return tallyOf(Attributes ?? {});
-    } catch (error) {
-      return rethrow(error, `record part ${part} of job ${jobId}`);
+  /**
+   * Adds finished parts to their buckets, one write per bucket (a batch's parts mostly share
+   * one); returns, per bucket written, how many parts it now holds and their rows.
+   */
+  async addToBuckets(jobId: string, finished: FinishedPart[]): Promise<Map<number, BucketTally>> {
+    const byBucket = new Map<number, Map<number, Record<string, number>>>();
+    // A part twice in one batch (a duplicate delivery) is written once: one update may not
+    // name the same path twice.
+    for (const { part, stats } of finished) {
+      const bucket = byBucket.get(bucketOf(part)) ?? new Map<number, Record<string, number>>();
+      byBucket.set(bucketOf(part), bucket.set(part, stats));
     }
+    const written = await Promise.all(
+      [...byBucket].map(async ([bucket, parts]) => {
+        const update = new UpdateBuilder().add('done', new Set(parts.keys()));
+        for (const [part, stats] of parts) update.set(`part_${part}`, stats);
+        try {
+          const { Attributes } = await dynamo.send(
+            new UpdateCommand({
+              TableName: tableName(),
+              Key: bucketKey(jobId, bucket),
+              ...update.params(),
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          return [bucket, tallyOf(Attributes ?? {})] as const;
+        } catch (error) {
+          return rethrow(error, `record parts ${[...parts.keys()].join(', ')} of job ${jobId}`);
+        }
+      }),
+    );
+    return new Map(written);
   },
 
   async putFailure(jobId: string, part: number, error: JobError, attempt: number): Promise<void> {
@@ -143,30 +159,61 @@ export const jobPartsStore = {
 };
 
 /**
- * Raises a bucket's counts on the job item to `tally`: its finished parts (`doneCounts`) and
- * their rows (`doneRows`). Monotonic and idempotent: a bucket's count only ever rises to the
- * size of its set, so a duplicate or a retry after a crash sets the same numbers again (or
- * fails the condition), and the sums are exact. Returns the job item as written, or
- * undefined when nothing rose (counted already) or the job is not executing.
+ * Raises buckets' counts on the job item to their `tallies`: each bucket's finished parts
+ * (`doneCounts`) and their rows (`doneRows`). Monotonic and idempotent: a bucket's count only
+ * ever rises to the size of its set, so a duplicate or a retry after a crash sets the same
+ * numbers again (or fails the condition), and the sums are exact.
+ *
+ * A batch's buckets are raised in one write when none of them is already past its tally (a
+ * concurrent writer that read its bucket later) and at least one is below it; otherwise each
+ * bucket is raised on its own. Returns whether any count rose, and the job item as the last
+ * write left it (undefined when that write raised nothing — counted already — or the job is
+ * not executing: the caller reads the item, which is then at least as new as the write that
+ * got there first).
  */
-export async function raiseBucketCount(
+export async function raiseBucketCounts(
   jobId: string,
-  bucket: number,
-  tally: BucketTally,
+  tallies: ReadonlyMap<number, BucketTally>,
+): Promise<{ raised: boolean; item?: Record<string, unknown> }> {
+  const buckets = [...tallies];
+  if (buckets.length <= MAX_BUCKETS_PER_WRITE) {
+    const item = await raiseInOneWrite(jobId, buckets);
+    if (item || buckets.length === 1) return { raised: item !== undefined, ...(item ? { item } : {}) };
+  }
+  let raised = false;
+  let item: Record<string, unknown> | undefined;
+  for (const bucket of buckets) {
+    item = await raiseInOneWrite(jobId, [bucket]);
+    raised ||= item !== undefined;
+  }
+  return { raised, ...(item ? { item } : {}) };
+}
+
+/** Buckets per counting write: a batch's at most (10 parts), well inside DynamoDB's 4 KB per expression. */
+const MAX_BUCKETS_PER_WRITE = 10;
+
+async function raiseInOneWrite(
+  jobId: string,
+  buckets: ReadonlyArray<readonly [number, BucketTally]>,
 ): Promise<Record<string, unknown> | undefined> {
   const write = async (withRows: boolean) => {
     const now = new Date().toISOString();
-    const update = new UpdateBuilder()
-      .set(`doneCounts.${bucket}`, tally.parts)
-      .set('updatedAt', now)
-      .set('activeAt', now)
-      .remove('stalls');
-    if (withRows) update.set(`doneRows.${bucket}`, tally.rows);
-    const count = update.name(`doneCounts.${bucket}`);
+    const update = new UpdateBuilder().set('updatedAt', now).set('activeAt', now).remove('stalls');
+    const notPast: string[] = [];
+    const below: string[] = [];
+    for (const [bucket, tally] of buckets) {
+      update.set(`doneCounts.${bucket}`, tally.parts);
+      if (withRows) update.set(`doneRows.${bucket}`, tally.rows);
+      const count = update.name(`doneCounts.${bucket}`);
+      const parts = update.value(tally.parts);
+      notPast.push(`(attribute_not_exists(${count}) OR ${count} <= ${parts})`);
+      below.push(`attribute_not_exists(${count}) OR ${count} < ${parts}`);
+    }
     const condition = [
       `${update.name('status')} = ${update.value('EXECUTING')}`,
       `attribute_not_exists(${update.name('deletedAt')})`,
-      `(attribute_not_exists(${count}) OR ${count} < ${update.value(tally.parts)})`,
+      ...(buckets.length > 1 ? notPast : []),
+      `(${below.join(' OR ')})`,
     ].join(' AND ');
     const { Attributes } = await dynamo.send(
       new UpdateCommand({

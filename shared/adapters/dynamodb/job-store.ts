@@ -2,7 +2,6 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { jobEvent } from '../../domain/events.js';
 import { derivedId } from '../../domain/ids.js';
 import type { Job, JobError } from '../../domain/job.js';
-import { bucketOf } from '../../domain/parts.js';
 import { isInFlight } from '../../domain/status.js';
 import type { JobStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
@@ -10,7 +9,7 @@ import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
 import { clearOutbox, jobsInIndex, readJobItem } from './job-indexes.js';
 import { addOutbox, countEvents, type Item, JOB_FIELDS, jobKey, recordFromItem } from './job-item.js';
-import { attemptErrors, jobPartsStore, raiseBucketCount } from './job-parts.js';
+import { attemptErrors, jobPartsStore, raiseBucketCounts } from './job-parts.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
 export { jobKey, recordFromItem } from './job-item.js';
@@ -220,19 +219,21 @@ export const dynamoJobStore: JobStore = {
     }
   },
 
-  async countPart(jobId, part, stats) {
-    const tally = await jobPartsStore.addToBucket(jobId, part, stats);
+  async countParts(jobId, finished) {
+    const label = `count parts ${finished.map(({ part }) => part).join(', ')} of job ${jobId}`;
+    const tallies = await jobPartsStore.addToBuckets(jobId, finished);
+    let raised: Awaited<ReturnType<typeof raiseBucketCounts>>;
     try {
-      const Attributes = await raiseBucketCount(jobId, bucketOf(part), tally);
-      if (Attributes) return { record: recordFromItem(Attributes), counted: true };
+      raised = await raiseBucketCounts(jobId, tallies);
     } catch (error) {
-      return rethrow(error, `count part ${part} of job ${jobId}`);
+      return rethrow(error, label);
     }
+    if (raised.item) return { record: recordFromItem(raised.item), counted: true };
     // Already counted (a duplicate, or a retry after a crash) or no longer executing:
     // hand back the job as it is, so a retried last part can still finalize it.
     const item = await readJobItem(jobId);
     if (!item || item.deletedAt || item.status !== 'EXECUTING') return undefined;
-    return { record: recordFromItem(item), counted: false };
+    return { record: recordFromItem(item), counted: raised.raised };
   },
 
   async failPart(jobId, part, error: JobError, attempt) {
@@ -269,6 +270,11 @@ export const dynamoJobStore: JobStore = {
 
   clearOutbox,
 
+  async withOutbox(jobId) {
+    const item = await readJobItem(jobId);
+    return item && Object.keys((item.outbox ?? {}) as object).length > 0 ? recordFromItem(item) : undefined;
+  },
+
   withPendingOutbox: (before, limit) => jobsInIndex(outboxIndex, before, limit),
   staleActive: (before, limit) => jobsInIndex(activeIndex, before, limit),
 
@@ -278,7 +284,7 @@ export const dynamoJobStore: JobStore = {
     const jobId = record.job.id;
     for (const [bucket, tally] of await jobPartsStore.bucketTallies(jobId)) {
       try {
-        await raiseBucketCount(jobId, bucket, tally);
+        await raiseBucketCounts(jobId, new Map([[bucket, tally]]));
       } catch (error) {
         rethrow(error, `reconcile the counts of job ${jobId}`);
       }
