@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { JobCommand, JobEvent, OutboxEntry } from './domain/events.js';
+import type { DispatchCursor } from './domain/fairness.js';
 import type { Job, JobError } from './domain/job.js';
 import type { PushConnection } from './domain/push.js';
 import type { DataFile, FileStatus, Sheet, SheetSegment, Workbook } from './domain/resources.js';
@@ -128,6 +129,8 @@ export interface JobRecord {
    * count); any change to the job — a part counted, a status, an ack — starts it over.
    */
   stalls?: number;
+  /** The windowed dispatch of the job's attempt (domain/fairness.ts); absent: chunked dispatch. */
+  dispatch?: DispatchCursor;
   /** Entries committed but not yet relayed. */
   outbox: OutboxEntry[];
 }
@@ -152,6 +155,8 @@ export interface JobChanges {
    * finished parts' counts stay.
    */
   forgetFailedParts?: boolean;
+  /** A new attempt's dispatch cursor (the window): set as the job starts executing. */
+  dispatch?: DispatchCursor;
 }
 
 export interface JobListFilter {
@@ -223,6 +228,14 @@ export interface JobStore {
   listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]>;
   /** Indexes of parts not yet counted nor failed in the job's attempt. */
   pendingParts(record: JobRecord): Promise<number[]>;
+  /**
+   * Moves the job's dispatch cursor from where `record` read it to `next`, with `sent` parts
+   * sent in the attempt, in one conditional write (the cursor and attempt unchanged, the job
+   * executing). Returns the job as written, or undefined when another writer moved first.
+   * The parts [record's next, next) must be sent after it: a crash in between leaves them
+   * pending below the cursor, where the sweeper resends them.
+   */
+  advanceDispatch(record: JobRecord, next: number, sent: number): Promise<JobRecord | undefined>;
   /** Removes relayed entries from a job's outbox. */
   clearOutbox(jobId: string, entryIds: string[]): Promise<void>;
   /** Jobs whose outbox holds entries committed before `before` (ISO time). */

@@ -1,3 +1,4 @@
+import type { FairnessSettings } from './domain/fairness.js';
 import type {
   BlobStore,
   EventDeadLetter,
@@ -19,4 +20,6 @@ export interface Services {
   /** Events the publisher gave up on. */
   eventDeadLetter: EventDeadLetter;
   now: () => Date;
+  /** The dispatch window and environment caps (domain/fairness.ts); absent: the window is off. */
+  fairness?: FairnessSettings;
 }

@@ -1,3 +1,4 @@
+import { config } from '../config.js';
 import type { Services } from '../services.js';
 import { dynamoEventStore } from './dynamodb/event-store.js';
 import { dynamoJobStore } from './dynamodb/job-store.js';
@@ -20,6 +21,7 @@ export function awsServices(): Services {
     publisher: eventBridgePublisher(),
     eventDeadLetter: sqsEventDeadLetter(),
     now: () => new Date(),
+    fairness: config.fairness,
   };
   return services;
 }

@@ -20,6 +20,7 @@ import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
 import { abandonJob, isAbandoned, markJobDeleted, withCleanup } from './cleanup.js';
 import { type Commit, commitJob, outboxFor } from './commit.js';
+import { windowedDispatch } from './window.js';
 
 export interface CreateJobInput {
   type: ResourceType;
@@ -172,7 +173,11 @@ function startCommit(record: JobRecord, services: Services): Commit {
       }
     : { kind: 'dispatch', jobId: record.job.id, from: 0 };
   return {
-    changes: { job: { status: 'EXECUTING', startedAt: now.toISOString() }, resetCounts: true },
+    changes: {
+      job: { status: 'EXECUTING', startedAt: now.toISOString() },
+      resetCounts: true,
+      ...(operation.runsOutside ? {} : windowedDispatch(services, record, 1)),
+    },
     topics: ['job:started'],
     commands: [command],
   };

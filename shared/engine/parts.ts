@@ -12,6 +12,7 @@ import { abandonJob, isAbandoned, settleLatePart } from './cleanup.js';
 import { commitJob, outboxFor, progressBacklogged } from './commit.js';
 import { failJob } from './lifecycle.js';
 import { awaitsRetry, retryWindow } from './retry-window.js';
+import { topUpDispatch } from './window.js';
 
 /**
  * Runs one part and counts it. Safe to call any number of times for the same part: the
@@ -63,6 +64,7 @@ export async function runPart(services: Services, message: PartMessage, cached?:
     return;
   }
   const { record: after } = counted;
+  await topUpDispatch(services, after);
   if (partsSettled(after.job)) {
     const finished = await finalizeJob(services, after);
     // This part's copy may have written after a finalize (its own or another's) used the parts.
@@ -218,5 +220,6 @@ export async function failPart(
     });
     return;
   }
+  await topUpDispatch(services, after);
   if (partsSettled(after.job)) await finalizeJob(services, after);
 }

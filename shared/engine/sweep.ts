@@ -9,6 +9,7 @@ import { failJob } from './lifecycle.js';
 import { checkAckTimeout } from './outside.js';
 import { finalizeJob } from './parts.js';
 import { relayOutboxes } from './relay.js';
+import { lostBelowCursor, topUpDispatch } from './window.js';
 
 export interface SweepReport {
   relayed: number;
@@ -115,16 +116,19 @@ export async function sweep(services: Services, staleAfterSeconds: number): Prom
         report.stalled++;
         continue;
       }
-      // Contiguous runs of pending parts, so the operation reads its plan once per run.
-      for (let i = 0; i < pending.length; ) {
+      // Contiguous runs of lost parts, so the operation reads its plan once per run. A
+      // windowed job's parts beyond its cursor were never sent: its window sends them.
+      const lost = lostBelowCursor(record, pending);
+      for (let i = 0; i < lost.length; ) {
         let j = i;
-        while (j + 1 < pending.length && pending[j + 1] === (pending[j] ?? 0) + 1) j++;
-        const from = pending[i] ?? 0;
-        const to = (pending[j] ?? 0) + 1;
+        while (j + 1 < lost.length && lost[j + 1] === (lost[j] ?? 0) + 1) j++;
+        const from = lost[i] ?? 0;
+        const to = (lost[j] ?? 0) + 1;
         await services.queue.send(await partMessagesOf(services, record, from, to));
         report.resentParts += to - from;
         i = j + 1;
       }
+      await topUpDispatch(services, record);
       report.resumed++;
     }
   }
