@@ -159,6 +159,14 @@ export interface JobChanges {
   dispatch?: DispatchCursor;
 }
 
+/** What the executing jobs of a capped environment declared in flight (docs/fairness.md). */
+export interface EnvironmentInFlight {
+  /** 0 for an environment with no declaration yet. */
+  version: number;
+  /** Parts in flight by job id: an upper bound for each (a job declares before it sends). */
+  jobs: Record<string, number>;
+}
+
 export interface JobListFilter {
   status?: string;
   operation?: string;
@@ -236,6 +244,17 @@ export interface JobStore {
    * pending below the cursor, where the sweeper resends them.
    */
   advanceDispatch(record: JobRecord, next: number, sent: number): Promise<JobRecord | undefined>;
+  /** The environment's declared parts in flight. */
+  environmentInFlight(environmentId: string): Promise<EnvironmentInFlight>;
+  /**
+   * Replaces the environment's declarations with `jobs` if they are still the version read;
+   * false when another job's top-up wrote first (read again and decide again).
+   */
+  declareInFlight(
+    environmentId: string,
+    read: EnvironmentInFlight,
+    jobs: Readonly<Record<string, number>>,
+  ): Promise<boolean>;
   /** Removes relayed entries from a job's outbox. */
   clearOutbox(jobId: string, entryIds: string[]): Promise<void>;
   /** Jobs whose outbox holds entries committed before `before` (ISO time). */

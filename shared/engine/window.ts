@@ -6,12 +6,13 @@
  * parts pending below the cursor — the sweeper resends those (`lostBelowCursor`), never a
  * part beyond it.
  */
-import { startCursor, topUpCount, windowOf } from '../domain/fairness.js';
-import { attemptOf } from '../domain/job.js';
+import { inFlightOf, startCursor, topUpCount, windowOf } from '../domain/fairness.js';
+import { attemptOf, partsSettled } from '../domain/job.js';
 import { faultPoint } from '../faults.js';
 import type { JobChanges, JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
 import { partMessagesOf } from './dispatch.js';
+import { releaseInFlight, roomUnderCap } from './environment-cap.js';
 
 /** Top-ups that lose the race for the cursor to another part's try again, this many times at most. */
 const MAX_RACES = 20;
@@ -29,7 +30,8 @@ export function windowedDispatch(services: Services, record: JobRecord, attempt:
 }
 
 /**
- * Sends as many of the job's next parts as its window has room for, if that is worth a
+ * Sends as many of the job's next parts as its window (and its environment's cap,
+ * environment-cap.ts) has room for, if that is worth a
  * send (domain/fairness.ts `topUpCount`). Called after every part is counted, by the
  * first dispatch of an attempt and by the sweeper. A job without a cursor, not executing,
  * or in another attempt than the cursor's is left alone. Of concurrent callers exactly one
@@ -40,12 +42,21 @@ export async function topUpDispatch(services: Services, first: JobRecord): Promi
   for (let race = 0; race < MAX_RACES && record; race++) {
     const cursor = record.dispatch;
     const { job } = record;
-    if (!cursor || job.status !== 'EXECUTING' || !isWindowed(record)) return;
+    if (!cursor || !isWindowed(record)) return;
+    if (job.status !== 'EXECUTING' || partsSettled(job)) return releaseInFlight(services, record);
     const settled = job.processed + job.failed;
-    const count = topUpCount(cursor, settled, job.parts - cursor.next);
+    const unsent = job.parts - cursor.next;
+    const wanted = topUpCount(cursor, settled, unsent);
+    if (wanted === 0) return;
+    const own = inFlightOf(cursor, settled);
+    const room = await roomUnderCap(services, record, own, wanted);
+    const count = room ? topUpCount(cursor, settled, unsent, room.allowed) : wanted;
     if (count === 0) return;
     const { to, parts } = await nextParts(services, record, count);
-    if (await services.jobs.advanceDispatch(record, to, cursor.sent + parts.length)) {
+    // Declared before the cursor moves: a crash between leaves the declaration too high
+    // (safe for a cap), and the job's next top-up declares again.
+    const claimed = room ? await room.claim(own + parts.length) : true;
+    if (claimed && (await services.jobs.advanceDispatch(record, to, cursor.sent + parts.length))) {
       faultPoint('window:after-advance');
       await send(services, record, cursor.next, to, parts);
       return;

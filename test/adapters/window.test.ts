@@ -189,3 +189,48 @@ describe('a job’s dispatch window', () => {
     expect(record.dispatch).toMatchObject({ attempt: 2, sent: 2, settledBefore: record.job.parts - 2 });
   });
 });
+
+describe('an environment’s cap on parts in flight', () => {
+  it('shares the cap between the environment’s jobs, and drops what a job that failed declared', async () => {
+    // Prepare: a cap of 4 parts for the environment, windows of 4; three jobs start.
+    const run = windowed(4);
+    const capped: Services = {
+      ...run.services,
+      fairness: { partsInFlightPerJob: 4, environmentCaps: { [ENV]: 4 } },
+    };
+    const cappedRun = { ...run, services: capped };
+    const [a, b, c] = [
+      await executing(cappedRun, 300),
+      await executing(cappedRun, 300),
+      await executing(cappedRun, 300),
+    ];
+    const started = run.queued.splice(0);
+    for (const message of started) if ('kind' in message) await commands.runCommand(capped, message);
+    const firstSent = run.queued.filter((m) => 'part' in m).map((m) => ('part' in m ? m.jobId : ''));
+    // The first job takes the cap; the others one part each, so that no job waits on another to wake it.
+    expect(firstSent.filter((id) => id === a)).toHaveLength(4);
+    expect(firstSent.filter((id) => id === b)).toHaveLength(1);
+    expect(firstSent.filter((id) => id === c)).toHaveLength(1);
+
+    // Act: the third job fails; the others run to the end, their parts interleaved.
+    await lifecycle.failJob(capped, c, { code: 'test', message: 'stopped by the test' });
+    let most = 0;
+    for (let message = run.queued.shift(); message; message = run.queued.shift()) {
+      if ('kind' in message) await commands.runCommand(capped, message);
+      else await parts.runPart(capped, message);
+      const records = await Promise.all([a, b].map((id) => services.jobs.get(id)));
+      const executingNow = records.filter((r): r is JobRecord => r?.job.status === 'EXECUTING');
+      most = Math.max(
+        most,
+        executingNow.reduce((sum, r) => sum + inFlight(r), 0),
+      );
+      for (const id of [a, b, c]) await relayJob(cappedRun, id);
+    }
+
+    // Assess
+    for (const id of [a, b]) expect((await services.jobs.get(id))?.job.status).toBe('COMPLETED');
+    expect(most).toBeLessThanOrEqual(4 + 1);
+    const ledger = await services.jobs.environmentInFlight(ENV);
+    expect(ledger.jobs).toEqual({});
+  });
+});

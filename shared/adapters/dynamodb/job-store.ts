@@ -6,6 +6,7 @@ import { bucketOf } from '../../domain/parts.js';
 import { isInFlight } from '../../domain/status.js';
 import type { JobStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
+import { environmentInFlightStore } from './environment-in-flight.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
 import { clearOutbox, jobsInIndex, readJobItem } from './job-indexes.js';
@@ -301,6 +302,9 @@ export const dynamoJobStore: JobStore = {
       return rethrow(error, `advance the dispatch of job ${record.job.id}`);
     }
   },
+
+  environmentInFlight: (environmentId) => environmentInFlightStore.read(environmentId),
+  declareInFlight: (environmentId, read, jobs) => environmentInFlightStore.write(environmentId, read, jobs),
 
   listParts: (record, from, limit) => jobPartsStore.listParts(record, from, limit),
   pendingParts: (record) => jobPartsStore.pendingParts(record),

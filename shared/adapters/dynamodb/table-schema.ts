@@ -5,6 +5,7 @@
  * Item layout (pk / sk):
  * - `KEY#<sha256 of api key>` / `KEY`                      API key → environment
  * - `ENV#<environmentId>` / `ENV`                          environment
+ * - `ENV#<environmentId>` / `PARTS_IN_FLIGHT`              its jobs' declared parts in flight (a capped environment)
  * - `JOB#<jobId>` / `JOB`                                  job (+ outbox map, counters)
  * - `JOB#<jobId>` / `BUCKET#<n>`                           finished part indexes of bucket n
  * - `JOB#<jobId>` / `PARTFAIL#<part>`                      a part's final failure
