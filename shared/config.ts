@@ -57,7 +57,7 @@ export const ENV = {
   eventRetentionDays: 'PARTWISE_EVENT_RETENTION_DAYS',
   /** Parts one job keeps in flight (docs/fairness.md); 0 or unset: the window is off. */
   partsInFlightPerJob: 'PARTWISE_PARTS_IN_FLIGHT_PER_JOB',
-  /** Parts one environment's executing jobs keep in flight together; unset: no cap. */
+  /** Parts one environment's executing jobs keep in flight together; 0 or unset: no cap. */
   partsInFlightPerEnvironment: 'PARTWISE_PARTS_IN_FLIGHT_PER_ENVIRONMENT',
   /** Per-environment caps, a JSON object of environment id to parts. */
   environmentPartsInFlight: 'PARTWISE_ENVIRONMENT_PARTS_IN_FLIGHT',
@@ -113,13 +113,11 @@ export const config = {
     return integer(ENV.eventRetentionDays, 30);
   },
   get fairness(): FairnessSettings {
-    const cap = optional(ENV.partsInFlightPerEnvironment);
+    const cap = integer(ENV.partsInFlightPerEnvironment, 0);
     const caps = optional(ENV.environmentPartsInFlight);
     return {
       partsInFlightPerJob: integer(ENV.partsInFlightPerJob, 0),
-      ...(cap === undefined
-        ? {}
-        : { partsInFlightPerEnvironment: integer(ENV.partsInFlightPerEnvironment, 0) }),
+      ...(cap > 0 ? { partsInFlightPerEnvironment: cap } : {}),
       ...(caps === undefined ? {} : { environmentCaps: capsFrom(caps) }),
     };
   },

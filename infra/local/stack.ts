@@ -49,6 +49,11 @@ export interface LocalStackOptions {
   webhooks?: WebhookConfig[];
   /** Signs webhooks without their own secret. @default PARTWISE_WEBHOOK_SECRET, else `<dataDir>/webhook-secret` */
   webhookSecret?: string;
+  /**
+   * Parts one job keeps in flight (docs/fairness.md); 0 turns the window off.
+   * @default PARTWISE_PARTS_IN_FLIGHT_PER_JOB, else twice the workers (the construct's rule: twice the processors)
+   */
+  partsInFlightPerJob?: number;
   /** Handler modules to run instead of `functions/*.ts` (tests). */
   handlers?: Partial<Record<HandlerName, string | URL>>;
   log?: Logger;
@@ -125,6 +130,7 @@ function setHandlerEnvironment(
   endpoints: Record<string, string>,
   queues: { partsQueue: Queue; eventDeadLetterQueue: Queue },
   faults: LocalFaults,
+  partsInFlightPerJob: number,
 ): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
@@ -140,6 +146,7 @@ function setHandlerEnvironment(
     [ENV.eventBusName]: NAMES.bus,
     [ENV.eventSource]: NAMES.source,
     [ENV.faults]: JSON.stringify(faults),
+    [ENV.partsInFlightPerJob]: String(partsInFlightPerJob),
     ...endpoints,
   });
 }
@@ -155,6 +162,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Work unchanged this long is sent again, and counts towards the watchdog (the sweeper's default: 900).
   const staleAfterSeconds = options.staleAfterSeconds ?? numberFrom('PARTWISE_LOCAL_STALE_AFTER_SECONDS');
   const maxReceiveCount = numberFrom('PARTWISE_LOCAL_MAX_RECEIVES');
+  const partsInFlightPerJob =
+    options.partsInFlightPerJob ?? numberFrom(ENV.partsInFlightPerJob) ?? 2 * Math.max(1, workers);
   const webhookConfigs = options.webhooks ?? parseWebhooks(process.env.PARTWISE_WEBHOOKS);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
@@ -208,6 +217,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       resources,
       faults,
+      partsInFlightPerJob,
     );
     // The token secret, kept in the data dir, read by the handlers as on AWS (secrets-extension.ts).
     const tokenSecret = await startLocalTokenSecret(dataDir);

@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '../domain/errors.js';
 import type { JobCommand } from '../domain/events.js';
+import type { JobPriority } from '../domain/fairness.js';
 import { requestFingerprint } from '../domain/idempotency.js';
 import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
@@ -31,6 +32,7 @@ export interface CreateJobInput {
   trigger?: Trigger;
   mode?: JobMode;
   input?: Record<string, unknown>;
+  priority?: JobPriority;
 }
 
 /** A job of the caller's environment, or 404 (another environment's job is never revealed). */
@@ -92,6 +94,7 @@ export async function createJob(
     trigger: input.trigger ?? 'manual',
     mode: input.mode ?? (await defaultMode(services, environmentId, input, operation)),
     ...(input.input ? { input: input.input } : {}),
+    ...(input.priority && input.priority !== 'normal' ? { priority: input.priority } : {}),
     status: 'PLANNING',
     attempt: 1,
     parts: 0,
