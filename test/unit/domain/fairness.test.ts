@@ -99,3 +99,45 @@ describe('a windowed job, property', () => {
     );
   });
 });
+
+/**
+ * Jobs of one capped environment, each topping up under the room its environment leaves
+ * it, with parts finishing in any order.
+ */
+describe('jobs under an environment’s cap, property', () => {
+  it('keep the environment within its cap and one part for each other job, and every job finishes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.infiniteStream(fc.nat()),
+        (sizes, window, cap, choices) => {
+          const jobs = sizes.map((parts) => ({ parts, cursor: startCursor(window, 1, 0), settled: 0 }));
+          const inFlight = (job: (typeof jobs)[number]) => inFlightOf(job.cursor, job.settled);
+          const topUp = (job: (typeof jobs)[number]) => {
+            const others = jobs.reduce((sum, other) => (other === job ? sum : sum + inFlight(other)), 0);
+            const allowed = shareOfCap(cap, others, inFlight(job));
+            const count = topUpCount(job.cursor, job.settled, job.parts - job.cursor.next, allowed);
+            job.cursor = { ...job.cursor, next: job.cursor.next + count, sent: job.cursor.sent + count };
+          };
+          for (const job of jobs) topUp(job);
+          const choice = choices[Symbol.iterator]();
+          for (let steps = 0; jobs.some((job) => job.settled < job.parts); steps++) {
+            const total = jobs.reduce((sum, job) => sum + inFlight(job), 0);
+            // A job with nothing in flight may send one part even when the cap is full.
+            expect(total).toBeLessThanOrEqual(cap + jobs.length - 1);
+            const busy = jobs.filter((job) => inFlight(job) > 0);
+            expect(busy.length).toBeGreaterThan(0); // never stalled
+            const job = busy[choice.next().value % busy.length];
+            if (!job) throw new Error('no job in flight');
+            job.settled++;
+            // The finished part's job tops up, then the others (their parts finishing later would).
+            topUp(job);
+            for (const other of jobs) if (inFlight(other) === 0) topUp(other);
+          }
+        },
+      ),
+    );
+  });
+});
