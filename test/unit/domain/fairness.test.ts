@@ -123,7 +123,7 @@ describe('jobs under an environment’s cap, property', () => {
           };
           for (const job of jobs) topUp(job);
           const choice = choices[Symbol.iterator]();
-          for (let steps = 0; jobs.some((job) => job.settled < job.parts); steps++) {
+          while (jobs.some((job) => job.settled < job.parts)) {
             const total = jobs.reduce((sum, job) => sum + inFlight(job), 0);
             // A job with nothing in flight may send one part even when the cap is full.
             expect(total).toBeLessThanOrEqual(cap + jobs.length - 1);
