@@ -2,7 +2,8 @@
  * Fair sharing of the parts queue (docs/fairness.md), on the local stack: one environment
  * runs a large extract (1 GB; --quick: ~100 MB) while another submits small jobs one after
  * another at a steady pace. Each small job's time (its createdAt → finishedAt) is compared
- * with the same job's time on the idle stack, measured first in the same run; the whole
+ * with its time on the idle stack: the same run of small jobs at the same pace, measured
+ * first in the same stack (the small jobs share the stack with one another in both); the whole
  * scenario runs twice, each in a fresh stack in a child process of its own: window off (the
  * chunked dispatch from before windows) and window on.
  *
@@ -46,10 +47,12 @@ const RESULT = 'FAIRNESS_RESULT ';
 
 interface ModeResult {
   window: number;
-  idleSeconds: number;
+  /** The small job alone on the idle stack (median). */
+  aloneSeconds: number;
   bigSeconds: number;
   bigParts: number;
-  small: { seconds: number; duringBig: boolean }[];
+  /** Each small job during the large extract, and the same job of the same run on the idle stack. */
+  small: { seconds: number; idleSeconds: number; duringBig: boolean }[];
 }
 
 if (args.includes('--child')) await child();
@@ -126,11 +129,21 @@ async function child(): Promise<void> {
       return job;
     };
 
-    // The idle stack: the small job alone, a few times; its median.
-    const idle: number[] = [];
+    // The small jobs at a steady pace: each one's time is compared with its own on the idle stack.
+    const smallRun = async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < settings.small; i++) {
+        ids.push((await submitSmall()).id);
+        await new Promise((resolve) => setTimeout(resolve, settings.gapMs));
+      }
+      return Promise.all(ids.map(untilEnded));
+    };
+
+    // The idle stack: the small job alone, a few times (its median), then the same run of small jobs.
+    const alone: number[] = [];
     for (let i = 0; i < settings.idleRuns; i++)
-      idle.push(elapsed(await untilEnded((await submitSmall()).id)));
-    const idleSeconds = median(idle);
+      alone.push(elapsed(await untilEnded((await submitSmall()).id)));
+    const idleRun = (await smallRun()).map(elapsed);
 
     // The large extract, then the small jobs at a steady pace while it executes.
     const big = await csvFile(settings.rows);
@@ -148,12 +161,7 @@ async function child(): Promise<void> {
       (job) => job.status !== 'PLANNING' && job.status !== 'READY',
       { timeoutMs: 10 * 60_000, intervalMs: 50 },
     );
-    const smallIds: string[] = [];
-    for (let i = 0; i < settings.small; i++) {
-      smallIds.push((await submitSmall()).id);
-      await new Promise((resolve) => setTimeout(resolve, settings.gapMs));
-    }
-    const smallJobs = await Promise.all(smallIds.map(untilEnded));
+    const smallJobs = await smallRun();
     const bigDone = await waitFor(
       `job ${bigJob.id}`,
       () => bench.ok<Job>('GET', `/jobs/${bigJob.id}`),
@@ -163,12 +171,13 @@ async function child(): Promise<void> {
     if (bigDone.status !== 'COMPLETED') throw new Error(`the large job ${bigDone.status}`);
     const result: ModeResult = {
       window: Number(process.env.PARTWISE_PARTS_IN_FLIGHT_PER_JOB ?? 0),
-      idleSeconds,
+      aloneSeconds: median(alone),
       bigSeconds: elapsed(bigDone),
       bigParts: bigDone.parts,
       // A small job counts as contended if it was submitted before the large one finished.
-      small: smallJobs.map((job) => ({
+      small: smallJobs.map((job, i) => ({
         seconds: elapsed(job),
+        idleSeconds: idleRun[i] ?? Number.NaN,
         duringBig: Date.parse(job.createdAt) < Date.parse(bigDone.finishedAt),
       })),
     };
@@ -183,24 +192,28 @@ function print(off: ModeResult, on: ModeResult): void {
   const cell = (mode: ModeResult, i: number) => {
     const small = mode.small[i];
     if (!small) return ''.padEnd(24);
-    const ratio = small.seconds / mode.idleSeconds;
+    const ratio = small.seconds / small.idleSeconds;
     return `${small.seconds.toFixed(2).padStart(7)} s ${`${ratio.toFixed(1)}×`.padStart(7)}${small.duringBig ? '' : ' (after)'}`.padEnd(
       24,
     );
   };
   console.log('');
-  console.log(`small job   ${'window off'.padEnd(24)}  window of ${on.window}`);
+  console.log(`small job   ${'window off (× idle)'.padEnd(24)}  window of ${on.window} (× idle)`);
   for (let i = 0; i < Math.max(off.small.length, on.small.length); i++)
     console.log(`${String(i + 1).padStart(9)}   ${cell(off, i)}  ${cell(on, i)}`);
   const summary = (mode: ModeResult) => {
     const contended = mode.small.filter((s) => s.duringBig);
-    const ratios = contended.map((s) => s.seconds / mode.idleSeconds);
+    const ratios = contended.map((s) => s.seconds / s.idleSeconds);
     const within = ratios.filter((r) => r <= FAIR_RATIO).length;
     return {
-      idle: `${mode.idleSeconds.toFixed(2)} s`,
+      alone: `${mode.aloneSeconds.toFixed(2)} s`,
+      idle: `median ${median(mode.small.map((s) => s.idleSeconds)).toFixed(2)} s`,
       big: `${mode.bigSeconds.toFixed(1)} s (${mode.bigParts} parts)`,
       contended: `${contended.length} of ${mode.small.length}`,
       median: ratios.length ? `${median(ratios).toFixed(1)}×` : '-',
+      medianAlone: contended.length
+        ? `${median(contended.map((s) => s.seconds / mode.aloneSeconds)).toFixed(1)}×`
+        : '-',
       worst: ratios.length ? `${Math.max(...ratios).toFixed(1)}×` : '-',
       within: `${within} of ${contended.length} within ${FAIR_RATIO}× idle${within === contended.length && contended.length > 0 ? ' (all)' : ''}`,
     };
@@ -208,11 +221,13 @@ function print(off: ModeResult, on: ModeResult): void {
   const [a, b] = [summary(off), summary(on)];
   console.log('');
   for (const [label, key] of [
-    ['small job, idle stack', 'idle'],
+    ['small job alone, idle', 'alone'],
+    ['small jobs, idle stack', 'idle'],
     ['large extract', 'big'],
     ['small jobs during it', 'contended'],
     ['median vs idle', 'median'],
     ['worst vs idle', 'worst'],
+    ['median vs alone', 'medianAlone'],
     ['fair', 'within'],
   ] as const)
     console.log(`${label.padEnd(22)}  ${a[key].padEnd(30)}  ${b[key]}`);
