@@ -8,10 +8,15 @@ import { observed } from '../shared/observability.js';
 const DEFAULT_STALE_AFTER_SECONDS = 900;
 
 /** Scheduled: re-relays stuck outboxes, re-plans stuck planning, resends pending parts of stalled jobs. */
-const sweepStuckWork = async (event: { detail?: { staleAfterSeconds?: number } } = {}) => {
+const sweepStuckWork = async (
+  event: { detail?: { staleAfterSeconds?: number; queueLost?: boolean } } = {},
+) => {
   const report = await sweep(
     functionServices(),
     event.detail?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS,
+    {
+      queueLost: event.detail?.queueLost === true,
+    },
   );
   logger.info('sweep done', { ...report });
   return report;

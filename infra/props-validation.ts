@@ -4,7 +4,7 @@
  * Values that are CDK tokens (parameters, imports) are known only at deploy time and skipped.
  */
 import { type Duration, Token } from 'aws-cdk-lib';
-import { MIN_PART_SIZE_BYTES } from '../shared/domain/parts.js';
+import { MAX_PARTS, MIN_PART_SIZE_BYTES } from '../shared/domain/parts.js';
 import type { ResolvedJobsServiceProps } from './props.js';
 
 export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] {
@@ -65,6 +65,8 @@ export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] 
       `defaultPartSizeBytes must be an integer of at least ${MIN_PART_SIZE_BYTES}, got ${p.defaultPartSizeBytes}`,
     );
   }
+
+  fairness(p, problems);
 
   const timeout = seconds(p.processorTimeout);
   if (timeout !== undefined) {
@@ -136,6 +138,30 @@ export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] 
   }
 
   return problems;
+}
+
+/** The dispatch window and the environment caps (docs/fairness.md). */
+function fairness(p: ResolvedJobsServiceProps, problems: string[]): void {
+  integerIn(p.partsInFlightPerJob, 0, MAX_PARTS, 'partsInFlightPerJob (0 turns the window off)', problems);
+  integerIn(p.partsInFlightPerEnvironment, 0, MAX_PARTS, 'partsInFlightPerEnvironment (0: no cap)', problems);
+  const overrides = Object.entries(p.environmentPartsInFlight);
+  for (const [environmentId, cap] of overrides) {
+    if (!/^env_\w{1,64}$/.test(environmentId))
+      problems.push(`environmentPartsInFlight keys must be environment ids (env_…), got "${environmentId}"`);
+    integerIn(cap, 1, MAX_PARTS, `environmentPartsInFlight.${environmentId}`, problems);
+  }
+  const capped = p.partsInFlightPerEnvironment !== 0 || overrides.length > 0;
+  if (capped && p.partsInFlightPerJob === 0 && !Token.isUnresolved(p.partsInFlightPerJob)) {
+    problems.push(
+      "partsInFlightPerEnvironment and environmentPartsInFlight need partsInFlightPerJob above 0: an environment is capped through its jobs' windows",
+    );
+  }
+  // Lambda's environment variables share 4 KB; the overrides travel in one of them.
+  const size = JSON.stringify(p.environmentPartsInFlight).length;
+  if (size > 2048)
+    problems.push(
+      `environmentPartsInFlight must fit 2,048 characters as JSON, got ${size}: cap fewer environments`,
+    );
 }
 
 function hostName(value: string, name: string, problems: string[], example = 'jobs.example.com'): void {

@@ -102,6 +102,33 @@ export interface JobsServiceProps {
   readonly processorBatchSize?: number;
 
   /**
+   * Parts one job keeps in flight (queued or running) at a time; it sends more as they
+   * finish, so the one parts queue interleaves the parts of every executing job and a small
+   * job is not stuck behind a large one's thousands (docs/fairness.md). A job's `priority`
+   * scales it (`high` ×2, `low` ×½). Keep it at least `processorMaxConcurrency`, so that a
+   * job alone still keeps every processor busy. 0 turns the window off: a job sends all its
+   * parts at once, 1,000 per dispatch step, as before.
+   * @default 40
+   */
+  readonly partsInFlightPerJob?: number;
+
+  /**
+   * Parts all executing jobs of one environment keep in flight together: a cap that keeps
+   * one tenant from filling the queue with many jobs at once. Needs `partsInFlightPerJob`.
+   * A job with nothing in flight may always send one part, so the cap can be passed by one
+   * part per such job (docs/fairness.md). 0: no cap.
+   * @default 0
+   */
+  readonly partsInFlightPerEnvironment?: number;
+
+  /**
+   * Caps for some environments, by environment id, in place of `partsInFlightPerEnvironment`
+   * (e.g. `{ env_bulk: 20 }` for a tenant that runs large extracts).
+   * @default {}
+   */
+  readonly environmentPartsInFlight?: Readonly<Record<string, number>>;
+
+  /**
    * Default size of a byte-range part when a job's config does not choose one.
    * @default 33554432 (32 MiB)
    */
@@ -278,6 +305,9 @@ export const JOBS_SERVICE_DEFAULTS = {
   processorMaxConcurrency: 20,
   processorBatchSize: FUNCTION_SPECS.processor.batchSize,
   defaultPartSizeBytes: 32 * 1024 * 1024,
+  partsInFlightPerJob: 40,
+  partsInFlightPerEnvironment: 0,
+  environmentPartsInFlight: {},
   removalPolicy: RemovalPolicy.RETAIN,
   temporaryObjectRetention: Duration.days(7),
   logRetention: RetentionDays.ONE_MONTH,

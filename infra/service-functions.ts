@@ -62,6 +62,11 @@ export function createServiceFunctions(
       [ENV.eventBusName]: r.eventBus.eventBusArn,
       [ENV.eventSource]: p.eventSource,
       [ENV.defaultPartSizeBytes]: String(p.defaultPartSizeBytes),
+      [ENV.partsInFlightPerJob]: String(p.partsInFlightPerJob),
+      [ENV.partsInFlightPerEnvironment]: String(p.partsInFlightPerEnvironment),
+      ...(Object.keys(p.environmentPartsInFlight).length > 0
+        ? { [ENV.environmentPartsInFlight]: JSON.stringify(p.environmentPartsInFlight) }
+        : {}),
       [ENV.eventRetentionDays]: String(p.eventRetention.toDays()),
       ...runtime,
     },

@@ -1,3 +1,5 @@
+import type { FairnessSettings } from './domain/fairness.js';
+
 /**
  * Configuration, read once from the environment (on first use) through fail-fast getters.
  * Nothing else in the code base reads `process.env` (the local stack sets these
@@ -31,6 +33,17 @@ function integer(name: string, fallback: number): number {
   return value;
 }
 
+function capsFrom(raw: string): Record<string, number> {
+  const parsed: unknown = JSON.parse(raw);
+  const entries = typeof parsed === 'object' && parsed !== null ? Object.entries(parsed) : [];
+  if (entries.some(([, value]) => !Number.isInteger(value) || value < 1)) {
+    throw new Error(
+      `Environment variable ${ENV.environmentPartsInFlight} must map environment ids to positive integers, got "${raw}"`,
+    );
+  }
+  return Object.fromEntries(entries);
+}
+
 /** Names of the environment variables, shared with the CDK construct and the local stack. */
 export const ENV = {
   tableName: 'PARTWISE_TABLE_NAME',
@@ -42,6 +55,12 @@ export const ENV = {
   eventSource: 'PARTWISE_EVENT_SOURCE',
   defaultPartSizeBytes: 'PARTWISE_DEFAULT_PART_SIZE_BYTES',
   eventRetentionDays: 'PARTWISE_EVENT_RETENTION_DAYS',
+  /** Parts one job keeps in flight (docs/fairness.md); 0 or unset: the window is off. */
+  partsInFlightPerJob: 'PARTWISE_PARTS_IN_FLIGHT_PER_JOB',
+  /** Parts one environment's executing jobs keep in flight together; 0 or unset: no cap. */
+  partsInFlightPerEnvironment: 'PARTWISE_PARTS_IN_FLIGHT_PER_ENVIRONMENT',
+  /** Per-environment caps, a JSON object of environment id to parts. */
+  environmentPartsInFlight: 'PARTWISE_ENVIRONMENT_PARTS_IN_FLIGHT',
   /** Endpoint overrides: set by the local stack only. */
   dynamodbEndpoint: 'PARTWISE_DYNAMODB_ENDPOINT',
   s3Endpoint: 'PARTWISE_S3_ENDPOINT',
@@ -98,6 +117,15 @@ export const config = {
   },
   get eventRetentionDays() {
     return integer(ENV.eventRetentionDays, 30);
+  },
+  get fairness(): FairnessSettings {
+    const cap = integer(ENV.partsInFlightPerEnvironment, 0);
+    const caps = optional(ENV.environmentPartsInFlight);
+    return {
+      partsInFlightPerJob: integer(ENV.partsInFlightPerJob, 0),
+      ...(cap > 0 ? { partsInFlightPerEnvironment: cap } : {}),
+      ...(caps === undefined ? {} : { environmentCaps: capsFrom(caps) }),
+    };
   },
   get dynamodbEndpoint() {
     return optional(ENV.dynamodbEndpoint);

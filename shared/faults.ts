@@ -15,6 +15,7 @@ declare global {
 export type FaultPointName =
   | 'plan:after-plan' // an operation planned its parts (plan objects written), the plan not yet committed
   | 'dispatch:after-send' // a dispatch step sent its parts, the next step not yet sent
+  | 'window:after-advance' // a window's dispatch cursor moved on, its parts not yet sent
   | 'part:after-output' // a part's output is written, its completion not yet counted
   | 'part:after-count' // a part is counted, the job not yet finalized
   | 'finalize:before-commit' // the operation finalized (its outcome written), the job not yet COMPLETED
@@ -27,6 +28,7 @@ export type FaultPointName =
 export const FAULT_POINTS: readonly FaultPointName[] = [
   'plan:after-plan',
   'dispatch:after-send',
+  'window:after-advance',
   'part:after-output',
   'part:after-count',
   'finalize:before-commit',

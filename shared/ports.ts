@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { ApiKeyRecord } from './domain/api-keys.js';
 import type { JobCommand, JobEvent, OutboxEntry } from './domain/events.js';
+import type { DispatchCursor } from './domain/fairness.js';
 import type { Job, JobError } from './domain/job.js';
 import type { PushConnection } from './domain/push.js';
 import type { DataFile, FileStatus, Sheet, SheetSegment, Workbook } from './domain/resources.js';
@@ -147,6 +148,8 @@ export interface JobRecord {
    * count); any change to the job — a part counted, a status, an ack — starts it over.
    */
   stalls?: number;
+  /** The windowed dispatch of the job's attempt (domain/fairness.ts); absent: chunked dispatch. */
+  dispatch?: DispatchCursor;
   /** Entries committed but not yet relayed. */
   outbox: OutboxEntry[];
 }
@@ -171,6 +174,16 @@ export interface JobChanges {
    * finished parts' counts stay.
    */
   forgetFailedParts?: boolean;
+  /** A new attempt's dispatch cursor (the window): set as the job starts executing. */
+  dispatch?: DispatchCursor;
+}
+
+/** What the executing jobs of a capped environment declared in flight (docs/fairness.md). */
+export interface EnvironmentInFlight {
+  /** 0 for an environment with no declaration yet. */
+  version: number;
+  /** Parts in flight by job id: an upper bound for each (a job declares before it sends). */
+  jobs: Record<string, number>;
 }
 
 export interface JobListFilter {
@@ -250,6 +263,25 @@ export interface JobStore {
   pendingParts(record: JobRecord): Promise<number[]>;
   /** The job as stored, deleted or not, when its outbox holds entries; undefined otherwise. */
   withOutbox(jobId: string): Promise<JobRecord | undefined>;
+  /**
+   * Moves the job's dispatch cursor from where `record` read it to `next`, with `sent` parts
+   * sent in the attempt, in one conditional write (the cursor and attempt unchanged, the job
+   * executing). Returns the job as written, or undefined when another writer moved first.
+   * The parts [record's next, next) must be sent after it: a crash in between leaves them
+   * pending below the cursor, where the sweeper resends them.
+   */
+  advanceDispatch(record: JobRecord, next: number, sent: number): Promise<JobRecord | undefined>;
+  /** The environment's declared parts in flight. */
+  environmentInFlight(environmentId: string): Promise<EnvironmentInFlight>;
+  /**
+   * Replaces the environment's declarations with `jobs` if they are still the version read;
+   * false when another job's top-up wrote first (read again and decide again).
+   */
+  declareInFlight(
+    environmentId: string,
+    read: EnvironmentInFlight,
+    jobs: Readonly<Record<string, number>>,
+  ): Promise<boolean>;
   /** Removes relayed entries from a job's outbox. */
   clearOutbox(jobId: string, entryIds: string[]): Promise<void>;
   /** Jobs whose outbox holds entries committed before `before` (ISO time). */

@@ -1,3 +1,4 @@
+import type { FairnessSettings } from './domain/fairness.js';
 import type {
   BlobStore,
   EventDeadLetter,
@@ -28,4 +29,6 @@ export interface Services {
    * the two leaves. Off: the outbox waits for the relay, as engine tests want to see it.
    */
   relayAfterCommit?: boolean;
+  /** The dispatch window and environment caps (domain/fairness.ts); absent: the window is off. */
+  fairness?: FairnessSettings;
 }

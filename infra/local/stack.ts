@@ -63,6 +63,11 @@ export interface LocalStackOptions {
   webhooks?: WebhookConfig[];
   /** Signs webhooks without their own secret. @default PARTWISE_WEBHOOK_SECRET, else `<dataDir>/webhook-secret` */
   webhookSecret?: string;
+  /**
+   * Parts one job keeps in flight (docs/fairness.md); 0 turns the window off.
+   * @default PARTWISE_PARTS_IN_FLIGHT_PER_JOB, else twice the workers (the construct's rule: twice the processors)
+   */
+  partsInFlightPerJob?: number;
   /** Handler modules to run instead of `functions/*.ts` (tests). */
   handlers?: Partial<Record<HandlerName, string | URL>>;
   log?: Logger;
@@ -151,6 +156,7 @@ function setHandlerEnvironment(
   endpoints: Record<string, string>,
   queues: { partsQueue: Queue; eventDeadLetterQueue: Queue },
   faults: LocalFaults,
+  partsInFlightPerJob: number,
 ): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
@@ -169,6 +175,7 @@ function setHandlerEnvironment(
     [ENV.eventBusName]: NAMES.bus,
     [ENV.eventSource]: NAMES.source,
     [ENV.faults]: JSON.stringify(faults),
+    [ENV.partsInFlightPerJob]: String(partsInFlightPerJob),
     ...endpoints,
   });
 }
@@ -188,6 +195,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     options.processorBatchSize ??
     numberFrom('PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE') ??
     FUNCTION_SPECS.processor.batchSize;
+  const partsInFlightPerJob =
+    options.partsInFlightPerJob ?? numberFrom(ENV.partsInFlightPerJob) ?? 2 * Math.max(1, workers);
   const webhookConfigs = options.webhooks ?? parseWebhooks(process.env.PARTWISE_WEBHOOKS);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
@@ -243,6 +252,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       resources,
       faults,
+      partsInFlightPerJob,
     );
     // The token and key secrets, kept in the data dir, read by the handlers as on AWS (secrets-extension.ts).
     const secrets = await startLocalSecrets(dataDir);
@@ -321,7 +331,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       target: await inProcessFunction(handler('sweeper')),
       ruleName: 'partwise-sweeper',
       everySeconds: options.sweepEverySeconds ?? numberFrom('PARTWISE_LOCAL_SWEEP_SECONDS') ?? 30,
-      firstEvent: { detail: { staleAfterSeconds: 0 } },
+      // The queue is in memory: a restart lost its messages, so every unfinished job's work goes again.
+      firstEvent: { detail: { staleAfterSeconds: 0, queueLost: true } },
       ...(staleAfterSeconds === undefined ? {} : { detail: { staleAfterSeconds } }),
       log,
     });

@@ -1,3 +1,4 @@
+import { config } from '../config.js';
 import type { Services } from '../services.js';
 import { metrics } from './cloudwatch/emf-metrics.js';
 import { dynamoEventStore } from './dynamodb/event-store.js';
@@ -23,6 +24,7 @@ export function awsServices(): Services {
     eventDeadLetter: sqsEventDeadLetter(),
     metrics,
     now: () => new Date(),
+    fairness: config.fairness,
   };
   return services;
 }

@@ -540,6 +540,11 @@ export interface components {
             input?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description The job's share of the parts queue: `high` keeps twice the parts of a `normal` job in flight, `low` half (docs/fairness.md). Not a place in front of the queue. Default `normal`.
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high";
         };
         /** @description An extract's `{ mapping?, delimiter?, headerRow? }` (docs/plan.md). */
         PlanChangeBody: {
@@ -825,6 +830,11 @@ export interface components {
             status: "PLANNING" | "READY" | "EXECUTING" | "COMPLETED" | "FAILED" | "CANCELED";
             /** @description 1, then one more per retry. */
             attempt?: number;
+            /**
+             * @description The job's share of the parts queue (docs/fairness.md); absent: normal.
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high";
             parts: number;
             processed: number;
             /** @description Rows the finished parts handled: read by an extract, written by a map or an export, deleted by a delete (0 for an action's job). Absent on jobs created before rows were counted. */

@@ -1,3 +1,4 @@
+import type { JobPriority } from './fairness.js';
 import type { JobStatus } from './status.js';
 
 export const RESOURCE_TYPES = ['file', 'workbook', 'sheet'] as const;
@@ -33,6 +34,8 @@ export interface Job {
    * Absent on jobs created before retries existed: read it with `attemptOf`.
    */
   attempt?: number;
+  /** Its share of the parts queue (domain/fairness.ts); absent: `normal`. */
+  priority?: JobPriority;
   parts: number;
   processed: number;
   /**

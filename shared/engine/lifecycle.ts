@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '../domain/errors.js';
 import type { JobCommand } from '../domain/events.js';
+import type { JobPriority } from '../domain/fairness.js';
 import { requestFingerprint } from '../domain/idempotency.js';
 import { newId } from '../domain/ids.js';
 import type { Job, JobError, JobMode, ResourceType, Trigger } from '../domain/job.js';
@@ -21,6 +22,7 @@ import type { Services } from '../services.js';
 import { abandonJob, isAbandoned, markJobDeleted, withCleanup } from './cleanup.js';
 import { type Commit, commitJob, outboxFor } from './commit.js';
 import { relayCommitted } from './relay.js';
+import { windowedDispatch } from './window.js';
 
 export interface CreateJobInput {
   type: ResourceType;
@@ -31,6 +33,7 @@ export interface CreateJobInput {
   trigger?: Trigger;
   mode?: JobMode;
   input?: Record<string, unknown>;
+  priority?: JobPriority;
 }
 
 /** A job of the caller's environment, or 404 (another environment's job is never revealed). */
@@ -92,6 +95,7 @@ export async function createJob(
     trigger: input.trigger ?? 'manual',
     mode: input.mode ?? (await defaultMode(services, environmentId, input, operation)),
     ...(input.input ? { input: input.input } : {}),
+    ...(input.priority && input.priority !== 'normal' ? { priority: input.priority } : {}),
     status: 'PLANNING',
     attempt: 1,
     parts: 0,
@@ -174,7 +178,11 @@ function startCommit(record: JobRecord, services: Services): Commit {
       }
     : { kind: 'dispatch', jobId: record.job.id, from: 0 };
   return {
-    changes: { job: { status: 'EXECUTING', startedAt: now.toISOString() }, resetCounts: true },
+    changes: {
+      job: { status: 'EXECUTING', startedAt: now.toISOString() },
+      resetCounts: true,
+      ...(operation.runsOutside ? {} : windowedDispatch(services, record, 1)),
+    },
     topics: ['job:started'],
     commands: [command],
   };

@@ -13,6 +13,7 @@ import { commitJob, outboxFor, progressBacklogged } from './commit.js';
 import { failJob } from './lifecycle.js';
 import { relayCommitted } from './relay.js';
 import { awaitsRetry, retryWindow } from './retry-window.js';
+import { topUpDispatch } from './window.js';
 
 /**
  * Runs one part and counts it. Safe to call any number of times for the same part: the
@@ -110,6 +111,7 @@ export async function countParts(services: Services, jobId: string, ran: RanPart
     return;
   }
   const { record: after } = counted;
+  await topUpDispatch(services, after);
   if (partsSettled(after.job)) {
     const finished = await finalizeJob(services, after);
     // A part's copy may have written after a finalize (its own or another's) used the parts.
@@ -268,5 +270,6 @@ export async function failPart(
     });
     return;
   }
+  await topUpDispatch(services, after);
   if (partsSettled(after.job)) await finalizeJob(services, after);
 }

@@ -14,6 +14,7 @@ import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
 import { type Commit, commitJob } from './commit.js';
 import { jobOf } from './lifecycle.js';
+import { windowedDispatch } from './window.js';
 
 export async function retryJob(services: Services, environmentId: string, jobId: string): Promise<Job> {
   const first = await jobOf(services, environmentId, jobId);
@@ -95,6 +96,7 @@ function redrive(record: JobRecord, services: Services): Commit {
       cleanupPending: false,
       forgetFailedParts: true,
       lastProgressEventAt: 0,
+      ...windowedDispatch(services, record, attemptOf(record.job) + 1),
     },
     topics: ['job:started'],
     commands: [{ kind: 'dispatch', jobId: record.job.id, from: 0, pendingOnly: true }],

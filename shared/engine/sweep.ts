@@ -9,6 +9,7 @@ import { failJob } from './lifecycle.js';
 import { checkAckTimeout } from './outside.js';
 import { finalizeJob } from './parts.js';
 import { relayOutboxes } from './relay.js';
+import { lostBelowCursor, topUpDispatch } from './window.js';
 
 export interface SweepReport {
   relayed: number;
@@ -23,6 +24,15 @@ export interface SweepReport {
 }
 
 const BATCH = 100;
+
+export interface SweepOptions {
+  /**
+   * The queue's messages are gone (the local stack's SQS emulator keeps them in memory, so a
+   * restart loses them): every unfinished job's work is sent again, whether or not the job
+   * moved since it was read, and without counting a stall. @default false
+   */
+  queueLost?: boolean;
+}
 
 /**
  * Sweeps in a row that may find a job unchanged before the watchdog gives up on it: the
@@ -44,9 +54,13 @@ export const MAX_STALLS = 4;
  * partwise has its own deadlines: the first ack within `ackTimeoutSeconds`, then a report
  * (ack, complete or fail) at least every `heartbeatSeconds`. The sweeper never completes a
  * job whose work it did not see finish: only a parts-based job whose every part is counted.
- * The local stack sweeps with 0 at start: its queue does not survive a restart.
+ * The local stack sweeps with 0 and `queueLost` at start: its queue does not survive a restart.
  */
-export async function sweep(services: Services, staleAfterSeconds: number): Promise<SweepReport> {
+export async function sweep(
+  services: Services,
+  staleAfterSeconds: number,
+  options: SweepOptions = {},
+): Promise<SweepReport> {
   const report: SweepReport = {
     relayed: 0,
     replanned: 0,
@@ -70,7 +84,9 @@ export async function sweep(services: Services, staleAfterSeconds: number): Prom
       continue;
     }
     // Counted before the work is sent again: a crash in between loses a try, never a stall.
-    const stalls = await services.jobs.noteStall(record);
+    // After the queue itself was lost, a job that moved proves nothing about its messages
+    // (what moved it may be the last of them): its work is sent again, and no stall counts.
+    const stalls = options.queueLost ? 0 : await services.jobs.noteStall(record);
     if (stalls === undefined) continue; // it moved after all
     if (record.cleanupPending) {
       if (stalls > MAX_STALLS) {
@@ -115,16 +131,19 @@ export async function sweep(services: Services, staleAfterSeconds: number): Prom
         report.stalled++;
         continue;
       }
-      // Contiguous runs of pending parts, so the operation reads its plan once per run.
-      for (let i = 0; i < pending.length; ) {
+      // Contiguous runs of lost parts, so the operation reads its plan once per run. A
+      // windowed job's parts beyond its cursor were never sent: its window sends them.
+      const lost = lostBelowCursor(record, pending);
+      for (let i = 0; i < lost.length; ) {
         let j = i;
-        while (j + 1 < pending.length && pending[j + 1] === (pending[j] ?? 0) + 1) j++;
-        const from = pending[i] ?? 0;
-        const to = (pending[j] ?? 0) + 1;
+        while (j + 1 < lost.length && lost[j + 1] === (lost[j] ?? 0) + 1) j++;
+        const from = lost[i] ?? 0;
+        const to = (lost[j] ?? 0) + 1;
         await services.queue.send(await partMessagesOf(services, record, from, to));
         report.resentParts += to - from;
         i = j + 1;
       }
+      await topUpDispatch(services, record);
       report.resumed++;
     }
   }

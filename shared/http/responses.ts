@@ -10,6 +10,7 @@
 import * as z from 'zod';
 import { TOKEN_SCOPES } from '../domain/access.js';
 import { API_KEY_STATUSES } from '../domain/api-keys.js';
+import { JOB_PRIORITIES } from '../domain/fairness.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
 import { FIELD_TYPES, FILE_STATUSES } from '../domain/resources.js';
 import { JOB_STATUSES } from '../domain/status.js';
@@ -45,6 +46,10 @@ export const Job = z
     input: z.record(z.string(), z.unknown()).optional(),
     status: z.enum(JOB_STATUSES),
     attempt: z.number().int().min(1).optional().meta({ description: '1, then one more per retry.' }),
+    priority: z
+      .enum(JOB_PRIORITIES)
+      .optional()
+      .meta({ description: "The job's share of the parts queue (docs/fairness.md); absent: normal." }),
     parts: count,
     processed: count,
     rowsProcessed: count.optional().meta({

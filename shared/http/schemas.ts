@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { TOKEN_SCOPES, TOKEN_TTL_SECONDS } from '../domain/access.js';
 import { API_KEY_LIMITS } from '../domain/api-keys.js';
 import { JOB_TOPICS } from '../domain/events.js';
+import { JOB_PRIORITIES } from '../domain/fairness.js';
 import { isId } from '../domain/ids.js';
 import { MODES, RESOURCE_TYPES, TRIGGERS } from '../domain/job.js';
 import { FIELD_TYPES, MAX_UPLOAD_BYTES } from '../domain/resources.js';
@@ -40,6 +41,13 @@ export const CreateJobBody = z
     trigger: z.enum(TRIGGERS, { error: `must be one of: ${TRIGGERS.join(', ')}` }).optional(),
     mode: z.enum(MODES, { error: `must be one of: ${MODES.join(', ')}` }).optional(),
     input: JsonObject.optional(),
+    priority: z
+      .enum(JOB_PRIORITIES, { error: `must be one of: ${JOB_PRIORITIES.join(', ')}` })
+      .optional()
+      .meta({
+        description:
+          "The job's share of the parts queue: `high` keeps twice the parts of a `normal` job in flight, `low` half (docs/fairness.md). Not a place in front of the queue. Default `normal`.",
+      }),
   })
   .strict();
 

@@ -130,6 +130,27 @@ describe('the sweeper', () => {
     expect(done.job).toMatchObject({ status: 'COMPLETED', processed: done.job.parts });
   });
 
+  it('after the queue was lost, sends the pending parts of a job that moved since the sweep read it; a plain sweep leaves that job to the next one', async () => {
+    // Prepare: every part lost; the job "moves" between the sweep's read and its stall note,
+    // as when a part counted in that moment was the last message the queue held.
+    const { record, held } = await executingWithLostParts();
+    const moved = { ...services.jobs, noteStall: async () => undefined };
+    const plain = recordingQueue();
+    const lost = recordingQueue();
+
+    // Act
+    const skipped = await sweeper.sweep({ ...plain.services, jobs: moved }, 0);
+    const report = await sweeper.sweep({ ...lost.services, jobs: moved }, 0, { queueLost: true });
+    const { record: done } = await driver.drive(record.job.id);
+
+    // Assess
+    expect(skipped).toMatchObject({ resumed: 0, resentParts: 0 });
+    expect(plain.sent.filter((message) => 'part' in message)).toEqual([]);
+    expect(report).toMatchObject({ resumed: 1, resentParts: held.length, stalled: 0 });
+    expect(lost.sent.filter((message) => 'part' in message)).toEqual(held);
+    expect(done.job).toMatchObject({ status: 'COMPLETED', processed: done.job.parts });
+  });
+
   it('finalizes a job whose every part was counted when the finalize was lost with a crash', async () => {
     // Prepare: the last part is counted, and its processor dies before finalizing.
     const { record, held } = await executingWithLostParts();

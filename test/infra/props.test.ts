@@ -132,6 +132,36 @@ describe('JobsService props', () => {
       expect(JOBS_SERVICE_DEFAULTS.corsOrigins).toEqual(['*']);
     });
 
+    it('checks the dispatch window and the environment caps together', () => {
+      const problemsOf = (props: JobsServiceProps) => {
+        try {
+          resolveJobsServiceProps(props);
+          return [];
+        } catch (error) {
+          if (!(error instanceof JobsServicePropsError)) throw error;
+          return error.problems;
+        }
+      };
+      expect(problemsOf({ partsInFlightPerJob: 0, partsInFlightPerEnvironment: 10 })).toEqual([
+        expect.stringContaining('need partsInFlightPerJob above 0'),
+      ]);
+      expect(
+        problemsOf({ partsInFlightPerJob: -1, environmentPartsInFlight: { env_bulk: 0, 'not an env': 5 } }),
+      ).toEqual([
+        expect.stringContaining('partsInFlightPerJob (0 turns the window off) must be an integer'),
+        'environmentPartsInFlight.env_bulk must be an integer from 1 to 100000, got 0',
+        'environmentPartsInFlight keys must be environment ids (env_…), got "not an env"',
+      ]);
+      expect(
+        problemsOf({ partsInFlightPerEnvironment: 100, environmentPartsInFlight: { env_bulk: 20 } }),
+      ).toEqual([]);
+      expect(resolveJobsServiceProps()).toMatchObject({
+        partsInFlightPerJob: 40,
+        partsInFlightPerEnvironment: 0,
+        environmentPartsInFlight: {},
+      });
+    });
+
     it('treats undefined props as absent', () => {
       expect(resolveJobsServiceProps({ eventSource: undefined }).eventSource).toBe('partwise');
     });
@@ -151,6 +181,9 @@ describe('JobsService props', () => {
         processorTimeout: Duration.minutes(2),
         processorMaxConcurrency: 50,
         defaultPartSizeBytes: 8 * 1024 * 1024,
+        partsInFlightPerJob: 25,
+        partsInFlightPerEnvironment: 100,
+        environmentPartsInFlight: { env_bulk: 20 },
         removalPolicy: RemovalPolicy.DESTROY,
         temporaryObjectRetention: Duration.days(2),
         logRetention: RetentionDays.ONE_WEEK,
@@ -194,6 +227,9 @@ describe('JobsService props', () => {
             [ENV.eventBusName]: BUS_ARN,
             [ENV.eventSource]: 'com.example.jobs',
             [ENV.defaultPartSizeBytes]: String(8 * 1024 * 1024),
+            [ENV.partsInFlightPerJob]: '25',
+            [ENV.partsInFlightPerEnvironment]: '100',
+            [ENV.environmentPartsInFlight]: '{"env_bulk":20}',
             [ENV.eventRetentionDays]: '14',
             POWERTOOLS_LOG_LEVEL: 'DEBUG',
           }),

@@ -3,6 +3,7 @@
  * mapping both ways, shared by the job store and the relay (which reads stream images).
  */
 import type { OutboxEntry } from '../../domain/events.js';
+import type { DispatchCursor } from '../../domain/fairness.js';
 import type { Job } from '../../domain/job.js';
 import { progressOf } from '../../domain/job.js';
 import type { JobRecord } from '../../ports.js';
@@ -25,6 +26,7 @@ export const JOB_FIELDS = [
   'input',
   'status',
   'attempt',
+  'priority',
   'parts',
   'info',
   'estimatedCompletionAt',
@@ -72,8 +74,15 @@ export function recordFromItem(item: Item): JobRecord {
     ...(item.cleanupDueAt ? { cleanupDueAt: String(item.cleanupDueAt) } : {}),
     ...(item.deleteRequested === true ? { deleteRequested: true } : {}),
     ...(item.stalls !== undefined ? { stalls: Number(item.stalls) } : {}),
+    ...(isCursor(item.dispatch) ? { dispatch: item.dispatch } : {}),
     outbox,
   };
+}
+
+function isCursor(value: unknown): value is DispatchCursor {
+  if (typeof value !== 'object' || value === null) return false;
+  const fields: (keyof DispatchCursor)[] = ['window', 'attempt', 'next', 'sent', 'settledBefore'];
+  return fields.every((field) => typeof (value as Record<string, unknown>)[field] === 'number');
 }
 
 export function countEvents(outbox: OutboxEntry[]): number {

@@ -5,6 +5,7 @@ import type { Job, JobError } from '../../domain/job.js';
 import { isInFlight } from '../../domain/status.js';
 import type { JobStore } from '../../ports.js';
 import { dynamo, tableName } from './client.js';
+import { environmentInFlightStore } from './environment-in-flight.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
 import { clearOutbox, jobsInIndex, readJobItem } from './job-indexes.js';
@@ -164,6 +165,7 @@ export const dynamoJobStore: JobStore = {
       update.remove('cleanupPending').remove('cleanupDueAt').remove('deleteRequested');
     if (changes.cleanupDueAt !== undefined) update.set('cleanupDueAt', changes.cleanupDueAt);
     if (changes.deleteRequested) update.set('deleteRequested', true);
+    if (changes.dispatch) update.set('dispatch', changes.dispatch);
     const status = changes.job?.status ?? record.job.status;
     const cleanupPending = changes.cleanupPending ?? record.cleanupPending ?? false;
     // Only jobs the engine must move on sit in the `active` index the sweeper reads: jobs
@@ -264,6 +266,46 @@ export const dynamoJobStore: JobStore = {
 
   noteAttemptError: (jobId, part, message) => attemptErrors.note(jobId, part, message),
   lastAttemptError: (jobId, part) => attemptErrors.last(jobId, part),
+
+  async advanceDispatch(record, next, sent) {
+    const cursor = record.dispatch;
+    if (!cursor) throw new Error(`Job ${record.job.id} has no dispatch cursor to advance.`);
+    const now = new Date().toISOString();
+    // Not the version: the cursor moves beside the job's state changes, never against them.
+    // The condition is the cursor itself (its attempt, where it stood, what it had sent), so
+    // of two finished parts topping up the window at once exactly one moves it.
+    const update = new UpdateBuilder()
+      .set('dispatch.next', next)
+      .set('dispatch.sent', sent)
+      .set('updatedAt', now)
+      .set('activeAt', now)
+      .remove('stalls');
+    const field = (name: string) => update.name(`dispatch.${name}`);
+    const condition = [
+      `${update.name('status')} = ${update.value('EXECUTING')}`,
+      `attribute_not_exists(${update.name('deletedAt')})`,
+      `${field('attempt')} = ${update.value(cursor.attempt)}`,
+      `${field('next')} = ${update.value(cursor.next)}`,
+      `${field('sent')} = ${update.value(cursor.sent)}`,
+    ].join(' AND ');
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: jobKey(record.job.id),
+          ...update.params(condition),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return recordFromItem(Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      return rethrow(error, `advance the dispatch of job ${record.job.id}`);
+    }
+  },
+
+  environmentInFlight: (environmentId) => environmentInFlightStore.read(environmentId),
+  declareInFlight: (environmentId, read, jobs) => environmentInFlightStore.write(environmentId, read, jobs),
 
   listParts: (record, from, limit) => jobPartsStore.listParts(record, from, limit),
   pendingParts: (record) => jobPartsStore.pendingParts(record),

@@ -8,6 +8,7 @@
  * - `KEY#<sha256 of api key>` / `KEY`                      a key from before the lifecycle → environment
  * - `RATE#<keyId>` / `WINDOW#<minute>`                     requests of a key in one minute (TTL)
  * - `ENV#<environmentId>` / `ENV`                          environment
+ * - `ENV#<environmentId>` / `PARTS_IN_FLIGHT`              its jobs' declared parts in flight (a capped environment)
  * - `JOB#<jobId>` / `JOB`                                  job (+ outbox map, counters)
  * - `JOB#<jobId>` / `BUCKET#<n>`                           finished part indexes of bucket n
  * - `JOB#<jobId>` / `PARTFAIL#<part>`                      a part's final failure
