@@ -69,8 +69,11 @@ export const FUNCTION_SPECS = {
     environment: 'keys',
     readsKeySecret: true,
   },
-  // 1769 MB is one full vCPU, which parsing and writing large files is bound by. A part is a
-  // large unit of work run one message at a time: one part per invocation.
+  // 1769 MB is one full vCPU, which parsing and writing large files is bound by. Batches of
+  // 10 parts (SQS's most per receive, the most without a batching window), run one after
+  // another: a batch's finished parts of one job are counted in one write and share one read
+  // of the job, which divides the job-item writes of a large job by ten. A job with fewer
+  // parts than concurrency × 10 may run on fewer instances (docs/deploy.md).
   processor: {
     name: 'processor',
     id: 'ProcessorFunction',
@@ -78,7 +81,7 @@ export const FUNCTION_SPECS = {
     memorySize: 1769,
     timeoutSeconds: 300,
     environment: 'jobs',
-    batchSize: 1,
+    batchSize: 10,
   },
   // The table's stream, 100 records per batch.
   relay: {

@@ -115,7 +115,7 @@ export function grantLeastPrivilege(
  * the bus with the service's own source, refused events to the event dead letter.
  */
 function grantOutboxRelay(role: IRole, r: FunctionResources, p: ResolvedJobsServiceProps): void {
-  r.partsQueue.grantSendMessages(role);
+  grantSendMessage(role, r.partsQueue);
   grantPutJobEvents(role, r.eventBus, p.eventSource);
   grantSendMessage(role, r.eventDeadLetterQueue);
 }

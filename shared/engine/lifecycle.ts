@@ -16,6 +16,7 @@ import { faultPoint } from '../faults.js';
 import { actionsOf } from '../operations/custom.js';
 import { jobOptions, operationConfig } from '../operations/job-options.js';
 import type { Operation } from '../operations/operation.js';
+import { planKeyOf, removePlan } from '../operations/plans.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
@@ -291,5 +292,12 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
     record,
   );
   // Canceled while planning: its cleanup may have run before this plan was written.
-  if (after && isAbandoned(after.job.status)) await abandonJob(services, after.job, plan.state);
+  if (after && isAbandoned(after.job.status)) {
+    await abandonJob(services, after.job, plan.state);
+    return;
+  }
+  // Another attempt's plan was committed (a duplicate delivery planned beside this one): this
+  // plan is never read, and the job may have ended and removed its plans already.
+  const ours = planKeyOf(plan.state);
+  if (ours && planKeyOf(after?.state ?? {}) !== ours) await removePlan(services, ours);
 }

@@ -177,8 +177,10 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
     throw error;
   }
   faultPoint('finalize:before-commit');
+  // Relayed after the plans went, not inside the commit: the relay's work (and a crash in
+  // it) stays out of the moment between the commit and the plans' removal.
   const after = await commitJob(
-    services,
+    { ...services, relayAfterCommit: false },
     record.job.id,
     (current) =>
       current.job.status === 'EXECUTING' && partsSettled(current.job)
@@ -200,6 +202,7 @@ export async function finalizeJob(services: Services, record: JobRecord): Promis
     await abandonJob(services, after.job, after.state);
   // Completed whole: every plan of the job goes, a planning attempt's that lost the race included.
   if (after?.job.status === 'COMPLETED' && !after.cleanupPending) await removePlans(services, record.job);
+  await relayCommitted(services, after);
   return after;
 }
 

@@ -16,6 +16,11 @@ export async function savePlan(services: Services, job: Job, plan: unknown): Pro
   return key;
 }
 
+/** The plan an operation's state points at (`savePlan`'s key, kept as `planKey`). */
+export function planKeyOf(state: Record<string, unknown>): string | undefined {
+  return typeof state.planKey === 'string' ? state.planKey : undefined;
+}
+
 /** Parts of one job often run in the same instance: their plan is read once. */
 const cache = new Map<string, unknown>();
 const CACHE_SIZE = 16;

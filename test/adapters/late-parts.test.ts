@@ -138,6 +138,46 @@ describe('the plans of a job', () => {
   });
 });
 
+describe('a copy of the plan command that plans after another copy started the job', () => {
+  it('removes its own plan, which nothing reads, though the job ended and removed its plans before', async () => {
+    // Prepare: copy B of the plan command reads the job while it is planning; before B
+    // plans, copy A plans, and the job runs to its end (whose plans then go).
+    const driver = engineDriver(aws, services);
+    const lifecycle = await import('../../shared/engine/lifecycle.js');
+    const source = await driver.uploadCsv(ENV, generateCsv(60, 4).text);
+    const { job } = await lifecycle.createJob(services, ENV, {
+      type: 'file',
+      operation: 'extract',
+      source,
+      config: { partSizeBytes: 1024 },
+      trigger: 'immediate',
+    });
+    let overtaken = false;
+    const copyB: Services = {
+      ...services,
+      jobs: {
+        ...services.jobs,
+        get: async (id) => {
+          const record = await services.jobs.get(id);
+          if (!overtaken) {
+            overtaken = true;
+            await driver.drive(id);
+          }
+          return record;
+        },
+      },
+    };
+
+    // Act
+    await lifecycle.planJob(copyB, job.id);
+
+    // Assess
+    expect(overtaken).toBe(true);
+    expect((await services.jobs.get(job.id))?.job.status).toBe('COMPLETED');
+    expect(await services.blobs.list(objectKeysOf(ENV).plans(job.id))).toEqual([]);
+  });
+});
+
 describe('progress events while the relay is behind', () => {
   it('adds no job:updated to an outbox that already holds the most it may', async () => {
     // Prepare: parts run a second apart by the engine's clock, nothing relayed, until the

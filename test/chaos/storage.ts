@@ -49,7 +49,14 @@ export async function orphans(dataDir: string, environmentId = 'env_dev'): Promi
       cursor = page.next;
     }
     for (const key of objects) {
-      if (!referenced.has(key)) mismatches.push({ where: 'bucket', what: `orphaned object ${key}` });
+      if (referenced.has(key)) continue;
+      // An object of a job (its plans, notes, exports) says which job, and how that job ended.
+      const jobId = /\/(job_[0-9a-z]+)\//.exec(key)?.[1];
+      const record = jobId ? await services.jobs.get(jobId) : undefined;
+      const job = record
+        ? ` (its job: ${record.job.operation} ${record.job.status}, attempt ${record.job.attempt ?? 1}, ${record.job.failed} failed parts, cleanup ${record.cleanupPending ? 'pending' : 'done'})`
+        : '';
+      mismatches.push({ where: 'bucket', what: `orphaned object ${key}${job}` });
     }
     return mismatches;
   } finally {

@@ -53,8 +53,13 @@ describe('the event dead letter', () => {
     });
   });
 
-  it('takes messages from the relay and the sweeper, which relays too — SendMessage and nothing more', () => {
-    for (const relaying of [(s: JobsService) => s.relayFunction, (s: JobsService) => s.sweeperFunction]) {
+  it('takes messages from the functions that relay outboxes (the relay, and the api, processor and sweeper after their commits) — SendMessage and nothing more', () => {
+    for (const relaying of [
+      (s: JobsService) => s.relayFunction,
+      (s: JobsService) => s.sweeperFunction,
+      (s: JobsService) => s.apiFunction,
+      (s: JobsService) => s.processorFunction,
+    ]) {
       const policy = policyOf(relaying);
       expect(allows(policy, on('sqs:SendMessage'))).toBe(true);
       for (const action of [
@@ -77,10 +82,10 @@ describe('the event dead letter', () => {
 
   it('is out of reach of every other function, and feeds none: a person redrives what it holds', () => {
     const others = [
-      (s: JobsService) => s.apiFunction,
       (s: JobsService) => s.authorizerFunction,
-      (s: JobsService) => s.processorFunction,
+      (s: JobsService) => s.adminFunction,
       (s: JobsService) => s.deadLetterFunction,
+      (s: JobsService) => s.pushFanOutFunction,
     ];
     for (const other of others) {
       expect(allows(policyOf(other), on('sqs:SendMessage'))).toBe(false);
