@@ -3,7 +3,9 @@
  * JobsService construct bundles them (infra/bundling.ts), beside a baseline: an empty
  * handler measured the same way in the same run.
  *
- *   node --import tsx bench/bundles.ts [--bundle-aws-sdk] [--runs=7] [--compare=<git ref>]
+ *   node --import tsx bench/bundles.ts [--bundle-aws-sdk] [--runs=7] [--compare=<git ref>] [--json]
+ *
+ * --json prints the rows as JSON (npm run bench reads them into its summary).
  *
  * With --compare, the functions are also bundled from that commit's sources (git archive,
  * into bench/data, so that its packages resolve from this node_modules) and each fresh
@@ -37,6 +39,7 @@ const run = promisify(execFile);
 const args = process.argv.slice(2);
 const bundleAwsSdk = args.includes('--bundle-aws-sdk');
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 7);
+const json = args.includes('--json');
 const compareRef = args.find((a) => a.startsWith('--compare='))?.split('=')[1];
 /** Inside the repository (git-ignored), so that external packages resolve from node_modules. */
 const OUT_DIR = path.join(PROJECT_ROOT, 'bench', 'data', 'bundles');
@@ -56,7 +59,7 @@ const DUMMY_ENV = {
   ...RUNTIME_ENVIRONMENT,
 };
 
-interface Row {
+export interface Row {
   name: string;
   bytes: number;
   gzipBytes: number;
@@ -196,6 +199,10 @@ const rows: Row[] = [
 ];
 for (const name of FUNCTION_NAMES) rows.push(await measure(name, { file: functionEntry(name) }));
 
+if (json) {
+  console.log(JSON.stringify(rows));
+  process.exit(0);
+}
 console.log(
   `partwise bundles — Node ${process.version} (${process.arch}), target ${BUNDLE_SETTINGS.target}, ` +
     `AWS SDK ${bundleAwsSdk ? 'bundled' : 'external (runtime-provided)'}, init = median of ${runs} fresh processes\n`,

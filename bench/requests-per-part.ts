@@ -5,7 +5,9 @@
  * construct's batch size (infra/function-specs.ts). Each runs in a child process of
  * its own (one local stack per process), one after the other.
  *
- *   node --import tsx bench/requests-per-part.ts [parts=1000]
+ *   node --import tsx bench/requests-per-part.ts [parts=1000] [--json]
+ *
+ * --json prints the two columns as JSON (npm run bench reads them into its summary).
  *
  * Requests are split in two: those made by partwise's own code (the handlers and adapters,
  * what runs in Lambda), and those made by the local emulation of AWS-managed machinery (the
@@ -22,11 +24,13 @@ import { FUNCTION_SPECS } from '../infra/function-specs.js';
 import { generateCsv } from '../test/helpers/csv.js';
 
 const PART_SIZE = 1024;
-const wantedParts = Number(process.argv[2] ?? 1000);
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const wantedParts = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 1000);
 const CHILD_BATCH_SIZE = 'PARTWISE_BENCH_BATCH_SIZE';
 
 /** What one configuration measured: requests per part by name, and the job's time. */
-interface Measured {
+export interface Measured {
   batchSize: number;
   status: string;
   parts: number;
@@ -57,7 +61,8 @@ if (process.env[CHILD_BATCH_SIZE]) {
     );
     return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Measured;
   });
-  report(columns);
+  if (json) console.log(JSON.stringify(columns));
+  else report(columns);
 }
 
 function report(columns: Measured[]): void {
