@@ -13,16 +13,32 @@
  *   and encoding. A record's id is `recordId(ordinal, row)`, its values the cells of its
  *   columns; a ragged row, or one with text after a closing quote, reads with the message
  *   row-notes.ts gives it (and the counter counted it as invalid when the slice was stored).
+ * - a typed CSV slice (the header's `csv` has `fields`): the same bytes, for fields of other
+ *   types. The part that stores it parses, converts and checks every cell as it passes, to
+ *   count its invalid records and list them in its report, but stores neither rows nor
+ *   values: readers convert each cell again with the same converter (`rowTyper` over the
+ *   fields the header names), so a record reads exactly as the rows layout would have stored
+ *   it, and nothing has to be serialized on the way in (issue 14: building the JSON rows cost
+ *   about as much as parsing the part).
  * Objects of the first layout (one record object per line, no header) are still read.
  */
 import type { Readable } from 'node:stream';
 import { UnprocessableError } from '../domain/errors.js';
-import { type RecordRow, recordId, recordToRow, rowIsValid, type SheetRecord } from '../domain/resources.js';
+import {
+  type Field,
+  type RecordRow,
+  recordId,
+  recordToRow,
+  rowIsValid,
+  type SheetRecord,
+} from '../domain/resources.js';
+import { rowTyper } from '../domain/values.js';
 import { CsvRowCounter } from '../formats/csv/count.js';
 import { delimiterByte } from '../formats/csv/dialect.js';
-import { parseCsvRows } from '../formats/csv/rows.js';
+import { type CsvRowNotes, parseCsvRows } from '../formats/csv/rows.js';
 import type { Encoding } from '../formats/encoding.js';
-import { rowShapeMessages } from './row-notes.js';
+import { rowPicker } from './columns.js';
+import { type RowShape, rowShapeMessages, withShapeMessages } from './row-notes.js';
 
 const SEGMENT_VERSION = 2;
 /** Rows per line: a reader holds one line at a time. */
@@ -39,6 +55,28 @@ export interface CsvSlice {
   width?: number;
   /** The segment's ordinal: record `n` of the slice has id `recordId(ordinal, n)`. */
   ordinal: number;
+  /**
+   * A typed slice: the fields (one per key, in order) whose types each cell is converted to
+   * on read. Absent: every field is optional text, and a value is its cell as it is.
+   */
+  fields?: SliceField[];
+}
+
+/** What converting a cell needs of its field. */
+export type SliceField = Pick<Field, 'key' | 'type' | 'required' | 'options'>;
+
+/** The part of a field a typed slice's header keeps (not its label or description). */
+export const sliceField = ({ key, type, required, options }: Field): SliceField => ({
+  key,
+  type,
+  ...(required !== undefined ? { required } : {}),
+  ...(options !== undefined ? { options } : {}),
+});
+
+/** What the writer of a typed slice is told as its rows are read: their lines, and the rows (a report taps them). */
+export interface SliceRowsWatch {
+  onRowLine?: (row: number, line: number) => void;
+  tap?: (rows: AsyncIterable<RecordRow[]>) => AsyncIterable<RecordRow[]>;
 }
 
 /** What storing a slice counted: its rows, and those a reader will put a shape message on. */
@@ -81,14 +119,16 @@ export const encodeSegment = (keys: readonly string[], rows: readonly RecordRow[
  * will flag (see row-notes.ts). Bytes that end inside a quoted cell are refused.
  */
 export async function countWhileWriting(
-  csv: Omit<CsvSlice, 'ordinal'>,
+  keys: readonly string[],
+  csv: CsvSlice,
   bytes: AsyncIterable<Uint8Array>,
   write: (chunk: Uint8Array) => Promise<void>,
   observe?: (chunk: Uint8Array) => void,
+  watch?: SliceRowsWatch,
 ): Promise<SliceCount> {
   const width = csv.width ?? 0;
   const byte = delimiterByte(csv.delimiter, csv.encoding === 'latin1');
-  if ((csv.encoding === 'utf-8' || csv.encoding === 'latin1') && byte !== undefined) {
+  if (!csv.fields && (csv.encoding === 'utf-8' || csv.encoding === 'latin1') && byte !== undefined) {
     // From the bytes, by the parser's rules: no cell is built.
     const counter = new CsvRowCounter(byte, width);
     for await (const chunk of bytes) {
@@ -106,6 +146,26 @@ export async function countWhileWriting(
       await write(chunk);
       yield chunk;
     }
+  }
+  if (csv.fields) {
+    // Every row converted and checked as a reader will read it: the records it finds invalid
+    // are the ones a reader finds invalid.
+    let unclosed: number | undefined;
+    const notes = {
+      ...(watch?.onRowLine ? { onRowLine: watch.onRowLine } : {}),
+      onUnclosedQuote: (row: number) => {
+        unclosed = row;
+      },
+    };
+    const rows = csvSliceRows(keys, csv, written(), notes);
+    let count = 0;
+    let invalid = 0;
+    for await (const batch of watch?.tap ? watch.tap(rows) : rows) {
+      count += batch.length;
+      for (const row of batch) if (!rowIsValid(keys, row)) invalid++;
+    }
+    if (unclosed !== undefined) throw unclosedQuoteError(unclosed + 1);
+    return { rows: count, flagged: invalid };
   }
   const unclean = new Set<number>();
   let unclosedRow: number | undefined;
@@ -236,10 +296,25 @@ async function* csvSliceBatches(
   csv: CsvSlice,
   bytes: AsyncIterable<Buffer>,
 ): AsyncGenerator<SegmentBatch> {
-  const { columns, ordinal } = csv;
-  const shape = { keys, columns, width: csv.width ?? 0 };
+  for await (const rows of csvSliceRows(keys, csv, bytes)) yield { keys, rows };
+}
+
+/**
+ * The record rows of a CSV slice's bytes, in batches as they are parsed: what a reader reads,
+ * and what the part that stores a typed slice checks. `notes` hears the parser's lines and an
+ * unclosed quote.
+ */
+async function* csvSliceRows(
+  keys: readonly string[],
+  csv: CsvSlice,
+  bytes: AsyncIterable<Uint8Array>,
+  notes?: Pick<CsvRowNotes, 'onRowLine' | 'onUnclosedQuote'>,
+): AsyncGenerator<RecordRow[]> {
+  const shape: RowShape = { keys, columns: csv.columns, width: csv.width ?? 0 };
+  const toRow = sliceRow(shape, csv);
   const unclean = new Map<number, number[]>();
-  const notes = {
+  const parserNotes: CsvRowNotes = {
+    ...notes,
     onQuoteNotClosedCleanly: (row: number, cell: number) => {
       const cells = unclean.get(row);
       if (cells) cells.push(cell);
@@ -247,20 +322,45 @@ async function* csvSliceBatches(
     },
   };
   let n = 0;
-  for await (const cells of parseCsvRows(bytes, { ...csv, notes })) {
+  const options = { encoding: csv.encoding, delimiter: csv.delimiter, notes: parserNotes };
+  for await (const cells of parseCsvRows(bytes, options)) {
     const rows: RecordRow[] = new Array(cells.length);
     for (let r = 0; r < cells.length; r++) {
       const source = cells[r] as string[];
-      const row: RecordRow = [recordId(ordinal, n)];
-      for (const column of columns) row.push(column < 0 ? null : (source[column] ?? null));
-      if ((shape.width > 0 && source.length !== shape.width) || unclean.has(n)) {
-        const messages = rowShapeMessages(source, shape, unclean.get(n));
-        unclean.delete(n);
-        if (messages) row.push(messages);
-      }
-      rows[r] = row;
+      const flagged = (shape.width > 0 && source.length !== shape.width) || unclean.has(n);
+      rows[r] = toRow(source, n, flagged ? (unclean.get(n) ?? []) : undefined);
+      if (flagged) unclean.delete(n);
       n++;
     }
-    yield { keys, rows };
+    yield rows;
   }
+}
+
+/**
+ * Makes record row `n` of a slice from its cells; `unclean` (given when the row's shape is to
+ * be checked) are its cells with text after a closing quote. A typed slice's values are
+ * converted as a typed extract part converts them, shape messages added to type messages.
+ */
+function sliceRow(
+  shape: RowShape,
+  csv: CsvSlice,
+): (cells: readonly string[], n: number, unclean: readonly number[] | undefined) => RecordRow {
+  const { columns, ordinal } = csv;
+  const fields = csv.fields;
+  if (fields) {
+    const typed = rowTyper(fields);
+    const pick = rowPicker(columns);
+    return (cells, n, unclean) => {
+      const row = typed(recordId(ordinal, n), pick(cells));
+      const messages = unclean ? rowShapeMessages(cells, shape, unclean) : undefined;
+      return withShapeMessages(row, shape.keys.length, messages);
+    };
+  }
+  return (cells, n, unclean) => {
+    const row: RecordRow = [recordId(ordinal, n)];
+    for (const column of columns) row.push(column < 0 ? null : (cells[column] ?? null));
+    const messages = unclean ? rowShapeMessages(cells, shape, unclean) : undefined;
+    if (messages) row.push(messages);
+    return row;
+  };
 }

@@ -13,6 +13,7 @@ import {
   type CsvSlice,
   countWhileWriting,
   type SegmentBatch,
+  type SliceRowsWatch,
   segmentBatches,
   segmentHeader,
   segmentLines,
@@ -116,8 +117,10 @@ export async function writeSegment(
 
 /**
  * Writes the segment at `target.ordinal` as a CSV slice: `bytes` (whole CSV rows) stored as
- * they are, their rows counted by the parser's rules. Only for fields that take every cell as
- * it is (optional text): a record is invalid only for its row's shape (row-notes.ts).
+ * they are, their rows counted by the parser's rules. For fields that take every cell as it
+ * is (optional text), a record is invalid only for its row's shape (row-notes.ts); with
+ * `csv.fields` (a typed slice) every row is converted and checked on the way, and `watch`
+ * sees the rows (segment-layout.ts).
  */
 export async function writeCsvSliceSegment(
   services: Services,
@@ -128,9 +131,11 @@ export async function writeCsvSliceSegment(
   byteLength: number,
   /** Sees each chunk as it goes by (a part's byte and line counts, say). */
   observe?: (chunk: Uint8Array) => void,
+  watch?: SliceRowsWatch,
 ): Promise<SheetSegment> {
   const key = segmentObjectKey(target.sheetId, target.ordinal, target.jobId);
-  const header = segmentHeader(keys, { ...csv, ordinal: target.ordinal });
+  const slice: CsvSlice = { ...csv, ordinal: target.ordinal };
+  const header = segmentHeader(keys, slice);
   let received = 0;
   const rows = await streamObject(
     services,
@@ -138,13 +143,15 @@ export async function writeCsvSliceSegment(
     async (write) => {
       await write(header);
       const count = await countWhileWriting(
-        csv,
+        keys,
+        slice,
         bytes,
         async (chunk) => {
           received += chunk.length;
           await write(chunk);
         },
         observe,
+        watch,
       );
       // A short read would store a truncated slice under a full count of rows.
       if (received !== byteLength) throw new Error(`read ${received} bytes of a ${byteLength}-byte part`);
