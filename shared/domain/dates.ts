@@ -123,14 +123,16 @@ export function parseDate(text: string): string | 'ambiguous' | undefined {
 /** The numbers of a 10-character `dddd-dd-dd` text (ASCII digits, as `\d` in ISO_DATE), or undefined. */
 function isoDateDigits(text: string): { year: number; month: number; day: number } | undefined {
   if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return undefined;
-  const digit = (at: number) => {
-    const d = text.charCodeAt(at) - 0x30;
-    return d >= 0 && d <= 9 ? d : Number.NaN;
-  };
-  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const month = digit(5) * 10 + digit(6);
-  const day = digit(8) * 10 + digit(9);
+  const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3);
+  const month = digitAt(text, 5) * 10 + digitAt(text, 6);
+  const day = digitAt(text, 8) * 10 + digitAt(text, 9);
   return Number.isNaN(year + month + day) ? undefined : { year, month, day };
+}
+
+/** The ASCII digit at `at` (NaN: no digit). At module level: a closure made per call costs more than the date. */
+function digitAt(text: string, at: number): number {
+  const d = text.charCodeAt(at) - 0x30;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
 }
 
 function namedDate(year: number, monthName: string, day: number): string | undefined {
