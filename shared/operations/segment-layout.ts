@@ -19,7 +19,11 @@
  *   values: readers convert each cell again with the same converter (`rowTyper` over the
  *   fields the header names), so a record reads exactly as the rows layout would have stored
  *   it, and nothing has to be serialized on the way in (issue 14: building the JSON rows cost
- *   about as much as parsing the part).
+ *   about as much as parsing the part). The header keeps the fields as they were when the
+ *   part ran, so a later change to the sheet's fields does not change how it reads; a change
+ *   to the conversion rules themselves (values.ts, dates.ts) does, and would make the
+ *   segment's stored invalid count disagree with its rows: such a change must keep what
+ *   stored text converts to, or rewrite typed slices as rows.
  * Objects of the first layout (one record object per line, no header) are still read.
  */
 import type { Readable } from 'node:stream';
