@@ -13,7 +13,7 @@
  *   and encoding. A record's id is `recordId(ordinal, row)`, its values the cells of its
  *   columns; a ragged row, or one with text after a closing quote, reads with the message
  *   row-notes.ts gives it (and the counter counted it as invalid when the slice was stored).
- * - a typed CSV slice (the header's `csv` has `fields`): the same bytes, for fields of other
+ * - a typed CSV slice (the header has `typedCsv`, with `fields`): the same bytes, for fields of other
  *   types. The part that stores it parses, converts and checks every cell as it passes, to
  *   count its invalid records and list them in its report, but stores neither rows nor
  *   values: readers convert each cell again with the same converter (`rowTyper` over the
@@ -93,11 +93,17 @@ interface SegmentHeader {
   segment: number;
   keys: string[];
   csv?: CsvSlice;
+  /**
+   * A typed slice, under a name of its own: a reader from before typed slices would read a
+   * `csv` slice as text, cells for values; this name it does not know, and it fails on the
+   * CSV lines instead of answering with wrong records (a rollback after typed extracts).
+   */
+  typedCsv?: CsvSlice;
 }
 
 /** The header line of a segment whose rows hold values for `keys`. */
 export const segmentHeader = (keys: readonly string[], csv?: CsvSlice): string =>
-  `${JSON.stringify({ segment: SEGMENT_VERSION, keys, ...(csv ? { csv } : {}) })}\n`;
+  `${JSON.stringify({ segment: SEGMENT_VERSION, keys, ...(csv ? (csv.fields ? { typedCsv: csv } : { csv }) : {}) })}\n`;
 
 /** The lines of `rows` (no header), and how many of them are invalid. */
 export function segmentLines(
@@ -270,7 +276,8 @@ export async function* segmentBatches(stream: Readable): AsyncGenerator<SegmentB
     if (line === undefined) return;
     const head = JSON.parse(line) as SegmentHeader | SheetRecord;
     if ('segment' in head) {
-      if (head.csv) yield* csvSliceBatches(head.keys, head.csv, after(rest, bytes));
+      const slice = head.csv ?? head.typedCsv;
+      if (slice) yield* csvSliceBatches(head.keys, slice, after(rest, bytes));
       else yield* rowLineBatches(head.keys, linesOf(after(rest, bytes)));
       return;
     }

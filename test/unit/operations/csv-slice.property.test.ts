@@ -17,6 +17,7 @@ import { rowTyper } from '../../../shared/domain/values.js';
 import { parseCsvRows } from '../../../shared/formats/csv/rows.js';
 import type { Encoding } from '../../../shared/formats/encoding.js';
 import { rowPicker } from '../../../shared/operations/columns.js';
+import { bytesOf } from '../../../shared/operations/file-bytes.js';
 import { rowShapeMessages, withShapeMessages } from '../../../shared/operations/row-notes.js';
 import { sliceField } from '../../../shared/operations/segment-layout.js';
 import { readRecords, writeCsvSliceSegment, writeSegment } from '../../../shared/operations/segments.js';
@@ -156,6 +157,40 @@ describe('CSV slice segments', () => {
     expect(records).toEqual([
       rowToRecord(['first', 'second', 'none'], [recordId(ordinal, 1), 'y', 'z', null]),
       rowToRecord(['first', 'second', 'none'], [recordId(ordinal, 2), 'short', null, null]),
+    ]);
+  });
+
+  it('names a typed slice typedCsv in its header, which a reader from before typed slices fails on rather than reading cells as values', async () => {
+    // Prepare
+    const env = memoryServices(newJob({ operation: 'extract', type: 'file', source: 'file_a' }));
+    const ordinal = segmentOrdinal(1, 0);
+    const fields: Field[] = [
+      { key: 'n', type: 'number' },
+      { key: 'when', type: 'date', label: 'When' },
+    ];
+    const bytes = Buffer.from('"1,000",28 Nov 2026\nx,2026-11-28\n');
+    // Act
+    const segment = await writeCsvSliceSegment(
+      env.services,
+      { sheetId: 'sh_a', ordinal, jobId: 'job_a' },
+      ['n', 'when'],
+      { encoding: 'utf-8', delimiter: ',', columns: [0, 1], width: 2, fields: fields.map(sliceField) },
+      chunksOf(bytes, 5),
+      bytes.length,
+    );
+    // Assess
+    const stored = Buffer.concat(await bytesOf(await env.services.blobs.read(segment.key))).toString('utf8');
+    const header = JSON.parse(stored.slice(0, stored.indexOf('\n')));
+    expect(header).not.toHaveProperty('csv');
+    expect(header.typedCsv.fields).toEqual([
+      { key: 'n', type: 'number' },
+      { key: 'when', type: 'date' },
+    ]);
+    expect({ rows: segment.rows, invalid: segment.invalid }).toEqual({ rows: 2, invalid: 1 });
+    const { records } = await readRecords(env.services, 'sh_a', 0, 10);
+    expect(records.map((r) => [r.values, r.messages])).toEqual([
+      [{ n: 1000, when: '2026-11-28' }, undefined],
+      [{ n: 'x', when: '2026-11-28' }, { n: '"x" is not a number' }],
     ]);
   });
 });
