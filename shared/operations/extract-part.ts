@@ -39,13 +39,13 @@ import type { Row } from '../formats/table.js';
 import { xlsx } from '../formats/xlsx-support.js';
 import type { Services } from '../services.js';
 import { rowPicker } from './columns.js';
+import { type SliceRowsWatch, sliceField, unclosedQuoteError } from './csv-slice.js';
 import { MAX_NOTES, PartNotes, type PartTally } from './extract-ledger.js';
 import { countLineBreaks } from './extract-report.js';
 import { blobSource, type PinnedContent, readPinned } from './file-bytes.js';
 import type { PartMessage } from './operation.js';
 import { RecordLines, ReportFragment } from './report-fragment.js';
 import { type RowShape, rowShapeMessages, withShapeMessages } from './row-notes.js';
-import { type SliceRowsWatch, sliceField, unclosedQuoteError } from './segment-layout.js';
 import { writeCsvSliceSegment, writeSegment } from './segments.js';
 
 /** Everything one part needs, from the job's plan. */

@@ -9,15 +9,8 @@ import {
   type SheetSegment,
 } from '../domain/resources.js';
 import type { Services } from '../services.js';
-import {
-  type CsvSlice,
-  countWhileWriting,
-  type SegmentBatch,
-  type SliceRowsWatch,
-  segmentBatches,
-  segmentHeader,
-  segmentLines,
-} from './segment-layout.js';
+import { type CsvSlice, countWhileWriting, type SliceRowsWatch } from './csv-slice.js';
+import { type SegmentBatch, segmentBatches, segmentHeader, segmentLines } from './segment-layout.js';
 
 /**
  * A sheet's records live in S3 as ordered segments, listed in DynamoDB with their row

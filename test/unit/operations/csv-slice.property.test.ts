@@ -17,9 +17,9 @@ import { rowTyper } from '../../../shared/domain/values.js';
 import { parseCsvRows } from '../../../shared/formats/csv/rows.js';
 import type { Encoding } from '../../../shared/formats/encoding.js';
 import { rowPicker } from '../../../shared/operations/columns.js';
+import { sliceField } from '../../../shared/operations/csv-slice.js';
 import { bytesOf } from '../../../shared/operations/file-bytes.js';
 import { rowShapeMessages, withShapeMessages } from '../../../shared/operations/row-notes.js';
-import { sliceField } from '../../../shared/operations/segment-layout.js';
 import { readRecords, writeCsvSliceSegment, writeSegment } from '../../../shared/operations/segments.js';
 import { memoryServices, newJob } from './memory-services.js';
 
