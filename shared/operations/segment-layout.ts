@@ -2,7 +2,7 @@
  * What a sheet's segment object holds (segments.ts writes, registers and reads them).
  *
  * A segment object starts with a header line, `{"segment":2,"keys":[…]}`, that names the
- * fields in order. Then, in one of two layouts:
+ * fields in order. Then, in one of three layouts:
  * - rows: lines that each hold a JSON array of up to 1,000 rows (`RecordRow`: the id, one
  *   value per key, the messages when invalid). Keys are written once, not per record, and a
  *   line serializes and parses in one call.
@@ -13,8 +13,8 @@
  *   and encoding. A record's id is `recordId(ordinal, row)`, its values the cells of its
  *   columns; a ragged row, or one with text after a closing quote, reads with the message
  *   row-notes.ts gives it (and the counter counted it as invalid when the slice was stored).
- * - a typed CSV slice (the header has `typedCsv`, with `fields`): the same bytes, for fields of other
- *   types. The part that stores it parses, converts and checks every cell as it passes, to
+ * - a typed CSV slice (the header has `typedCsv`, with `fields`): the same bytes, for
+ *   fields of other types. The part that stores it parses, converts and checks every cell as it passes, to
  *   count its invalid records and list them in its report, but stores neither rows nor
  *   values: readers convert each cell again with the same converter (`rowTyper` over the
  *   fields the header names), so a record reads exactly as the rows layout would have stored
