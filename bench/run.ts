@@ -225,7 +225,7 @@ if (extract)
     `  (a warm-up extract ran first on the fresh stack, not counted: ${num(extract.warmupSeconds, 2)} s; the worker threads load and compile the handlers in it)`,
   );
 console.log(
-  "  (the first line extracts into a new workbook, whose text fields keep every cell as it is: each part stores its bytes as a CSV slice and counts its rows by the parser's rules, and reads parse them; the typed line parses, converts and checks every cell, and writes JSON rows)",
+  "  (the first line extracts into a new workbook, whose text fields keep every cell as it is: each part stores its bytes as a CSV slice and counts its rows by the parser's rules, and reads parse them; the typed line stores CSV slices too, and parses, converts and checks every cell on the way)",
 );
 if (extract) {
   const e2e = mbps(csv.bytes, e2eSeconds);
@@ -347,7 +347,7 @@ function rssTable(what: string, results: RssResult[]): void {
 }
 rssTable('text: into a new workbook (each part a CSV slice)', rss);
 rssTable(
-  'typed: into a sheet of typed fields (every cell parsed, converted and written as JSON rows)',
+  'typed: into a sheet of typed fields (each part a CSV slice, every cell parsed, converted and checked)',
   typedRss,
 );
 

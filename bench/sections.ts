@@ -72,8 +72,8 @@ export async function extractEndToEnd(
 
 /**
  * Extract into a typed sheet (TYPED_FIELDS), `runs` times: every cell is parsed, converted
- * and checked, and the rows are written as JSON. The headline extract goes into text fields,
- * which keep cells as they are: its parts store their bytes as CSV slices and count rows.
+ * and checked as each part stores its bytes as a CSV slice. The headline extract goes into
+ * text fields, which keep cells as they are: its parts store CSV slices and only count rows.
  */
 export async function typedExtract(
   stack: BenchStack,

@@ -42,8 +42,10 @@ function isLeap(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return month === 2 && isLeap(year) ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
 function validDate(year: number, month: number, day: number): boolean {
@@ -98,6 +100,12 @@ function offsetMs(zone: string): number | undefined {
 /** The canonical ISO 8601 text of a date or date-time text, or undefined; `ambiguous` for `11/28/2026`. */
 export function parseDate(text: string): string | 'ambiguous' | undefined {
   const source = text.trim();
+  // `YYYY-MM-DD`, the form most dates are stored in, is its own canonical text: read from its
+  // characters, with no match or new string made.
+  if (source.length === 10) {
+    const date = isoDateDigits(source);
+    if (date !== undefined) return validDate(date.year, date.month, date.day) ? source : undefined;
+  }
   let match = ISO_DATE.exec(source) ?? SLASH_YMD.exec(source);
   if (match) {
     const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -110,6 +118,21 @@ export function parseDate(text: string): string | 'ambiguous' | undefined {
   match = MONTH_DAY_YEAR.exec(source);
   if (match) return namedDate(Number(match[3]), match[1] ?? '', Number(match[2]));
   return AMBIGUOUS.test(source) ? 'ambiguous' : undefined;
+}
+
+/** The numbers of a 10-character `dddd-dd-dd` text (ASCII digits, as `\d` in ISO_DATE), or undefined. */
+function isoDateDigits(text: string): { year: number; month: number; day: number } | undefined {
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return undefined;
+  const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3);
+  const month = digitAt(text, 5) * 10 + digitAt(text, 6);
+  const day = digitAt(text, 8) * 10 + digitAt(text, 9);
+  return Number.isNaN(year + month + day) ? undefined : { year, month, day };
+}
+
+/** The ASCII digit at `at` (NaN: no digit). At module level: a closure made per call costs more than the date. */
+function digitAt(text: string, at: number): number {
+  const d = text.charCodeAt(at) - 0x30;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
 }
 
 function namedDate(year: number, monthName: string, day: number): string | undefined {

@@ -64,8 +64,10 @@ const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
 
 type Converter = (raw: unknown) => Conversion;
 
+const isBlankText = (text: string): boolean => text.length === 0 || text.trim() === '';
+
 const isBlank = (raw: unknown): boolean =>
-  raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '');
+  raw === null || raw === undefined || (typeof raw === 'string' && isBlankText(raw));
 
 /** The stored value as the text a file cell holds: `''` for no value. */
 export function valueText(value: Value | undefined): string {
@@ -79,14 +81,44 @@ function asGiven(raw: unknown): Value {
   return JSON.stringify(raw);
 }
 
+/**
+ * The value of a non-blank text for a type (`undefined`: it does not fit): what a converter
+ * gives a text cell that fits, and what `rowTyper` takes first, before it builds a conversion.
+ */
+type TextValue = (text: string) => Value | undefined;
+
+function textValue(type: FieldType, options: readonly string[]): TextValue {
+  switch (type) {
+    case 'string':
+      return (text) => text;
+    case 'number':
+      return parseNumber;
+    case 'boolean':
+      // Most cells are written as stored (`true`): found before a trimmed, lower-case copy is made.
+      return (text) => BOOLEANS.get(text) ?? BOOLEANS.get(text.trim().toLowerCase());
+    case 'date':
+      return (text) => {
+        const value = parseDate(text);
+        return value === 'ambiguous' ? undefined : value;
+      };
+    case 'enum': {
+      const canonical = new Map(options.map((option) => [option.trim().toLowerCase(), option]));
+      // A cell written as an option is: the option it matches ignoring case (the last such option).
+      const exact = new Map(options.map((option) => [option, canonical.get(option.trim().toLowerCase())]));
+      return (text) => exact.get(text) ?? canonical.get(text.trim().toLowerCase());
+    }
+  }
+}
+
 function typeConverter(type: FieldType, options: readonly string[] = []): Converter {
+  const fits = textValue(type, options);
   switch (type) {
     case 'string':
       return (raw) => ({ value: typeof raw === 'string' ? raw : valueText(asGiven(raw)) });
     case 'number':
       return (raw) => {
         if (typeof raw === 'number' && Number.isFinite(raw)) return { value: raw + 0 };
-        const value = typeof raw === 'string' ? parseNumber(raw) : undefined;
+        const value = typeof raw === 'string' ? fits(raw) : undefined;
         return value === undefined
           ? { value: asGiven(raw), message: `${quoted(valueText(asGiven(raw)))} is not a number` }
           : { value };
@@ -95,9 +127,7 @@ function typeConverter(type: FieldType, options: readonly string[] = []): Conver
       return (raw) => {
         if (typeof raw === 'boolean') return { value: raw };
         const value =
-          typeof raw === 'string' || typeof raw === 'number'
-            ? BOOLEANS.get(String(raw).trim().toLowerCase())
-            : undefined;
+          typeof raw === 'string' ? fits(raw) : typeof raw === 'number' ? fits(String(raw)) : undefined;
         return value === undefined
           ? {
               value: asGiven(raw),
@@ -119,11 +149,10 @@ function typeConverter(type: FieldType, options: readonly string[] = []): Conver
         };
       };
     case 'enum': {
-      const canonical = new Map(options.map((option) => [option.trim().toLowerCase(), option]));
       const list = options.join(', ');
       return (raw) => {
         const text = valueText(asGiven(raw));
-        const value = canonical.get(text.trim().toLowerCase());
+        const value = fits(text);
         return value === undefined
           ? { value: asGiven(raw), message: `${quoted(text)} is not one of: ${list}` }
           : { value };
@@ -163,9 +192,11 @@ export const keepsCellsAsTheyAre = (fields: readonly Field[]): boolean =>
  */
 export function rowTyper(fields: readonly Field[]): (id: string, raw: readonly unknown[]) => RecordRow {
   const converters = fields.map(fieldConverter);
+  // A non-blank text cell that fits its field (most cells of most files) takes its value
+  // without a conversion built for it; the rest go through the field's converter.
+  const fits = fields.map((field) => textValue(field.type, field.options ?? []));
   const keys = fields.map((field) => field.key);
-  // A text cell of an optional string field is kept exactly as given (blank too): most cells
-  // of most files, so they skip the converter.
+  // A text cell of an optional string field is kept exactly as given (blank too).
   const asIs = fields.map((field) => field.type === 'string' && !field.required);
   const count = fields.length;
   return (id, raw) => {
@@ -173,9 +204,18 @@ export function rowTyper(fields: readonly Field[]): (id: string, raw: readonly u
     let messages: Record<string, string> | undefined;
     for (let i = 0; i < count; i++) {
       const cell = raw[i];
-      if (asIs[i] && typeof cell === 'string') {
-        row.push(cell);
-        continue;
+      if (typeof cell === 'string') {
+        if (asIs[i]) {
+          row.push(cell);
+          continue;
+        }
+        if (!isBlankText(cell)) {
+          const value = (fits[i] as TextValue)(cell);
+          if (value !== undefined) {
+            row.push(value);
+            continue;
+          }
+        }
       }
       const result = (converters[i] as Converter)(cell);
       row.push(result.value);

@@ -2,11 +2,12 @@
  * One part of an extract: its rows read, typed and stored as one segment of the sheet, and
  * what it read tallied for the row ledger (extract-ledger.ts).
  *
- * - CSV / TSV: the part's byte range. Into fields that keep every cell as it is (optional
- *   text), the bytes are stored as they are (a CSV slice) and only counted; otherwise every
- *   row is parsed and typed. Either way a ragged row, or one with text after a closing quote,
- *   is kept with a message (row-notes.ts), and bytes a UTF-8 file does not decode are noted
- *   with their line.
+ * - CSV / TSV: the part's byte range, stored as it is (a CSV slice). Into fields that keep
+ *   every cell as it is (optional text), its rows are only counted; into typed fields, every
+ *   row is parsed, converted and checked as it passes, and readers convert it again. (With a
+ *   delimiter the planner cannot find in bytes, the rows are typed and stored as JSON rows.)
+ *   Either way a ragged row, or one with text after a closing quote, is kept with a message
+ *   (row-notes.ts), and bytes a UTF-8 file does not decode are noted with their line.
  * - NDJSON: the part's byte range; JSON: the part's byte range, a run of the array's elements
  *   (the first part holds the `[`, the last the `]`). A line or element that is no JSON object
  *   is rejected with its line and reason, and the rest is read.
@@ -38,13 +39,13 @@ import type { Row } from '../formats/table.js';
 import { xlsx } from '../formats/xlsx-support.js';
 import type { Services } from '../services.js';
 import { rowPicker } from './columns.js';
+import { type SliceRowsWatch, sliceField, unclosedQuoteError } from './csv-slice.js';
 import { MAX_NOTES, PartNotes, type PartTally } from './extract-ledger.js';
 import { countLineBreaks } from './extract-report.js';
 import { blobSource, type PinnedContent, readPinned } from './file-bytes.js';
 import type { PartMessage } from './operation.js';
 import { RecordLines, ReportFragment } from './report-fragment.js';
 import { type RowShape, rowShapeMessages, withShapeMessages } from './row-notes.js';
-import { unclosedQuoteError } from './segment-layout.js';
 import { type SegmentTarget, writeCsvSliceSegment, writeSegment } from './segments.js';
 
 /** Everything one part needs, from the job's plan. */
@@ -151,15 +152,35 @@ async function csvPart(services: Services, part: ExtractPart, target: SegmentTar
   const { source, seen: bytes } = await partBytes(services, part, 'csv');
   let segment: SheetSegment;
   const bytesPlanned = delimiterByte(delimiter, encoding === 'latin1') !== undefined;
-  if (keepsCellsAsTheyAre(table.fields) && keys.length > 0 && bytesPlanned) {
-    // Text fields take every cell as it is: the part's bytes are the segment (a CSV slice).
-    const csv = { encoding, delimiter, columns: table.columns, width: shape.width };
+  if (keys.length > 0 && bytesPlanned) {
+    // The part's bytes are the segment (a CSV slice). Text fields take every cell as it is, so
+    // its rows are only counted; typed fields convert and check every cell on the way, their
+    // invalid records listed as they are found, and readers convert the cells again.
+    const text = keepsCellsAsTheyAre(table.fields);
+    const csv = {
+      encoding,
+      delimiter,
+      columns: table.columns,
+      width: shape.width,
+      ...(text ? {} : { fields: table.fields.map(sliceField) }),
+    };
+    const lines = new RecordLines();
+    const watch: SliceRowsWatch | undefined = text
+      ? undefined
+      : { onRowLine: (_row, line) => lines.push(line), tap: (rows) => report.tap(keys, rows, lines) };
     const length = message.range.endExclusive - message.range.start;
-    segment = await writeCsvSliceSegment(services, target, keys, csv, source, length, (chunk) =>
-      bytes.observe(chunk),
+    segment = await writeCsvSliceSegment(
+      services,
+      target,
+      keys,
+      csv,
+      source,
+      length,
+      (chunk) => bytes.observe(chunk),
+      watch,
     );
     bytes.end();
-    if (segment.invalid > 0) await reportSliceRows(services, part, target, shape, report);
+    if (text && segment.invalid > 0) await reportSliceRows(services, part, target, shape, report);
   } else {
     const typed = rowTyper(table.fields);
     const pick = rowPicker(table.columns);

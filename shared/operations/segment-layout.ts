@@ -2,7 +2,7 @@
  * What a sheet's segment object holds (segments.ts writes, registers and reads them).
  *
  * A segment object starts with a header line, `{"segment":2,"keys":[…]}`, that names the
- * fields in order. Then, in one of two layouts:
+ * fields in order. Then, in one of three layouts:
  * - rows: lines that each hold a JSON array of up to 1,000 rows (`RecordRow`: the id, one
  *   value per key, the messages when invalid). Keys are written once, not per record, and a
  *   line serializes and parses in one call.
@@ -13,49 +13,44 @@
  *   and encoding. A record's id is `recordId(ordinal, row)`, its values the cells of its
  *   columns; a ragged row, or one with text after a closing quote, reads with the message
  *   row-notes.ts gives it (and the counter counted it as invalid when the slice was stored).
+ * - a typed CSV slice (the header has `typedCsv`, with `fields`): the same bytes, for
+ *   fields of other types. The part that stores it parses, converts and checks every cell as it passes, to
+ *   count its invalid records and list them in its report, but stores neither rows nor
+ *   values: readers convert each cell again with the same converter (`rowTyper` over the
+ *   fields the header names), so a record reads exactly as the rows layout would have stored
+ *   it, and nothing has to be serialized on the way in (issue 14: building the JSON rows cost
+ *   about as much as parsing the part). The header keeps the fields as they were when the
+ *   part ran, so a later change to the sheet's fields does not change how it reads; a change
+ *   to the conversion rules themselves (values.ts, dates.ts) does, and would make the
+ *   segment's stored invalid count disagree with its rows: such a change must keep what
+ *   stored text converts to, or rewrite typed slices as rows.
  * Objects of the first layout (one record object per line, no header) are still read.
+ * How a slice is counted while it is stored, and read back into rows, is csv-slice.ts's.
  */
 import type { Readable } from 'node:stream';
-import { UnprocessableError } from '../domain/errors.js';
-import { type RecordRow, recordId, recordToRow, rowIsValid, type SheetRecord } from '../domain/resources.js';
-import { CsvRowCounter } from '../formats/csv/count.js';
-import { delimiterByte } from '../formats/csv/dialect.js';
-import { parseCsvRows } from '../formats/csv/rows.js';
-import type { Encoding } from '../formats/encoding.js';
-import { rowShapeMessages } from './row-notes.js';
+import { type RecordRow, recordToRow, rowIsValid, type SheetRecord } from '../domain/resources.js';
+import { type CsvSlice, csvSliceRows } from './csv-slice.js';
 
 const SEGMENT_VERSION = 2;
 /** Rows per line: a reader holds one line at a time. */
 const ROWS_PER_LINE = 1000;
 const LF = 0x0a;
 
-/** How a CSV slice segment's bytes read. */
-export interface CsvSlice {
-  encoding: Encoding;
-  delimiter: string;
-  /** Per key, the column its value is in (-1: none). */
-  columns: number[];
-  /** The header's cell count: a row with another count reads with a message (absent in older slices). */
-  width?: number;
-  /** The segment's ordinal: record `n` of the slice has id `recordId(ordinal, n)`. */
-  ordinal: number;
-}
-
-/** What storing a slice counted: its rows, and those a reader will put a shape message on. */
-export interface SliceCount {
-  rows: number;
-  flagged: number;
-}
-
 interface SegmentHeader {
   segment: number;
   keys: string[];
   csv?: CsvSlice;
+  /**
+   * A typed slice, under a name of its own: a reader from before typed slices would read a
+   * `csv` slice as text, cells for values; this name it does not know, and it fails on the
+   * CSV lines instead of answering with wrong records (a rollback after typed extracts).
+   */
+  typedCsv?: CsvSlice;
 }
 
 /** The header line of a segment whose rows hold values for `keys`. */
 export const segmentHeader = (keys: readonly string[], csv?: CsvSlice): string =>
-  `${JSON.stringify({ segment: SEGMENT_VERSION, keys, ...(csv ? { csv } : {}) })}\n`;
+  `${JSON.stringify({ segment: SEGMENT_VERSION, keys, ...(csv ? (csv.fields ? { typedCsv: csv } : { csv }) : {}) })}\n`;
 
 /** The lines of `rows` (no header), and how many of them are invalid. */
 export function segmentLines(
@@ -75,64 +70,6 @@ export function segmentLines(
 /** A whole segment object's text: tests and small writers. */
 export const encodeSegment = (keys: readonly string[], rows: readonly RecordRow[]): string =>
   segmentHeader(keys) + (rows.length > 0 ? segmentLines(keys, rows).text : '');
-
-/**
- * The rows of CSV bytes, counted as each chunk is handed to `write`, and the rows a reader
- * will flag (see row-notes.ts). Bytes that end inside a quoted cell are refused.
- */
-export async function countWhileWriting(
-  csv: Omit<CsvSlice, 'ordinal'>,
-  bytes: AsyncIterable<Uint8Array>,
-  write: (chunk: Uint8Array) => Promise<void>,
-  observe?: (chunk: Uint8Array) => void,
-): Promise<SliceCount> {
-  const width = csv.width ?? 0;
-  const byte = delimiterByte(csv.delimiter, csv.encoding === 'latin1');
-  if ((csv.encoding === 'utf-8' || csv.encoding === 'latin1') && byte !== undefined) {
-    // From the bytes, by the parser's rules: no cell is built.
-    const counter = new CsvRowCounter(byte, width);
-    for await (const chunk of bytes) {
-      observe?.(chunk);
-      counter.push(chunk);
-      await write(chunk);
-    }
-    counter.end();
-    if (counter.unclosedQuote) throw unclosedQuoteError(counter.rows);
-    return { rows: counter.rows, flagged: counter.flagged };
-  }
-  async function* written(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of bytes) {
-      observe?.(chunk);
-      await write(chunk);
-      yield chunk;
-    }
-  }
-  const unclean = new Set<number>();
-  let unclosedRow: number | undefined;
-  const notes = {
-    onQuoteNotClosedCleanly: (row: number) => unclean.add(row),
-    onUnclosedQuote: (row: number) => {
-      unclosedRow = row;
-    },
-  };
-  let rows = 0;
-  let flagged = 0;
-  for await (const batch of parseCsvRows(written(), { ...csv, notes })) {
-    for (const cells of batch) {
-      if (unclean.has(rows) || (width > 0 && cells.length !== width)) flagged++;
-      rows++;
-    }
-  }
-  if (unclosedRow !== undefined) throw unclosedQuoteError(unclosedRow + 1);
-  return { rows, flagged };
-}
-
-/** A part's bytes end inside a quoted cell: the planner refuses such files, so only a one-part plan meets it here. */
-export function unclosedQuoteError(row: number): UnprocessableError {
-  return new UnprocessableError(
-    `A quoted cell opens in data row ${row} of the part and never closes: the file ends inside it. Close the quote (or remove the stray one) and extract again.`,
-  );
-}
 
 /** Rows of a segment, with the keys their values follow. */
 export interface SegmentBatch {
@@ -206,7 +143,8 @@ export async function* segmentBatches(stream: Readable): AsyncGenerator<SegmentB
     if (line === undefined) return;
     const head = JSON.parse(line) as SegmentHeader | SheetRecord;
     if ('segment' in head) {
-      if (head.csv) yield* csvSliceBatches(head.keys, head.csv, after(rest, bytes));
+      const slice = head.csv ?? head.typedCsv;
+      if (slice) yield* csvSliceBatches(head.keys, slice, after(rest, bytes));
       else yield* rowLineBatches(head.keys, linesOf(after(rest, bytes)));
       return;
     }
@@ -236,31 +174,5 @@ async function* csvSliceBatches(
   csv: CsvSlice,
   bytes: AsyncIterable<Buffer>,
 ): AsyncGenerator<SegmentBatch> {
-  const { columns, ordinal } = csv;
-  const shape = { keys, columns, width: csv.width ?? 0 };
-  const unclean = new Map<number, number[]>();
-  const notes = {
-    onQuoteNotClosedCleanly: (row: number, cell: number) => {
-      const cells = unclean.get(row);
-      if (cells) cells.push(cell);
-      else unclean.set(row, [cell]);
-    },
-  };
-  let n = 0;
-  for await (const cells of parseCsvRows(bytes, { ...csv, notes })) {
-    const rows: RecordRow[] = new Array(cells.length);
-    for (let r = 0; r < cells.length; r++) {
-      const source = cells[r] as string[];
-      const row: RecordRow = [recordId(ordinal, n)];
-      for (const column of columns) row.push(column < 0 ? null : (source[column] ?? null));
-      if ((shape.width > 0 && source.length !== shape.width) || unclean.has(n)) {
-        const messages = rowShapeMessages(source, shape, unclean.get(n));
-        unclean.delete(n);
-        if (messages) row.push(messages);
-      }
-      rows[r] = row;
-      n++;
-    }
-    yield { keys, rows };
-  }
+  for await (const rows of csvSliceRows(keys, csv, bytes)) yield { keys, rows };
 }

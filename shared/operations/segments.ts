@@ -10,14 +10,8 @@ import {
   type SheetSegment,
 } from '../domain/resources.js';
 import type { Services } from '../services.js';
-import {
-  type CsvSlice,
-  countWhileWriting,
-  type SegmentBatch,
-  segmentBatches,
-  segmentHeader,
-  segmentLines,
-} from './segment-layout.js';
+import { type CsvSlice, countWhileWriting, type SliceRowsWatch } from './csv-slice.js';
+import { type SegmentBatch, segmentBatches, segmentHeader, segmentLines } from './segment-layout.js';
 
 /**
  * A sheet's records live in S3 as ordered segments, listed in DynamoDB with their row
@@ -121,8 +115,10 @@ export async function writeSegment(
 
 /**
  * Writes the segment at `target.ordinal` as a CSV slice: `bytes` (whole CSV rows) stored as
- * they are, their rows counted by the parser's rules. Only for fields that take every cell as
- * it is (optional text): a record is invalid only for its row's shape (row-notes.ts).
+ * they are, their rows counted by the parser's rules. For fields that take every cell as it
+ * is (optional text), a record is invalid only for its row's shape (row-notes.ts); with
+ * `csv.fields` (a typed slice) every row is converted and checked on the way, and `watch`
+ * sees the rows (segment-layout.ts).
  */
 export async function writeCsvSliceSegment(
   services: Services,
@@ -133,9 +129,11 @@ export async function writeCsvSliceSegment(
   byteLength: number,
   /** Sees each chunk as it goes by (a part's byte and line counts, say). */
   observe?: (chunk: Uint8Array) => void,
+  watch?: SliceRowsWatch,
 ): Promise<SheetSegment> {
   const key = segmentObjectKey(target);
-  const header = segmentHeader(keys, { ...csv, ordinal: target.ordinal });
+  const slice: CsvSlice = { ...csv, ordinal: target.ordinal };
+  const header = segmentHeader(keys, slice);
   let received = 0;
   const rows = await streamObject(
     services,
@@ -143,13 +141,15 @@ export async function writeCsvSliceSegment(
     async (write) => {
       await write(header);
       const count = await countWhileWriting(
-        csv,
+        keys,
+        slice,
         bytes,
         async (chunk) => {
           received += chunk.length;
           await write(chunk);
         },
         observe,
+        watch,
       );
       // A short read would store a truncated slice under a full count of rows.
       if (received !== byteLength) throw new Error(`read ${received} bytes of a ${byteLength}-byte part`);

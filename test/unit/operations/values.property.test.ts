@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { civilFromDays, daysFromCivil } from '../../../shared/domain/dates.js';
 import { FIELD_TYPES, type Field } from '../../../shared/domain/resources.js';
-import { convertValue, valueText } from '../../../shared/domain/values.js';
+import { convertValue, rowTyper, valueText } from '../../../shared/domain/values.js';
 
 const field = (type: Field['type'], extra: Partial<Field> = {}): Field => ({ key: 'f', type, ...extra });
 const runs = { numRuns: 2000 };
@@ -115,6 +115,64 @@ describe('values, for any input', () => {
         const again = convertValue(first.value, typed);
         expect(again.value).toEqual(first.value);
         expect(again.message === undefined).toBe(first.message === undefined);
+      }),
+      runs,
+    );
+  });
+
+  it("a row's values and messages are each cell's conversion (text cells that fit take a shorter way)", () => {
+    const cellText = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        ' ',
+        '1',
+        ' 1,000 ',
+        '-0',
+        'TRUE',
+        'yes ',
+        'No',
+        '2026-11-28',
+        '2026-02-30',
+        ' 2024-02-29',
+      ),
+      fc.constantFrom(
+        '2026-1-28',
+        '20261-1-28',
+        '2026/11/28',
+        '11/28/2026',
+        '28 Nov 2026',
+        'Active',
+        'active',
+        ' b ',
+      ),
+    );
+    const raw = fc.oneof(cellText, fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const anyField = fc.record({
+      type: fc.constantFrom(...FIELD_TYPES),
+      required: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyField, raw), { minLength: 1, maxLength: 6 }), (cells) => {
+        const fields = cells.map(([{ type, required }], i) =>
+          field(type, {
+            key: `f${i}`,
+            required,
+            ...(type === 'enum' ? { options: ['Active', 'b', 'ACTIVE'] } : {}),
+          }),
+        );
+        const row = rowTyper(fields)(
+          'r1',
+          cells.map(([, value]) => value),
+        );
+        const conversions = fields.map((f, i) => convertValue(cells[i]?.[1], f));
+        const messages = Object.fromEntries(
+          conversions.flatMap((c, i) => (c.message === undefined ? [] : [[`f${i}`, c.message]])),
+        );
+        expect(row).toEqual([
+          'r1',
+          ...conversions.map((c) => c.value),
+          ...(Object.keys(messages).length > 0 ? [messages] : []),
+        ]);
       }),
       runs,
     );
