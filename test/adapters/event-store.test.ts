@@ -67,6 +67,23 @@ describe('the events feed', () => {
     expect(again.seen).toEqual([]);
   });
 
+  it('steps over the positions a second copy of stored events took, at once: the events after them are handed out', async () => {
+    // Prepare: the relay after the commit and the stream's relay both store the same events,
+    // the second copy taking positions of its own; then new events come.
+    const env = `env_${Date.now()}h`;
+    const batch = events(env, 3);
+    await store.put(batch);
+    await store.put(batch);
+    const later = events(env, 2);
+    await store.put(later);
+
+    // Act
+    const { seen } = await pollAll(env);
+
+    // Assess: every event once, none held back behind the copy's positions.
+    expect(seen).toEqual([...batch, ...later].map((e) => e.id));
+  });
+
   it('waits at a gap while a slower relay may still fill it, so nothing is skipped', async () => {
     // Prepare: relay A takes positions 1–2 and stalls; relay B stores 3–4.
     const env = `env_${Date.now()}c`;

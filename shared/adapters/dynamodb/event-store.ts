@@ -68,6 +68,33 @@ async function storeOnce(event: JobEvent, position: number): Promise<void> {
     );
   } catch (error) {
     if (!isConditionFailed(error)) rethrow(error, `store event ${event.id}`);
+    // Stored already (the relay after the commit and the stream's relay both delivered it):
+    // the position taken for this copy is marked as a hole, or readers would wait at it.
+    await markHole(event, position);
+  }
+}
+
+/** A position of the feed that holds no event: readers step over it at once. */
+async function markHole(event: JobEvent, position: number): Promise<void> {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          pk: `ENV#${event.environmentId}#HOLE`,
+          sk: padPosition(position),
+          kind: 'hole',
+          position,
+          storedAt: Date.now(),
+          gsi1pk: `ENV#${event.environmentId}#EVENT`,
+          gsi1sk: padPosition(position),
+          [TABLE_SCHEMA.timeToLiveAttribute]:
+            Math.floor(Date.now() / 1000) + config.eventRetentionDays * 86400,
+        },
+      }),
+    );
+  } catch (error) {
+    rethrow(error, `mark feed position ${position} empty`);
   }
 }
 
@@ -146,6 +173,7 @@ export const dynamoEventStore: EventStore = {
             break;
           }
           cursor = position;
+          if (item.kind === 'hole') continue;
           if ((!jobId || item.jobId === jobId) && (!topic || item.topic === topic))
             events.push(toEvent(item));
           if (events.length >= limit) break;

@@ -13,6 +13,7 @@
  * - `JOB#<jobId>` / `BUCKET#<n>`                           finished part indexes of bucket n
  * - `JOB#<jobId>` / `PARTFAIL#<part>`                      a part's final failure
  * - `JOB#<jobId>` / `EVENT#<seq>`                          an event of the job (the feed)
+ * - `ENV#<environmentId>#HOLE` / `<position>`             a feed position that holds no event (a copy relayed twice)
  * - `IDEMPOTENCY#<environmentId>#<key>` / `IDEMPOTENCY`    Idempotency-Key → job
  * - `FILE#<fileId>` / `FILE`                               file metadata
  * - `WORKBOOK#<workbookId>` / `WORKBOOK`                   workbook (sheets inline)
