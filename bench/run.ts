@@ -146,7 +146,7 @@ function benchJson<T>(script: string, scriptArgs: string[]): T {
 }
 const requestParts = 1000 / scale;
 const requests = await section('orchestration', async () => {
-  progress(`a ${requestParts}-part job, processor batch 1 and the construct's batch (bench:requests)`);
+  progress(`a ${requestParts}-part job, processor batches of 1 and 10 (bench:requests)`);
   return benchJson<RequestsMeasured[]>('requests-per-part.ts', [String(requestParts)]);
 });
 const bundles = await section('bundles', async () => {
@@ -399,7 +399,7 @@ if (requests) {
   const base = requests[0];
   if (batched && base) {
     summary.push([
-      `${num(requestParts)}-part job, ms per part (batch 1: ${num(perPartMs(base), 1)})`,
+      `${num(requestParts)}-part job, batches of ${batched.batchSize}: ms per part (batch 1: ${num(perPartMs(base), 1)})`,
       `${num(perPartMs(batched), 1)} ms`,
       '≤ 5 ms',
       verdict(perPartMs(batched) <= 5),

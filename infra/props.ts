@@ -97,7 +97,9 @@ export interface JobsServiceProps {
    * divides the job-item writes by ten. Throughput is bounded by `processorMaxConcurrency`
    * either way; choose 1 when most jobs have fewer parts than concurrency × 10 and each
    * part is long (a 20-part job of 32 MiB parts may then run on 2 instances instead of 20).
-   * @default 10
+   * Parts are large units of work by design (`defaultPartSizeBytes`), so the default is 1;
+   * 10 suits a workload of many small parts.
+   * @default 1
    */
   readonly processorBatchSize?: number;
 

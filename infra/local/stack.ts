@@ -48,7 +48,7 @@ export interface LocalStackOptions {
   workers?: number;
   /**
    * Parts queue messages per processor invocation, as the construct's `processorBatchSize`.
-   * @default PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE, else the construct's default (10)
+   * @default PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE, else the construct's default (1)
    */
   processorBatchSize?: number;
   /** @default PARTWISE_LOCAL_VISIBILITY_TIMEOUT, else 30 */

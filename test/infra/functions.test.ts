@@ -177,11 +177,11 @@ describe('the functions', () => {
 });
 
 describe('the event sources', () => {
-  it('feed the processor batches of 10 parts, with partial failures and a concurrency cap', () => {
+  it('feed the processor one part at a time by default, with partial failures and a concurrency cap', () => {
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(synth.logicalId(synth.service.partsQueue)),
       FunctionName: { Ref: synth.logicalId(synth.service.processorFunction) },
-      BatchSize: 10,
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 20 },
     });
