@@ -32,7 +32,7 @@ import { type JobsServiceMetricOptions, serviceMetric } from './observability.js
 import { grantManageConnections, grantSendMessage } from './permissions.js';
 import { type JobsServiceProps, type ResolvedJobsServiceProps, resolveJobsServiceProps } from './props.js';
 import { connectPushFanOut, createPushApi } from './push.js';
-import { createServiceFunctions, DEAD_LETTER_TIMEOUT } from './service-functions.js';
+import { createServiceFunctions, DEAD_LETTER_TIMEOUT, type ServiceFunctions } from './service-functions.js';
 import { createWebSite, deployWebSite, type JobsWebSite } from './site.js';
 import {
   createBuckets,
@@ -77,6 +77,8 @@ export class JobsService extends Construct {
   readonly tokenSecret: Secret;
   /** API keys are stored as HMACs under it (docs/auth.md); readable by the authorizer and admin functions only. */
   readonly keySecret: Secret;
+  /** The ten functions by their key in the spec (infra/function-specs.ts), as the fields below. */
+  readonly functions: Readonly<ServiceFunctions>;
   readonly apiFunction: LambdaFunctionConstruct;
   readonly authorizerFunction: LambdaFunctionConstruct;
   /** The admin routes (`/admin/…`, IAM-authorized): API keys. */
@@ -148,6 +150,7 @@ export class JobsService extends Construct {
       connectionsTable: this.connectionsTable,
     };
     const fns = createServiceFunctions(this, p, resources);
+    this.functions = fns;
     this.apiFunction = fns.api;
     this.authorizerFunction = fns.authorizer;
     this.adminFunction = fns.admin;
@@ -191,18 +194,10 @@ export class JobsService extends Construct {
       : undefined;
     this.siteDeployment = siteDeployment?.deployment;
 
-    const functions = {
-      Api: this.apiFunction,
-      Authorizer: this.authorizerFunction,
-      Admin: this.adminFunction,
-      Processor: this.processorFunction,
-      Relay: this.relayFunction,
-      DeadLetter: this.deadLetterFunction,
-      Sweeper: this.sweeperFunction,
-      PushAuthorizer: this.pushAuthorizerFunction,
-      PushConnections: this.pushConnectionsFunction,
-      PushFanOut: this.pushFanOutFunction,
-    };
+    // By name as alarms and widgets show them: ApiErrors, DeadLetterThrottles…
+    const functions = Object.fromEntries(
+      Object.entries(fns).map(([key, fn]) => [`${key.charAt(0).toUpperCase()}${key.slice(1)}`, fn]),
+    );
     this.alarms = new JobsServiceAlarms(this, 'Alarms', {
       functions,
       partsQueue: this.partsQueue,

@@ -1,6 +1,7 @@
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_KEYS } from '../../infra/function-specs.js';
 import type { JobsService } from '../../infra/jobs-service.js';
 import { getAtt, SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService } from './fixture.js';
 import { allowedActions, allows, type Request, type Statement, statementsOfRole } from './iam.js';
@@ -133,18 +134,9 @@ describe('the key secret', () => {
   });
 
   it('is read by the authorizer (which checks keys) and the admin function (which creates them) alone', () => {
-    const functions: Record<string, (s: JobsService) => IFunction> = {
-      api: (s) => s.apiFunction,
-      authorizer: (s) => s.authorizerFunction,
-      admin: (s) => s.adminFunction,
-      processor: (s) => s.processorFunction,
-      relay: (s) => s.relayFunction,
-      deadLetter: (s) => s.deadLetterFunction,
-      sweeper: (s) => s.sweeperFunction,
-      pushAuthorizer: (s) => s.pushAuthorizerFunction,
-      pushConnections: (s) => s.pushConnectionsFunction,
-      pushFanOut: (s) => s.pushFanOutFunction,
-    };
+    const functions = Object.fromEntries(
+      FUNCTION_KEYS.map((key) => [key, (s: JobsService) => s.functions[key]]),
+    );
     const readers = Object.entries(functions)
       .filter(([, pick]) =>
         allows(

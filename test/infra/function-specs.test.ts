@@ -1,8 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_KEYS, FUNCTION_SPECS, type FunctionKey } from '../../infra/function-specs.js';
-import type { JobsService } from '../../infra/jobs-service.js';
 import { JOBS_SERVICE_DEFAULTS } from '../../infra/props.js';
 import { SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService } from './fixture.js';
 
@@ -12,21 +10,8 @@ beforeAll(() => {
   synth = synthesizeJobsService();
 }, SYNTH_TIMEOUT_MS);
 
-const FUNCTION_OF: Record<FunctionKey, (service: JobsService) => IFunction> = {
-  api: (s) => s.apiFunction,
-  authorizer: (s) => s.authorizerFunction,
-  admin: (s) => s.adminFunction,
-  processor: (s) => s.processorFunction,
-  relay: (s) => s.relayFunction,
-  deadLetter: (s) => s.deadLetterFunction,
-  sweeper: (s) => s.sweeperFunction,
-  pushAuthorizer: (s) => s.pushAuthorizerFunction,
-  pushConnections: (s) => s.pushConnectionsFunction,
-  pushFanOut: (s) => s.pushFanOutFunction,
-};
-
 function resourceOf(key: FunctionKey) {
-  const fn = FUNCTION_OF[key](synth.service);
+  const fn = synth.service.functions[key];
   const id = synth.logicalId(fn);
   return { id, properties: synth.template.toJSON().Resources[id].Properties };
 }

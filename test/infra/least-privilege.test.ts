@@ -1,5 +1,6 @@
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_KEYS } from '../../infra/function-specs.js';
 import type { JobsService } from '../../infra/jobs-service.js';
 import { SYNTH_TIMEOUT_MS, type SynthesizedService, synthesizeJobsService } from './fixture.js';
 import { allowedActions, allows, type Request, type Statement, statementsOfRole } from './iam.js';
@@ -129,18 +130,9 @@ describe('least privilege', () => {
 
   describe('the token secret', () => {
     it('is read by the api function (which mints tokens) and the two authorizers (which verify them) alone', () => {
-      const functions: Record<string, (s: JobsService) => IFunction> = {
-        api: (s) => s.apiFunction,
-        authorizer: (s) => s.authorizerFunction,
-        admin: (s) => s.adminFunction,
-        processor: (s) => s.processorFunction,
-        relay: (s) => s.relayFunction,
-        deadLetter: (s) => s.deadLetterFunction,
-        sweeper: (s) => s.sweeperFunction,
-        pushAuthorizer: (s) => s.pushAuthorizerFunction,
-        pushConnections: (s) => s.pushConnectionsFunction,
-        pushFanOut: (s) => s.pushFanOutFunction,
-      };
+      const functions = Object.fromEntries(
+        FUNCTION_KEYS.map((key) => [key, (s: JobsService) => s.functions[key]]),
+      );
       const readers = Object.fromEntries(
         Object.entries(functions).map(([name, pick]) => [name, allows(policyOf(pick), readTokenSecret())]),
       );
