@@ -152,7 +152,30 @@ export interface JobRecord {
   dispatch?: DispatchCursor;
   /** Entries committed but not yet relayed. */
   outbox: OutboxEntry[];
+  /** The relay that holds the outbox now, if one does (shared/engine/relay.ts). */
+  relayClaim?: OutboxClaim;
 }
+
+/**
+ * A relay's hold on a job's outbox: the other relays leave the outbox alone until the holder
+ * clears it or `until` passes (a holder that crashed), so two relays do not both publish it.
+ */
+export interface OutboxClaim {
+  token: string;
+  /** ISO time. */
+  until: string;
+}
+
+/** A claim asked for: the claimant's token, held for `leaseSeconds` by the store's clock. */
+export interface ClaimRequest {
+  token: string;
+  leaseSeconds: number;
+  /** Claims the outbox even from a relay that holds it: one known to be gone (a restart). */
+  takeOver?: boolean;
+}
+
+/** What claiming a job's outbox found: the job as claimed, another relay's hold, or nothing to relay. */
+export type ClaimOutcome = { claimed: JobRecord } | { heldUntil: string } | { empty: true };
 
 export interface JobChanges {
   job?: Partial<Omit<Job, 'id' | 'environmentId' | 'processed' | 'failed' | 'progress'>>;
@@ -234,8 +257,15 @@ export interface JobStore {
   /**
    * Applies changes and commits outbox entries in one conditional single-item write
    * (condition: the version is still `record.version`). Throws StaleWriteError otherwise.
+   * With `claim`, the same write claims the outbox for the committer's relay, unless another
+   * relay holds it (the returned record's `relayClaim` says which).
    */
-  update(record: JobRecord, changes: JobChanges, outbox: OutboxEntry[]): Promise<JobRecord>;
+  update(
+    record: JobRecord,
+    changes: JobChanges,
+    outbox: OutboxEntry[],
+    claim?: ClaimRequest,
+  ): Promise<JobRecord>;
   /** Soft-deletes: the job disappears from reads and lists; its outbox still drains. */
   markDeleted(record: JobRecord, outbox: OutboxEntry[]): Promise<void>;
   /**
@@ -282,8 +312,15 @@ export interface JobStore {
     read: EnvironmentInFlight,
     jobs: Readonly<Record<string, number>>,
   ): Promise<boolean>;
-  /** Removes relayed entries from a job's outbox. */
-  clearOutbox(jobId: string, entryIds: string[]): Promise<void>;
+  /**
+   * Claims the job's outbox for one relay, unless another holds it and its claim has not
+   * lapsed, or the outbox is empty.
+   */
+  claimOutbox(jobId: string, claim: ClaimRequest): Promise<ClaimOutcome>;
+  /** Gives up a claim (a relay that failed), if it is still the holder's. */
+  releaseOutbox(jobId: string, token: string): Promise<void>;
+  /** Removes relayed entries from a job's outbox, and the claim `token` held, if it still does. */
+  clearOutbox(jobId: string, entryIds: string[], token?: string): Promise<void>;
   /** Jobs whose outbox holds entries committed before `before` (ISO time). */
   withPendingOutbox(before: string, limit: number): Promise<JobRecord[]>;
   /** Non-final jobs not changed since `before` (ISO time). */

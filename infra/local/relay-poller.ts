@@ -29,7 +29,7 @@ export interface RelayPollerOptions {
   /**
    * Leaves alone items whose outbox filled more recently than this: the functions relay a
    * commit's outbox right after it, so a young outbox is most likely being relayed now, and
-   * relaying it here too would only publish its events twice. @default 0
+   * the relay invoked here would only wait for that relay's claim on it. @default 0
    */
   graceMs?: number;
   /** Records per relay invocation, as a stream event source's batch size. @default 100 */

@@ -11,7 +11,7 @@ import { type Job, progressOf } from '../domain/job.js';
 import { canTransition } from '../domain/status.js';
 import type { JobChanges, JobRecord } from '../ports.js';
 import type { Services } from '../services.js';
-import { relayCommitted } from './relay.js';
+import { claimRequest, relayCommitted } from './relay.js';
 
 /** What a state change announces and asks for, committed in the same write. */
 export interface Commit {
@@ -84,12 +84,14 @@ export async function commitJob(
     const now = services.now().toISOString();
     const changes = { ...commit.changes, job: { ...commit.changes.job, updatedAt: now } };
     try {
+      const claim = services.relayAfterCommit ? claimRequest() : undefined;
       const committed = await services.jobs.update(
         record,
         changes,
         outboxFor(record, { ...commit, changes }, now),
+        claim,
       );
-      await relayCommitted(services, committed);
+      await relayCommitted(services, committed, claim);
       return committed;
     } catch (error) {
       if (!(error instanceof StaleWriteError) || attempt >= 20) throw error;

@@ -11,7 +11,7 @@ import type { Services } from '../services.js';
 import { abandonJob, isAbandoned, settleLatePart } from './cleanup.js';
 import { commitJob, outboxFor, progressBacklogged } from './commit.js';
 import { failJob } from './lifecycle.js';
-import { relayCommitted } from './relay.js';
+import { claimRequest, relayCommitted } from './relay.js';
 import { awaitsRetry, retryWindow } from './retry-window.js';
 import { topUpDispatch } from './window.js';
 
@@ -141,12 +141,14 @@ async function maybeReportProgress(services: Services, record: JobRecord): Promi
   if (progressBacklogged(record)) return;
   const changes = { lastProgressEventAt: now.getTime(), job: { updatedAt: now.toISOString() } };
   try {
+    const claim = services.relayAfterCommit ? claimRequest() : undefined;
     const committed = await services.jobs.update(
       record,
       changes,
       outboxFor(record, { changes, topics: ['job:updated'] }, now.toISOString()),
+      claim,
     );
-    await relayCommitted(services, committed);
+    await relayCommitted(services, committed, claim);
   } catch (error) {
     if (!(error instanceof StaleWriteError)) throw error;
   }

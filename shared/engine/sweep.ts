@@ -8,7 +8,7 @@ import { partMessagesOf } from './dispatch.js';
 import { failJob } from './lifecycle.js';
 import { checkAckTimeout } from './outside.js';
 import { finalizeJob } from './parts.js';
-import { relayOutboxes } from './relay.js';
+import { relayPending } from './relay.js';
 import { lostBelowCursor, topUpDispatch } from './window.js';
 
 export interface SweepReport {
@@ -29,7 +29,9 @@ export interface SweepOptions {
   /**
    * The queue's messages are gone (the local stack's SQS emulator keeps them in memory, so a
    * restart loses them): every unfinished job's work is sent again, whether or not the job
-   * moved since it was read, and without counting a stall. @default false
+   * moved since it was read, and without counting a stall; and the relays that held outboxes
+   * before are gone with the process, so their claims are taken over without waiting for them
+   * to lapse. @default false
    */
   queueLost?: boolean;
 }
@@ -73,8 +75,8 @@ export async function sweep(
   const before = new Date(services.now().getTime() - staleAfterSeconds * 1000).toISOString();
 
   const stuck = await services.jobs.withPendingOutbox(before, BATCH);
-  await relayOutboxes(services, stuck);
-  report.relayed = stuck.length;
+  const relayed = await relayPending(services, stuck, { takeOver: options.queueLost === true });
+  report.relayed = relayed.jobs;
 
   for (const record of await services.jobs.staleActive(before, BATCH)) {
     const { job } = record;

@@ -284,3 +284,98 @@ describe('the relay right after a commit', () => {
     expect(await services.jobs.withOutbox(record.job.id)).toBeUndefined();
   });
 });
+
+describe('the claim each relay holds on an outbox', () => {
+  const timesOnTheBus = async (id: string) =>
+    (await bus.history()).filter((event) => String(event.detail.id) === id).length;
+
+  it('makes the stream relay wait for the relay after the commit instead of publishing the same events beside it', async () => {
+    // Prepare: the relay after the commit stops inside its publish until let go.
+    let letGo: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    let publishing: () => void = () => {};
+    const published = new Promise<void>((resolve) => {
+      publishing = resolve;
+    });
+    const slow: Services = {
+      ...services,
+      relayAfterCommit: true,
+      publisher: {
+        publish: async (events) => {
+          publishing();
+          await gate;
+          return services.publisher.publish(events);
+        },
+      },
+    };
+    const record = await createJob();
+    await relay.relayOutboxes(services, [record]);
+
+    // Act: the stream relay comes while the first is still publishing; the first then ends.
+    const committing = commit.commitJob(slow, record.job.id, () => ({
+      changes: { job: { info: 'one publish' } },
+      topics: ['job:updated'],
+    }));
+    await published;
+    const streaming = relay.relayStreamed(services, [record.job.id]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    letGo();
+    const [committed, streamed] = await Promise.all([committing, streaming]);
+
+    // Assess: one publish of the event, by the relay after the commit; nothing left.
+    const [eventId] = eventIdsOf(committed!);
+    expect(await timesOnTheBus(String(eventId))).toBe(1);
+    expect(streamed).toMatchObject({ jobs: 0, published: 0 });
+    expect(await services.jobs.withOutbox(record.job.id)).toBeUndefined();
+  });
+
+  it('leaves an outbox another relay holds to it, takes over a claim that lapsed, and gives the claim back as it clears', async () => {
+    // Prepare: a job with an undelivered event, claimed by a relay that will not finish.
+    const record = await change(await createJob(), { info: 'held' }, ['job:updated']);
+    const held = await services.jobs.claimOutbox(record.job.id, { token: 'stuck-relay', leaseSeconds: 1 });
+
+    // Act: the sweeper's relay meets the live claim; then the claim lapses.
+    const whileHeld = await relay.relayPending(services, [record]);
+    const again = await services.jobs.claimOutbox(record.job.id, { token: 'other', leaseSeconds: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const afterLapse = await relay.relayPending(services, [record]);
+    const item = await aws.clients.dynamodb.send(
+      new GetItemCommand({
+        TableName: aws.provisioned.tableName,
+        Key: { pk: { S: `JOB#${record.job.id}` }, sk: { S: 'JOB' } },
+        ConsistentRead: true,
+      }),
+    );
+
+    // Assess
+    expect(held).toMatchObject({ claimed: { relayClaim: { token: 'stuck-relay' } } });
+    expect(whileHeld).toMatchObject({ jobs: 0, published: 0 });
+    expect(again).toMatchObject({ heldUntil: expect.any(String) });
+    expect(afterLapse).toMatchObject({ jobs: 1, published: 2 }); // job:waiting and job:updated
+    for (const id of eventIdsOf(record)) expect(await timesOnTheBus(id)).toBe(1);
+    expect(unmarshall(item.Item ?? {})).not.toHaveProperty('relayClaim');
+    expect(unmarshall(item.Item ?? {}).outbox).toEqual({});
+    expect(await services.jobs.claimOutbox(record.job.id, { token: 'late', leaseSeconds: 30 })).toEqual({
+      empty: true,
+    });
+  });
+});
+
+describe('the sweep after a restart of the whole stack', () => {
+  it('takes over the claims of relays that died with the process, without waiting for them to lapse', async () => {
+    // Prepare: a claim of 30 s, held by a relay that died with the stack.
+    const record = await change(await createJob(), { info: 'claimed before the restart' }, ['job:updated']);
+    await services.jobs.claimOutbox(record.job.id, { token: 'died-with-the-stack', leaseSeconds: 30 });
+
+    // Act
+    const plain = await relay.relayPending(services, [record]);
+    const afterRestart = await relay.relayPending(services, [record], { takeOver: true });
+
+    // Assess
+    expect(plain).toMatchObject({ jobs: 0 });
+    expect(afterRestart).toMatchObject({ jobs: 1, published: 2 });
+    expect(await services.jobs.withOutbox(record.job.id)).toBeUndefined();
+  });
+});

@@ -6,7 +6,7 @@ import type { OutboxEntry } from '../../domain/events.js';
 import type { DispatchCursor } from '../../domain/fairness.js';
 import type { Job } from '../../domain/job.js';
 import { progressOf } from '../../domain/job.js';
-import type { JobRecord } from '../../ports.js';
+import type { JobRecord, OutboxClaim } from '../../ports.js';
 import { shardOf, type UpdateBuilder } from './expressions.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
@@ -76,6 +76,7 @@ export function recordFromItem(item: Item): JobRecord {
     ...(item.stalls !== undefined ? { stalls: Number(item.stalls) } : {}),
     ...(isCursor(item.dispatch) ? { dispatch: item.dispatch } : {}),
     outbox,
+    ...(isClaim(item.relayClaim) ? { relayClaim: item.relayClaim } : {}),
   };
 }
 
@@ -83,6 +84,12 @@ function isCursor(value: unknown): value is DispatchCursor {
   if (typeof value !== 'object' || value === null) return false;
   const fields: (keyof DispatchCursor)[] = ['window', 'attempt', 'next', 'sent', 'settledBefore'];
   return fields.every((field) => typeof (value as Record<string, unknown>)[field] === 'number');
+}
+
+function isClaim(value: unknown): value is OutboxClaim {
+  if (typeof value !== 'object' || value === null) return false;
+  const { token, until } = value as Record<string, unknown>;
+  return typeof token === 'string' && typeof until === 'string';
 }
 
 export function countEvents(outbox: OutboxEntry[]): number {

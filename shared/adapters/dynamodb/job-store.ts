@@ -8,9 +8,10 @@ import { dynamo, tableName } from './client.js';
 import { environmentInFlightStore } from './environment-in-flight.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
-import { clearOutbox, jobsInIndex, readJobItem } from './job-indexes.js';
+import { jobsInIndex, readJobItem } from './job-indexes.js';
 import { addOutbox, countEvents, type Item, JOB_FIELDS, jobKey, recordFromItem } from './job-item.js';
 import { attemptErrors, jobPartsStore, raiseBucketCounts } from './job-parts.js';
+import { claimInCommit, claimOutbox, clearOutbox, releaseOutbox } from './outbox.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
 export { jobKey, recordFromItem } from './job-item.js';
@@ -138,7 +139,7 @@ export const dynamoJobStore: JobStore = {
     return { jobs, ...(more ? { next: encodeCursor(lastKey) } : {}) };
   },
 
-  async update(record, changes, outbox) {
+  async update(record, changes, outbox, claim) {
     const now = changes.job?.updatedAt ?? new Date().toISOString();
     const update = new UpdateBuilder();
     for (const [field, value] of Object.entries(changes.job ?? {})) {
@@ -178,6 +179,7 @@ export const dynamoJobStore: JobStore = {
         .set('activeAt', !isInFlight(status) && cleanupDueAt ? cleanupDueAt : now);
     else update.remove('activeShard').remove('activeAt');
     addOutbox(update, record.job.id, outbox, now);
+    if (outbox.length > 0) claimInCommit(update, claim);
     const condition = `${update.name('version')} = ${update.value(record.version)} AND attribute_not_exists(${update.name('deletedAt')})`;
     try {
       const { Attributes } = await dynamo.send(
@@ -310,6 +312,8 @@ export const dynamoJobStore: JobStore = {
   listParts: (record, from, limit) => jobPartsStore.listParts(record, from, limit),
   pendingParts: (record) => jobPartsStore.pendingParts(record),
 
+  claimOutbox,
+  releaseOutbox,
   clearOutbox,
 
   async withOutbox(jobId) {
