@@ -149,7 +149,16 @@ export const rowIsValid = (keys: readonly string[], row: RecordRow): boolean => 
 
 /** The id of the `row`-th record (0-based) of the segment at `ordinal`. */
 export function recordId(ordinal: number, row: number): string {
-  return `${runOf(ordinal).toString(36)}.${indexOf(ordinal).toString(36)}.${row.toString(36)}`;
+  return recordIds(ordinal)(row);
+}
+
+/**
+ * `recordId(ordinal, row)` for the rows of one segment: the segment's part of the id is made
+ * once, not per record (a part reads or writes a million).
+ */
+export function recordIds(ordinal: number): (row: number) => string {
+  const segment = `${runOf(ordinal).toString(36)}.${indexOf(ordinal).toString(36)}.`;
+  return (row) => segment + row.toString(36);
 }
 
 /** Turns a header cell into a field key: lower case, words joined by `_`, unique within the sheet. */

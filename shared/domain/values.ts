@@ -37,8 +37,49 @@ const quoted = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
 
+/** 10^k for k ≤ 15: each exact in a double. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+const ZERO = 0x30;
+const DOT = 0x2e;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+
+/**
+ * The value of a plain decimal without exponent or spaces and of at most 15 digits (`42`,
+ * `-12.5`, `.5`, `5.`), read without a regular expression or `Number(text)`: the most common
+ * numbers in files, read in one pass. `undefined` for any other text, which `parseNumber`
+ * reads the general way. Exact: the digits form an integer below 2^53 and 10^k (k ≤ 15) is
+ * exact too, so their quotient is the correctly rounded value of the decimal, the double
+ * `Number(text)` gives (Clinger's fast path).
+ */
+function shortDecimal(text: string): number | undefined {
+  const length = text.length;
+  let i = 0;
+  const sign = text.charCodeAt(0);
+  if (sign === MINUS || sign === PLUS) i = 1;
+  let digits = 0;
+  let fraction = -1;
+  let mantissa = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    const d = c - ZERO;
+    if (d >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === DOT && fraction < 0) fraction = 0;
+    else return undefined;
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  const value = fraction > 0 ? mantissa / (POWERS_OF_TEN[fraction] as number) : mantissa;
+  // -0 is stored as 0 (see parseNumber).
+  return sign === MINUS ? -value + 0 : value;
+}
+
 /** The number a text holds, or undefined. */
 export function parseNumber(text: string): number | undefined {
+  const short = shortDecimal(text);
+  if (short !== undefined) return short;
   let source = text.trim();
   if (!PLAIN_NUMBER.test(source)) {
     if (!GROUPED_NUMBER.test(source)) return undefined;

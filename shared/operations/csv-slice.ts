@@ -5,7 +5,7 @@
  * (`csvSliceRows`), so a record reads as the part that stored it saw it.
  */
 import { UnprocessableError } from '../domain/errors.js';
-import { type Field, type RecordRow, recordId, rowIsValid } from '../domain/resources.js';
+import { type Field, type RecordRow, recordIds, rowIsValid } from '../domain/resources.js';
 import { rowTyper } from '../domain/values.js';
 import { CsvRowCounter } from '../formats/csv/count.js';
 import { delimiterByte } from '../formats/csv/dialect.js';
@@ -182,17 +182,18 @@ function sliceRow(
 ): (cells: readonly string[], n: number, unclean: readonly number[] | undefined) => RecordRow {
   const { columns, ordinal } = csv;
   const fields = csv.fields;
+  const idOf = recordIds(ordinal);
   if (fields) {
     const typed = rowTyper(fields);
     const pick = rowPicker(columns);
     return (cells, n, unclean) => {
-      const row = typed(recordId(ordinal, n), pick(cells));
+      const row = typed(idOf(n), pick(cells));
       const messages = unclean ? rowShapeMessages(cells, shape, unclean) : undefined;
       return withShapeMessages(row, shape.keys.length, messages);
     };
   }
   return (cells, n, unclean) => {
-    const row: RecordRow = [recordId(ordinal, n)];
+    const row: RecordRow = [idOf(n)];
     for (const column of columns) row.push(column < 0 ? null : (cells[column] ?? null));
     const messages = unclean ? rowShapeMessages(cells, shape, unclean) : undefined;
     if (messages) row.push(messages);

@@ -1,10 +1,12 @@
 /**
  * export: a sheet → one file. Each part writes its segment's rows, in the file's format, to
- * a part object `tmp/<root>exports/<jobId>/<part>` (shared/domain/object-keys.ts) (a retried part overwrites it); finalize streams
- * the part objects in order into the one export object (a multipart upload of 8 MiB parts:
- * memory stays bounded whatever the size; S3's UploadPartCopy would copy server-side, but
- * s3rver has none and part objects under 5 MiB could not use it), registers it as a file, and
- * removes the part objects. An XLSX file is one zip: its export is one part that streams
+ * a part object `tmp/<root>exports/<jobId>/<part>` (shared/domain/object-keys.ts) (a retried part overwrites it), and
+ * reports its size; finalize streams the part objects in order into the one export object,
+ * registers it as a file, and removes the part objects. The sizes add up to the export's
+ * length, so that object is one streamed PUT (memory stays bounded whatever the size; parts
+ * counted before parts reported sizes: a multipart upload of 8 MiB parts instead). S3's
+ * UploadPartCopy would copy server-side, but s3rver has none and part objects under 5 MiB
+ * could not use it. An XLSX file is one zip: its export is one part that streams
  * every segment through the XLSX writer.
  *
  * Finalize checks the job is still EXECUTING before it writes and again before it registers
@@ -148,21 +150,47 @@ export function partWriter(settings: ExportSettings, part: number) {
   };
 }
 
+/** What a JSON export puts around and between the pieces that hold rows (ASCII: a character is a byte). */
+const JSON_JOINS = { open: '[', between: ',', close: '\n]\n' };
+
 /** The export object's bytes: the part objects in order (JSON: inside `[ ]`, `,` between pieces that hold rows). */
 export async function* joinedExport(
   format: Format,
   pieces: AsyncIterable<{ rows: number; bytes: AsyncIterable<Uint8Array> }>,
 ): AsyncGenerator<Uint8Array> {
   const json = format === 'json';
-  if (json) yield Buffer.from('[');
+  if (json) yield Buffer.from(JSON_JOINS.open);
   let wroteRows = false;
   for await (const piece of pieces) {
     if (json && piece.rows === 0) continue;
-    if (json && wroteRows) yield Buffer.from(',');
+    if (json && wroteRows) yield Buffer.from(JSON_JOINS.between);
     for await (const chunk of piece.bytes) yield chunk;
     wroteRows ||= piece.rows > 0;
   }
-  if (json) yield Buffer.from('\n]\n');
+  if (json) yield Buffer.from(JSON_JOINS.close);
+}
+
+/**
+ * The length of `joinedExport` over part objects of these sizes (`undefined`: a size is not
+ * known, a part counted before parts reported their size).
+ */
+export function joinedExportSize(
+  format: Format,
+  pieces: readonly { rows: number; size?: number | undefined }[],
+): number | undefined {
+  let size = 0;
+  for (const piece of pieces) {
+    if (piece.size === undefined) return undefined;
+    size += piece.size;
+  }
+  if (format !== 'json') return size;
+  const holding = pieces.filter((piece) => piece.rows > 0).length;
+  return (
+    size +
+    JSON_JOINS.open.length +
+    Math.max(0, holding - 1) * JSON_JOINS.between.length +
+    JSON_JOINS.close.length
+  );
 }
 
 async function isExecuting(services: Services, job: Job): Promise<boolean> {
@@ -245,9 +273,17 @@ export const exportRecords = defineOperation({
         }
       }
     }
-    const body = Readable.from(partWriter(settings, message.part)(batches()), { objectMode: false });
+    let size = 0;
+    async function* sized(chunks: AsyncIterable<Uint8Array>) {
+      for await (const chunk of chunks) {
+        size += chunk.length;
+        yield chunk;
+      }
+    }
+    const body = Readable.from(sized(partWriter(settings, message.part)(batches())), { objectMode: false });
     await services.blobs.write(exportPartKey(job, message.part), body);
-    return { rows };
+    // `size`: the part object's bytes, which finalize adds up to the export's length.
+    return { rows, size };
   },
 
   async finalize({ job, config: settings, state }, services) {
@@ -287,7 +323,11 @@ export const exportRecords = defineOperation({
       }
     }
     const mediaType = FORMAT_MEDIA_TYPES[settings.format];
-    await services.blobs.write(key, Readable.from(counted(), { objectMode: false }), mediaType);
+    const length = joinedExportSize(
+      settings.format,
+      parts.map((part) => ({ rows: part.stats?.rows ?? 0, size: part.stats?.size })),
+    );
+    await services.blobs.write(key, Readable.from(counted(), { objectMode: false }), mediaType, length);
     if (!(await isExecuting(services, job))) {
       // Canceled while the object was being written: no file.
       await services.blobs.remove([key]);

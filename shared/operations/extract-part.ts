@@ -22,7 +22,7 @@ import {
   type DataFile,
   type Field,
   type RecordRow,
-  recordId,
+  recordIds,
   type SheetSegment,
   segmentOrdinal,
 } from '../domain/resources.js';
@@ -195,6 +195,7 @@ async function csvPart(services: Services, part: ExtractPart, target: SegmentTar
       },
       onRowLine: (_row: number, line: number) => lines.push(line),
     };
+    const idOf = recordIds(target.ordinal);
     let n = 0;
     async function* typedRows() {
       for await (const batch of parseCsvRows(bytes.through(source), {
@@ -203,7 +204,7 @@ async function csvPart(services: Services, part: ExtractPart, target: SegmentTar
         notes: rowNotes,
       })) {
         yield batch.map((cells) => {
-          const row = typed(recordId(target.ordinal, n), pick(cells));
+          const row = typed(idOf(n), pick(cells));
           const messages = shapeMessagesOf(cells, shape, unclean, n);
           unclean.delete(n++);
           return withShapeMessages(row, keys.length, messages);
@@ -238,6 +239,7 @@ async function reportSliceRows(
   };
   const source = await readPinned(services, contentOf(part), message.range);
   const options = { delimiter: layout.delimiter ?? ',', encoding: layout.encoding ?? 'utf-8', notes };
+  const idOf = recordIds(target.ordinal);
   let n = 0;
   for await (const batch of parseCsvRows(source, options)) {
     for (const cells of batch) {
@@ -245,7 +247,7 @@ async function reportSliceRows(
       const messages = shapeMessagesOf(cells, shape, unclean, n);
       unclean.delete(n);
       if (messages) {
-        const row: RecordRow = [recordId(target.ordinal, n)];
+        const row: RecordRow = [idOf(n)];
         for (const column of shape.columns) row.push(column < 0 ? null : (cells[column] ?? null));
         row.push(messages);
         report.invalid(shape.keys, row, line);
@@ -294,10 +296,11 @@ async function jsonPart(
   const columns = new RecordColumns(table.header);
   const typed = rowTyper(table.fields);
   const pick = rowPicker(table.columns);
+  const idOf = recordIds(target.ordinal);
   let n = 0;
   async function* typedRows() {
     for await (const batch of records)
-      yield batch.map((record) => typed(recordId(target.ordinal, n++), pick(columns.toRow(record))));
+      yield batch.map((record) => typed(idOf(n++), pick(columns.toRow(record))));
   }
   const keys = table.fields.map((field) => field.key);
   const segment = await writeSegment(services, target, keys, report.tap(keys, typedRows(), lines)).catch(
@@ -334,10 +337,11 @@ async function xlsxPart(
     const sheet = await book.readSheet(table.index, { headerRow, onRowNumber: lines.push });
     const typed = rowTyper(table.fields);
     const pick = rowPicker(table.columns);
+    const idOf = recordIds(target.ordinal);
     let n = 0;
     async function* typedRows() {
       for await (const batch of sheet.rows as AsyncIterable<Row[]>)
-        yield batch.map((cells) => typed(recordId(target.ordinal, n++), pick(cells)));
+        yield batch.map((cells) => typed(idOf(n++), pick(cells)));
     }
     const keys = table.fields.map((field) => field.key);
     return await writeSegment(services, target, keys, report.tap(keys, typedRows(), lines));

@@ -19,7 +19,7 @@ import {
   type Field,
   indexOf,
   type RecordRow,
-  recordId,
+  recordIds,
   runOf,
   type SheetSegment,
   segmentOrdinal,
@@ -199,6 +199,7 @@ export const map = defineOperation({
     const ordinal = segmentOrdinal(mapping.run, message.part - mapping.firstPart);
     const fields = plan.destinationFields[planned.mapping] ?? [];
     const source = await openSegmentRows(services, planned.source);
+    const idOf = recordIds(ordinal);
     let n = 0;
     let mapRow: ReturnType<typeof rowMapper> | undefined;
     let mappedFrom: readonly string[] | undefined;
@@ -209,7 +210,7 @@ export const map = defineOperation({
           mappedFrom = keys;
         }
         const map = mapRow as NonNullable<typeof mapRow>;
-        yield rows.map((row) => map(recordId(ordinal, n++), row));
+        yield rows.map((row) => map(idOf(n++), row));
       }
     }
     const target = {

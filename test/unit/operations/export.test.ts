@@ -6,6 +6,7 @@ import {
   type ExportSettings,
   exportRecords,
   joinedExport,
+  joinedExportSize,
   partWriter,
   segmentRowCells,
 } from '../../../shared/operations/export.js';
@@ -95,6 +96,35 @@ describe('export pieces', () => {
     }
     expect(JSON.parse(await text(joinedExport('json', nothing())))).toEqual([]);
   });
+
+  it('tells the length of the joined export from the sizes of its pieces', async () => {
+    const piece =
+      (...rows: unknown[][]) =>
+      async (format: ExportSettings['format']) => {
+        const bytes = Buffer.from(
+          await text(partWriter(settings(format), 1)(segment(['n', 'note'], ...rows))),
+        );
+        return { rows: rows.length, size: bytes.length, bytes };
+      };
+    const shapes = [
+      [piece(), piece([1, 'a']), piece(), piece([2, 'b'], [3, 'cé'])],
+      [piece()],
+      [piece([1, 'a'])],
+      [],
+    ];
+    for (const format of ['json', 'csv', 'ndjson'] as const) {
+      for (const shape of shapes) {
+        const pieces = await Promise.all(shape.map((make) => make(format)));
+        async function* stream() {
+          for (const { rows, bytes } of pieces) yield { rows, bytes: once(bytes) };
+        }
+        const joined = Buffer.from(await text(joinedExport(format, stream())));
+        expect(joinedExportSize(format, pieces)).toBe(joined.length);
+      }
+    }
+    // A part counted before parts reported their size: the length is not known.
+    expect(joinedExportSize('csv', [{ rows: 1, size: 5 }, { rows: 1 }])).toBeUndefined();
+  });
 });
 
 const fields: Field[] = [
@@ -135,6 +165,8 @@ describe('export, part by part', () => {
     const content = env.blobs.objects.get(file?.key as string)?.toString();
     expect(content).toBe('n,note\r\n0,r00\r\n1,r01\r\n2,r10\r\n3,r11\r\n4,r20\r\n5,r21\r\n');
     expect(file?.size).toBe(Buffer.byteLength(content as string));
+    // One PUT of the length the parts' sizes add up to.
+    expect(env.blobs.lengths.get(file?.key as string)).toBe(file?.size);
     expect(tmpKeys(env)).toEqual([]);
 
     // A finalize repeated after a crash finds the file and changes nothing.
@@ -201,9 +233,25 @@ describe('export, part by part', () => {
     expect(plan.parts).toBe(3);
     const file = await env.resources.getFile(job.destination as string);
     const content = env.blobs.objects.get(file?.key as string)?.toString() as string;
+    expect(env.blobs.lengths.get(file?.key as string)).toBe(Buffer.byteLength(content));
     expect(JSON.parse(content)).toEqual(
       [0, 1, 2, 3, 4, 5].map((n) => ({ n, note: `r${Math.floor(n / 2)}${n % 2}` })),
     );
+  });
+
+  it('writes the export without a length when a part was counted without its size (before parts reported it)', async () => {
+    const { job, env } = await exportJob();
+    await runInMemory(exportRecords, env, job, {
+      beforeFinalize: () => {
+        const { size: _, ...older } = env.stats.get(1) ?? {};
+        env.stats.set(1, older);
+      },
+    });
+    const file = await env.resources.getFile(job.destination as string);
+    expect(env.blobs.objects.get(file?.key as string)?.toString()).toBe(
+      'n,note\r\n0,r00\r\n1,r01\r\n2,r10\r\n3,r11\r\n4,r20\r\n5,r21\r\n',
+    );
+    expect(env.blobs.lengths.has(file?.key as string)).toBe(false);
   });
 
   it('exports XLSX in one part that reads every segment', async () => {

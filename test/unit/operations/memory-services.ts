@@ -25,8 +25,10 @@ import { recordingMetrics } from '../../helpers/metrics.js';
 /** An object's ETag as S3 gives a single PUT's: the MD5 of its bytes, quoted. */
 const etagOf = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
 
-export function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
+export function memoryBlobs(): BlobStore & { objects: Map<string, Buffer>; lengths: Map<string, number> } {
   const objects = new Map<string, Buffer>();
+  /** The length each stream was written with, when one was given (one PUT of that many bytes, in S3). */
+  const lengths = new Map<string, number>();
   const get = (key: string) => {
     const bytes = objects.get(key);
     if (!bytes) throw new NotFoundError('Object', key);
@@ -34,6 +36,7 @@ export function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
   };
   return {
     objects,
+    lengths,
     async stat(key) {
       const bytes = objects.get(key);
       return bytes && { size: bytes.length, etag: etagOf(bytes) };
@@ -47,14 +50,20 @@ export function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
       for (let i = 0; i < slice.length; i += 7) chunks.push(slice.subarray(i, i + 7));
       return Readable.from(chunks);
     },
-    async write(key, body) {
+    async write(key, body, _contentType, contentLength) {
       if (typeof body === 'string' || body instanceof Uint8Array) {
         objects.set(key, Buffer.from(body));
         return;
       }
       const chunks: Buffer[] = [];
       for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
-      objects.set(key, Buffer.concat(chunks));
+      const bytes = Buffer.concat(chunks);
+      // As S3 does, a PUT whose body is not the length it declared fails, and stores nothing.
+      if (contentLength !== undefined && bytes.length !== contentLength)
+        throw new Error(`${key}: a ${contentLength}-byte PUT got ${bytes.length} bytes`);
+      objects.set(key, bytes);
+      if (contentLength !== undefined) lengths.set(key, contentLength);
+      else lengths.delete(key);
     },
     async remove(keys) {
       for (const key of keys) objects.delete(key);

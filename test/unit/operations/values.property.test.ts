@@ -20,6 +20,20 @@ describe('values, for any input', () => {
     );
   });
 
+  it('plain decimals read as JavaScript reads them, to the last bit (the short ones without Number())', () => {
+    const digits = (max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: max });
+    const decimal = fc
+      .tuple(fc.constantFrom('', '-', '+'), digits(18), fc.option(digits(18), { nil: undefined }))
+      .map(([sign, whole, fraction]) => `${sign}${whole}${fraction === undefined ? '' : `.${fraction}`}`)
+      .filter((text) => /\d/.test(text));
+    fc.assert(
+      fc.property(decimal, (text) => {
+        expect(convertValue(text, field('number'))).toEqual({ value: Number(text) + 0 });
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('integers survive en-US grouping (1,234,567)', () => {
     fc.assert(
       fc.property(fc.maxSafeInteger(), (n) => {
