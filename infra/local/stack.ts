@@ -81,6 +81,8 @@ export interface LocalStack {
   dataDir: string;
   /** Requests the emulated AWS services served so far, by service and operation. */
   requestCounts(): import('./emulators.js').RequestCounts;
+  /** Milliseconds the emulated AWS services took to answer them, by the same keys (emulators.ts). */
+  requestMilliseconds(): import('./emulators.js').RequestCounts;
   /** Present when webhooks are configured. */
   webhooks?: WebhookSummary;
   stop(): Promise<void>;
@@ -360,6 +362,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       adminKey,
       dataDir,
       requestCounts: () => emulators.requestCounts(),
+      requestMilliseconds: () => emulators.requestMilliseconds(),
       ...(webhooks ? { webhooks: webhooks.summary } : {}),
       stop,
     };
