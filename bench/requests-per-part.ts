@@ -14,10 +14,16 @@
  * SQS event source's receive/delete — billed in AWS too — and the outbox poll that stands in
  * for DynamoDB Streams, which has no per-request cost in AWS). Time is the job's own
  * createdAt → finishedAt; on a shared machine only the ratio between the columns means much.
+ * Beside it, two figures that a loaded machine disturbs less: the CPU time the whole stack
+ * (every thread: emulators, event sources, processor workers) spent per part, and where the
+ * emulators' time went — milliseconds per part spent answering partwise code's requests, by
+ * request (waits on the emulators' event loop included; the bench's own status polls, a
+ * GetItem and an UpdateItem a second, among them). The load average is printed with
+ * each column.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCsv } from '../test/helpers/csv.js';
@@ -38,6 +44,12 @@ export interface Measured {
   processed: number;
   seconds: number;
   perPart: Record<string, number>;
+  /** CPU time of the whole local stack process (all its threads) per part, while the job ran. */
+  cpuMsPerPart: number;
+  /** Milliseconds the emulators took per part answering partwise code's requests, by request. */
+  emulatorMsPerPart: Record<string, number>;
+  /** The 1-minute load average when the job ended. */
+  load: number;
 }
 
 if (process.env[CHILD_BATCH_SIZE]) {
@@ -70,7 +82,8 @@ function report(columns: Measured[]): void {
   const label = (m: Measured) => `batch ${m.batchSize}${m.batchSize === 1 ? ' (baseline)' : ''}`;
   for (const m of columns) {
     console.log(
-      `${label(m)}: job ${m.status}, ${m.parts} parts, ${m.processed} processed, ${m.seconds.toFixed(1)} s = ${((m.seconds * 1000) / m.parts).toFixed(1)} ms per part`,
+      `${label(m)}: job ${m.status}, ${m.parts} parts, ${m.processed} processed, ${m.seconds.toFixed(1)} s = ${((m.seconds * 1000) / m.parts).toFixed(1)} ms per part; ` +
+        `CPU ${m.cpuMsPerPart.toFixed(1)} ms per part (every thread of the stack); load average ${m.load.toFixed(2)}`,
     );
   }
   const names = [...new Set(columns.flatMap((m) => Object.keys(m.perPart)))].sort();
@@ -90,6 +103,14 @@ function report(columns: Measured[]): void {
         `local emulation per part: DynamoDB ${sum(m, 'local:dynamodb:').toFixed(2)} (outbox poll standing in for Streams), SQS ${sum(m, 'local:sqs:').toFixed(2)} (event source receive/delete)`,
     );
   }
+  const answered = [...new Set(columns.flatMap((m) => Object.keys(m.emulatorMsPerPart)))].sort();
+  console.log('emulator ms per part answering partwise code, by request:');
+  console.table(
+    answered.map((request) => ({
+      request,
+      ...Object.fromEntries(columns.map((m) => [label(m), m.emulatorMsPerPart[request] ?? 0])),
+    })),
+  );
   const [base, batched] = columns;
   if (base && batched)
     console.log(
@@ -135,6 +156,8 @@ async function measure(batchSize: number): Promise<Measured> {
     });
 
     const before = stack.requestCounts();
+    const millisecondsBefore = stack.requestMilliseconds();
+    const cpuBefore = process.cpuUsage();
     let polls = 0;
     const job = (
       await call('POST', '/jobs', {
@@ -151,6 +174,9 @@ async function measure(batchSize: number): Promise<Measured> {
       current = (await call('GET', `/jobs/${job.id}`)).data;
       polls++;
     }
+    // Up to the poll that saw the job end: at most a second past it, mostly idle.
+    const cpu = process.cpuUsage(cpuBefore);
+    const millisecondsAfter = stack.requestMilliseconds();
     // Let the relay deliver the last events before counting.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = stack.requestCounts();
@@ -162,6 +188,10 @@ async function measure(batchSize: number): Promise<Measured> {
     diff['dynamodb:GetItem'] = (diff['dynamodb:GetItem'] ?? 0) - polls;
     diff['dynamodb:UpdateItem'] = (diff['dynamodb:UpdateItem'] ?? 0) - (polls + 1);
     const parts = current.parts as number;
+    const emulatorMs = Object.entries(millisecondsAfter)
+      .filter(([key]) => !key.startsWith('local:'))
+      .map(([key, ms]) => [key, (ms - (millisecondsBefore[key] ?? 0)) / parts] as const)
+      .filter(([, ms]) => ms > 0);
     return {
       batchSize,
       status: current.status,
@@ -173,6 +203,9 @@ async function measure(batchSize: number): Promise<Measured> {
           .filter(([, n]) => n > 0)
           .map(([key, n]) => [key, Number((n / parts).toFixed(3))]),
       ),
+      cpuMsPerPart: (cpu.user + cpu.system) / 1000 / parts,
+      emulatorMsPerPart: Object.fromEntries(emulatorMs.map(([key, ms]) => [key, Number(ms.toFixed(2))])),
+      load: loadavg()[0] ?? 0,
     };
   } finally {
     await stack.stop();

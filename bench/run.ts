@@ -381,19 +381,29 @@ if (requests) {
   const label = (m: RequestsMeasured) =>
     `processor batch ${m.batchSize}${m.batchSize === 1 ? ' (baseline)' : ''}`;
   table([
-    ['', 'status', 'parts', 'ms per part', 'DynamoDB per part', 'SQS per part', 'local emulation per part'],
+    [
+      '',
+      'status',
+      'parts',
+      'ms per part',
+      'CPU ms per part',
+      'DynamoDB per part',
+      'SQS per part',
+      'local emulation per part',
+    ],
     ...requests.map((m) => [
       label(m),
       m.status,
       num(m.parts),
       num(perPartMs(m), 1),
+      num(m.cpuMsPerPart, 1),
       num(sum(m, 'dynamodb:'), 2),
       num(sum(m, 'sqs:'), 2),
       num(sum(m, 'local:'), 2),
     ]),
   ]);
   console.log(
-    '  (job createdAt → finishedAt; requests by partwise code, the emulation of the event source and stream apart)',
+    '  (job createdAt → finishedAt; CPU of every thread of the stack; requests by partwise code, the emulation of the event source and stream apart)',
   );
   const batched = requests.at(-1);
   const base = requests[0];

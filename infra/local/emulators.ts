@@ -6,7 +6,7 @@
  * disk). S3 keeps its port across restarts (startS3).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
@@ -26,6 +26,12 @@ export interface Emulators {
   bus: LocalEventBus;
   /** Requests served so far, by service and operation. */
   requestCounts(): RequestCounts;
+  /**
+   * Milliseconds the emulators took to answer those requests, by the same keys: from the
+   * request's arrival to its response's end, waits on this thread's event loop included
+   * (and a long poll's wait for messages).
+   */
+  requestMilliseconds(): RequestCounts;
   /** Stops every server; dynalite closes its LevelDB cleanly. */
   stop(): Promise<void>;
 }
@@ -39,15 +45,22 @@ interface Running {
 
 /**
  * Requests each emulator served, by service and operation (`dynamodb:UpdateItem`,
- * `sqs:SendMessageBatch`, `s3:PUT`): the figures behind "requests per part".
+ * `sqs:SendMessageBatch`, `s3:PUT`): the figures behind "requests per part" (or, from
+ * `requestMilliseconds`, the time spent answering them).
  */
 export type RequestCounts = Record<string, number>;
 
 /** The user agent suffix of the local stack's own SDK clients. */
 export const LOCAL_USER_AGENT = 'partwise-local-stack';
 
-function countRequests(server: Server, service: string, counts: RequestCounts): void {
-  server.on('request', (request: import('node:http').IncomingMessage) => {
+function countRequests(
+  server: Server,
+  service: string,
+  counts: RequestCounts,
+  milliseconds: RequestCounts,
+): void {
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const arrived = performance.now();
     const target = request.headers['x-amz-target'];
     const operation =
       typeof target === 'string' ? (target.split('.').pop() ?? target) : (request.method ?? '?');
@@ -56,6 +69,10 @@ function countRequests(server: Server, service: string, counts: RequestCounts): 
     const agent = String(request.headers['x-amz-user-agent'] ?? request.headers['user-agent'] ?? '');
     const key = `${agent.includes(LOCAL_USER_AGENT) ? 'local:' : ''}${service}:${operation}`;
     counts[key] = (counts[key] ?? 0) + 1;
+    // 'close' comes after the response ended, or when its connection went first.
+    response.once('close', () => {
+      milliseconds[key] = (milliseconds[key] ?? 0) + (performance.now() - arrived);
+    });
   });
 }
 
@@ -164,11 +181,13 @@ export async function startEmulators(dataDir: string, log: Logger = silentLogger
     { endpoint: string; stop(): Promise<void> },
   ];
   const counts: RequestCounts = {};
-  countRequests(dynamo.server, 'dynamodb', counts);
-  countRequests(s3.server, 's3', counts);
-  countRequests(sqs.server, 'sqs', counts);
+  const milliseconds: RequestCounts = {};
+  countRequests(dynamo.server, 'dynamodb', counts, milliseconds);
+  countRequests(s3.server, 's3', counts, milliseconds);
+  countRequests(sqs.server, 'sqs', counts, milliseconds);
   return {
     requestCounts: () => ({ ...counts }),
+    requestMilliseconds: () => ({ ...milliseconds }),
     dynamodbEndpoint: dynamo.endpoint,
     s3Endpoint: s3.endpoint,
     sqsEndpoint: sqs.endpoint,

@@ -65,7 +65,8 @@ export interface LocalStackOptions {
   webhookSecret?: string;
   /**
    * Parts one job keeps in flight (docs/fairness.md); 0 turns the window off.
-   * @default PARTWISE_PARTS_IN_FLIGHT_PER_JOB, else twice the workers (the construct's rule: twice the processors)
+   * @default PARTWISE_PARTS_IN_FLIGHT_PER_JOB, else twice what the workers take at once: 2 × workers × processorBatchSize
+   * (the construct's rule, twice the processors, for its batches of 1)
    */
   partsInFlightPerJob?: number;
   /** Handler modules to run instead of `functions/*.ts` (tests). */
@@ -81,6 +82,8 @@ export interface LocalStack {
   dataDir: string;
   /** Requests the emulated AWS services served so far, by service and operation. */
   requestCounts(): import('./emulators.js').RequestCounts;
+  /** Milliseconds the emulated AWS services took to answer them, by the same keys (emulators.ts). */
+  requestMilliseconds(): import('./emulators.js').RequestCounts;
   /** Present when webhooks are configured. */
   webhooks?: WebhookSummary;
   stop(): Promise<void>;
@@ -180,6 +183,16 @@ function setHandlerEnvironment(
   });
 }
 
+/**
+ * The local stack's window: twice what its workers take at once, as the construct's is twice
+ * its processors (each taking one part). A window no larger than one batch would starve the
+ * workers: one poller's batch takes the whole window, and the other workers wait for the
+ * top-up that comes when that batch is counted, at its end.
+ */
+export function localPartsInFlightPerJob(workers: number, processorBatchSize: number): number {
+  return 2 * Math.max(1, workers) * Math.max(1, processorBatchSize);
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? consoleLogger();
   const dataDir = resolve(options.dataDir ?? process.env.PARTWISE_DATA_DIR ?? '.partwise');
@@ -196,7 +209,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     numberFrom('PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE') ??
     FUNCTION_SPECS.processor.batchSize;
   const partsInFlightPerJob =
-    options.partsInFlightPerJob ?? numberFrom(ENV.partsInFlightPerJob) ?? 2 * Math.max(1, workers);
+    options.partsInFlightPerJob ??
+    numberFrom(ENV.partsInFlightPerJob) ??
+    localPartsInFlightPerJob(workers, processorBatchSize);
   const webhookConfigs = options.webhooks ?? parseWebhooks(process.env.PARTWISE_WEBHOOKS);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
@@ -360,6 +375,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       adminKey,
       dataDir,
       requestCounts: () => emulators.requestCounts(),
+      requestMilliseconds: () => emulators.requestMilliseconds(),
       ...(webhooks ? { webhooks: webhooks.summary } : {}),
       stop,
     };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketCorsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients } from '../../infra/local/clients.js';
@@ -36,6 +37,7 @@ async function startProvisioned() {
   const clients = localClients(emulators);
   const provisioned = await provision(clients, resources);
   return {
+    emulators,
     clients,
     provisioned,
     async stop() {
@@ -142,6 +144,31 @@ describe('the emulated AWS services', () => {
       expect(whole.some((body) => body.equals(last))).toBe(true);
     } finally {
       await aws.stop();
+    }
+  });
+
+  it('count the requests they serve and the time they take to answer them, by service and operation', async () => {
+    // Prepare
+    const emulated = await startProvisioned();
+    try {
+      const counted = emulated.emulators.requestCounts();
+      const spent = emulated.emulators.requestMilliseconds();
+
+      // Act: a long poll of an empty queue, answered when its second of waiting is over.
+      await emulated.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: emulated.provisioned.partsQueue.url, WaitTimeSeconds: 1 }),
+      );
+
+      // Assess: one more of it, and its wait in the time (the stack's own clients are `local:`).
+      const key = 'local:sqs:ReceiveMessage';
+      expect(emulated.emulators.requestCounts()[key]).toBe((counted[key] ?? 0) + 1);
+      const waited = (emulated.emulators.requestMilliseconds()[key] ?? 0) - (spent[key] ?? 0);
+      expect(waited).toBeGreaterThanOrEqual(900);
+      expect(Object.keys(emulated.emulators.requestMilliseconds()).sort()).toEqual(
+        Object.keys(emulated.emulators.requestCounts()).sort(),
+      );
+    } finally {
+      await emulated.stop();
     }
   });
 
