@@ -21,7 +21,8 @@
  * (its metafile's), in the same process and the same way the bundle loads it (`import()` or
  * `require()`): what the SDK loading the adapters defer to the first invocation costs it,
  * at most (a request that touches fewer clients loads fewer). What is loaded at init
- * already costs nothing more here.
+ * already costs nothing more here. With --bundle-aws-sdk the SDK is inside the bundle, and
+ * first use is init: the deferred evaluation of the bundled SDK is not measured.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
