@@ -429,13 +429,14 @@ console.log(
 if (bundles) {
   const initMedian = (row: BundleRow) => median(row.initMs);
   table([
-    ['', 'minified', 'gzip', 'init median', 'init min'],
+    ['', 'minified', 'gzip', 'init median', 'init min', 'first use median'],
     ...bundles.map((row) => [
       row.name,
       `${num(row.bytes / 1024, 1)} KB`,
       `${num(row.gzipBytes / 1024, 1)} KB`,
       `${num(initMedian(row), 1)} ms`,
       `${num(Math.min(...row.initMs), 1)} ms`,
+      `${num(median(row.firstUseMs), 1)} ms`,
     ]),
   ]);
   const baseline = bundles.find((row) => row.name.startsWith('(baseline'));

@@ -1,5 +1,4 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { awsServices } from '../shared/adapters/aws-services.js';
@@ -14,6 +13,8 @@ import { observed } from '../shared/observability.js';
  * queued, outbox cleared. A failure retries the batch: at least once.
  */
 const relay = async (event: DynamoDBStreamEvent): Promise<void> => {
+  // With the first batch, not at module init: the DynamoDB client loads it then anyway.
+  const { unmarshall } = await import('@aws-sdk/util-dynamodb');
   const jobIds = new Set<string>();
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;

@@ -88,6 +88,15 @@ export const BUNDLE_SETTINGS = {
   banner: REQUIRE_BANNER,
   /** Provided by the Lambda Node.js runtime unless `bundleAwsSdk` is set. */
   awsSdkExternals: ['@aws-sdk/*'],
+  /**
+   * `import()` of a module left outside the bundle (the runtime's AWS SDK) becomes
+   * `require()`, through the banner's `require`: the SDK is CommonJS, and Node loads it
+   * about twice as fast by `require` as through the ESM loader, which lexes each CommonJS
+   * file and its re-exports for named exports (docs/operations.md, Init). The adapters load
+   * the SDK by `import()`, on first use. A bundled module's `import()` is esbuild's lazy
+   * initializer either way.
+   */
+  supported: { 'dynamic-import': false },
 } as const;
 
 /** Environment every function gets besides the partwise ENV names. */
@@ -110,6 +119,7 @@ export function bundleOptions(outfile: string, options: { bundleAwsSdk: boolean 
     sourcemap: BUNDLE_SETTINGS.sourceMap,
     sourcesContent: BUNDLE_SETTINGS.sourcesContent,
     mainFields: [...BUNDLE_SETTINGS.mainFields],
+    supported: { ...BUNDLE_SETTINGS.supported },
     banner: { js: BUNDLE_SETTINGS.banner },
     external: options.bundleAwsSdk ? [] : [...BUNDLE_SETTINGS.awsSdkExternals],
   };

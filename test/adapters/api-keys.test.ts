@@ -36,8 +36,10 @@ const later = (seconds: number) => new Date(clock.getTime() + seconds * 1000);
 
 async function tableItems(): Promise<Record<string, unknown>[]> {
   const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { dynamo } = await import('../../shared/adapters/dynamodb/client.js');
-  const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: aws.provisioned.tableName }));
+  const { documentClient } = await import('../../shared/adapters/dynamodb/client.js');
+  const { Items = [] } = await (await documentClient()).send(
+    new ScanCommand({ TableName: aws.provisioned.tableName }),
+  );
   return Items;
 }
 

@@ -97,9 +97,9 @@ describe('the DynamoDB job store', () => {
     // Prepare: a job item as an older partwise wrote it, its key without a fingerprint
     const key = `old-key-${newId('job')}`;
     const first = await store.create(newJob(), [], { key, fingerprint: 'f' });
-    const { dynamo, tableName } = await import('../../shared/adapters/dynamodb/client.js');
+    const { documentClient, tableName } = await import('../../shared/adapters/dynamodb/client.js');
     const { jobKey } = await import('../../shared/adapters/dynamodb/job-item.js');
-    await dynamo.send(
+    await (await documentClient()).send(
       new UpdateCommand({
         TableName: tableName(),
         Key: jobKey(first.record.job.id),

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobStore } from '../../shared/ports.js';
@@ -12,12 +12,13 @@ import { jobFixture } from '../helpers/jobs.js';
  */
 let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
 let store: JobStore;
-let dynamo: typeof import('../../shared/adapters/dynamodb/client.js').dynamo;
+/** The process's document client itself: the tests add middlewares to it. */
+let dynamo: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   aws = await startEmulatedAws();
   ({ dynamoJobStore: store } = await import('../../shared/adapters/dynamodb/job-store.js'));
-  ({ dynamo } = await import('../../shared/adapters/dynamodb/client.js'));
+  dynamo = await (await import('../../shared/adapters/dynamodb/client.js')).documentClient();
 });
 afterAll(() => aws?.stop());
 

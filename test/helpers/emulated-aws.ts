@@ -9,7 +9,7 @@ import { ENV } from '../../shared/config.js';
 /**
  * The embedded emulators (dynalite, s3rver, fauxqs, the local EventBridge) with the
  * table, bucket and queues provisioned, and the PARTWISE_* variables pointing at them.
- * Import adapters only after this ran: they build their clients when first imported.
+ * Import adapters only after this ran: they read the PARTWISE_* variables it sets.
  */
 export async function startEmulatedAws() {
   const dataDir = await mkdtemp(join(tmpdir(), 'partwise-adapters-'));

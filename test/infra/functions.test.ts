@@ -56,6 +56,7 @@ describe('the functions', () => {
 
   it('are bundled as minified ES modules with a source map, without the runtime-provided AWS SDK', () => {
     const assembly = synth.app.synth().directory;
+    const bundles = new Map<string, string>();
     for (const [name, fn] of Object.entries(functions)) {
       const key: string = propertiesOf(fn).Code.S3Key;
       const dir = path.join(assembly, `asset.${key.replace(/\.zip$/, '')}`);
@@ -77,7 +78,17 @@ describe('the functions', () => {
         map.sources.filter((s) => s.includes('node_modules/@aws-sdk/')),
         `${name} bundles no AWS SDK`,
       ).toEqual([]);
+      // The runtime's SDK is loaded on first use, by require() (infra/bundling.ts): neither
+      // an ESM import, which would load it at init, nor import(), which loads it slower.
+      expect(bundle, `${name} imports no AWS SDK module`).not.toMatch(
+        /(\bfrom|\bimport\s*\()\s*["']@aws-sdk\//,
+      );
+      bundles.set(name, bundle);
     }
+    // A call with the module name alone: esbuild's (minified) require.
+    expect(bundles.get('api'), 'the api requires the DynamoDB client when it first sends').toMatch(
+      /[\w$]+\(\s*["']@aws-sdk\/client-dynamodb["']\s*\)/,
+    );
   });
 
   it('ship the api function with the /docs renderer beside its bundle, read on request rather than bundled', () => {

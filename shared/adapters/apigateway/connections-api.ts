@@ -4,12 +4,7 @@
  * closes a connection, GoneException (410) says it no longer exists.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
  */
-import {
-  ApiGatewayManagementApiClient,
-  DeleteConnectionCommand,
-  GoneException,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { PushChannel, PushDelivery } from '../../ports.js';
@@ -32,16 +27,29 @@ export interface ConnectionsApiOptions {
 }
 
 export function connectionsApiChannel(options: ConnectionsApiOptions): PushChannel {
-  const client = traced(
-    new ApiGatewayManagementApiClient({
-      endpoint: options.endpoint,
-      region: options.region,
-      maxAttempts: 2,
-      ...(options.credentials
-        ? { credentials: async () => (options.credentials as () => SigningCredentials)() }
-        : {}),
-    }),
-  );
+  /** The client, made with the first frame: its SDK module loads then, not at module init (docs/operations.md, Init). */
+  let loading:
+    | Promise<{
+        client: ApiGatewayManagementApiClient;
+        sdk: typeof import('@aws-sdk/client-apigatewaymanagementapi');
+      }>
+    | undefined;
+  const connect = () => {
+    loading ??= import('@aws-sdk/client-apigatewaymanagementapi').then((sdk) => ({
+      sdk,
+      client: traced(
+        new sdk.ApiGatewayManagementApiClient({
+          endpoint: options.endpoint,
+          region: options.region,
+          maxAttempts: 2,
+          ...(options.credentials
+            ? { credentials: async () => (options.credentials as () => SigningCredentials)() }
+            : {}),
+        }),
+      ),
+    }));
+    return loading;
+  };
   const timeout = () => ({ abortSignal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
 
   /** 'gone' for a connection that no longer exists; a DependencyError for anything else that failed. */
@@ -57,24 +65,29 @@ export function connectionsApiChannel(options: ConnectionsApiOptions): PushChann
 
   return {
     send(connectionId, data) {
-      return call('send a frame', () =>
-        client.send(
-          new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(data) }),
+      return call('send a frame', async () => {
+        const { client, sdk } = await connect();
+        return client.send(
+          new sdk.PostToConnectionCommand({
+            ConnectionId: connectionId,
+            Data: new TextEncoder().encode(data),
+          }),
           timeout(),
-        ),
-      );
+        );
+      });
     },
     async close(connectionId) {
-      await call('close a connection', () =>
-        client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), timeout()),
-      );
+      await call('close a connection', async () => {
+        const { client, sdk } = await connect();
+        return client.send(new sdk.DeleteConnectionCommand({ ConnectionId: connectionId }), timeout());
+      });
     },
   };
 }
 
 /** 410 Gone: a GoneException, or any answer with that status (a proxy that names no error type). */
 function isGone(error: unknown): boolean {
-  if (error instanceof GoneException) return true;
+  if (error instanceof Error && error.name === 'GoneException') return true;
   const metadata =
     typeof error === 'object' && error !== null && '$metadata' in error ? error.$metadata : undefined;
   return (

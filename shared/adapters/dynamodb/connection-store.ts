@@ -1,11 +1,11 @@
 /**
  * The connections table (connections-schema.ts) behind the PushConnectionStore port.
  */
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import { config } from '../../config.js';
 import type { PushConnection } from '../../domain/push.js';
 import type { PushConnectionStore } from '../../ports.js';
-import { dynamo } from './client.js';
+import { DeleteCommand, dynamo, PutCommand, QueryCommand } from './client.js';
 import { CONNECTIONS_TABLE_SCHEMA as SCHEMA } from './connections-schema.js';
 import { rethrow } from './errors.js';
 

@@ -1,6 +1,5 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EnvironmentInFlight } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import { dynamo, GetCommand, PutCommand, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 
 /**

@@ -1,9 +1,8 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
 import { ValidationError } from '../../domain/errors.js';
 import { JOB_EVENT_VERSION, type JobEvent } from '../../domain/events.js';
 import type { EventStore } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import { dynamo, PutCommand, QueryCommand, tableName, UpdateCommand } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor } from './expressions.js';
 import { TABLE_SCHEMA } from './table-schema.js';

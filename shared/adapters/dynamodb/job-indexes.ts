@@ -2,9 +2,8 @@
  * Reads of one job item, and the sparse indexes the relay poll and the sweeper read
  * (`outbox`, `active`), spread over shards.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobRecord } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import { dynamo, GetCommand, QueryCommand, tableName } from './client.js';
 import { rethrow } from './errors.js';
 import { type Item, jobKey, recordFromItem } from './job-item.js';
 import { TABLE_SCHEMA } from './table-schema.js';

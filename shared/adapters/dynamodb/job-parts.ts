@@ -1,8 +1,7 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { attemptOf, type JobError } from '../../domain/job.js';
 import { bucketOf } from '../../domain/parts.js';
 import type { FinishedPart, JobRecord, PartOutcome } from '../../ports.js';
-import { dynamo, queryPrefix, tableName } from './client.js';
+import { dynamo, GetCommand, PutCommand, queryPrefix, tableName, UpdateCommand } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
 import { jobKey } from './job-item.js';

@@ -1,10 +1,9 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { jobEvent } from '../../domain/events.js';
 import { derivedId } from '../../domain/ids.js';
 import type { Job, JobError } from '../../domain/job.js';
 import { isInFlight } from '../../domain/status.js';
 import type { JobStore } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import { dynamo, PutCommand, QueryCommand, tableName, UpdateCommand } from './client.js';
 import { environmentInFlightStore } from './environment-in-flight.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';

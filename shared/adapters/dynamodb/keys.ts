@@ -7,11 +7,19 @@
  * Keys from before the lifecycle stay as they were, `KEY#<sha256 of the key>` / `KEY`, and
  * are read by `findLegacy` alone.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { type ApiKeyRecord, legacyKeyHash } from '../../domain/api-keys.js';
 import { KeyNotFoundError } from '../../domain/errors.js';
 import type { ApiKeyStore } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import {
+  DeleteCommand,
+  dynamo,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  tableName,
+  UpdateCommand,
+} from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor } from './expressions.js';
 import { API_KEY_PARTITION_PREFIX, TABLE_SCHEMA } from './table-schema.js';

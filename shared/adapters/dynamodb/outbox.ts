@@ -3,9 +3,8 @@
  * delivers the entries (so the relay after the commit, the stream's and the sweeper's do not
  * all publish them), and the clearing of what was delivered.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, ClaimRequest, OutboxClaim } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import { dynamo, tableName, UpdateCommand } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
 import { readJobItem } from './job-indexes.js';

@@ -5,11 +5,11 @@
  * it and concurrent requests from any number of function instances share one count.
  * Counter items expire through the table's TTL a minute after their window.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { rateWindowOf } from '../../domain/api-keys.js';
 import { RateLimitedError } from '../../domain/errors.js';
 import type { RateLimiter } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import { dynamo, tableName, UpdateCommand } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 

@@ -1,15 +1,16 @@
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { StaleWriteError } from '../../domain/errors.js';
 import type { DataFile, Sheet, SheetSegment, Workbook } from '../../domain/resources.js';
 import type { ResourceStore } from '../../ports.js';
-import { dynamo, tableName } from './client.js';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  dynamo,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  tableName,
+  UpdateCommand,
+} from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { type CursorShape, decodeCursor, encodeCursor, UpdateBuilder } from './expressions.js';
 import { TABLE_SCHEMA } from './table-schema.js';

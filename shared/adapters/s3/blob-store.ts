@@ -1,12 +1,5 @@
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { config } from '../../config.js';
 import { ContentChangedError, DependencyError, NotFoundError } from '../../domain/errors.js';
 import type { BlobStore } from '../../ports.js';
@@ -14,18 +7,27 @@ import { traced } from '../../tracing.js';
 import { uploadInParts } from './multipart.js';
 
 /**
- * The one S3 client of this process. Checksums only when required: the default
- * (flexible checksums on every request) makes s3rver store aws-chunked framing, and
- * presigned URLs carrying checksum parameters break plain `curl -T` uploads.
+ * The one S3 client of this process, made with the first request (then reused across Lambda
+ * invocations): the S3 SDK loads then, not with the function's module init
+ * (docs/operations.md, Init). Checksums only when required: the default (flexible checksums
+ * on every request) makes s3rver store aws-chunked framing, and presigned URLs carrying
+ * checksum parameters break plain `curl -T` uploads.
  */
-const s3 = traced(
-  new S3Client({
-    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 5,
-  }),
-);
+let loading: Promise<{ s3: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> | undefined;
+function s3Sdk() {
+  loading ??= import('@aws-sdk/client-s3').then((sdk) => ({
+    sdk,
+    s3: traced(
+      new sdk.S3Client({
+        ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        maxAttempts: 5,
+      }),
+    ),
+  }));
+  return loading;
+}
 
 /**
  * The presigner, loaded with the first presigned URL: only the api presigns, and only for
@@ -89,7 +91,8 @@ export function s3BlobStore(bucketName?: string): BlobStore {
   return {
     async stat(key) {
       try {
-        const head = await s3.send(new HeadObjectCommand({ Bucket: bucketOf(), Key: key }));
+        const { s3, sdk } = await s3Sdk();
+        const head = await s3.send(new sdk.HeadObjectCommand({ Bucket: bucketOf(), Key: key }));
         return { size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
       } catch (error) {
         if (isNotFound(error)) return undefined;
@@ -100,8 +103,9 @@ export function s3BlobStore(bucketName?: string): BlobStore {
     async read(key, range, options = {}) {
       if (range && range.endExclusive <= range.start) return Readable.from([]);
       try {
+        const { s3, sdk } = await s3Sdk();
         const response = await s3.send(
-          new GetObjectCommand({
+          new sdk.GetObjectCommand({
             Bucket: bucketOf(),
             Key: key,
             // HTTP ranges are inclusive at both ends.
@@ -121,9 +125,10 @@ export function s3BlobStore(bucketName?: string): BlobStore {
 
     async write(key, body, contentType, contentLength) {
       try {
+        const { s3, sdk } = await s3Sdk();
         if (typeof body === 'string' || body instanceof Uint8Array) {
           await s3.send(
-            new PutObjectCommand({ Bucket: bucketOf(), Key: key, Body: body, ContentType: contentType }),
+            new sdk.PutObjectCommand({ Bucket: bucketOf(), Key: key, Body: body, ContentType: contentType }),
           );
           return;
         }
@@ -131,7 +136,7 @@ export function s3BlobStore(bucketName?: string): BlobStore {
           // One PUT streams the body as it comes: no part is buffered (nor hashed: a stream
           // body is signed UNSIGNED-PAYLOAD; TLS protects it on the way).
           await s3.send(
-            new PutObjectCommand({
+            new sdk.PutObjectCommand({
               Bucket: bucketOf(),
               Key: key,
               Body: body,
@@ -155,8 +160,9 @@ export function s3BlobStore(bucketName?: string): BlobStore {
       for (let i = 0; i < keys.length; i += 1000) {
         const chunk = keys.slice(i, i + 1000);
         try {
+          const { s3, sdk } = await s3Sdk();
           await s3.send(
-            new DeleteObjectsCommand({
+            new sdk.DeleteObjectsCommand({
               Bucket: bucketOf(),
               Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
             }),
@@ -171,9 +177,10 @@ export function s3BlobStore(bucketName?: string): BlobStore {
       const keys: string[] = [];
       let token: string | undefined;
       try {
+        const { s3, sdk } = await s3Sdk();
         do {
           const page = await s3.send(
-            new ListObjectsV2Command({ Bucket: bucketOf(), Prefix: prefix, ContinuationToken: token }),
+            new sdk.ListObjectsV2Command({ Bucket: bucketOf(), Prefix: prefix, ContinuationToken: token }),
           );
           for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
           token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -189,7 +196,8 @@ export function s3BlobStore(bucketName?: string): BlobStore {
       // the URL create the object once and never overwrite it; a signed Content-Length takes
       // exactly that many bytes.
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
-      const command = new PutObjectCommand({
+      const { s3, sdk } = await s3Sdk();
+      const command = new sdk.PutObjectCommand({
         Bucket: bucketOf(),
         Key: key,
         IfNoneMatch: '*',
@@ -207,7 +215,8 @@ export function s3BlobStore(bucketName?: string): BlobStore {
     },
 
     async presignGet(key, expiresInSeconds, downloadName) {
-      const command = new GetObjectCommand({
+      const { s3, sdk } = await s3Sdk();
+      const command = new sdk.GetObjectCommand({
         Bucket: bucketOf(),
         Key: key,
         ...(downloadName ? { ResponseContentDisposition: attachmentDisposition(downloadName) } : {}),

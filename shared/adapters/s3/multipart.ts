@@ -1,11 +1,4 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 export interface PartsOptions {
   /** Bytes per part (S3: at least 5 MiB, but the last). */
@@ -27,6 +20,14 @@ export async function uploadInParts(
   body: AsyncIterable<Uint8Array>,
   { partSize, inFlight }: PartsOptions,
 ): Promise<void> {
+  // Loaded already by the client's maker (shared/adapters/s3/blob-store.ts): a cached module.
+  const {
+    AbortMultipartUploadCommand,
+    CompleteMultipartUploadCommand,
+    CreateMultipartUploadCommand,
+    PutObjectCommand,
+    UploadPartCommand,
+  } = await import('@aws-sdk/client-s3');
   const { Bucket, Key } = target;
   const free: Buffer[] = [];
   const sending = new Set<Promise<void>>();

@@ -1,9 +1,8 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { JobEvent } from '../../domain/events.js';
 import type { EventDeadLetter, RefusedEvent } from '../../ports.js';
-import { sqs } from './client.js';
+import { sqsSdk } from './client.js';
 
 /** An SQS message holds 256 KiB, attributes included; these leave room for ours. */
 const MAX_BODY_BYTES = 250 * 1024;
@@ -41,8 +40,9 @@ export function sqsEventDeadLetter(queueUrl?: string): EventDeadLetter {
       for (const item of refused) {
         const text = (value: string) => ({ DataType: 'String', StringValue: value });
         try {
+          const { sqs, sdk } = await sqsSdk();
           await sqs.send(
-            new SendMessageCommand({
+            new sdk.SendMessageCommand({
               QueueUrl: queueUrl ?? config.eventDeadLetterQueueUrl,
               MessageBody: JSON.stringify(eventDeadLetterMessage(item)),
               MessageAttributes: {

@@ -1,8 +1,8 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { config } from '../../config.js';
 import { DependencyError } from '../../domain/errors.js';
 import type { PartQueue, QueueMessage } from '../../ports.js';
-import { sqs } from './client.js';
+import { sqsSdk } from './client.js';
 
 /** SQS delays a message at most 15 minutes. */
 const MAX_DELAY_SECONDS = 900;
@@ -32,8 +32,12 @@ export function sqsPartQueue(queueUrl?: string): PartQueue {
         for (let attempt = 1; entries.length > 0; attempt++) {
           let failed: string[];
           try {
+            const { sqs, sdk } = await sqsSdk();
             const result = await sqs.send(
-              new SendMessageBatchCommand({ QueueUrl: queueUrl ?? config.partsQueueUrl, Entries: entries }),
+              new sdk.SendMessageBatchCommand({
+                QueueUrl: queueUrl ?? config.partsQueueUrl,
+                Entries: entries,
+              }),
             );
             failed = (result.Failed ?? []).map((entry) => entry.Id ?? '');
           } catch (error) {
