@@ -74,7 +74,7 @@ function runChild(window: number): Promise<ModeResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', import.meta.filename, '--child', ...args.filter((arg) => arg !== '--child')],
+      [...process.execArgv, import.meta.filename, '--child', ...args.filter((arg) => arg !== '--child')],
       {
         env: {
           ...process.env,

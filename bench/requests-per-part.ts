@@ -59,7 +59,7 @@ if (process.env[CHILD_BATCH_SIZE]) {
   const columns = [1, BATCHED].map((batchSize) => {
     const output = execFileSync(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), String(wantedParts)],
+      [...process.execArgv, fileURLToPath(import.meta.url), String(wantedParts)],
       {
         env: {
           ...process.env,

@@ -61,7 +61,7 @@ const csvParseSeconds: number[] = [];
 for (let run = 1; run <= repeat; run++) {
   progress(`csv-parse → NDJSON, one process, ${run}/${repeat}`);
   const script = join(import.meta.dirname, 'csv-parse-baseline.ts');
-  const output = execFileSync(process.execPath, ['--import', 'tsx', script, csv.path, ndjson], {
+  const output = execFileSync(process.execPath, [...process.execArgv, script, csv.path, ndjson], {
     encoding: 'utf8',
   });
   const result = JSON.parse(output) as { records: number; seconds: number };
@@ -130,7 +130,7 @@ try {
 function benchJson<T>(script: string, scriptArgs: string[]): T {
   const output = execFileSync(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, script), ...scriptArgs, '--json'],
+    [...process.execArgv, join(import.meta.dirname, script), ...scriptArgs, '--json'],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
