@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { writeStackFile } from '../../shared/cli/local-stack.js';
 import { config, ENV } from '../../shared/config.js';
 import { API_KEY_LIMITS, hashApiKey, keyIdOf, newApiKey, prefixOf } from '../../shared/domain/api-keys.js';
+import { defaultPartsInFlightPerJob } from '../../shared/domain/fairness.js';
 import { FUNCTION_SPECS, type FunctionKey, functionEntryPath } from '../function-specs.js';
 import { startApiGateway } from './api-gateway.js';
 import { localClients } from './clients.js';
@@ -44,7 +45,11 @@ export interface LocalStackOptions {
   adminKey?: string;
   /** How long the gateway reuses an authorizer's answer, as `authorizerCacheTtl` on AWS. @default PARTWISE_LOCAL_AUTHORIZER_CACHE_SECONDS, else 30 */
   authorizerCacheSeconds?: number;
-  /** Processor worker threads. @default PARTWISE_LOCAL_WORKERS, else one per core */
+  /**
+   * Processor worker threads: the processor's concurrency, as the construct's
+   * `processorMaxConcurrency`. @default PARTWISE_LOCAL_WORKERS, else one per core (so that
+   * no two instances share a core, as Lambda's do not)
+   */
   workers?: number;
   /**
    * Parts queue messages per processor invocation, as the construct's `processorBatchSize`.
@@ -65,7 +70,7 @@ export interface LocalStackOptions {
   webhookSecret?: string;
   /**
    * Parts one job keeps in flight (docs/fairness.md); 0 turns the window off.
-   * @default PARTWISE_PARTS_IN_FLIGHT_PER_JOB, else twice the workers (the construct's rule: twice the processors)
+   * @default PARTWISE_PARTS_IN_FLIGHT_PER_JOB, else half the workers, at least 1 (the construct's rule: half the processors)
    */
   partsInFlightPerJob?: number;
   /** Handler modules to run instead of `functions/*.ts` (tests). */
@@ -196,7 +201,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     numberFrom('PARTWISE_LOCAL_PROCESSOR_BATCH_SIZE') ??
     FUNCTION_SPECS.processor.batchSize;
   const partsInFlightPerJob =
-    options.partsInFlightPerJob ?? numberFrom(ENV.partsInFlightPerJob) ?? 2 * Math.max(1, workers);
+    options.partsInFlightPerJob ??
+    numberFrom(ENV.partsInFlightPerJob) ??
+    defaultPartsInFlightPerJob(Math.max(1, workers));
   const webhookConfigs = options.webhooks ?? parseWebhooks(process.env.PARTWISE_WEBHOOKS);
   const handler = (name: HandlerName): FunctionOptions => ({
     functionName: `partwise-${name}`,
