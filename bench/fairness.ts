@@ -9,7 +9,7 @@
  *
  *   npm run bench:fairness -- [--quick] [--window=N] [--part-mib=1] [--small=20] [--gap=0.5]
  *
- * --window: parts per job in flight (default: the local stack's, twice its workers);
+ * --window: parts per job in flight (default: the construct's rule, half the workers);
  * --part-mib: the large extract's part size; --small: how many small jobs; --gap: seconds
  * between two small jobs' submissions.
  */
@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultPartsInFlightPerJob } from '../shared/domain/fairness.js';
 import { rawRequest } from '../test/helpers/client.js';
 import { generateCsv } from '../test/helpers/csv.js';
 import { waitFor } from '../test/helpers/wait.js';
@@ -34,7 +35,7 @@ const quick = args.includes('--quick');
 const workers = Number(process.env.PARTWISE_LOCAL_WORKERS ?? availableParallelism());
 const settings = {
   rows: quick ? 1_000_000 : 10_000_000, // ~100 bytes a row
-  window: option('window', 2 * workers),
+  window: option('window', defaultPartsInFlightPerJob(workers)),
   partBytes: option('part-mib', 1) * 1024 * 1024,
   small: option('small', 20),
   gapMs: option('gap', 0.5) * 1000,

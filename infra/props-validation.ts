@@ -144,6 +144,16 @@ export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] 
 function fairness(p: ResolvedJobsServiceProps, problems: string[]): void {
   integerIn(p.partsInFlightPerJob, 0, MAX_PARTS, 'partsInFlightPerJob (0 turns the window off)', problems);
   integerIn(p.partsInFlightPerEnvironment, 0, MAX_PARTS, 'partsInFlightPerEnvironment (0: no cap)', problems);
+  // The processors a job's window leaves free are where other jobs' messages run at once.
+  const window = p.partsInFlightPerJob;
+  const concurrency = p.processorMaxConcurrency;
+  // An out-of-range concurrency is reported on its own.
+  const known = !Token.isUnresolved(window) && !Token.isUnresolved(concurrency) && concurrency >= 2;
+  if (known && window > 0 && window >= concurrency) {
+    problems.push(
+      `partsInFlightPerJob must be below processorMaxConcurrency (${concurrency}), got ${window}: a job's window must leave processors free for other jobs' messages (docs/fairness.md); 0 turns the window off`,
+    );
+  }
   const overrides = Object.entries(p.environmentPartsInFlight);
   for (const [environmentId, cap] of overrides) {
     if (!/^env_\w{1,64}$/.test(environmentId))

@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { defaultPartsInFlightPerJob } from '../shared/domain/fairness.js';
 import { JobsServicePropsError } from './errors.js';
 import { FUNCTION_SPECS } from './function-specs.js';
 import { validateJobsServiceProps } from './props-validation.js';
@@ -86,7 +87,9 @@ export interface JobsServiceProps {
   /**
    * How many processor instances the parts queue may drive at once (2 to 1000). This is the
    * throttle that protects the table and downstream systems from a job of 100,000 parts.
-   * @default 20
+   * A job runs on at most its window of them (`partsInFlightPerJob`, by default half): the
+   * rest are free for other jobs' messages.
+   * @default 40
    */
   readonly processorMaxConcurrency?: number;
 
@@ -107,10 +110,12 @@ export interface JobsServiceProps {
    * Parts one job keeps in flight (queued or running) at a time; it sends more as they
    * finish, so the one parts queue interleaves the parts of every executing job and a small
    * job is not stuck behind a large one's thousands (docs/fairness.md). A job's `priority`
-   * scales it (`high` ×2, `low` ×½). Keep it at least `processorMaxConcurrency`, so that a
-   * job alone still keeps every processor busy. 0 turns the window off: a job sends all its
-   * parts at once, 1,000 per dispatch step, as before.
-   * @default 40
+   * scales it (`high` ×2, `low` ×½). It must stay below `processorMaxConcurrency`: the
+   * processors a large job's window leaves free are where other jobs' messages run at once
+   * instead of waiting for a large part to finish. A job alone therefore uses its window's
+   * worth of processors, not all of them. 0 turns the window off: a job sends all its parts
+   * at once, 1,000 per dispatch step, as before.
+   * @default half of `processorMaxConcurrency` (20 for its default of 40)
    */
   readonly partsInFlightPerJob?: number;
 
@@ -298,16 +303,20 @@ type OptionalProps = 'eventBus' | 'alarmTopic' | 'customDomain' | 'encryptionKey
 /** How long earlier versions of objects stay, with `bucketVersioning` and no `noncurrentVersionRetention`. */
 export const DEFAULT_NONCURRENT_VERSION_RETENTION = Duration.days(30);
 
+/** Twice a large job's window: a job alone runs on 20 processors, and 20 stay free for other jobs. */
+const DEFAULT_PROCESSOR_MAX_CONCURRENCY = 40;
+
 export const JOBS_SERVICE_DEFAULTS = {
   eventSource: 'partwise',
   eventArchiveRetention: Duration.days(365),
   eventRetention: Duration.days(30),
   processorMemorySize: FUNCTION_SPECS.processor.memorySize,
   processorTimeout: Duration.seconds(FUNCTION_SPECS.processor.timeoutSeconds),
-  processorMaxConcurrency: 20,
+  processorMaxConcurrency: DEFAULT_PROCESSOR_MAX_CONCURRENCY,
   processorBatchSize: FUNCTION_SPECS.processor.batchSize,
   defaultPartSizeBytes: 32 * 1024 * 1024,
-  partsInFlightPerJob: 40,
+  // Follows the processorMaxConcurrency given (resolveJobsServiceProps); this is the default's.
+  partsInFlightPerJob: defaultPartsInFlightPerJob(DEFAULT_PROCESSOR_MAX_CONCURRENCY),
   partsInFlightPerEnvironment: 0,
   environmentPartsInFlight: {},
   removalPolicy: RemovalPolicy.RETAIN,
@@ -333,11 +342,23 @@ export function resolveJobsServiceProps(props: JobsServiceProps = {}): ResolvedJ
     ...JOBS_SERVICE_DEFAULTS,
     corsOrigins: [...JOBS_SERVICE_DEFAULTS.corsOrigins],
     ...withoutUndefined(rest),
+    partsInFlightPerJob: rest.partsInFlightPerJob ?? windowFor(rest.processorMaxConcurrency),
     ...(webApp ? { webApp: webApp === true ? {} : webApp } : {}),
   };
   const problems = validateJobsServiceProps(resolved);
   if (problems.length > 0) throw new JobsServicePropsError(problems);
   return resolved;
+}
+
+/**
+ * The window of a service whose `partsInFlightPerJob` is not given: half the processors'
+ * concurrency (docs/fairness.md). A concurrency known only at deploy time (a token) leaves
+ * the default concurrency's window, which the validation cannot hold to it.
+ */
+function windowFor(concurrency: number | undefined): number {
+  if (concurrency === undefined || Token.isUnresolved(concurrency))
+    return JOBS_SERVICE_DEFAULTS.partsInFlightPerJob;
+  return defaultPartsInFlightPerJob(concurrency);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

@@ -44,7 +44,11 @@ export interface LocalStackOptions {
   adminKey?: string;
   /** How long the gateway reuses an authorizer's answer, as `authorizerCacheTtl` on AWS. @default PARTWISE_LOCAL_AUTHORIZER_CACHE_SECONDS, else 30 */
   authorizerCacheSeconds?: number;
-  /** Processor worker threads. @default PARTWISE_LOCAL_WORKERS, else one per core */
+  /**
+   * Processor worker threads: the processor's concurrency, as the construct's
+   * `processorMaxConcurrency`. @default PARTWISE_LOCAL_WORKERS, else one per core (so that
+   * no two instances share a core, as Lambda's do not)
+   */
   workers?: number;
   /**
    * Parts queue messages per processor invocation, as the construct's `processorBatchSize`.
@@ -66,7 +70,7 @@ export interface LocalStackOptions {
   /**
    * Parts one job keeps in flight (docs/fairness.md); 0 turns the window off.
    * @default PARTWISE_PARTS_IN_FLIGHT_PER_JOB, else twice what the workers take at once: 2 × workers × processorBatchSize
-   * (the construct's rule, twice the processors, for its batches of 1)
+   * (not the construct's half of the processors: `localPartsInFlightPerJob` says why)
    */
   partsInFlightPerJob?: number;
   /** Handler modules to run instead of `functions/*.ts` (tests). */
@@ -184,8 +188,10 @@ function setHandlerEnvironment(
 }
 
 /**
- * The local stack's window: twice what its workers take at once, as the construct's is twice
- * its processors (each taking one part). A window no larger than one batch would starve the
+ * The local stack's window: twice what its workers take at once. Not the construct's rule
+ * (half the processors, shared/domain/fairness.ts): on a fixed pool of one worker per core
+ * that would run a job alone on half the machine, and the local stack serves one developer's
+ * jobs (docs/fairness.md; PARTWISE_PARTS_IN_FLIGHT_PER_JOB sets another). A window no larger than one batch would starve the
  * workers: one poller's batch takes the whole window, and the other workers wait for the
  * top-up that comes when that batch is counted, at its end.
  */

@@ -45,6 +45,18 @@ export interface DispatchCursor {
   settledBefore: number;
 }
 
+/**
+ * The window a service gives a job unless told otherwise: half its processors' concurrency,
+ * at least one part. A window below the concurrency is what keeps processors free for other
+ * jobs' messages: one large job holds at most its window of them, so another job's plan,
+ * dispatch and parts find a free processor at once instead of waiting for a large part to
+ * finish. Half leaves room for a second large job, or a `high` one (twice the window), to
+ * run beside it without taking the last processor.
+ */
+export function defaultPartsInFlightPerJob(concurrency: number): number {
+  return Math.max(1, Math.floor(concurrency / 2));
+}
+
 /** A job's window: its priority's share of the per-job setting, at least one part; 0 when off. */
 export function windowOf(settings: FairnessSettings, priority: JobPriority = 'normal'): number {
   if (settings.partsInFlightPerJob <= 0) return 0;

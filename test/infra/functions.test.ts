@@ -144,7 +144,7 @@ describe('the functions', () => {
         [ENV.eventBusName]: getAtt(logicalId(service.eventBus)),
         [ENV.eventSource]: 'partwise',
         [ENV.defaultPartSizeBytes]: String(32 * 1024 * 1024),
-        [ENV.partsInFlightPerJob]: '40',
+        [ENV.partsInFlightPerJob]: '20',
         [ENV.partsInFlightPerEnvironment]: '0',
         [ENV.eventRetentionDays]: '30',
         ...runtime,
@@ -194,7 +194,7 @@ describe('the event sources', () => {
       FunctionName: { Ref: synth.logicalId(synth.service.processorFunction) },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 20 },
+      ScalingConfig: { MaximumConcurrency: 40 },
     });
   });
 

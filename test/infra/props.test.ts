@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -113,7 +113,7 @@ describe('JobsService props', () => {
       expect(resolved).toMatchObject({
         eventSource: 'partwise',
         processorMemorySize: 1769,
-        processorMaxConcurrency: 20,
+        processorMaxConcurrency: 40,
         defaultPartSizeBytes: 32 * 1024 * 1024,
         removalPolicy: RemovalPolicy.RETAIN,
         logRetention: RetentionDays.ONE_MONTH,
@@ -156,10 +156,42 @@ describe('JobsService props', () => {
         problemsOf({ partsInFlightPerEnvironment: 100, environmentPartsInFlight: { env_bulk: 20 } }),
       ).toEqual([]);
       expect(resolveJobsServiceProps()).toMatchObject({
-        partsInFlightPerJob: 40,
+        processorMaxConcurrency: 40,
+        partsInFlightPerJob: 20,
         partsInFlightPerEnvironment: 0,
         environmentPartsInFlight: {},
       });
+    });
+
+    it('keeps a job’s window below the processors’ concurrency, half of it unless told', () => {
+      const problemsOf = (props: JobsServiceProps) => {
+        try {
+          resolveJobsServiceProps(props);
+          return [];
+        } catch (error) {
+          if (!(error instanceof JobsServicePropsError)) throw error;
+          return error.problems;
+        }
+      };
+      // The default window follows the concurrency given.
+      expect(resolveJobsServiceProps({ processorMaxConcurrency: 100 }).partsInFlightPerJob).toBe(50);
+      expect(resolveJobsServiceProps({ processorMaxConcurrency: 3 }).partsInFlightPerJob).toBe(1);
+      expect(
+        resolveJobsServiceProps({ processorMaxConcurrency: 100, partsInFlightPerJob: 99 })
+          .partsInFlightPerJob,
+      ).toBe(99);
+      // A window of the concurrency or more would leave no processor for another job's messages.
+      expect(problemsOf({ processorMaxConcurrency: 20, partsInFlightPerJob: 20 })).toEqual([
+        "partsInFlightPerJob must be below processorMaxConcurrency (20), got 20: a job's window must leave processors free for other jobs' messages (docs/fairness.md); 0 turns the window off",
+      ]);
+      expect(problemsOf({ partsInFlightPerJob: 80 })).toEqual([
+        expect.stringContaining('partsInFlightPerJob must be below processorMaxConcurrency (40), got 80'),
+      ]);
+      expect(problemsOf({ processorMaxConcurrency: 20, partsInFlightPerJob: 0 })).toEqual([]);
+      // A concurrency known at deploy time only: the default concurrency's window, unchecked.
+      const parameter = new CfnParameter(new Stack(), 'Concurrency', { type: 'Number' }).valueAsNumber;
+      expect(resolveJobsServiceProps({ processorMaxConcurrency: parameter }).partsInFlightPerJob).toBe(20);
+      expect(problemsOf({ processorMaxConcurrency: parameter, partsInFlightPerJob: 500 })).toEqual([]);
     });
 
     it('treats undefined props as absent', () => {

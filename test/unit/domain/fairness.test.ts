@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type DispatchCursor,
+  defaultPartsInFlightPerJob,
   environmentCapOf,
   inFlightOf,
   refillThreshold,
@@ -19,6 +20,23 @@ describe('a job’s window', () => {
     expect(windowOf(settings, 'low')).toBe(20);
     expect(windowOf({ partsInFlightPerJob: 1 }, 'low')).toBe(1);
     expect(windowOf({ partsInFlightPerJob: 0 }, 'high')).toBe(0);
+  });
+
+  it('is half the processors’ concurrency by default, so that a large job leaves the other half free', () => {
+    expect(defaultPartsInFlightPerJob(20)).toBe(10);
+    expect(defaultPartsInFlightPerJob(5)).toBe(2);
+    expect(defaultPartsInFlightPerJob(2)).toBe(1);
+    // One processor: the window cannot be below it, and a job still needs a part in flight.
+    expect(defaultPartsInFlightPerJob(1)).toBe(1);
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 1000 }), (concurrency) => {
+        const window = defaultPartsInFlightPerJob(concurrency);
+        // Below the concurrency even for a `high` job (twice the window).
+        expect(windowOf({ partsInFlightPerJob: window }, 'high')).toBeLessThanOrEqual(concurrency);
+        expect(window).toBeLessThan(concurrency);
+        expect(window).toBeGreaterThanOrEqual(1);
+      }),
+    );
   });
 
   it('counts in flight the parts sent and not settled in this attempt', () => {
