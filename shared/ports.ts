@@ -261,6 +261,12 @@ export interface JobStore {
   listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]>;
   /** Indexes of parts not yet counted nor failed in the job's attempt. */
   pendingParts(record: JobRecord): Promise<number[]>;
+  /**
+   * Counts range scans of a planning wave of `total` ranges (distributed planning) exactly
+   * once each, however often each is reported, as parts are counted. True when every range
+   * of the wave is in (a duplicate of the last may see it too: what it triggers is idempotent).
+   */
+  countScans(jobId: string, wave: string, ranges: number[], total: number): Promise<boolean>;
   /** The job as stored, deleted or not, when its outbox holds entries; undefined otherwise. */
   withOutbox(jobId: string): Promise<JobRecord | undefined>;
   /**

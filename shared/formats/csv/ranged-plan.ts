@@ -32,6 +32,9 @@ import { OUTSIDE, QUOTE_STATES, QuoteRun, type QuoteState, type RowStartWatch } 
 /** Bytes [start, endExclusive) of the file. */
 export type RangeReader = (start: number, endExclusive: number) => Promise<AsyncIterable<Uint8Array>>;
 
+/** The head scanned in order from the start, by default: the longest header, and the delimiter sample, fit. */
+export const HEAD_BYTES = 2 * 1024 * 1024;
+
 export interface RangedPlanOptions extends CsvLayoutOptions {
   /** Bytes scanned in order from the start. @default 2 MiB (the longest header, and the delimiter sample, fit) */
   headBytes?: number;
@@ -210,7 +213,7 @@ export async function planCsvLayoutInRanges(
   size: number,
   options: RangedPlanOptions,
 ): Promise<CsvLayout> {
-  const { partSize, headBytes = 2 * 1024 * 1024, ranges: rangeCount = 8 } = options;
+  const { partSize, headBytes = HEAD_BYTES, ranges: rangeCount = 8 } = options;
   const whole = async () => planCsvLayout(await read(0, size), options);
   // The delimiter is detected from the first 64 KiB: a head shorter than that would see less.
   const sampleFits = options.delimiter !== 'auto' || headBytes >= DELIMITER_SAMPLE_CHARS;
