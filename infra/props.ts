@@ -5,6 +5,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { DEFAULT_DISTRIBUTED_PLANNING_BYTES } from '../shared/config.js';
 import { JobsServicePropsError } from './errors.js';
 import { FUNCTION_SPECS } from './function-specs.js';
 import { validateJobsServiceProps } from './props-validation.js';
@@ -135,6 +136,15 @@ export interface JobsServiceProps {
    * @default 33554432 (32 MiB)
    */
   readonly defaultPartSizeBytes?: number;
+
+  /**
+   * CSV and TSV files larger than this are planned by a wave of range scans, one processor
+   * invocation per part's span, composed by the last (docs/scale.md, "Distributed planning"),
+   * instead of by one invocation that reads the whole file. Smaller files keep the one-function
+   * plan, which has no queue hops. 0: every file is planned in one function.
+   * @default 1073741824 (1 GiB)
+   */
+  readonly distributedPlanningBytes?: number;
 
   /**
    * What happens to the table, the bucket and the log groups when the construct is
@@ -307,6 +317,7 @@ export const JOBS_SERVICE_DEFAULTS = {
   processorMaxConcurrency: 20,
   processorBatchSize: FUNCTION_SPECS.processor.batchSize,
   defaultPartSizeBytes: 32 * 1024 * 1024,
+  distributedPlanningBytes: DEFAULT_DISTRIBUTED_PLANNING_BYTES,
   partsInFlightPerJob: 40,
   partsInFlightPerEnvironment: 0,
   environmentPartsInFlight: {},
