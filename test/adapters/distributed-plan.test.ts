@@ -6,7 +6,7 @@ import { planCsvLayout } from '../../shared/formats/csv/boundaries.js';
 import { HEAD_BYTES } from '../../shared/formats/csv/ranged-plan.js';
 import type { JobStore } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
-import { generateCsv } from '../helpers/csv.js';
+import { generateCsvWithLongCells } from '../helpers/csv.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
 import { engineDriver } from '../helpers/engine-driver.js';
 import { jobFixture } from '../helpers/jobs.js';
@@ -36,24 +36,6 @@ beforeAll(async () => {
 });
 afterAll(() => aws?.stop());
 
-/**
- * About 4.5 MB: the fixture's hard cells (quoted commas and line breaks, doubled quotes), a
- * `"` inside an unquoted cell in every row, and a quoted cell of 150 KB of line breaks every
- * 5,000 rows, which runs across range and part starts.
- */
-function largeCsv() {
-  const base = generateCsv(60_000, 7);
-  const header = [...base.header, 'size'];
-  const rows = base.rows.map((row, r) => {
-    const note = r % 5000 === 17 ? 'para\n'.repeat(30_000) : (row[2] ?? '');
-    return [row[0] ?? '', row[1] ?? '', note, row[3] ?? '', `${r % 13}" x ${r % 7}"`];
-  });
-  const quote = (value: string) =>
-    /[",\r\n]/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;
-  const lines = [header.join(','), ...rows.map((row) => [...row.slice(0, 4).map(quote), row[4]].join(','))];
-  return { header, rows, text: `${lines.join('\n')}\n` };
-}
-
 const scanObjects = (jobId: string) => services.blobs.list(objectKeysOf(ENV_ID).planScans(jobId));
 const planObjects = (jobId: string) => services.blobs.list(objectKeysOf(ENV_ID).plans(jobId));
 
@@ -65,7 +47,7 @@ async function boundariesOf(jobId: string): Promise<number[] | undefined> {
 }
 
 describe('distributed planning', () => {
-  const csv = largeCsv();
+  const csv = generateCsvWithLongCells(60_000);
   const bytes = Buffer.from(csv.text);
   const ranges = Math.ceil((bytes.length - HEAD_BYTES) / PART_SIZE);
 
