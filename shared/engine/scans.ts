@@ -6,9 +6,10 @@
  * the parts queue. Each scan stores what it found (the operation's `scanRange`) and is then
  * counted the way parts are: a set ADD on a bucket item of the wave, so a scan delivered twice
  * is counted once. The scan whose count shows the wave whole runs the plan again, which now
- * finds every range's result and composes the plan. Nothing is committed on the job while the
- * wave runs: a lost scan is sent again when the sweeper sends a stale job's `plan` again (the
- * plan sends the scans still missing).
+ * finds every range's result and composes the plan. While the wave runs, the job is only
+ * touched each time a bucket of 100 scans fills (the watchdog's sign of progress): a lost scan
+ * is sent again when the sweeper sends a stale job's `plan` again (the plan sends the scans
+ * still missing).
  */
 import type { ScanCommand } from '../domain/events.js';
 import { isFinal } from '../domain/status.js';
@@ -16,6 +17,7 @@ import { faultPoint } from '../faults.js';
 import type { ScansPending } from '../operations/operation.js';
 import { operationFor } from '../operations/registry.js';
 import type { Services } from '../services.js';
+import { commitJob } from './commit.js';
 import { planJob } from './lifecycle.js';
 
 /** Sends the scans a plan waits for. */
@@ -37,7 +39,14 @@ export async function runScan(services: Services, command: ScanCommand): Promise
   if (!operation.scanRange) throw new Error(`Operation ${operation.name} does not scan ranges.`);
   const written = await operation.scanRange(record.job, command, services);
   faultPoint('scan:after-output');
-  if (await services.jobs.countScans(jobId, wave, [range], of)) await planJob(services, jobId);
+  const counted = await services.jobs.countScans(jobId, wave, [range], of);
+  if (counted.whole) await planJob(services, jobId);
+  // Nothing else of a wave changes the job: each bucket of 100 scans that fills shows the
+  // watchdog that planning moves (the sweeper sends a job unchanged for a while its work again).
+  else if (counted.filled)
+    await commitJob(services, jobId, (current) =>
+      current.job.status === 'PLANNING' ? { changes: {} } : undefined,
+    );
   // Ended while this scanned: its cleanup may have listed the plans before this result was in
   // place. The job is read after the write, so either its cleanup comes later and finds the
   // result, or the result goes here (a job that ended is never planned again).

@@ -4,7 +4,7 @@ import { ENV } from '../../shared/config.js';
 import { objectKeysOf } from '../../shared/domain/object-keys.js';
 import { planCsvLayout } from '../../shared/formats/csv/boundaries.js';
 import { HEAD_BYTES } from '../../shared/formats/csv/ranged-plan.js';
-import type { JobStore } from '../../shared/ports.js';
+import type { JobStore, QueueMessage } from '../../shared/ports.js';
 import type { Services } from '../../shared/services.js';
 import { generateCsvWithLongCells } from '../helpers/csv.js';
 import { startEmulatedAws } from '../helpers/emulated-aws.js';
@@ -108,6 +108,53 @@ describe('distributed planning', () => {
     const sequential = await planCsvLayout(Readable.from([bytes]), { partSize: PART_SIZE, delimiter: ',' });
     expect(await boundariesOf(job.id)).toEqual(sequential.boundaries);
   }, 120_000);
+  it('touches the job each time a bucket of 100 scans fills, so the watchdog sees planning move', async () => {
+    const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { runCommand } = await import('../../shared/engine/commands.js');
+    // Parts of 8 KiB: about 150 ranges after the head, in two buckets.
+    const cut = generateCsvWithLongCells(60_000).text.slice(0, THRESHOLD + 150 * 1024);
+    const text = cut.slice(0, cut.lastIndexOf('\n') + 1);
+    const wave = Math.ceil((Buffer.byteLength(text) - HEAD_BYTES) / 8192);
+    expect(wave).toBeGreaterThan(100);
+    expect(wave).toBeLessThanOrEqual(200);
+    const source = await driver.uploadCsv(ENV_ID, text);
+    const { job } = await engine.createJob(services, ENV_ID, {
+      type: 'file',
+      operation: 'extract',
+      source,
+      config: { partSizeBytes: 8192 },
+    });
+    await driver.dropQueued();
+    await runCommand(services, { kind: 'plan', jobId: job.id });
+    const before = await services.jobs.get(job.id);
+    const queueUrl = aws.provisioned.partsQueue.url;
+    const scans: Extract<QueueMessage, { kind: 'scan' }>[] = [];
+    for (let round = 0; round < 100 && scans.length < wave; round++) {
+      const { Messages = [] } = await aws.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      for (const message of Messages) {
+        scans.push(JSON.parse(message.Body ?? '{}'));
+        await aws.clients.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+      }
+    }
+    expect(scans.map((scan) => scan.range).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: wave }, (_, k) => k),
+    );
+    // The first 99 of bucket 0 leave the job as it was; the 100th fills it and moves the job.
+    const inOrder = scans.sort((a, b) => a.range - b.range);
+    for (const scan of inOrder.slice(0, 99)) await runCommand(services, scan);
+    expect((await services.jobs.get(job.id))?.version).toBe(before?.version);
+    await runCommand(services, inOrder[99] as (typeof inOrder)[number]);
+    const touched = await services.jobs.get(job.id);
+    expect(touched?.version).toBe((before?.version ?? 0) + 1);
+    expect(touched?.job.status).toBe('PLANNING');
+    // The rest: the last one plans the job.
+    for (const scan of inOrder.slice(100)) await runCommand(services, scan);
+    expect((await services.jobs.get(job.id))?.job.status).toBe('READY');
+  }, 120_000);
 });
 
 describe('counting range scans', () => {
@@ -115,18 +162,24 @@ describe('counting range scans', () => {
     const { record } = await store.create(jobFixture(), []);
     const jobId = record.job.id;
     // 150 ranges in two buckets; range 3 reported twice, then every other range.
-    expect(await store.countScans(jobId, 'w1', [3], 150)).toBe(false);
-    expect(await store.countScans(jobId, 'w1', [3], 150)).toBe(false);
-    const others = Array.from({ length: 150 }, (_, range) => range).filter(
-      (range) => range !== 3 && range !== 149,
-    );
-    for (const range of others) expect(await store.countScans(jobId, 'w1', [range], 150)).toBe(false);
+    const count = (wave: string, range: number) => store.countScans(jobId, wave, [range], 150);
+    expect(await count('w1', 3)).toEqual({ filled: false, whole: false });
+    expect(await count('w1', 3)).toEqual({ filled: false, whole: false });
+    const filledBy: number[] = [];
+    for (let range = 0; range < 149; range++) {
+      if (range === 3) continue;
+      const counted = await count('w1', range);
+      expect(counted.whole).toBe(false);
+      if (counted.filled) filledBy.push(range);
+    }
+    // Bucket 0 (ranges 0–99) filled by range 99, its last; bucket 1 (100–149) is one short.
+    expect(filledBy).toEqual([99]);
     // A duplicate of a range in a full bucket does not make the wave whole.
-    expect(await store.countScans(jobId, 'w1', [0], 150)).toBe(false);
-    expect(await store.countScans(jobId, 'w1', [149], 150)).toBe(true);
+    expect(await count('w1', 0)).toEqual({ filled: true, whole: false });
+    expect(await count('w1', 149)).toEqual({ filled: true, whole: true });
     // The last one again (a duplicate delivery): still whole, and composing again is idempotent.
-    expect(await store.countScans(jobId, 'w1', [149], 150)).toBe(true);
+    expect(await count('w1', 149)).toEqual({ filled: true, whole: true });
     // Another wave of the same job counts afresh.
-    expect(await store.countScans(jobId, 'w2', [149], 150)).toBe(false);
+    expect(await count('w2', 149)).toEqual({ filled: false, whole: false });
   });
 });

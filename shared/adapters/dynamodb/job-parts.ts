@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { attemptOf, type JobError } from '../../domain/job.js';
 import { bucketOf, bucketSize } from '../../domain/parts.js';
-import type { FinishedPart, JobRecord, PartOutcome } from '../../ports.js';
+import type { FinishedPart, JobRecord, PartOutcome, ScanCount } from '../../ports.js';
 import { dynamo, queryPrefix, tableName } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
@@ -159,21 +159,21 @@ export const jobPartsStore = {
 
   /**
    * Adds range scans of a wave of `total` to their buckets (a set ADD, as parts: a scan
-   * reported twice is in its set once). True when the wave is whole: a write that fills its
-   * bucket then reads every bucket of the wave (consistent reads, so of two scans that fill
-   * the last two buckets at once, at least the later sees both full).
+   * reported twice is in its set once). A write that leaves its bucket full then reads every
+   * bucket of the wave (consistent reads, so of two scans that fill the last two buckets at
+   * once, at least the later sees both full): `whole` when every range is in.
    */
-  async countScans(jobId: string, wave: string, ranges: number[], total: number): Promise<boolean> {
+  async countScans(jobId: string, wave: string, ranges: number[], total: number): Promise<ScanCount> {
     const added = await this.addToBuckets(
       jobId,
       ranges.map((range) => ({ part: range, stats: {} })),
       scanBuckets(wave),
     );
     const filled = [...added].some(([bucket, tally]) => tally.parts >= bucketSize(bucket, total));
-    if (!filled) return false;
+    if (!filled) return { filled, whole: false };
     let counted = 0;
     for (const tally of (await this.bucketTallies(jobId, scanBuckets(wave))).values()) counted += tally.parts;
-    return counted >= total;
+    return { filled, whole: counted >= total };
   },
 
   async pendingParts(record: JobRecord): Promise<number[]> {
