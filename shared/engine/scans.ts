@@ -11,6 +11,8 @@
  * is sent again when the sweeper sends a stale job's `plan` again (the plan sends the scans
  * still missing).
  */
+
+import { isPermanent } from '../domain/errors.js';
 import type { ScanCommand } from '../domain/events.js';
 import { isFinal } from '../domain/status.js';
 import { faultPoint } from '../faults.js';
@@ -18,7 +20,7 @@ import type { ScansPending } from '../operations/operation.js';
 import { operationFor } from '../operations/registry.js';
 import type { Services } from '../services.js';
 import { commitJob } from './commit.js';
-import { planJob } from './lifecycle.js';
+import { failJob, planJob } from './lifecycle.js';
 
 /** Sends the scans a plan waits for. */
 export async function sendScans(services: Services, jobId: string, pending: ScansPending): Promise<void> {
@@ -37,7 +39,15 @@ export async function runScan(services: Services, command: ScanCommand): Promise
   if (record?.job.status !== 'PLANNING') return; // planned or ended already: a late or duplicate delivery
   const operation = operationFor(record.job.operation, record.job.type);
   if (!operation.scanRange) throw new Error(`Operation ${operation.name} does not scan ranges.`);
-  const written = await operation.scanRange(record.job, command, services);
+  let written: string;
+  try {
+    written = await operation.scanRange(record.job, command, services);
+  } catch (error) {
+    // The input is at fault (the file changed since the plan read its head): as a plan would.
+    if (!isPermanent(error)) throw error;
+    await failJob(services, jobId, { code: error.code, message: error.message });
+    return;
+  }
   faultPoint('scan:after-output');
   const counted = await services.jobs.countScans(jobId, wave, [range], of);
   if (counted.whole) await planJob(services, jobId);

@@ -108,6 +108,24 @@ describe('distributed planning', () => {
     const sequential = await planCsvLayout(Readable.from([bytes]), { partSize: PART_SIZE, delimiter: ',' });
     expect(await boundariesOf(job.id)).toEqual(sequential.boundaries);
   }, 120_000);
+  it('fails the job when the file changed between its plan and a scan, as a plan would', async () => {
+    const { runCommand } = await import('../../shared/engine/commands.js');
+    const source = await driver.uploadCsv(ENV_ID, csv.text);
+    const { job } = await engine.createJob(services, ENV_ID, {
+      type: 'file',
+      operation: 'extract',
+      source,
+      config: { partSizeBytes: PART_SIZE },
+    });
+    await driver.dropQueued();
+    await runCommand(services, { kind: 'plan', jobId: job.id });
+    // The scans are queued, pinned to the content the plan read; the file is replaced.
+    await services.blobs.write(objectKeysOf(ENV_ID).upload(source), csv.text.replace('id,', 'ID,'));
+    const failed = (await driver.drive(job.id)).record.job;
+    expect(failed).toMatchObject({ status: 'FAILED', error: { code: 'content-changed' } });
+    expect(await scanObjects(job.id)).toEqual([]);
+  }, 120_000);
+
   it('touches the job each time a bucket of 100 scans fills, so the watchdog sees planning move', async () => {
     const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
     const { runCommand } = await import('../../shared/engine/commands.js');
