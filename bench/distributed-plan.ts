@@ -5,7 +5,7 @@
  * turn: one-function, distributed, one-function, distributed… (`rounds` of each), so a load
  * that drifts during the run weighs on both alike.
  *
- *   node --import tsx bench/distributed-plan.ts [rows=3000000] [rounds=2] [--json]
+ *   node --import tsx bench/distributed-plan.ts [rows=3000000] [rounds=2] [--workers=N] [--json]
  *
  * (add `--conditions partwise-source` in a checkout without dist/: the bench's client then
  * reads the sources, as the tests do.)
@@ -16,8 +16,10 @@
  * and compose or the one function's 8 ranged reads. The two plans must cut the same parts.
  *
  * On AWS the gain grows with the wave's concurrency (docs/scale.md); the local stack runs
- * as many processor workers as the machine has cores, and the emulated S3 shares them, so
- * only the ratio between the columns, on this machine, means much.
+ * as many processor workers as the machine has cores (`--workers` sets another number, for
+ * both modes alike: 8 lets the wave read as many ranges at once as the one function's 8
+ * ranged GETs), and the emulated S3 shares the cores, so only the ratio between the columns,
+ * on this machine, means much.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,6 +33,7 @@ const CHILD_THRESHOLD = 'PARTWISE_BENCH_DISTRIBUTED_PLANNING_BYTES';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const [rows = 3_000_000, rounds = 2] = args.filter((arg) => /^\d+$/.test(arg)).map(Number);
+const workers = args.find((arg) => arg.startsWith('--workers='))?.slice('--workers='.length);
 
 interface Planned {
   mode: 'one function' | 'distributed';
@@ -57,6 +60,7 @@ if (process.env[CHILD_THRESHOLD] !== undefined) {
             ...process.env,
             [CHILD_THRESHOLD]: String(threshold),
             PARTWISE_DISTRIBUTED_PLANNING_BYTES: String(threshold),
+            ...(workers ? { PARTWISE_LOCAL_WORKERS: workers } : {}),
             POWERTOOLS_LOG_LEVEL: 'ERROR',
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           },
@@ -82,6 +86,7 @@ if (process.env[CHILD_THRESHOLD] !== undefined) {
   const summary = {
     file: { path: file.path, bytes: file.bytes, rows: file.rows },
     cores: availableParallelism(),
+    workers: Number(workers ?? availableParallelism()),
     loadAverageAfter: loadavg().map((n) => Number(n.toFixed(2))),
     runs: runs.map(({ byteRanges: _, ...run }) => run),
     medianSeconds: { oneFunction: one, distributed },
@@ -92,7 +97,7 @@ if (process.env[CHILD_THRESHOLD] !== undefined) {
   else {
     console.table(summary.runs);
     console.log(
-      `${(file.bytes / 1e6).toFixed(0)} MB, ${runs[0]?.parts} parts: one function ${one.toFixed(2)} s, distributed ${distributed.toFixed(2)} s (medians of ${rounds}): ${summary.speedup}× — same plan: ${samePlan}; ${summary.cores} cores, load average after ${summary.loadAverageAfter.join(' ')}`,
+      `${(file.bytes / 1e6).toFixed(0)} MB, ${runs[0]?.parts} parts: one function ${one.toFixed(2)} s, distributed ${distributed.toFixed(2)} s (medians of ${rounds}): ${summary.speedup}× — same plan: ${samePlan}; ${summary.workers} processor workers on ${summary.cores} cores, load average after ${summary.loadAverageAfter.join(' ')}`,
     );
   }
   if (!samePlan) process.exitCode = 1;
