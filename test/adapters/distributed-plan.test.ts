@@ -126,6 +126,41 @@ describe('distributed planning', () => {
     expect(await scanObjects(job.id)).toEqual([]);
   }, 120_000);
 
+  it('removes the result of a scan that finds, once written, that its job ended and was cleaned up', async () => {
+    const { runCommand } = await import('../../shared/engine/commands.js');
+    const source = await driver.uploadCsv(ENV_ID, csv.text);
+    const { job } = await engine.createJob(services, ENV_ID, {
+      type: 'file',
+      operation: 'extract',
+      source,
+      config: { partSizeBytes: PART_SIZE },
+    });
+    await driver.dropQueued();
+    await runCommand(services, { kind: 'plan', jobId: job.id });
+    const planning = await services.jobs.get(job.id);
+    const scans: Extract<QueueMessage, { kind: 'scan' }>[] = [];
+    const captured = {
+      ...services,
+      queue: { send: async (messages: QueueMessage[]) => void scans.push(...(messages as typeof scans)) },
+    };
+    await runCommand(captured, { kind: 'plan', jobId: job.id });
+    // The job fails and its cleanup runs while a scan is under way: the scan read the job
+    // while it was still planning.
+    await engine.failJob(services, job.id, { code: 'test', message: 'ended during the wave' });
+    await runCommand(services, { kind: 'cleanup', jobId: job.id });
+    let reads = 0;
+    const late = {
+      ...services,
+      jobs: {
+        ...services.jobs,
+        get: async (id: string) => (reads++ === 0 ? planning : services.jobs.get(id)),
+      },
+    };
+    await runCommand(late, scans[0] as (typeof scans)[number]);
+    expect(reads).toBeGreaterThan(1);
+    expect(await scanObjects(job.id)).toEqual([]);
+  }, 120_000);
+
   it('touches the job each time a bucket of 100 scans fills, so the watchdog sees planning move', async () => {
     const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
     const { runCommand } = await import('../../shared/engine/commands.js');
