@@ -112,7 +112,7 @@ export async function startBenchStack(dataDir: string) {
     return { job, result };
   }
 
-  return { stack, ok, upload, runJob, runDiverted, dataDir };
+  return { stack, ok, upload, waitFor, runJob, runDiverted, dataDir };
 }
 
 /**

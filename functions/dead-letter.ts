@@ -38,6 +38,7 @@ const recordDeadLetters = async (event: SQSEvent, context: Context): Promise<SQS
         plan: 'Planning',
         dispatch: 'Dispatching parts',
         'ack-timeout': 'Checking the ack timeout',
+        scan: 'Scanning a range of the file (distributed planning)',
       }[message.kind];
       await failJob(services, message.jobId, {
         code: `${message.kind}-failed`,

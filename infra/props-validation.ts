@@ -66,6 +66,15 @@ export function validateJobsServiceProps(p: ResolvedJobsServiceProps): string[] 
     );
   }
 
+  // Up to the largest file a job may have: MAX_PARTS parts of the largest part size S3 reads in one GET (5 GiB).
+  integerIn(
+    p.distributedPlanningBytes,
+    0,
+    Number.MAX_SAFE_INTEGER,
+    'distributedPlanningBytes (0: every file is planned in one function)',
+    problems,
+  );
+
   fairness(p, problems);
 
   const timeout = seconds(p.processorTimeout);

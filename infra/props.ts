@@ -5,6 +5,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { DEFAULT_DISTRIBUTED_PLANNING_BYTES } from '../shared/config.js';
 import { defaultPartsInFlightPerJob } from '../shared/domain/fairness.js';
 import { JobsServicePropsError } from './errors.js';
 import { FUNCTION_SPECS } from './function-specs.js';
@@ -140,6 +141,15 @@ export interface JobsServiceProps {
    * @default 33554432 (32 MiB)
    */
   readonly defaultPartSizeBytes?: number;
+
+  /**
+   * CSV and TSV files larger than this are planned by a wave of range scans, one processor
+   * invocation per part's span, composed by the last (docs/scale.md, "Distributed planning"),
+   * instead of by one invocation that reads the whole file. Smaller files keep the one-function
+   * plan, which has no queue hops. 0: every file is planned in one function.
+   * @default 1073741824 (1 GiB)
+   */
+  readonly distributedPlanningBytes?: number;
 
   /**
    * What happens to the table, the bucket and the log groups when the construct is
@@ -317,6 +327,7 @@ export const JOBS_SERVICE_DEFAULTS = {
   defaultPartSizeBytes: 32 * 1024 * 1024,
   // Follows the processorMaxConcurrency given (resolveJobsServiceProps); this is the default's.
   partsInFlightPerJob: defaultPartsInFlightPerJob(DEFAULT_PROCESSOR_MAX_CONCURRENCY),
+  distributedPlanningBytes: DEFAULT_DISTRIBUTED_PLANNING_BYTES,
   partsInFlightPerEnvironment: 0,
   environmentPartsInFlight: {},
   removalPolicy: RemovalPolicy.RETAIN,

@@ -62,6 +62,7 @@ export function createServiceFunctions(
       [ENV.eventBusName]: r.eventBus.eventBusArn,
       [ENV.eventSource]: p.eventSource,
       [ENV.defaultPartSizeBytes]: String(p.defaultPartSizeBytes),
+      [ENV.distributedPlanningBytes]: String(p.distributedPlanningBytes),
       [ENV.partsInFlightPerJob]: String(p.partsInFlightPerJob),
       [ENV.partsInFlightPerEnvironment]: String(p.partsInFlightPerEnvironment),
       ...(Object.keys(p.environmentPartsInFlight).length > 0

@@ -44,6 +44,9 @@ function capsFrom(raw: string): Record<string, number> {
   return Object.fromEntries(entries);
 }
 
+/** CSV/TSV files larger than this (1 GiB) are planned by a wave of range scans, unless configured otherwise. */
+export const DEFAULT_DISTRIBUTED_PLANNING_BYTES = 1024 * 1024 * 1024;
+
 /** Names of the environment variables, shared with the CDK construct and the local stack. */
 export const ENV = {
   tableName: 'PARTWISE_TABLE_NAME',
@@ -54,6 +57,8 @@ export const ENV = {
   eventBusName: 'PARTWISE_EVENT_BUS_NAME',
   eventSource: 'PARTWISE_EVENT_SOURCE',
   defaultPartSizeBytes: 'PARTWISE_DEFAULT_PART_SIZE_BYTES',
+  /** CSV/TSV files larger than this are planned by a wave of range scans (docs/scale.md); 0: never. */
+  distributedPlanningBytes: 'PARTWISE_DISTRIBUTED_PLANNING_BYTES',
   eventRetentionDays: 'PARTWISE_EVENT_RETENTION_DAYS',
   /** Parts one job keeps in flight (docs/fairness.md); 0 or unset: the window is off. */
   partsInFlightPerJob: 'PARTWISE_PARTS_IN_FLIGHT_PER_JOB',
@@ -114,6 +119,9 @@ export const config = {
   },
   get defaultPartSizeBytes() {
     return integer(ENV.defaultPartSizeBytes, 32 * 1024 * 1024);
+  },
+  get distributedPlanningBytes() {
+    return integer(ENV.distributedPlanningBytes, DEFAULT_DISTRIBUTED_PLANNING_BYTES);
   },
   get eventRetentionDays() {
     return integer(ENV.eventRetentionDays, 30);

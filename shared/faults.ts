@@ -16,6 +16,7 @@ export type FaultPointName =
   | 'plan:after-plan' // an operation planned its parts (plan objects written), the plan not yet committed
   | 'dispatch:after-send' // a dispatch step sent its parts, the next step not yet sent
   | 'window:after-advance' // a window's dispatch cursor moved on, its parts not yet sent
+  | 'scan:after-output' // a range scan's result is written (distributed planning), not yet counted
   | 'part:after-output' // a part's output is written, its completion not yet counted
   | 'part:after-count' // a part is counted, the job not yet finalized
   | 'finalize:before-commit' // the operation finalized (its outcome written), the job not yet COMPLETED
@@ -29,6 +30,7 @@ export const FAULT_POINTS: readonly FaultPointName[] = [
   'plan:after-plan',
   'dispatch:after-send',
   'window:after-advance',
+  'scan:after-output',
   'part:after-output',
   'part:after-count',
   'finalize:before-commit',

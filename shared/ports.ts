@@ -221,6 +221,14 @@ export interface FinishedPart {
   stats: Record<string, number>;
 }
 
+/** What counting range scans found. */
+export interface ScanCount {
+  /** The write left a bucket of the wave full (a duplicate of one of its scans may see it too). */
+  filled: boolean;
+  /** Every range of the wave is in (a duplicate of the last may see it too: what it triggers is idempotent). */
+  whole: boolean;
+}
+
 export interface PartOutcome {
   part: number;
   status: 'PENDING' | 'COMPLETED' | 'FAILED';
@@ -291,6 +299,11 @@ export interface JobStore {
   listParts(record: JobRecord, from: number, limit: number): Promise<PartOutcome[]>;
   /** Indexes of parts not yet counted nor failed in the job's attempt. */
   pendingParts(record: JobRecord): Promise<number[]>;
+  /**
+   * Counts range scans of a planning wave of `total` ranges (distributed planning) exactly
+   * once each, however often each is reported, as parts are counted.
+   */
+  countScans(jobId: string, wave: string, ranges: number[], total: number): Promise<ScanCount>;
   /** The job as stored, deleted or not, when its outbox holds entries; undefined otherwise. */
   withOutbox(jobId: string): Promise<JobRecord | undefined>;
   /**

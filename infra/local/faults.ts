@@ -16,7 +16,7 @@ export interface LocalFaults {
   /** Every time code reaches `faultPoint(<name>)` it throws: the message keeps failing until the DLQ takes it. */
   failAlways?: string;
   /**
-   * Queue messages of these kinds (`part`, or a command: `plan`, `dispatch`, `cleanup`,
+   * Queue messages of these kinds (`part`, or a command: `plan`, `scan`, `dispatch`, `cleanup`,
    * `ack-timeout`) are taken off the queue unread: work lost, which only the sweeper's
    * watchdog can notice.
    */

@@ -84,7 +84,23 @@ export type JobCommand =
   /** Fails an outside job that no executor acknowledged by `due` (delivered with a delay). */
   | { kind: 'ack-timeout'; jobId: string; due: string }
   /** Removes what a job that ended FAILED or CANCELED wrote (its plan, temporary objects, records). */
-  | { kind: 'cleanup'; jobId: string };
+  | { kind: 'cleanup'; jobId: string }
+  /**
+   * Scans range `range` of the `of` ranges of a planning wave (distributed planning,
+   * engine/scans.ts); `scan` is what the operation needs to read it. Sent by the plan
+   * command itself, not through the outbox.
+   */
+  | ScanCommand;
+
+export interface ScanCommand {
+  kind: 'scan';
+  jobId: string;
+  /** The wave: it names the content and the ranges the plan cut, so scans of another plan never mix in. */
+  wave: string;
+  range: number;
+  of: number;
+  scan: Record<string, unknown>;
+}
 
 /** One entry of a job item's outbox: a public event or an internal command. */
 export type OutboxEntry = { id: string; event: JobEvent } | { id: string; command: JobCommand };

@@ -19,6 +19,8 @@ export interface ObjectKeys {
   upload(fileId: string): string;
   /** A job's plans, and the ledger notes and report fragments kept beside them until it ends. */
   plans(jobId: string): string;
+  /** What the range scans of a distributed plan found (engine/scans.ts), one object per range. */
+  planScans(jobId: string): string;
   ledgerNotes(jobId: string): string;
   reportFragments(jobId: string): string;
   /** A job's report (a file). */
@@ -35,6 +37,7 @@ function layout(root: string): ObjectKeys {
   return {
     upload: (fileId) => `${root}uploads/${fileId}`,
     plans: (jobId) => `${root}plans/${jobId}/`,
+    planScans: (jobId) => `${root}plans/${jobId}/scans/`,
     ledgerNotes: (jobId) => `${root}plans/${jobId}/ledgers/`,
     reportFragments: (jobId) => `${root}plans/${jobId}/reports/`,
     report: (fileId) => `${root}reports/${fileId}.csv`,

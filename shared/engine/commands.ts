@@ -4,6 +4,7 @@ import { cleanupJob } from './cleanup.js';
 import { dispatchParts } from './dispatch.js';
 import { planJob } from './lifecycle.js';
 import { checkAckTimeout } from './outside.js';
+import { runScan } from './scans.js';
 
 /** Carries out an engine command from the parts queue. */
 export async function runCommand(services: Services, command: JobCommand): Promise<void> {
@@ -14,6 +15,8 @@ export async function runCommand(services: Services, command: JobCommand): Promi
       return dispatchParts(services, command.jobId, command.from, command.pendingOnly === true);
     case 'cleanup':
       return cleanupJob(services, command.jobId);
+    case 'scan':
+      return runScan(services, command);
     case 'ack-timeout':
       // SQS delays a message 15 minutes at most: a longer timeout waits again.
       if ((await checkAckTimeout(services, command.jobId, command.due)) === 'early') {

@@ -15,7 +15,7 @@ import { isFinal } from '../domain/status.js';
 import { faultPoint } from '../faults.js';
 import { actionsOf } from '../operations/custom.js';
 import { jobOptions, operationConfig } from '../operations/job-options.js';
-import type { Operation } from '../operations/operation.js';
+import { type Operation, ScansPending } from '../operations/operation.js';
 import { planKeyOf, removePlan } from '../operations/plans.js';
 import { operationFor } from '../operations/registry.js';
 import type { JobRecord } from '../ports.js';
@@ -23,6 +23,7 @@ import type { Services } from '../services.js';
 import { abandonJob, isAbandoned, markJobDeleted, withCleanup } from './cleanup.js';
 import { type Commit, commitJob, outboxFor } from './commit.js';
 import { relayCommitted } from './relay.js';
+import { sendScans } from './scans.js';
 import { windowedDispatch } from './window.js';
 
 export interface CreateJobInput {
@@ -264,6 +265,11 @@ export async function planJob(services: Services, jobId: string): Promise<void> 
   try {
     plan = await operation.plan(record.job, services);
   } catch (error) {
+    if (error instanceof ScansPending) {
+      // Distributed planning: the plan runs again once its ranges are scanned.
+      await sendScans(services, jobId, error);
+      return;
+    }
     if (isPermanent(error)) {
       await failJob(services, jobId, { code: error.code, message: error.message });
       return;

@@ -6,6 +6,7 @@
  * returns) against the same schemas, so a job never keeps what it could not read back.
  */
 import type * as z from 'zod';
+import type { ScanCommand } from '../domain/events.js';
 import type { Job, ResourceType } from '../domain/job.js';
 import type { Services } from '../services.js';
 import { StoredJobError } from './errors.js';
@@ -70,6 +71,7 @@ export interface OperationSpec<Config extends Kept, State extends Kept> {
     message: PartMessage,
     services: Services,
   ): Promise<void>;
+  scanRange?(planning: PlanningJob<Config>, command: ScanCommand, services: Services): Promise<string>;
 }
 
 /** The engine creates a job with the state `{}`, and only a plan writes it. */
@@ -147,7 +149,9 @@ export function defineOperation<Config extends Kept, State extends Kept>(
     runPart: (job, state, message, services) => spec.runPart(planned(job, state), message, services),
     finalize: (job, state, services, settled) => spec.finalize(planned(job, state), services, settled),
   };
-  const { abandon, discardLatePart, review, checkRetry, revisePlan } = spec;
+  const { abandon, discardLatePart, review, checkRetry, revisePlan, scanRange } = spec;
+  if (scanRange)
+    operation.scanRange = (job, command, services) => scanRange.call(spec, planning(job), command, services);
   if (checkRetry)
     operation.checkRetry = (job, state, services) => checkRetry.call(spec, planned(job, state), services);
   if (review) operation.review = (job, state, services) => review.call(spec, planned(job, state), services);

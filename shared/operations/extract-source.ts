@@ -9,7 +9,9 @@
  *   parts confirm it as they read, and report any byte it cannot decode.
  * - An empty file is one empty part whatever its format: the job completes with no records.
  * - CSV / TSV: byte ranges that hold whole rows (`planCsvLayoutInRanges`: the head of the
- *   file, then ranges of the rest read at once, by the dialect's rules). A file that ends
+ *   file, then ranges of the rest read at once, by the dialect's rules). A file larger than
+ *   `distributedPlanningBytes` has its ranges scanned by a wave of `scan` commands instead,
+ *   one per part (csv-scans.ts). A file that ends
  *   inside a quoted cell is refused with the line where the cell opens. UTF-16 files are
  *   one part (a 0x22 or 0x0A byte may be half of another character).
  * - NDJSON: byte ranges too, found with no pass over the file: a JSON text never holds a raw
@@ -36,8 +38,10 @@ import { countLineBreaks } from '../formats/part-bytes.js';
 import { contentRefusal } from '../formats/sniff.js';
 import { xlsx } from '../formats/xlsx-support.js';
 import type { Services } from '../services.js';
+import { distributedScans } from './csv-scans.js';
 import { blobSource, bytesOf, fileHead, type PinnedContent, readPinned } from './file-bytes.js';
 import { checkPartCount, lineBoundaries } from './part-boundaries.js';
+import type { JobObjects } from './plans.js';
 
 export interface SourceOptions {
   format?: Format;
@@ -46,6 +50,8 @@ export interface SourceOptions {
   delimiter?: string;
   headerRow: number;
   partSize: number;
+  /** The job planning: given, a CSV/TSV file above `distributedPlanningBytes` is planned by a wave of range scans (csv-scans.ts). */
+  job?: JobObjects;
 }
 
 /** One table of the file: the single table of a text format, or a worksheet. */
@@ -218,6 +224,7 @@ async function planCsv(
     delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : 'auto'),
     headerRow: options.headerRow,
     encoding,
+    ...(options.job ? distributedScans(services, options.job, content, size, options.partSize) : {}),
   });
   if (layout.unclosedQuoteAt !== undefined) {
     const line = (await lineBreaksBefore(services, content, layout.unclosedQuoteAt, encoding)) + 1;

@@ -4,6 +4,7 @@ import { type Field, runOf, type Sheet } from '../domain/resources.js';
 import { parseEncoding } from '../formats/index.js';
 import { removeRun } from './cleanup.js';
 import { mappingProblems, matchColumns } from './columns.js';
+import { scanCsvRangeOf } from './csv-scans.js';
 import { defineOperation } from './define-operation.js';
 import { ExtractConfig } from './extract-config.js';
 import { createdWorkbookId, createWorkbook, destinationSheets } from './extract-destination.js';
@@ -54,6 +55,7 @@ export const extract = defineOperation({
     const file = await availableFile(services, job.environmentId, job.source);
     const headerRow = config.headerRow ?? 1;
     const layout = await planSource(services, file, {
+      job,
       headerRow,
       partSize: config.partSizeBytes ?? settings.defaultPartSizeBytes,
       ...(config.format ? { format: config.format } : {}),
@@ -224,6 +226,8 @@ export const extract = defineOperation({
 
   review: (planned, services) => reviewExtract(planned, services),
   revisePlan: (planned, patch, services) => reviseExtractPlan(planned, patch, services),
+
+  scanRange: ({ job }, command, services) => scanCsvRangeOf(services, job, command),
 
   async discardLatePart({ job }, message, services) {
     // The segment it rewrote is the one finalize counted (same key, same rows); its notes and

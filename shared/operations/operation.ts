@@ -1,3 +1,4 @@
+import type { ScanCommand } from '../domain/events.js';
 import type { Job, JobError, ResourceType } from '../domain/job.js';
 import type { QueueMessage } from '../ports.js';
 import type { Services } from '../services.js';
@@ -102,6 +103,12 @@ export interface Operation {
    */
   abandon?(job: Job, state: Record<string, unknown>, services: Services): Promise<AbandonNote>;
   /**
+   * Distributed planning: scans one range that a plan asked for (`ScansPending`), and stores
+   * what it found where the plan reads it when it runs again, under the job's plans. Returns
+   * the object's key. Idempotent (a deterministic key, overwritten).
+   */
+  scanRange?(job: Job, command: ScanCommand, services: Services): Promise<string>;
+  /**
    * A copy of a part ran after the job completed (SQS delivers at least once, and a part can
    * outlive the finalize that already used its output): removes what such a part writes
    * apart from the job's result — a temporary object, a note — never the result itself.
@@ -127,4 +134,23 @@ export interface AbandonNote {
   /** The job's `destination` is gone with what it wrote (an export's file): the job stops naming it. */
   destinationRemoved?: boolean;
   [field: string]: unknown;
+}
+
+/**
+ * Thrown by an operation's `plan` that needs ranges of its source scanned by other functions
+ * first (distributed planning, engine/scans.ts): the engine sends one `scan` command per
+ * range still missing, and the plan runs again once the wave's every range is in.
+ */
+export class ScansPending extends Error {
+  constructor(
+    /** Names the content and the ranges: scans of another wave are never counted with these. */
+    readonly wave: string,
+    /** Ranges in the wave. */
+    readonly total: number,
+    /** The ranges not yet scanned, with what a scan of each needs. */
+    readonly missing: { range: number; scan: Record<string, unknown> }[],
+  ) {
+    super(`Planning waits for ${missing.length} of ${total} range scans (wave ${wave}).`);
+    this.name = 'ScansPending';
+  }
 }

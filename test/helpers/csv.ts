@@ -63,3 +63,20 @@ export function generateCsv(
   }
   return { header, rows, text: `${options.bom ? '\uFEFF' : ''}${lines.join(newline)}${newline}` };
 }
+
+/**
+ * `generateCsv`'s rows with a fifth column, `size`, that holds a `"` in an unquoted cell
+ * (`3" x 5"`), and every 5,000 rows (from row 17) a quoted note of 150 KB of line breaks:
+ * large enough to run across the start of a range or a part of 256 KiB. The same seed gives
+ * the same first rows whatever `rowCount`.
+ */
+export function generateCsvWithLongCells(rowCount: number, seed = 7): CsvFixture {
+  const base = generateCsv(rowCount, seed);
+  const header = [...base.header, 'size'];
+  const rows = base.rows.map((row, r) => {
+    const note = r % 5000 === 17 ? 'para\n'.repeat(30_000) : (row[2] ?? '');
+    return [row[0] ?? '', row[1] ?? '', note, row[3] ?? '', `${r % 13}" x ${r % 7}"`];
+  });
+  const lines = [header.join(','), ...rows.map((row) => [...row.slice(0, 4).map(quote), row[4]].join(','))];
+  return { header, rows, text: `${lines.join('\n')}\n` };
+}

@@ -144,6 +144,7 @@ describe('the functions', () => {
         [ENV.eventBusName]: getAtt(logicalId(service.eventBus)),
         [ENV.eventSource]: 'partwise',
         [ENV.defaultPartSizeBytes]: String(32 * 1024 * 1024),
+        [ENV.distributedPlanningBytes]: String(1024 * 1024 * 1024),
         [ENV.partsInFlightPerJob]: '20',
         [ENV.partsInFlightPerEnvironment]: '0',
         [ENV.eventRetentionDays]: '30',

@@ -25,6 +25,7 @@ describe('JobsService props', () => {
         processorBatchSize: 11,
         processorMemorySize: 100,
         defaultPartSizeBytes: 10,
+        distributedPlanningBytes: -1,
         corsOrigins: ['*', 'https://app.example.com/upload'],
         sweepInterval: Duration.seconds(30),
         authorizerCacheTtl: Duration.hours(2),
@@ -54,6 +55,7 @@ describe('JobsService props', () => {
         'processorBatchSize',
         'processorMemorySize',
         'defaultPartSizeBytes must be an integer of at least 1024, got 10',
+        'distributedPlanningBytes (0: every file is planned in one function) must be an integer from 0',
         'corsOrigins must be ["*"] alone',
         'corsOrigins entries must be "*" or an origin',
         'sweepInterval must be whole minutes',
@@ -65,7 +67,7 @@ describe('JobsService props', () => {
       ];
       expect(problems).toHaveLength(expected.length);
       for (const problem of expected) expect(message).toContain(problem);
-      expect(message).toMatch(/^Invalid JobsService props \(14\):/);
+      expect(message).toMatch(/^Invalid JobsService props \(15\):/);
     });
 
     it("reports the site's domain problems with the others: its shape, the API's own name, a certificate outside us-east-1", () => {
@@ -213,6 +215,7 @@ describe('JobsService props', () => {
         processorTimeout: Duration.minutes(2),
         processorMaxConcurrency: 50,
         defaultPartSizeBytes: 8 * 1024 * 1024,
+        distributedPlanningBytes: 4 * 1024 * 1024 * 1024,
         partsInFlightPerJob: 25,
         partsInFlightPerEnvironment: 100,
         environmentPartsInFlight: { env_bulk: 20 },
@@ -259,6 +262,7 @@ describe('JobsService props', () => {
             [ENV.eventBusName]: BUS_ARN,
             [ENV.eventSource]: 'com.example.jobs',
             [ENV.defaultPartSizeBytes]: String(8 * 1024 * 1024),
+            [ENV.distributedPlanningBytes]: String(4 * 1024 * 1024 * 1024),
             [ENV.partsInFlightPerJob]: '25',
             [ENV.partsInFlightPerEnvironment]: '100',
             [ENV.environmentPartsInFlight]: '{"env_bulk":20}',

@@ -1,6 +1,6 @@
 import { attemptOf, type JobError } from '../../domain/job.js';
-import { bucketOf } from '../../domain/parts.js';
-import type { FinishedPart, JobRecord, PartOutcome } from '../../ports.js';
+import { bucketOf, bucketSize } from '../../domain/parts.js';
+import type { FinishedPart, JobRecord, PartOutcome, ScanCount } from '../../ports.js';
 import { dynamo, GetCommand, PutCommand, queryPrefix, tableName, UpdateCommand } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
@@ -11,10 +11,17 @@ import { jobKey } from './job-item.js';
  * (a number-set ADD is idempotent, so a duplicate report changes nothing) and one item
  * per part that finally failed.
  */
-const bucketKey = (jobId: string, bucket: number) => ({
+const bucketKey = (jobId: string, bucket: number, prefix = PART_BUCKETS) => ({
   pk: `JOB#${jobId}`,
-  sk: `BUCKET#${String(bucket).padStart(6, '0')}`,
+  sk: `${prefix}${String(bucket).padStart(6, '0')}`,
 });
+const PART_BUCKETS = 'BUCKET#';
+/**
+ * The range scans of one wave of distributed planning (engine/scans.ts) are counted the way
+ * parts are, in bucket items of their own: the wave names the file's content and the plan's
+ * ranges, so a plan made again on other ranges counts afresh.
+ */
+const scanBuckets = (wave: string) => `SCANS#${wave}#`;
 /** One item per part and attempt: a retry's failures never overwrite, nor are mistaken for, an earlier attempt's. */
 const failureKey = (jobId: string, part: number, attempt: number) => ({
   pk: `JOB#${jobId}`,
@@ -72,7 +79,11 @@ export const jobPartsStore = {
    * Adds finished parts to their buckets, one write per bucket (a batch's parts mostly share
    * one); returns, per bucket written, how many parts it now holds and their rows.
    */
-  async addToBuckets(jobId: string, finished: FinishedPart[]): Promise<Map<number, BucketTally>> {
+  async addToBuckets(
+    jobId: string,
+    finished: FinishedPart[],
+    prefix = PART_BUCKETS,
+  ): Promise<Map<number, BucketTally>> {
     const byBucket = new Map<number, Map<number, Record<string, number>>>();
     // A part twice in one batch (a duplicate delivery) is written once: one update may not
     // name the same path twice.
@@ -83,12 +94,13 @@ export const jobPartsStore = {
     const written = await Promise.all(
       [...byBucket].map(async ([bucket, parts]) => {
         const update = new UpdateBuilder().add('done', new Set(parts.keys()));
-        for (const [part, stats] of parts) update.set(`part_${part}`, stats);
+        // A part's stats go beside its index; a range scan reports none.
+        if (prefix === PART_BUCKETS) for (const [part, stats] of parts) update.set(`part_${part}`, stats);
         try {
           const { Attributes } = await dynamo.send(
             new UpdateCommand({
               TableName: tableName(),
-              Key: bucketKey(jobId, bucket),
+              Key: bucketKey(jobId, bucket, prefix),
               ...update.params(),
               ReturnValues: 'ALL_NEW',
             }),
@@ -135,13 +147,32 @@ export const jobPartsStore = {
   },
 
   /** Per bucket, how many parts its set holds: what the job item's counts must reach. */
-  async bucketTallies(jobId: string): Promise<Map<number, BucketTally>> {
+  async bucketTallies(jobId: string, prefix = PART_BUCKETS): Promise<Map<number, BucketTally>> {
     try {
-      const items = await queryPrefix(`JOB#${jobId}`, 'BUCKET#', { consistent: true });
-      return new Map(items.map((item) => [Number(String(item.sk).slice(7)), tallyOf(item)]));
+      const items = await queryPrefix(`JOB#${jobId}`, prefix, { consistent: true });
+      return new Map(items.map((item) => [Number(String(item.sk).slice(prefix.length)), tallyOf(item)]));
     } catch (error) {
       return rethrow(error, `read the parts of job ${jobId}`);
     }
+  },
+
+  /**
+   * Adds range scans of a wave of `total` to their buckets (a set ADD, as parts: a scan
+   * reported twice is in its set once). A write that leaves its bucket full then reads every
+   * bucket of the wave (consistent reads, so of two scans that fill the last two buckets at
+   * once, at least the later sees both full): `whole` when every range is in.
+   */
+  async countScans(jobId: string, wave: string, ranges: number[], total: number): Promise<ScanCount> {
+    const added = await this.addToBuckets(
+      jobId,
+      ranges.map((range) => ({ part: range, stats: {} })),
+      scanBuckets(wave),
+    );
+    const filled = [...added].some(([bucket, tally]) => tally.parts >= bucketSize(bucket, total));
+    if (!filled) return { filled, whole: false };
+    let counted = 0;
+    for (const tally of (await this.bucketTallies(jobId, scanBuckets(wave))).values()) counted += tally.parts;
+    return { filled, whole: counted >= total };
   },
 
   async pendingParts(record: JobRecord): Promise<number[]> {

@@ -310,6 +310,7 @@ export const dynamoJobStore: JobStore = {
 
   listParts: (record, from, limit) => jobPartsStore.listParts(record, from, limit),
   pendingParts: (record) => jobPartsStore.pendingParts(record),
+  countScans: (jobId, wave, ranges, total) => jobPartsStore.countScans(jobId, wave, ranges, total),
 
   claimOutbox,
   releaseOutbox,

@@ -12,6 +12,7 @@
  * - `JOB#<jobId>` / `JOB`                                  job (+ outbox map, counters)
  * - `JOB#<jobId>` / `BUCKET#<n>`                           finished part indexes of bucket n
  * - `JOB#<jobId>` / `PARTFAIL#<part>`                      a part's final failure
+ * - `JOB#<jobId>` / `SCANS#<wave>#<n>`                     range scans of distributed planning in bucket n
  * - `JOB#<jobId>` / `EVENT#<seq>`                          an event of the job (the feed)
  * - `ENV#<environmentId>#HOLE` / `<position>`             a feed position that holds no event (a copy relayed twice)
  * - `IDEMPOTENCY#<environmentId>#<key>` / `IDEMPOTENCY`    Idempotency-Key → job

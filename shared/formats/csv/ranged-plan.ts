@@ -32,11 +32,57 @@ import { OUTSIDE, QUOTE_STATES, QuoteRun, type QuoteState, type RowStartWatch } 
 /** Bytes [start, endExclusive) of the file. */
 export type RangeReader = (start: number, endExclusive: number) => Promise<AsyncIterable<Uint8Array>>;
 
+/** The head scanned in order from the start, by default: the longest header, and the delimiter sample, fit. */
+export const HEAD_BYTES = 2 * 1024 * 1024;
+
 export interface RangedPlanOptions extends CsvLayoutOptions {
   /** Bytes scanned in order from the start. @default 2 MiB (the longest header, and the delimiter sample, fit) */
   headBytes?: number;
   /** Ranges after the head, all read at once. @default 8 */
   ranges?: number;
+  /**
+   * How the ranges are scanned: read and scanned here, all at once (the default), or
+   * elsewhere (distributed planning: a function per range, engine/scans.ts), handing back
+   * each range's `CsvRangeScan` in range order. The composition is the same either way.
+   */
+  scanRanges?: (ranges: CsvRange[], delimiter: number) => Promise<CsvRangeScan[]>;
+}
+
+/** A range of the file after its head: bytes [start, end), and the offsets it watches. */
+export interface CsvRange {
+  start: number;
+  end: number;
+  /** Absolute offsets, sorted; the first is the range's own start, the others a nominal part start less one. */
+  watches: number[];
+}
+
+/**
+ * What one range's runs found, per start state (`QUOTE_STATES`): plain JSON, so that a scan
+ * made in another function can be stored and composed here.
+ */
+export interface CsvRangeScan {
+  /** Per start state: the state at the range's end. */
+  endState: QuoteState[];
+  /** Per start state: the last opening quote the run saw (-1: none). */
+  lastOpen: number[];
+  /** Per start state, per watch: the first row start after it within the range (null: none). */
+  rowStarts: (number | null)[][];
+}
+
+/**
+ * Scans one range from every start state: `source` holds bytes [start - 1, min(size, end + 1))
+ * of a file of `size` bytes (the byte before decides whether a `"` opens a cell, the byte
+ * after settles a CR or a `"` last in the range).
+ */
+export async function scanCsvRange(
+  source: AsyncIterable<Uint8Array>,
+  range: CsvRange,
+  delimiter: number,
+  size: number,
+): Promise<CsvRangeScan> {
+  const scan = new RangeScan(range.start, range.end, range.watches);
+  await scan.read(source, delimiter, size);
+  return scan.result();
 }
 
 /** One range's runs: for each start state, where it ends and the row start found after each watch. */
@@ -87,6 +133,14 @@ class RangeScan {
         this.lastOpen[state] = joined && run.lastOpen < joined.at ? joined.lastOpen : run.lastOpen;
       }
     }
+  }
+
+  result(): CsvRangeScan {
+    return {
+      endState: QUOTE_STATES.map((state) => this.endState[state] as QuoteState),
+      lastOpen: QUOTE_STATES.map((state) => this.lastOpen[state] as number),
+      rowStarts: QUOTE_STATES.map((state) => this.watches.map((_, w) => this.rowStarts[state]?.[w] ?? null)),
+    };
   }
 
   /** Start states whose run joined another's: where, and the last opening quote it had seen. */
@@ -159,7 +213,7 @@ export async function planCsvLayoutInRanges(
   size: number,
   options: RangedPlanOptions,
 ): Promise<CsvLayout> {
-  const { partSize, headBytes = 2 * 1024 * 1024, ranges: rangeCount = 8 } = options;
+  const { partSize, headBytes = HEAD_BYTES, ranges: rangeCount = 8 } = options;
   const whole = async () => planCsvLayout(await read(0, size), options);
   // The delimiter is detected from the first 64 KiB: a head shorter than that would see less.
   const sampleFits = options.delimiter !== 'auto' || headBytes >= DELIMITER_SAMPLE_CHARS;
@@ -178,24 +232,45 @@ export async function planCsvLayoutInRanges(
   head.finish(after);
   if (head.headerEnd === undefined) return whole(); // a header longer than the head
 
-  // The rest, cut into ranges; each watches the nominal starts `s` whose `s - 1` it holds.
+  const ranges = csvRanges(size, partSize, headBytes, rangeCount);
+  const delimiter = head.options.delimiter.charCodeAt(0);
+  const scanRanges =
+    options.scanRanges ??
+    ((all: CsvRange[]) =>
+      Promise.all(
+        all.map(async (range) =>
+          scanCsvRange(await read(range.start - 1, Math.min(size, range.end + 1)), range, delimiter, size),
+        ),
+      ));
+  const scans = await scanRanges(ranges, delimiter);
+  if (scans.length !== ranges.length)
+    throw new Error(`${scans.length} range scans for ${ranges.length} ranges`);
+  return composeCsvLayout(head, ranges, scans, size);
+}
+
+/** The rest of the file after the head, cut into `count` ranges; each watches the nominal starts `s` whose `s - 1` it holds. */
+export function csvRanges(size: number, partSize: number, headBytes: number, count: number): CsvRange[] {
   const parts = csvPartCount(size, partSize);
-  const step = Math.ceil((size - headBytes) / rangeCount);
-  const scans: RangeScan[] = [];
+  const step = Math.ceil((size - headBytes) / count);
+  const ranges: CsvRange[] = [];
   for (let start = headBytes; start < size; start += step) {
     const end = Math.min(size, start + step);
     const watches = [start];
     for (let i = Math.max(1, Math.ceil((start + 1) / partSize)); i < parts && i * partSize - 1 < end; i++)
       if (i * partSize - 1 > start) watches.push(i * partSize - 1);
-    scans.push(new RangeScan(start, end, watches));
+    ranges.push({ start, end, watches });
   }
-  const delimiter = head.options.delimiter.charCodeAt(0);
-  await Promise.all(
-    scans.map(async (scan) =>
-      scan.read(await read(scan.start - 1, Math.min(size, scan.end + 1)), delimiter, size),
-    ),
-  );
+  return ranges;
+}
 
+/**
+ * Places every boundary from the head and the ranges' scans: the head's end state picks the
+ * first range's start state, its end state the next one's, and so on (ParPaRaw's composition).
+ */
+function composeCsvLayout(head: HeadScan, ranges: CsvRange[], scans: CsvRangeScan[], size: number) {
+  const { partSize } = head.options;
+  const parts = csvPartCount(size, partSize);
+  const headBytes = ranges[0]?.start ?? size;
   // The state at each range's start, from the head's end state onwards.
   const startState: QuoteState[] = [];
   let state = head.run.state;
@@ -206,11 +281,11 @@ export async function planCsvLayoutInRanges(
   /** The first row start after watch `w` of range `k`, in the state the range truly starts in. */
   const rowStartAfter = (k: number, w: number): number => {
     const found = scans[k]?.rowStarts[startState[k] as QuoteState]?.[w];
-    if (found !== undefined) return found;
+    if (found !== undefined && found !== null) return found;
     return k + 1 < scans.length ? rowStartAfter(k + 1, 0) : size;
   };
 
-  const boundaries = [head.headerEnd];
+  const boundaries = [head.headerEnd ?? size];
   for (let i = 1; i < parts; i++) {
     const found = head.found[i - 1];
     if (found !== undefined) {
@@ -219,24 +294,37 @@ export async function planCsvLayoutInRanges(
     }
     const from = i * partSize - 1;
     // Not found in the head: the first row start at or after the head's end or after `from`.
-    const k = from < headBytes ? 0 : Math.floor((from - headBytes) / step);
-    const w = from < headBytes ? 0 : (scans[k] as RangeScan).watches.indexOf(from);
+    // The range that holds `from` (they are sorted and tile the rest of the file).
+    const k = from < headBytes ? 0 : rangeHolding(ranges, from);
+    const w = from < headBytes ? 0 : (ranges[k] as CsvRange).watches.indexOf(from);
     boundaries.push(rowStartAfter(k, w));
   }
   boundaries.push(size);
   return head.layout(size, boundaries, unclosedQuote(head, scans, startState, state));
 }
 
+/** The index of the range whose bytes hold `offset` (ranges sorted, tiling the rest of the file). */
+function rangeHolding(ranges: CsvRange[], offset: number): number {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((ranges[mid] as CsvRange).start <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
 /** Where the quoted cell the file ends in opens: the last range that saw a quote open, in its true state. */
 function unclosedQuote(
   head: HeadScan,
-  scans: RangeScan[],
+  scans: CsvRangeScan[],
   startState: QuoteState[],
   endState: QuoteState,
 ): number | undefined {
   if (endState === OUTSIDE) return undefined;
   for (let k = scans.length - 1; k >= 0; k--) {
-    const opened = (scans[k] as RangeScan).lastOpen[startState[k] as QuoteState] as number;
+    const opened = (scans[k] as CsvRangeScan).lastOpen[startState[k] as QuoteState] as number;
     if (opened >= 0) return opened;
   }
   return Math.max(0, head.run.lastOpen); // the head starts outside: a quote opened in it

@@ -12,6 +12,7 @@ import {
 const everyKey = (keys: ObjectKeys) => ({
   upload: keys.upload('file_a'),
   plans: keys.plans('job_a'),
+  planScans: keys.planScans('job_a'),
   ledgerNotes: keys.ledgerNotes('job_a'),
   reportFragments: keys.reportFragments('job_a'),
   report: keys.report('file_r'),
@@ -53,6 +54,7 @@ describe('object keys', () => {
     expect(everyKey(LEGACY_OBJECT_KEYS)).toEqual({
       upload: 'uploads/file_a',
       plans: 'plans/job_a/',
+      planScans: 'plans/job_a/scans/',
       ledgerNotes: 'plans/job_a/ledgers/',
       reportFragments: 'plans/job_a/reports/',
       report: 'reports/file_r.csv',
