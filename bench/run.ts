@@ -461,7 +461,5 @@ if (bundles) {
 for (const failure of failures) console.log(`\n${failure}`);
 console.log('\nSummary');
 table(summary);
-console.log(
-  `\ncommand: ${command}   (node --import tsx bench/run.ts${args.length > 0 ? ` ${args.join(' ')}` : ''})`,
-);
+console.log(`\ncommand: ${command}   (node ${[...process.execArgv, 'bench/run.ts', ...args].join(' ')})`);
 console.log(`whole run: ${num((performance.now() - runStarted) / 1000)} s`);

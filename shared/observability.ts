@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { metrics } from './adapters/cloudwatch/emf-metrics.js';
+import { processMetrics } from './adapters/cloudwatch/emf-metrics.js';
 import { logger } from './logger.js';
 import { traceHandler } from './tracing.js';
 
@@ -27,7 +27,7 @@ const JOB_LOG_KEYS: (keyof JobLogKeys)[] = ['jobId', 'part', 'environmentId'];
 export function observed<Event, Result>(
   options: { correlation: 'invocation' | 'request' } = { correlation: 'invocation' },
 ): middy.MiddlewareObj<Event, Result, Error, Context>[] {
-  const flush = () => metrics.flush();
+  const flush = () => processMetrics().flush();
   return [
     injectLambdaContext(logger, { resetKeys: true }),
     {

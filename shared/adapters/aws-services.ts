@@ -1,6 +1,6 @@
 import { config } from '../config.js';
 import type { Services } from '../services.js';
-import { metrics } from './cloudwatch/emf-metrics.js';
+import { processMetrics } from './cloudwatch/emf-metrics.js';
 import { dynamoEventStore } from './dynamodb/event-store.js';
 import { dynamoJobStore } from './dynamodb/job-store.js';
 import { dynamoResourceStore } from './dynamodb/resource-store.js';
@@ -22,7 +22,7 @@ export function awsServices(): Services {
     queue: sqsPartQueue(),
     publisher: eventBridgePublisher(),
     eventDeadLetter: sqsEventDeadLetter(),
-    metrics,
+    metrics: processMetrics(),
     now: () => new Date(),
     fairness: config.fairness,
   };

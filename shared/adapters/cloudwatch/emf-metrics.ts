@@ -52,5 +52,15 @@ export function emfMetrics(options: { namespace?: string; serviceName?: string }
   };
 }
 
-/** The process's metrics (one per Lambda instance or local worker, like the logger). */
-export const metrics = emfMetrics();
+let current: EmfMetrics | undefined;
+
+/**
+ * The process's metrics (one per Lambda instance or local worker, like the logger), made on
+ * first use: Powertools reads POWERTOOLS_METRICS_DISABLED when they are made, and a process
+ * that imports the adapters before the local stack sets its handlers' environment (the
+ * benches) would otherwise write EMF lines among its output.
+ */
+export function processMetrics(): EmfMetrics {
+  current ??= emfMetrics();
+  return current;
+}

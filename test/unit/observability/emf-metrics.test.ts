@@ -96,3 +96,25 @@ describe('EMF metrics', () => {
     expect(stdout.lines).toEqual([]);
   });
 });
+
+describe("the process's metrics", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('are made on first use, so the environment set after the adapters were imported decides whether they write', async () => {
+    // Prepare: imported while metrics are on, as a bench imports the adapters before the local stack starts.
+    vi.resetModules();
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const { processMetrics } = await import('../../../shared/adapters/cloudwatch/emf-metrics.js');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true'); // what the local stack sets for its handlers
+    const stdout = captureStdout();
+
+    // Act
+    processMetrics().jobCreated('extract');
+    processMetrics().eventRelayed(12);
+    processMetrics().flush();
+    stdout.restore();
+
+    // Assess
+    expect(stdout.lines).toEqual([]);
+  });
+});
