@@ -1,10 +1,11 @@
 /**
- * Reads of one job item, and the sparse indexes the relay poll and the sweeper read
- * (`outbox`, `active`), spread over shards.
+ * Reads and conditional writes of one job item, and the sparse indexes the relay poll and
+ * the sweeper read (`outbox`, `active`), spread over shards.
  */
 import type { JobRecord } from '../../ports.js';
-import { dynamo, GetCommand, QueryCommand, tableName } from './client.js';
+import { dynamo, GetCommand, QueryCommand, tableName, UpdateCommand } from './client.js';
 import { rethrow } from './errors.js';
+import type { UpdateBuilder } from './expressions.js';
 import { type Item, jobKey, recordFromItem } from './job-item.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
@@ -19,6 +20,27 @@ export async function readJobItem(jobId: string): Promise<Item | undefined> {
   } catch (error) {
     return rethrow(error, `read job ${jobId}`);
   }
+}
+
+/**
+ * One conditional UpdateItem on a job's item; resolves to the item as written (`ALL_NEW`), or
+ * to nothing with `NONE`. SDK errors reach the caller, which says what failed.
+ */
+export async function updateJobItem(
+  jobId: string,
+  update: UpdateBuilder,
+  condition: string,
+  returnValues: 'ALL_NEW' | 'NONE' = 'ALL_NEW',
+): Promise<Item | undefined> {
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: jobKey(jobId),
+      ...update.params(condition),
+      ReturnValues: returnValues,
+    }),
+  );
+  return Attributes;
 }
 
 /** Jobs in a sparse index whose sort key is before `before`, read again from the table. */

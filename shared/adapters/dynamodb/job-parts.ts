@@ -4,7 +4,7 @@ import type { FinishedPart, JobRecord, PartOutcome, ScanCount } from '../../port
 import { dynamo, GetCommand, PutCommand, queryPrefix, tableName, UpdateCommand } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
-import { jobKey } from './job-item.js';
+import { updateJobItem } from './job-indexes.js';
 
 /**
  * The per-part bookkeeping of a job: bucket items holding the indexes of finished parts
@@ -245,15 +245,7 @@ async function raiseInOneWrite(
       ...(buckets.length > 1 ? notPast : []),
       `(${below.join(' OR ')})`,
     ].join(' AND ');
-    const { Attributes } = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: jobKey(jobId),
-        ...update.params(condition),
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Attributes;
+    return updateJobItem(jobId, update, condition);
   };
   try {
     return await write(true);

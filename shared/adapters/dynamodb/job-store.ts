@@ -3,11 +3,11 @@ import { derivedId } from '../../domain/ids.js';
 import type { Job, JobError } from '../../domain/job.js';
 import { isInFlight } from '../../domain/status.js';
 import type { JobStore } from '../../ports.js';
-import { dynamo, PutCommand, QueryCommand, tableName, UpdateCommand } from './client.js';
+import { dynamo, PutCommand, QueryCommand, tableName } from './client.js';
 import { environmentInFlightStore } from './environment-in-flight.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { decodeCursor, encodeCursor, shardOf, UpdateBuilder } from './expressions.js';
-import { jobsInIndex, readJobItem } from './job-indexes.js';
+import { jobsInIndex, readJobItem, updateJobItem } from './job-indexes.js';
 import { addOutbox, countEvents, type Item, JOB_FIELDS, jobKey, recordFromItem } from './job-item.js';
 import { attemptErrors, jobPartsStore, raiseBucketCounts } from './job-parts.js';
 import { claimInCommit, claimOutbox, clearOutbox, releaseOutbox } from './outbox.js';
@@ -181,15 +181,8 @@ export const dynamoJobStore: JobStore = {
     if (outbox.length > 0) claimInCommit(update, claim);
     const condition = `${update.name('version')} = ${update.value(record.version)} AND attribute_not_exists(${update.name('deletedAt')})`;
     try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(record.job.id),
-          ...update.params(condition),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return recordFromItem(Attributes ?? {});
+      const written = await updateJobItem(record.job.id, update, condition);
+      return recordFromItem(written ?? {});
     } catch (error) {
       return rethrow(error, `update job ${record.job.id}`);
     }
@@ -210,13 +203,7 @@ export const dynamoJobStore: JobStore = {
     addOutbox(update, record.job.id, outbox, now);
     const condition = `${update.name('version')} = ${update.value(record.version)}`;
     try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(record.job.id),
-          ...update.params(condition),
-        }),
-      );
+      await updateJobItem(record.job.id, update, condition, 'NONE');
     } catch (error) {
       rethrow(error, `delete job ${record.job.id}`);
     }
@@ -250,15 +237,8 @@ export const dynamoJobStore: JobStore = {
         : `${attemptName} = ${update.value(attempt)}`;
     const condition = `attribute_exists(${update.name('pk')}) AND attribute_not_exists(${update.name('deletedAt')}) AND ${own}`;
     try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(jobId),
-          ...update.params(condition),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return recordFromItem(Attributes ?? {});
+      const written = await updateJobItem(jobId, update, condition);
+      return recordFromItem(written ?? {});
     } catch (err) {
       if (!isConditionFailed(err)) return rethrow(err, `record the failure of part ${part}`);
       return undefined;
@@ -290,15 +270,8 @@ export const dynamoJobStore: JobStore = {
       `${field('sent')} = ${update.value(cursor.sent)}`,
     ].join(' AND ');
     try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(record.job.id),
-          ...update.params(condition),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return recordFromItem(Attributes ?? {});
+      const written = await updateJobItem(record.job.id, update, condition);
+      return recordFromItem(written ?? {});
     } catch (error) {
       if (isConditionFailed(error)) return undefined;
       return rethrow(error, `advance the dispatch of job ${record.job.id}`);
@@ -344,15 +317,8 @@ export const dynamoJobStore: JobStore = {
     const update = new UpdateBuilder().add('stalls', 1).set('activeAt', new Date().toISOString());
     const condition = `${update.name('updatedAt')} = ${update.value(record.job.updatedAt)} AND attribute_exists(${update.name('activeShard')})`;
     try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(record.job.id),
-          ...update.params(condition),
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(Attributes?.stalls ?? 0);
+      const written = await updateJobItem(record.job.id, update, condition);
+      return Number(written?.stalls ?? 0);
     } catch (error) {
       if (isConditionFailed(error)) return undefined;
       return rethrow(error, `note a stall of job ${record.job.id}`);

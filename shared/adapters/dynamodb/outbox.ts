@@ -4,11 +4,10 @@
  * all publish them), and the clearing of what was delivered.
  */
 import type { ClaimOutcome, ClaimRequest, OutboxClaim } from '../../ports.js';
-import { dynamo, tableName, UpdateCommand } from './client.js';
 import { isConditionFailed, rethrow } from './errors.js';
 import { UpdateBuilder } from './expressions.js';
-import { readJobItem } from './job-indexes.js';
-import { jobKey, recordFromItem } from './job-item.js';
+import { readJobItem, updateJobItem } from './job-indexes.js';
+import { recordFromItem } from './job-item.js';
 
 /** The attribute a claim is stored in. */
 const CLAIM = 'relayClaim';
@@ -28,15 +27,8 @@ export async function claimOutbox(jobId: string, request: ClaimRequest): Promise
         `(attribute_not_exists(${update.name(CLAIM)}) OR ${update.name(`${CLAIM}.until`)} < ${update.value(now)})`,
       );
     try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: jobKey(jobId),
-          ...update.params(conditions.join(' AND ')),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { claimed: recordFromItem(Attributes ?? {}) };
+      const written = await updateJobItem(jobId, update, conditions.join(' AND '));
+      return { claimed: recordFromItem(written ?? {}) };
     } catch (error) {
       if (!isConditionFailed(error)) return rethrow(error, `claim the outbox of job ${jobId}`);
     }
@@ -54,13 +46,7 @@ export async function claimOutbox(jobId: string, request: ClaimRequest): Promise
 export async function releaseOutbox(jobId: string, token: string): Promise<void> {
   const update = new UpdateBuilder().remove(CLAIM);
   try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: jobKey(jobId),
-        ...update.params(`${update.name(`${CLAIM}.token`)} = ${update.value(token)}`),
-      }),
-    );
+    await updateJobItem(jobId, update, `${update.name(`${CLAIM}.token`)} = ${update.value(token)}`, 'NONE');
   } catch (error) {
     if (!isConditionFailed(error)) rethrow(error, `release the outbox of job ${jobId}`);
   }
@@ -82,13 +68,7 @@ export async function clearOutbox(jobId: string, entryIds: string[], token?: str
   // Drained: leave the outbox index, unless an entry arrived in between.
   const drained = new UpdateBuilder().remove('outboxShard').remove('outboxAt');
   try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: jobKey(jobId),
-        ...drained.params(`size(${drained.name('outbox')}) = ${drained.value(0)}`),
-      }),
-    );
+    await updateJobItem(jobId, drained, `size(${drained.name('outbox')}) = ${drained.value(0)}`, 'NONE');
   } catch (error) {
     if (!isConditionFailed(error)) rethrow(error, `clear the outbox of job ${jobId}`);
   }
@@ -108,15 +88,8 @@ async function removeEntries(jobId: string, entryIds: string[], token?: string):
     conditions.push(`${update.name(`${CLAIM}.token`)} = ${update.value(token)}`);
   }
   try {
-    const { Attributes } = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: jobKey(jobId),
-        ...update.params(conditions.join(' AND ')),
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Object.keys((Attributes?.outbox ?? {}) as object).length;
+    const written = await updateJobItem(jobId, update, conditions.join(' AND '));
+    return Object.keys((written?.outbox ?? {}) as object).length;
   } catch (error) {
     if (isConditionFailed(error)) return false;
     return rethrow(error, `clear the outbox of job ${jobId}`);
@@ -139,13 +112,7 @@ async function clearWholeOutbox(jobId: string, entryIds: string[], token?: strin
     exactly.push(`${update.name(`${CLAIM}.token`)} = ${update.value(token)}`);
   }
   try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: jobKey(jobId),
-        ...update.params(exactly.join(' AND ')),
-      }),
-    );
+    await updateJobItem(jobId, update, exactly.join(' AND '), 'NONE');
     return true;
   } catch (error) {
     if (isConditionFailed(error)) return false;
