@@ -100,14 +100,15 @@ const env = () => `env_${randomBytes(4).toString('hex')}`;
 describe('the connections store', () => {
   it("lists an environment's connections through its index, and no other environment's", async () => {
     const [a, b] = [env(), env()];
-    await store.put(connection('a-1', a, inAnHour()));
-    await store.put(connection('a-2', a, inAnHour(), 'job_1'));
-    await store.put(connection('b-1', b, inAnHour()));
+    const expiresAt = inAnHour();
+    await store.put(connection('a-1', a, expiresAt));
+    await store.put(connection('a-2', a, expiresAt, 'job_1'));
+    await store.put(connection('b-1', b, expiresAt));
 
     const listed = await store.listForEnvironment(a);
 
     expect(listed.map((c) => c.connectionId).sort()).toEqual(['a-1', 'a-2']);
-    expect(listed.find((c) => c.connectionId === 'a-2')).toEqual(connection('a-2', a, inAnHour(), 'job_1'));
+    expect(listed.find((c) => c.connectionId === 'a-2')).toEqual(connection('a-2', a, expiresAt, 'job_1'));
     expect(await store.listForEnvironment(env())).toEqual([]);
   });
 
