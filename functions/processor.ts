@@ -23,7 +23,7 @@ const consume = async (event: SQSEvent, context: Context): Promise<SQSBatchRespo
   const services = functionServices();
   const parts = new PartBatch(services);
   const handleRecord = async (record: SQSRecord) => {
-    const message = JSON.parse(record.body) as QueueMessage;
+    const message = messageOf(record);
     services.metrics.partsMessageReceived(services.now().getTime() - Number(record.attributes.SentTimestamp));
     const part = 'part' in message ? message.part : undefined;
     await withJobKeys({ jobId: message.jobId, part }, async () => {
@@ -59,6 +59,14 @@ const consume = async (event: SQSEvent, context: Context): Promise<SQSBatchRespo
 };
 
 export const handler = middy(consume).use(observed());
+
+/** A record's message; a part's says whether the queue delivered it before (report-fragment.ts). */
+function messageOf(record: SQSRecord): QueueMessage {
+  const message = JSON.parse(record.body) as QueueMessage;
+  return 'part' in message && Number(record.attributes.ApproximateReceiveCount) > 1
+    ? { ...message, redelivered: true }
+    : message;
+}
 
 async function noteFailure(services: Services, message: QueueMessage, error: unknown, context: Context) {
   // The details stay in the logs; the job keeps what a tenant may read, and where to look.

@@ -66,6 +66,11 @@ export type QueueMessage =
       range?: { start: number; endExclusive: number };
       /** The job's attempt the part was sent for (1 when absent). */
       attempt?: number;
+      /**
+       * Set when the message is received, never sent: the queue delivered this message before
+       * (SQS's `ApproximateReceiveCount` above 1), so an earlier try of it may have left output.
+       */
+      redelivered?: boolean;
     }
   | JobCommand;
 

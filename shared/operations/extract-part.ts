@@ -63,7 +63,7 @@ export interface ExtractPart {
 
 /** Reads, types and stores one part; returns its tally. The rows of the part are one segment of the sheet. */
 export async function extractPart(services: Services, part: ExtractPart): Promise<PartTally> {
-  const report = new ReportFragment(services, part.job, part.message.part);
+  const report = new ReportFragment(services, part.job, part.message);
   return report.around(() => readPart(services, part, report));
 }
 

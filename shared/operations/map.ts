@@ -221,7 +221,7 @@ export const map = defineOperation({
       origin: mapOrigin(mapping.sourceSheet),
     };
     const keys = fields.map((field) => field.key);
-    const report = new ReportFragment(services, job, message.part);
+    const report = new ReportFragment(services, job, message);
     const segment = await report.around(() => writeSegment(services, target, keys, report.tap(keys, rows())));
     return { rows: segment.rows, invalid: segment.invalid };
   },

@@ -4,6 +4,12 @@
  * as they are found to `<root>plans/<jobId>/reports/<part>.ndjson`, with lines counted within the
  * part. A retried part overwrites its fragment; a part that finds nothing removes one an
  * earlier try may have written.
+ *
+ * A part's rows are the same on every try: its input is pinned (a file by the ETag the plan
+ * read, a sheet's segments by the job's plan), and parsing and checking are deterministic. So
+ * a part that finds nothing on the first delivery of its first attempt's message has no
+ * earlier fragment to remove, and makes no request for it: only a redelivered message or a
+ * job's retry (which may run after a deploy changed what is found) removes one.
  */
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
@@ -11,6 +17,7 @@ import { LEGACY_OBJECT_KEYS, objectKeysOf } from '../domain/object-keys.js';
 import { type RecordRow, rowIsValid, type SheetValue } from '../domain/resources.js';
 import { valueText } from '../domain/values.js';
 import type { Services } from '../services.js';
+import type { PartMessage } from './operation.js';
 import { type JobObjects, partName } from './plans.js';
 
 /**
@@ -75,11 +82,18 @@ export class ReportFragment {
   private body: PassThrough | undefined;
   private upload: Promise<void> | undefined;
 
+  private readonly part: number;
+  /** Whether an earlier try of this part may have left a fragment. */
+  private readonly retried: boolean;
+
   constructor(
     private readonly services: Services,
     private readonly job: JobObjects,
-    private readonly part: number,
-  ) {}
+    message: Pick<PartMessage, 'part' | 'attempt' | 'redelivered'>,
+  ) {
+    this.part = message.part;
+    this.retried = message.redelivered === true || (message.attempt ?? 1) > 1;
+  }
 
   /** A row the reader rejected (it is no record): its line within the part and why. */
   readonly reject = (line: number, reason: string, given?: string): void => {
@@ -156,7 +170,7 @@ export class ReportFragment {
     this.passRejections();
     await this.flush();
     if (!this.body) {
-      await this.services.blobs.remove(reportFragmentKeys(this.job, this.part));
+      if (this.retried) await this.services.blobs.remove(reportFragmentKeys(this.job, this.part));
       return;
     }
     this.body.end();

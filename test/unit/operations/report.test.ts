@@ -299,7 +299,7 @@ describe("a part's report fragment", () => {
     // Prepare: a reader parses a whole batch (rejecting lines 2 and 4) before its records pass.
     const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
     const env = memoryServices(job);
-    const fragment = new ReportFragment(env.services, job, 0);
+    const fragment = new ReportFragment(env.services, job, { part: 0 });
     const lines = new RecordLines();
     async function* batches(): AsyncGenerator<RecordRow[]> {
       for (const line of [1, 3, 5]) lines.push(line);
@@ -332,13 +332,35 @@ describe("a part's report fragment", () => {
     ]);
   });
 
-  it('removes the fragment an earlier try wrote when the part now finds nothing', async () => {
+  it.each([
+    ['a redelivered message', { part: 3, redelivered: true }],
+    ["a job's retry", { part: 3, attempt: 2 }],
+  ])(
+    'removes the fragment an earlier try wrote when the part now finds nothing, on %s',
+    async (_, message) => {
+      const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
+      const env = memoryServices(job);
+      const key = `plans/${job.id}/reports/000003.ndjson`;
+      await env.blobs.write(key, '["rejected",1,"","","x","old"]\n');
+      await new ReportFragment(env.services, job, message).around(async () => {});
+      expect(env.blobs.objects.has(key)).toBe(false);
+    },
+  );
+
+  it('makes no request for a fragment when a first delivery finds nothing (no earlier try can have left one)', async () => {
     const job = newJob({ operation: 'extract', type: 'file', source: 'file_a' });
     const env = memoryServices(job);
-    const key = `plans/${job.id}/reports/000003.ndjson`;
-    await env.blobs.write(key, '["rejected",1,"","","x","old"]\n');
-    await new ReportFragment(env.services, job, 3).around(async () => {});
-    expect(env.blobs.objects.has(key)).toBe(false);
+    const removed: string[][] = [];
+    const remove = env.services.blobs.remove.bind(env.services.blobs);
+    env.services.blobs.remove = async (keys) => {
+      removed.push([...keys]);
+      return remove(keys);
+    };
+    await new ReportFragment(env.services, job, { part: 3 }).around(async () => {});
+    await new ReportFragment(env.services, job, { part: 4, redelivered: true }).around(async () => {});
+    expect(removed).toEqual([
+      [`env/env_test/plans/${job.id}/reports/000004.ndjson`, `plans/${job.id}/reports/000004.ndjson`],
+    ]);
   });
 });
 
