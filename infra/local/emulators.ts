@@ -14,6 +14,7 @@ import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
 import { LocalEventBus, startEventBridgeEmulator } from './event-bus.js';
 import { type Logger, silentLogger } from './logger.js';
+import { cacheS3rverBuckets } from './s3rver-buckets.js';
 import { enforceS3Conditions } from './s3rver-conditions.js';
 import { checkPresignedSignatures } from './s3rver-signatures.js';
 import { makeS3rverWritesAtomic } from './s3rver-writes.js';
@@ -135,6 +136,7 @@ async function startS3(directory: string, portFile: string, log: Logger): Promis
   // Path-style only: the S3 client must use `forcePathStyle` against 127.0.0.1.
   const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, vhostBuckets: false });
   makeS3rverWritesAtomic(server.store);
+  cacheS3rverBuckets(server.store);
   enforceS3Conditions(server);
   // In front of the conditions: a URL that was tampered with is refused before anything else.
   checkPresignedSignatures(server, { [LOCAL_CREDENTIALS.accessKeyId]: LOCAL_CREDENTIALS.secretAccessKey });

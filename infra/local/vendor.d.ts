@@ -44,6 +44,14 @@ declare module 's3rver' {
       uploadId: string,
       parts: { number: number; etag: string }[],
     ): Promise<{ size: number; md5: string }>;
+    /** A bucket's (or object's) configuration of `resourceType` (`cors`, `website`, …); null when none. */
+    getSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<unknown>;
+    putSubresource(bucket: string, key: string | undefined, resource: { type: string }): Promise<void>;
+    deleteSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<void>;
+    /** The bucket (its name and creation date), or null when there is none. */
+    getBucket(bucket: string): Promise<unknown>;
+    putBucket(bucket: string): Promise<unknown>;
+    deleteBucket(bucket: string): Promise<void>;
   }
 
   interface S3rverOptions {

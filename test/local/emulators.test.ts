@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { GetBucketCorsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteBucketCorsCommand,
+  GetBucketCorsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +151,41 @@ describe('the emulated AWS services', () => {
       expect(midway.equals(Buffer.alloc(chunk * 20, 0x41))).toBe(true);
       const whole = [Buffer.alloc(chunk * 20, 0x42), Buffer.alloc(chunk * 16, 0x43)];
       expect(whole.some((body) => body.equals(last))).toBe(true);
+    } finally {
+      await aws.stop();
+    }
+  });
+
+  it("answer from a bucket's configuration as it is now: kept in memory, it is forgotten when it or the bucket changes", async () => {
+    const aws = await startProvisioned();
+    const { s3 } = aws.clients;
+    const Bucket = 'partwise-configured';
+    const cors = (origin: string) =>
+      new PutBucketCorsCommand({
+        Bucket,
+        CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: [origin] }] },
+      });
+    const origins = async () =>
+      (await s3.send(new GetBucketCorsCommand({ Bucket }))).CORSRules?.flatMap((rule) => rule.AllowedOrigins);
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket }));
+      await s3.send(cors('https://a.example'));
+      expect(await origins()).toEqual(['https://a.example']);
+      await s3.send(cors('https://b.example'));
+      expect(await origins()).toEqual(['https://b.example']);
+      await s3.send(new DeleteBucketCorsCommand({ Bucket }));
+      await expect(origins()).rejects.toMatchObject({ name: 'NoSuchCORSConfiguration' });
+
+      await s3.send(new DeleteBucketCommand({ Bucket }));
+      await expect(s3.send(new HeadBucketCommand({ Bucket }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 404 },
+      });
+      await expect(s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }))).rejects.toMatchObject({
+        name: 'NoSuchBucket',
+      });
+      await s3.send(new CreateBucketCommand({ Bucket }));
+      await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }));
+      await expect(origins()).rejects.toMatchObject({ name: 'NoSuchCORSConfiguration' });
     } finally {
       await aws.stop();
     }
