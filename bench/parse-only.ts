@@ -7,10 +7,8 @@
  */
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { typeScriptWorker } from '../infra/local/ts-worker.js';
 import { planCsvLayout } from '../shared/formats/csv/boundaries.js';
 
 export interface ParseOnlyResult {
@@ -23,24 +21,6 @@ export interface ParseOnlyResult {
 
 const WORKER_URL = new URL('./parse-only-worker.ts', import.meta.url).href;
 
-/**
- * Node 20 does not hand the main thread's `--import tsx` hooks to worker threads, so the
- * worker registers tsx itself before importing its TypeScript module (as infra/local's
- * worker pool does for the Lambda workers).
- */
-function tsWorker(workerData: unknown): Worker {
-  const require = createRequire(import.meta.url);
-  const manifest = require('tsx/package.json') as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const entry = manifest.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
-  const tsxApi = new URL(entry, pathToFileURL(require.resolve('tsx/package.json'))).href;
-  const code = `import(${JSON.stringify(tsxApi)})
-    .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); })
-    .catch((error) => { process.nextTick(() => { throw error; }); });`;
-  return new Worker(code, { eval: true, workerData });
-}
-
 export async function parseOnly(path: string, partSize: number): Promise<ParseOnlyResult> {
   const planStarted = performance.now();
   const layout = await planCsvLayout(createReadStream(path, { highWaterMark: 1 << 20 }), { partSize });
@@ -52,7 +32,9 @@ export async function parseOnly(path: string, partSize: number): Promise<ParseOn
   const threads = availableParallelism();
   // The next range to take: one Int32 that every worker bumps atomically.
   const next = new SharedArrayBuffer(4);
-  const workers = Array.from({ length: threads }, () => tsWorker({ path, ranges, next }));
+  const workers = Array.from({ length: threads }, () =>
+    typeScriptWorker(WORKER_URL, { workerData: { path, ranges, next } }),
+  );
   try {
     // A worker says 'ready' once loaded and its row count when done; `once` rejects on 'error'.
     await Promise.all(workers.map((worker) => once(worker, 'message')));

@@ -23,10 +23,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCsv } from '../test/helpers/csv.js';
+import { type Floor, requestFloor } from './request-floor.js';
 
 const PART_SIZE = 1024;
 const args = process.argv.slice(2);
@@ -50,10 +51,17 @@ export interface Measured {
   emulatorMsPerPart: Record<string, number>;
   /** The 1-minute load average when the job ended. */
   load: number;
+  /** The same requests per part with nothing else (request-floor.ts), right after the job. */
+  floor: Floor;
 }
 
 if (process.env[CHILD_BATCH_SIZE]) {
-  const measured = await measure(Number(process.env[CHILD_BATCH_SIZE]));
+  const workers = availableParallelism();
+  const job = await measure(Number(process.env[CHILD_BATCH_SIZE]), workers);
+  const measured: Measured = {
+    ...job,
+    floor: await requestFloor(job.perPart, job.parts, workers, PART_SIZE),
+  };
   console.log(JSON.stringify(measured));
 } else {
   const columns = [1, BATCHED].map((batchSize) => {
@@ -111,6 +119,13 @@ function report(columns: Measured[]): void {
       ...Object.fromEntries(columns.map((m) => [label(m), m.emulatorMsPerPart[request] ?? 0])),
     })),
   );
+  for (const m of columns) {
+    console.log(
+      `${label(m)}: request floor ${m.floor.msPerPart.toFixed(1)} ms per part (CPU ${m.floor.cpuMsPerPart.toFixed(1)} ms): ` +
+        `the same ${m.floor.requestsPerPart.toFixed(2)} requests per part from ${m.floor.threads} threads through partwise's adapters, straight to fresh emulators, nothing else; ` +
+        `the job took ${((m.seconds * 1000) / m.parts / m.floor.msPerPart).toFixed(2)}× the floor`,
+    );
+  }
   const [base, batched] = columns;
   if (base && batched)
     console.log(
@@ -118,13 +133,14 @@ function report(columns: Measured[]): void {
     );
 }
 
-async function measure(batchSize: number): Promise<Measured> {
+async function measure(batchSize: number, workers: number): Promise<Omit<Measured, 'floor'>> {
   const { startLocalStack } = await import('../infra/local/stack.js');
   const dataDir = await mkdtemp(join(tmpdir(), 'partwise-bench-'));
   const stack = await startLocalStack({
     port: 0,
     dataDir,
     processorBatchSize: batchSize,
+    workers,
     log: { info() {}, warn() {}, error() {}, debug() {} } as never,
   });
   const headers = { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' };

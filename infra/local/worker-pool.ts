@@ -4,14 +4,13 @@
  * dies (crash, injected fault, timeout) is replaced; its invocation fails, so the caller
  * (the SQS event source) leaves the messages to come back after their visibility timeout.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FunctionOptions, Invoker } from './lambda.js';
 import { moduleUrl } from './lambda.js';
 import type { FromWorker, LambdaWorkerData, ToWorker } from './lambda-worker.js';
 import { describeError, type Logger, silentLogger } from './logger.js';
 import { waitAtMost } from './loop.js';
+import { typeScriptWorker } from './ts-worker.js';
 
 export interface WorkerPoolOptions extends FunctionOptions {
   /** Number of worker threads (Lambda instances). */
@@ -41,28 +40,6 @@ export class HandlerError extends Error {
 }
 
 const WORKER_URL = new URL('./lambda-worker.ts', import.meta.url).href;
-
-/**
- * Node 20 does not pass the main thread's `--import tsx` loader hooks on to worker
- * threads, so each worker registers tsx itself (its documented `tsx/esm/api` register)
- * before importing the TypeScript worker module. This works whether the main thread runs
- * under `node --import tsx` or inside vitest.
- */
-let bootstrap: string | undefined;
-function bootstrapCode(): string {
-  if (bootstrap) return bootstrap;
-  // The ESM build of the API: its CJS build registers a path that does not resolve from ESM.
-  const require = createRequire(import.meta.url);
-  const manifest = require('tsx/package.json') as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const entry = manifest.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
-  const tsxApi = new URL(entry, pathToFileURL(require.resolve('tsx/package.json'))).href;
-  bootstrap = `import(${JSON.stringify(tsxApi)})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); })
-  .catch((error) => { process.nextTick(() => { throw error; }); });`;
-  return bootstrap;
-}
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -95,7 +72,7 @@ class LambdaInstance {
         ? { randomCrash: { rate: options.randomCrash.rate, seed: options.randomCrash.seed + ++instances } }
         : {}),
     };
-    this.worker = new Worker(bootstrapCode(), { eval: true, workerData: data, name: options.functionName });
+    this.worker = typeScriptWorker(WORKER_URL, { workerData: data, name: options.functionName });
     this.ready = new Promise((resolve, reject) => {
       let uncaught: unknown;
       this.worker.once('error', (error) => {
