@@ -20,7 +20,7 @@
  * A value that does not fit is kept as given, with a message; `required` fails on no value.
  */
 import { parseDate } from './dates.js';
-import type { Field, FieldType, RecordRow, SheetValue } from './resources.js';
+import { type Field, type FieldType, type RecordRow, rowIsValid, type SheetValue } from './resources.js';
 
 export type Value = SheetValue;
 
@@ -227,18 +227,34 @@ export const keepsCellsAsTheyAre = (fields: readonly Field[]): boolean =>
   fields.every((field) => field.type === 'string' && !field.required);
 
 /**
+ * Per field, the value a text cell takes without a conversion built for it: a text cell of an
+ * optional string field as given (blank too), a non-blank text that fits its field's type
+ * (most cells of most files). `undefined`: the field's converter decides.
+ */
+class QuickValues {
+  private readonly asIs: boolean[];
+  private readonly fits: TextValue[];
+
+  constructor(fields: readonly Field[]) {
+    this.asIs = fields.map((field) => field.type === 'string' && !field.required);
+    this.fits = fields.map((field) => textValue(field.type, field.options ?? []));
+  }
+
+  of(i: number, text: string): Value | undefined {
+    if (this.asIs[i]) return text;
+    return isBlankText(text) ? undefined : (this.fits[i] as TextValue)(text);
+  }
+}
+
+/**
  * Builds the rows of a sheet's records (see `RecordRow`): `raw[i]` is the raw value for
  * `fields[i]` (`undefined`: the source has none). Every field gets a value (null for none);
  * the messages only when some value does not fit.
  */
 export function rowTyper(fields: readonly Field[]): (id: string, raw: readonly unknown[]) => RecordRow {
   const converters = fields.map(fieldConverter);
-  // A non-blank text cell that fits its field (most cells of most files) takes its value
-  // without a conversion built for it; the rest go through the field's converter.
-  const fits = fields.map((field) => textValue(field.type, field.options ?? []));
+  const quick = new QuickValues(fields);
   const keys = fields.map((field) => field.key);
-  // A text cell of an optional string field is kept exactly as given (blank too).
-  const asIs = fields.map((field) => field.type === 'string' && !field.required);
   const count = fields.length;
   return (id, raw) => {
     const row: RecordRow = [id];
@@ -246,16 +262,10 @@ export function rowTyper(fields: readonly Field[]): (id: string, raw: readonly u
     for (let i = 0; i < count; i++) {
       const cell = raw[i];
       if (typeof cell === 'string') {
-        if (asIs[i]) {
-          row.push(cell);
+        const value = quick.of(i, cell);
+        if (value !== undefined) {
+          row.push(value);
           continue;
-        }
-        if (!isBlankText(cell)) {
-          const value = (fits[i] as TextValue)(cell);
-          if (value !== undefined) {
-            row.push(value);
-            continue;
-          }
         }
       }
       const result = (converters[i] as Converter)(cell);
@@ -267,5 +277,26 @@ export function rowTyper(fields: readonly Field[]): (id: string, raw: readonly u
     }
     if (messages) row.push(messages);
     return row;
+  };
+}
+
+/**
+ * Whether the row `rowTyper(fields)` makes of `raw` is valid (has no messages), found without
+ * building the row when every cell is a text that takes its value quickly; for any other row
+ * the typer decides. What stores a typed CSV slice checks each row with it: only the invalid
+ * ones are built.
+ */
+export function rowChecker(fields: readonly Field[]): (raw: readonly unknown[]) => boolean {
+  const quick = new QuickValues(fields);
+  const typed = rowTyper(fields);
+  const keys = fields.map((field) => field.key);
+  const count = fields.length;
+  return (raw) => {
+    for (let i = 0; i < count; i++) {
+      const cell = raw[i];
+      if (typeof cell !== 'string' || quick.of(i, cell) === undefined)
+        return rowIsValid(keys, typed('', raw));
+    }
+    return true;
   };
 }

@@ -1,12 +1,13 @@
 /**
  * CSV slice segments (segment-layout.ts describes the layout): the rows of a slice counted,
  * or converted and checked, while its bytes are stored, and read back into record rows. The
- * writer of a typed slice and every reader turn cells into rows with the same function
- * (`csvSliceRows`), so a record reads as the part that stored it saw it.
+ * writer of a typed slice and every reader turn cells into rows with the same `SliceReader`,
+ * so a record reads as the part that stored it saw it; the writer builds only the invalid
+ * ones (`rowChecker` tells a valid row from its cells, as `rowTyper` would type it).
  */
 import { UnprocessableError } from '../domain/errors.js';
 import { type Field, type RecordRow, recordIds, rowIsValid } from '../domain/resources.js';
-import { rowTyper } from '../domain/values.js';
+import { rowChecker, rowTyper } from '../domain/values.js';
 import { CsvRowCounter } from '../formats/csv/count.js';
 import { delimiterByte } from '../formats/csv/dialect.js';
 import { type CsvRowNotes, parseCsvRows } from '../formats/csv/rows.js';
@@ -42,7 +43,11 @@ export const sliceField = ({ key, type, required, options }: Field): SliceField 
   ...(options !== undefined ? { options } : {}),
 });
 
-/** What the writer of a typed slice is told as its rows are read: their lines, and the rows (a report taps them). */
+/**
+ * What the writer of a typed slice is told of its invalid records (a report taps them): the
+ * line of each, told right before the batch that holds it passes `tap`. Valid rows are only
+ * counted: no record row is built for them.
+ */
 export interface SliceRowsWatch {
   onRowLine?: (row: number, line: number) => void;
   tap?: (rows: AsyncIterable<RecordRow[]>) => AsyncIterable<RecordRow[]>;
@@ -91,19 +96,34 @@ export async function countWhileWriting(
     // Every row converted and checked as a reader will read it: the records it finds invalid
     // are the ones a reader finds invalid.
     let unclosed: number | undefined;
+    const lines: number[] = [];
+    const onRowLine = watch?.onRowLine;
     const notes = {
-      ...(watch?.onRowLine ? { onRowLine: watch.onRowLine } : {}),
+      ...(onRowLine ? { onRowLine: (_row: number, line: number) => lines.push(line) } : {}),
       onUnclosedQuote: (row: number) => {
         unclosed = row;
       },
     };
-    const rows = csvSliceRows(keys, csv, written(), notes);
     let count = 0;
     let invalid = 0;
-    for await (const batch of watch?.tap ? watch.tap(rows) : rows) {
-      count += batch.length;
-      for (const row of batch) if (!rowIsValid(keys, row)) invalid++;
+    async function* invalidRows(fields: readonly SliceField[]): AsyncGenerator<RecordRow[]> {
+      const reader = new SliceReader(keys, csv, fields);
+      for await (const cells of parseSliceCells(reader, written(), notes)) {
+        const rows: RecordRow[] = [];
+        for (let r = 0; r < cells.length; r++) {
+          const row = reader.invalidRow(cells[r] as string[], count + r);
+          if (!row) continue;
+          rows.push(row);
+          onRowLine?.(count + r, lines[r] as number);
+        }
+        count += cells.length;
+        invalid += rows.length;
+        lines.length = 0;
+        if (rows.length > 0) yield rows;
+      }
     }
+    const rows = invalidRows(csv.fields);
+    for await (const _ of watch?.tap ? watch.tap(rows) : rows);
     if (unclosed !== undefined) throw unclosedQuoteError(unclosed + 1);
     return { rows: count, flagged: invalid };
   }
@@ -135,9 +155,8 @@ export function unclosedQuoteError(row: number): UnprocessableError {
 }
 
 /**
- * The record rows of a CSV slice's bytes, in batches as they are parsed: what a reader reads,
- * and what the part that stores a typed slice checks. `notes` hears the parser's lines and an
- * unclosed quote.
+ * The record rows of a CSV slice's bytes, in batches as they are parsed: what a reader reads.
+ * `notes` hears the parser's lines and an unclosed quote.
  */
 export async function* csvSliceRows(
   keys: readonly string[],
@@ -145,58 +164,90 @@ export async function* csvSliceRows(
   bytes: AsyncIterable<Uint8Array>,
   notes?: Pick<CsvRowNotes, 'onRowLine' | 'onUnclosedQuote'>,
 ): AsyncGenerator<RecordRow[]> {
-  const shape: RowShape = { keys, columns: csv.columns, width: csv.width ?? 0 };
-  const toRow = sliceRow(shape, csv);
-  const unclean = new Map<number, number[]>();
-  const parserNotes: CsvRowNotes = {
-    ...notes,
-    onQuoteNotClosedCleanly: (row: number, cell: number) => {
-      const cells = unclean.get(row);
-      if (cells) cells.push(cell);
-      else unclean.set(row, [cell]);
-    },
-  };
+  const reader = new SliceReader(keys, csv, csv.fields);
   let n = 0;
-  const options = { encoding: csv.encoding, delimiter: csv.delimiter, notes: parserNotes };
-  for await (const cells of parseCsvRows(bytes, options)) {
+  for await (const cells of parseSliceCells(reader, bytes, notes)) {
     const rows: RecordRow[] = new Array(cells.length);
-    for (let r = 0; r < cells.length; r++) {
-      const source = cells[r] as string[];
-      const flagged = (shape.width > 0 && source.length !== shape.width) || unclean.has(n);
-      rows[r] = toRow(source, n, flagged ? (unclean.get(n) ?? []) : undefined);
-      if (flagged) unclean.delete(n);
-      n++;
-    }
+    for (let r = 0; r < cells.length; r++) rows[r] = reader.row(cells[r] as string[], n++);
     yield rows;
   }
 }
 
+/** The parsed rows of a slice's bytes, in batches, the cells with text after a closing quote noted on `reader`. */
+function parseSliceCells(
+  reader: SliceReader,
+  bytes: AsyncIterable<Uint8Array>,
+  notes?: Pick<CsvRowNotes, 'onRowLine' | 'onUnclosedQuote'>,
+): AsyncGenerator<string[][]> {
+  const { encoding, delimiter } = reader.csv;
+  return parseCsvRows(bytes, {
+    encoding,
+    delimiter,
+    notes: { ...notes, onQuoteNotClosedCleanly: reader.unclean },
+  });
+}
+
 /**
- * Makes record row `n` of a slice from its cells; `unclean` (given when the row's shape is to
- * be checked) are its cells with text after a closing quote. A typed slice's values are
- * converted as a typed extract part converts them, shape messages added to type messages.
+ * Makes record row `n` of a slice from its cells, in order. A row whose shape is to be checked
+ * (ragged, or with text after a closing quote) gets shape messages; a typed slice's values
+ * are converted as a typed extract part converts them, shape messages added to type messages.
  */
-function sliceRow(
-  shape: RowShape,
-  csv: CsvSlice,
-): (cells: readonly string[], n: number, unclean: readonly number[] | undefined) => RecordRow {
-  const { columns, ordinal } = csv;
-  const fields = csv.fields;
-  const idOf = recordIds(ordinal);
-  if (fields) {
-    const typed = rowTyper(fields);
-    const pick = rowPicker(columns);
-    return (cells, n, unclean) => {
-      const row = typed(idOf(n), pick(cells));
-      const messages = unclean ? rowShapeMessages(cells, shape, unclean) : undefined;
-      return withShapeMessages(row, shape.keys.length, messages);
-    };
+class SliceReader {
+  private readonly shape: RowShape;
+  /** Per parsed row, its cells with text after a closing quote, as the parser noted them. */
+  private readonly uncleanCells = new Map<number, number[]>();
+  private readonly idOf: (n: number) => string;
+  private readonly pick: (cells: readonly unknown[]) => readonly unknown[];
+  private readonly typed: ((id: string, raw: readonly unknown[]) => RecordRow) | undefined;
+  private readonly valid: ((raw: readonly unknown[]) => boolean) | undefined;
+
+  constructor(
+    keys: readonly string[],
+    readonly csv: CsvSlice,
+    fields: readonly SliceField[] | undefined,
+  ) {
+    this.shape = { keys, columns: csv.columns, width: csv.width ?? 0 };
+    this.idOf = recordIds(csv.ordinal);
+    this.pick = rowPicker(csv.columns);
+    this.typed = fields ? rowTyper(fields) : undefined;
+    this.valid = fields ? rowChecker(fields) : undefined;
   }
-  return (cells, n, unclean) => {
-    const row: RecordRow = [idOf(n)];
-    for (const column of columns) row.push(column < 0 ? null : (cells[column] ?? null));
-    const messages = unclean ? rowShapeMessages(cells, shape, unclean) : undefined;
+
+  readonly unclean = (row: number, cell: number): void => {
+    const cells = this.uncleanCells.get(row);
+    if (cells) cells.push(cell);
+    else this.uncleanCells.set(row, [cell]);
+  };
+
+  /** Whether row `n`'s shape is to be checked: a ragged row, or one the parser noted. */
+  private misshapen(cells: readonly string[], n: number): boolean {
+    const { width } = this.shape;
+    return (width > 0 && cells.length !== width) || this.uncleanCells.has(n);
+  }
+
+  /** The cells of row `n` with text after a closing quote when its shape is to be checked, else `undefined`. */
+  private flagged(cells: readonly string[], n: number): number[] | undefined {
+    if (!this.misshapen(cells, n)) return undefined;
+    const unclean = this.uncleanCells.get(n) ?? [];
+    this.uncleanCells.delete(n);
+    return unclean;
+  }
+
+  row(cells: readonly string[], n: number): RecordRow {
+    const unclean = this.flagged(cells, n);
+    const messages = unclean ? rowShapeMessages(cells, this.shape, unclean) : undefined;
+    if (this.typed)
+      return withShapeMessages(this.typed(this.idOf(n), this.pick(cells)), this.shape.keys.length, messages);
+    const row: RecordRow = [this.idOf(n)];
+    for (const column of this.shape.columns) row.push(column < 0 ? null : (cells[column] ?? null));
     if (messages) row.push(messages);
     return row;
-  };
+  }
+
+  /** Record row `n` when it is invalid, else `undefined`: a valid row of a typed slice is only checked, not built. */
+  invalidRow(cells: readonly string[], n: number): RecordRow | undefined {
+    if (this.valid && !this.misshapen(cells, n) && this.valid(this.pick(cells))) return undefined;
+    const row = this.row(cells, n);
+    return rowIsValid(this.shape.keys, row) ? undefined : row;
+  }
 }
