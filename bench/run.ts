@@ -46,6 +46,8 @@ const scale = quick ? 10 : 1;
 const cores = availableParallelism();
 const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
 const runStarted = performance.now();
+/** The variables this run started with, for the benches it runs in processes of their own: the stack it runs sets its own. */
+const startEnvironment = { ...process.env };
 
 // ------------------------------------------------------------------ inputs
 progress(`generating inputs in ${DATA_DIR} (reused when present)`);
@@ -136,7 +138,7 @@ function benchJson<T>(script: string, scriptArgs: string[]): T {
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 64 << 20,
       env: {
-        ...process.env,
+        ...startEnvironment,
         POWERTOOLS_LOG_LEVEL: 'ERROR',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },

@@ -158,14 +158,19 @@ async function registerKey(key: string, environmentId: string, name: string): Pr
   });
 }
 
-/** What the handlers read, as Lambda's environment would hold it. Workers inherit it. */
+/**
+ * What the handlers read, as Lambda's environment would hold it. Workers inherit it. Returns
+ * what puts the environment back as it was (the stack's stop): a stack started after this one
+ * in the same process (a test file, the bench's children) would otherwise take this stack's
+ * window or faults for the user's settings.
+ */
 function setHandlerEnvironment(
   endpoints: Record<string, string>,
   queues: { partsQueue: Queue; eventDeadLetterQueue: Queue },
   faults: LocalFaults,
   partsInFlightPerJob: number,
-): void {
-  Object.assign(process.env, {
+): () => Promise<void> {
+  return setEnvironment({
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -185,6 +190,24 @@ function setHandlerEnvironment(
     [ENV.partsInFlightPerJob]: String(partsInFlightPerJob),
     ...endpoints,
   });
+}
+
+/**
+ * Sets process variables; returns what sets them back as they were, each unless it was changed
+ * since. (One stack runs in a process: the main thread's adapters keep the endpoints they first
+ * read, so the bench and the tests start another stack in a process of its own.)
+ */
+function setEnvironment(values: Record<string, string>): () => Promise<void> {
+  const before = new Map(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  return async () => {
+    for (const [key, value] of Object.entries(values)) {
+      if (process.env[key] !== value) continue;
+      const previous = before.get(key);
+      if (previous === undefined) delete process.env[key];
+      else process.env[key] = previous;
+    }
+  };
 }
 
 /**
@@ -264,21 +287,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(maxReceiveCount === undefined ? {} : { maxReceiveCount }),
       log,
     });
-    setHandlerEnvironment(
-      {
-        [ENV.dynamodbEndpoint]: emulators.dynamodbEndpoint,
-        [ENV.s3Endpoint]: emulators.s3Endpoint,
-        [ENV.sqsEndpoint]: emulators.sqsEndpoint,
-        [ENV.eventbridgeEndpoint]: emulators.eventbridgeEndpoint,
-      },
-      resources,
-      faults,
-      partsInFlightPerJob,
+    stoppers.push(
+      setHandlerEnvironment(
+        {
+          [ENV.dynamodbEndpoint]: emulators.dynamodbEndpoint,
+          [ENV.s3Endpoint]: emulators.s3Endpoint,
+          [ENV.sqsEndpoint]: emulators.sqsEndpoint,
+          [ENV.eventbridgeEndpoint]: emulators.eventbridgeEndpoint,
+        },
+        resources,
+        faults,
+        partsInFlightPerJob,
+      ),
     );
     // The token and key secrets, kept in the data dir, read by the handlers as on AWS (secrets-extension.ts).
     const secrets = await startLocalSecrets(dataDir);
     stoppers.push(() => secrets.stop());
-    Object.assign(process.env, secrets.environment);
+    stoppers.push(setEnvironment(secrets.environment));
 
     const apiKey = await registerDevKey(options.apiKey, dataDir);
     // More tenants, to try environment isolation: PARTWISE_LOCAL_API_KEYS='{"<key>":"env_other"}'.
