@@ -21,12 +21,13 @@
  * ranged GETs), and the emulated S3 shares the cores, so only the ratio between the columns,
  * on this machine, means much.
  */
-import { execFileSync } from 'node:child_process';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBenchStack } from './bench-stack.js';
+import { benchChild } from './child.js';
 import { csvFile } from './data-files.js';
 
 const CHILD_THRESHOLD = 'PARTWISE_BENCH_DISTRIBUTED_PLANNING_BYTES';
@@ -51,25 +52,13 @@ if (process.env[CHILD_THRESHOLD] !== undefined) {
   const runs: Planned[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const threshold of [0, 1]) {
-      const output = execFileSync(
-        process.execPath,
-        // The parent's own flags (`--import tsx`, and `--conditions partwise-source` when given).
-        [...process.execArgv, fileURLToPath(import.meta.url), String(rows)],
-        {
-          env: {
-            ...process.env,
-            [CHILD_THRESHOLD]: String(threshold),
-            PARTWISE_DISTRIBUTED_PLANNING_BYTES: String(threshold),
-            ...(workers ? { PARTWISE_LOCAL_WORKERS: workers } : {}),
-            POWERTOOLS_LOG_LEVEL: 'ERROR',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          },
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'inherit'],
-          maxBuffer: 64 << 20,
-        },
+      runs.push(
+        benchChild<Planned>(fileURLToPath(import.meta.url), [String(rows)], {
+          [CHILD_THRESHOLD]: String(threshold),
+          PARTWISE_DISTRIBUTED_PLANNING_BYTES: String(threshold),
+          ...(workers ? { PARTWISE_LOCAL_WORKERS: workers } : {}),
+        }),
       );
-      runs.push(JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Planned);
     }
   }
   const seconds = (mode: Planned['mode']) => runs.filter((r) => r.mode === mode).map((r) => r.seconds);

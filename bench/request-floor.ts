@@ -15,6 +15,8 @@ import { once } from 'node:events';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { typeScriptWorker } from '../infra/local/ts-worker.js';
 
+const WORKER_URL = new URL('./request-floor-worker.ts', import.meta.url).href;
+
 /** The input objects the floor's GETs read, round robin. */
 export const FLOOR_INPUTS = 50;
 /** The one item the floor's counting updates, its reads and queries go to. */
@@ -74,9 +76,7 @@ export async function requestFloor(
         partBytes,
         queueUrl: aws.provisioned.partsQueue.url,
       };
-      workers.push(
-        typeScriptWorker(new URL('./request-floor-worker.ts', import.meta.url).href, { workerData: work }),
-      );
+      workers.push(typeScriptWorker(WORKER_URL, { workerData: work }));
     }
     // Each says 'ready' once loaded; `once` rejects on 'error'.
     await Promise.all(workers.map((worker) => once(worker, 'message')));

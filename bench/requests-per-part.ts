@@ -23,12 +23,13 @@
  * GetItem and an UpdateItem a second, among them). The load average is printed with
  * each column.
  */
-import { execFileSync } from 'node:child_process';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCsv } from '../test/helpers/csv.js';
+import { benchChild } from './child.js';
 import { type Floor, requestFloor } from './request-floor.js';
 
 const PART_SIZE = 1024;
@@ -68,24 +69,11 @@ if (process.env[CHILD_BATCH_SIZE]) {
   };
   console.log(JSON.stringify(measured));
 } else {
-  const columns = [1, BATCHED].map((batchSize) => {
-    const output = execFileSync(
-      process.execPath,
-      [...process.execArgv, fileURLToPath(import.meta.url), String(wantedParts)],
-      {
-        env: {
-          ...process.env,
-          [CHILD_BATCH_SIZE]: String(batchSize),
-          POWERTOOLS_LOG_LEVEL: 'ERROR',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        maxBuffer: 64 << 20,
-      },
-    );
-    return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Measured;
-  });
+  const columns = [1, BATCHED].map((batchSize) =>
+    benchChild<Measured>(fileURLToPath(import.meta.url), [String(wantedParts)], {
+      [CHILD_BATCH_SIZE]: String(batchSize),
+    }),
+  );
   if (json) console.log(JSON.stringify(columns));
   else report(columns);
 }

@@ -20,6 +20,7 @@ import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startBenchStack } from './bench-stack.js';
 import type { Row as BundleRow } from './bundles.js';
+import { benchChild } from './child.js';
 import { csvFile, DATA_DIR, xlsxFile } from './data-files.js';
 import { type ParseOnlyResult, parseOnly } from './parse-only.js';
 import type { Measured as RequestsMeasured } from './requests-per-part.js';
@@ -129,23 +130,8 @@ try {
 
 // ------------------------------------------------------------------ orchestration and bundles, in processes of their own
 /** Runs another bench with --json, and reads the JSON it prints last. */
-function benchJson<T>(script: string, scriptArgs: string[]): T {
-  const output = execFileSync(
-    process.execPath,
-    [...process.execArgv, join(import.meta.dirname, script), ...scriptArgs, '--json'],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 64 << 20,
-      env: {
-        ...startEnvironment,
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    },
-  );
-  return JSON.parse(output.trim().split('\n').at(-1) ?? 'null') as T;
-}
+const benchJson = <T>(script: string, scriptArgs: string[]): T =>
+  benchChild<T>(join(import.meta.dirname, script), [...scriptArgs, '--json'], {}, startEnvironment);
 const requestParts = 1000 / scale;
 const requests = await section('orchestration', async () => {
   progress(`a ${requestParts}-part job, processor batches of 1 and 10 (bench:requests)`);

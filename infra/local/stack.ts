@@ -12,13 +12,14 @@ import { API_KEY_LIMITS, hashApiKey, keyIdOf, newApiKey, prefixOf } from '../../
 import { FUNCTION_SPECS, type FunctionKey, functionEntryPath } from '../function-specs.js';
 import { startApiGateway } from './api-gateway.js';
 import { localClients } from './clients.js';
-import { LOCAL_CREDENTIALS, startEmulators } from './emulators.js';
+import { startEmulators } from './emulators.js';
 import { startEventDeadLetterKeeper } from './event-dead-letters.js';
 import { startSqsEventSource } from './event-source.js';
 import { armCrash, type LocalFaults, parseFaults, seededRandom } from './faults.js';
-import { type FunctionOptions, inProcessFunction, LOCAL_REGION } from './lambda.js';
+import { NAMES, setEnvironment, setHandlerEnvironment } from './handler-environment.js';
+import { type FunctionOptions, inProcessFunction } from './lambda.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { provision, type Queue } from './provision.js';
+import { provision } from './provision.js';
 import { startRelayPoller } from './relay-poller.js';
 import { startSchedule } from './schedule.js';
 import { ADMIN_KEY_FILE, resolveSecretFile, startLocalSecrets } from './secrets-extension.js';
@@ -93,16 +94,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const NAMES = {
-  table: 'partwise',
-  bucket: 'partwise',
-  queue: 'partwise-parts',
-  deadLetterQueue: 'partwise-parts-dlq',
-  eventDeadLetterQueue: 'partwise-event-dlq',
-  bus: 'partwise',
-  source: 'partwise',
-};
-
 /** The environment of the local API key. */
 const DEV_ENVIRONMENT_ID = 'env_dev';
 
@@ -156,58 +147,6 @@ async function registerKey(key: string, environmentId: string, name: string): Pr
     rateLimitPerMinute: API_KEY_LIMITS.maxRateLimitPerMinute,
     createdAt,
   });
-}
-
-/**
- * What the handlers read, as Lambda's environment would hold it. Workers inherit it. Returns
- * what puts the environment back as it was (the stack's stop): a stack started after this one
- * in the same process (a test file, the bench's children) would otherwise take this stack's
- * window or faults for the user's settings.
- */
-function setHandlerEnvironment(
-  endpoints: Record<string, string>,
-  queues: { partsQueue: Queue; eventDeadLetterQueue: Queue },
-  faults: LocalFaults,
-  partsInFlightPerJob: number,
-): () => Promise<void> {
-  return setEnvironment({
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    // EMF metrics are CloudWatch's log format: locally they would only crowd the log.
-    // POWERTOOLS_METRICS_DISABLED=false shows them on stdout (docs/operations.md).
-    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-    [ENV.tableName]: NAMES.table,
-    [ENV.bucketName]: NAMES.bucket,
-    [ENV.partsQueueUrl]: queues.partsQueue.url,
-    [ENV.eventDeadLetterQueueUrl]: queues.eventDeadLetterQueue.url,
-    [ENV.eventBusName]: NAMES.bus,
-    [ENV.eventSource]: NAMES.source,
-    [ENV.faults]: JSON.stringify(faults),
-    [ENV.partsInFlightPerJob]: String(partsInFlightPerJob),
-    ...endpoints,
-  });
-}
-
-/**
- * Sets process variables; returns what sets them back as they were, each unless it was changed
- * since. (One stack runs in a process: the main thread's adapters keep the endpoints they first
- * read, so the bench and the tests start another stack in a process of its own.)
- */
-function setEnvironment(values: Record<string, string>): () => Promise<void> {
-  const before = new Map(Object.keys(values).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, values);
-  return async () => {
-    for (const [key, value] of Object.entries(values)) {
-      if (process.env[key] !== value) continue;
-      const previous = before.get(key);
-      if (previous === undefined) delete process.env[key];
-      else process.env[key] = previous;
-    }
-  };
 }
 
 /**
