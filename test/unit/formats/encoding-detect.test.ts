@@ -373,7 +373,8 @@ const byteStrings = fc
 function referenceInvalid(bytes: Uint8Array): InvalidSequence[] {
   const accepts = (from: number, to: number, stream: boolean) => {
     try {
-      const decoder = new TextDecoder('utf-8', { fatal: true });
+      // A U+FEFF is a character here, as it is in the middle of a file: the decoder keeps it.
+      const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
       return [...decoder.decode(bytes.subarray(from, to), { stream })];
     } catch {
       return undefined;
@@ -421,7 +422,8 @@ describe('Utf8Check', () => {
           expect(scan).toEqual(checkInPieces(bytes, [bytes.length || 1]));
         },
       ),
-      { numRuns: 3000 },
+      // U+FEFF (a byte order mark's bytes) first, once cut: the case a random run found.
+      { numRuns: 3000, examples: [[Uint8Array.from([0xef, 0xbb, 0xbf]), [1]]] },
     );
   });
 
@@ -429,20 +431,22 @@ describe('Utf8Check', () => {
     fc.assert(
       fc.property(byteStrings, (bytes) => {
         const scan = checkInPieces(bytes, [3]);
+        // Each piece decoded apart: a U+FEFF that starts one is a character, not a byte order mark.
+        const text = (part: Uint8Array) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(part);
         let rebuilt = '';
         let from = 0;
         for (const { offset, bytes: seq } of scan.invalid) {
-          rebuilt += `${new TextDecoder().decode(bytes.subarray(from, offset))}\uFFFD`;
+          rebuilt += `${text(bytes.subarray(from, offset))}\uFFFD`;
           from = offset + seq.length;
         }
-        rebuilt += new TextDecoder().decode(bytes.subarray(from));
-        const decoded = new TextDecoder().decode(bytes);
+        rebuilt += text(bytes.subarray(from));
+        const decoded = text(bytes);
         expect(rebuilt).toBe(decoded);
         expect(scan.validMultibyte).toBe(
           [...decoded].filter((c) => c >= '\u0080').length - scan.invalidCount,
         );
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000, examples: [[Uint8Array.from([0xff, 0xef, 0xbb, 0xbf])]] },
     );
   });
 
