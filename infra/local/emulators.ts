@@ -1,9 +1,9 @@
 /**
  * The emulated AWS services, each an HTTP server on 127.0.0.1 (loopback only: nothing of
  * the local stack answers another machine) and a free port: dynalite (DynamoDB, LevelDB on
- * disk), s3rver (S3, files on disk), fauxqs (SQS, in memory: the sweeper re-enqueues
- * unfinished work after a restart) and the local EventBridge (event-bus.ts, a JSONL log on
- * disk). S3 keeps its port across restarts (startS3).
+ * disk; dynalite-indexes.ts repairs the indexes a killed run left), s3rver (S3, files on
+ * disk), fauxqs (SQS, in memory: the sweeper re-enqueues unfinished work after a restart)
+ * and the local EventBridge (event-bus.ts, a JSONL log on disk). S3 keeps its port across restarts (startS3).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
+import { markDynaliteClosed, openDynaliteDirectory } from './dynalite-indexes.js';
 import { LocalEventBus, startEventBridgeEmulator } from './event-bus.js';
 import { type Logger, silentLogger } from './logger.js';
 import { cacheS3rverBuckets } from './s3rver-buckets.js';
@@ -77,7 +78,13 @@ function countRequests(
   });
 }
 
-async function startDynamo(directory: string): Promise<Running> {
+async function startDynamo(directory: string, log: Logger): Promise<Running> {
+  // A killed run can leave index entries lost (dynalite-indexes.ts): repaired before opening.
+  const repair = await openDynaliteDirectory(directory);
+  if (repair)
+    log.warn(
+      `the local DynamoDB was not closed cleanly the last time; its indexes were checked against its items (entries put back: ${repair.restored}, removed: ${repair.removed})`,
+    );
   // Tables are ACTIVE at once: nothing waits for a CREATING state that only mimics AWS's delay.
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
@@ -87,11 +94,13 @@ async function startDynamo(directory: string): Promise<Running> {
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     server,
-    stop: () =>
-      new Promise((resolve, reject) => {
+    stop: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await markDynaliteClosed(directory);
+    },
   };
 }
 
@@ -165,7 +174,7 @@ export async function startEmulators(dataDir: string, log: Logger = silentLogger
   await mkdir(join(dataDir, 's3'), { recursive: true });
   const bus = new LocalEventBus(join(dataDir, 'events.jsonl'));
   const started = await Promise.allSettled([
-    startDynamo(join(dataDir, 'dynamodb')),
+    startDynamo(join(dataDir, 'dynamodb'), log),
     startS3(join(dataDir, 's3'), join(dataDir, S3_PORT_FILE), log),
     startSqs(),
     startEventBridgeEmulator(bus),

@@ -15,6 +15,42 @@ declare module 'dynalite' {
   export default function dynalite(options?: DynaliteOptions): Server;
 }
 
+declare module 'dynalite/db/index.js' {
+  /** An item as dynalite stores it: attribute name to a DynamoDB attribute value. */
+  export type DynaliteItem = Record<string, Record<string, unknown>>;
+
+  export interface DynaliteIndex {
+    IndexName: string;
+    KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+    Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+  }
+
+  /** A table's description, as dynalite keeps it under `table~<name>`. */
+  export interface DynaliteTable {
+    TableName: string;
+    KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+    AttributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
+    GlobalSecondaryIndexes?: DynaliteIndex[];
+    LocalSecondaryIndexes?: DynaliteIndex[];
+  }
+
+  interface IndexActions {
+    puts: Array<{ index: string; key: string; item: DynaliteItem }>;
+    deletes: Array<{ index: string; key: string }>;
+  }
+
+  const db: {
+    /** The index entries to put and delete when `existing` becomes `item` (either may be absent). */
+    getIndexActions(
+      indexes: DynaliteIndex[],
+      existing: DynaliteItem | undefined,
+      item: DynaliteItem | undefined,
+      table: DynaliteTable,
+    ): IndexActions;
+  };
+  export default db;
+}
+
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
   import type { Readable } from 'node:stream';

@@ -123,8 +123,10 @@ describe.runIf(!remoteTarget)('crashes and duplicate deliveries', () => {
 
     // Act: kill -9, then start again on the same data dir and API key.
     await first.stop('SIGKILL');
-    // INFO: the sweeps' reports are in its log, for a failure to be read (this test failed twice
-    // on 2026-11-30 with the job never moving after the restart, and passed every run since).
+    // INFO: the sweeps' reports are in its log, for a failure to be read. This test failed three
+    // times with the job never moving after the restart, every sweep finding nothing: the kill
+    // had come between dynalite's writes of the job and of its `active` index entry
+    // (infra/local/dynalite-indexes.ts, which the start now repairs).
     const second = await startLocalStack({
       dataDir: first.dataDir,
       apiKey: first.apiKey,

@@ -1,0 +1,109 @@
+/**
+ * dynalite 4 writes an item and its index entries as separate LevelDB writes: it deletes the
+ * item's old index entries, puts the new ones, then puts the item. DynamoDB never loses an
+ * index entry; a process killed between those writes does — the item stays, its entry in a
+ * global secondary index is gone (or names a key the item never got). The sweeper finds
+ * stalled jobs through the `active` index and undrained outboxes through `outbox`, so a
+ * job whose entry was lost that way hung for good after a SIGKILL of the local stack.
+ *
+ * So the local stack marks its DynamoDB directory while dynalite has it open. Found marked
+ * at start, the last run did not stop cleanly, and every table's index entries are derived
+ * again from its items, with dynalite's own `getIndexActions`, before dynalite opens the
+ * directory: entries missing are put back, entries no item accounts for are removed, and
+ * the marker goes only after a clean close.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import dynaliteDb, { type DynaliteItem, type DynaliteTable } from 'dynalite/db/index.js';
+import { Level } from 'level';
+
+/** Present while dynalite has the directory open; left behind by a process that was killed. */
+export const OPEN_MARKER = 'partwise-open';
+
+export interface IndexRepair {
+  /** Index entries that were missing or stale (their item's projection changed), put again. */
+  restored: number;
+  /** Index entries no item accounts for, removed. */
+  removed: number;
+}
+
+/** LevelDB keys of dynalite 4 (db/index.js `getSubDb`): one prefix per table, index and item store. */
+const TABLE_PREFIX = 'table~';
+const itemPrefix = (table: string) => `item-${table}~`;
+const indexPrefix = (kind: 'global' | 'local', table: string, index: string) =>
+  `index-${kind}~${table}~${index}~`;
+
+/** Every key that starts with `prefix`: `~` is the separator, and the next code point bounds it. */
+const range = (prefix: string) => ({ gte: prefix, lt: `${prefix.slice(0, -1)}\u007f` });
+
+/**
+ * Marks `directory` open, after repairing its indexes if the mark was already there. Call
+ * before dynalite opens the directory; `markClosed` after it closed.
+ */
+export async function openDynaliteDirectory(directory: string): Promise<IndexRepair | undefined> {
+  const marker = join(directory, OPEN_MARKER);
+  const unclean = await readFile(marker).then(
+    () => true,
+    () => false,
+  );
+  const repair = unclean ? await repairIndexes(directory) : undefined;
+  await writeFile(marker, `${process.pid}\n`);
+  return repair;
+}
+
+export async function markDynaliteClosed(directory: string): Promise<void> {
+  await rm(join(directory, OPEN_MARKER), { force: true });
+}
+
+/**
+ * Derives every index entry again from the items, and writes only what differs (with
+ * `dryRun`, nothing: the counts say what a repair would do). dynalite must not have the
+ * directory open.
+ */
+export async function repairIndexes(directory: string, { dryRun = false } = {}): Promise<IndexRepair> {
+  const db = new Level<string, unknown>(directory, { valueEncoding: 'json' });
+  await db.open();
+  const repair: IndexRepair = { restored: 0, removed: 0 };
+  try {
+    for await (const [, value] of db.iterator(range(TABLE_PREFIX))) {
+      const table = value as DynaliteTable;
+      const kinds = [
+        ['global', table.GlobalSecondaryIndexes ?? []],
+        ['local', table.LocalSecondaryIndexes ?? []],
+      ] as const;
+      for (const [kind, indexes] of kinds) {
+        if (indexes.length === 0) continue;
+        const wanted = new Map<string, string>();
+        for await (const [, item] of db.iterator(range(itemPrefix(table.TableName)))) {
+          for (const put of dynaliteDb.getIndexActions(indexes, undefined, item as DynaliteItem, table).puts)
+            wanted.set(indexPrefix(kind, table.TableName, put.index) + put.key, JSON.stringify(put.item));
+        }
+        for (const index of indexes) {
+          const prefix = indexPrefix(kind, table.TableName, index.IndexName);
+          const writes: Array<{ type: 'put'; key: string; value: unknown } | { type: 'del'; key: string }> =
+            [];
+          for await (const [key, entry] of db.iterator(range(prefix))) {
+            const expected = wanted.get(key);
+            wanted.delete(key);
+            if (expected === undefined) {
+              writes.push({ type: 'del', key });
+              repair.removed++;
+            } else if (expected !== JSON.stringify(entry)) {
+              writes.push({ type: 'put', key, value: JSON.parse(expected) });
+              repair.restored++;
+            }
+          }
+          for (const [key, expected] of wanted) {
+            if (!key.startsWith(prefix)) continue;
+            writes.push({ type: 'put', key, value: JSON.parse(expected) });
+            repair.restored++;
+          }
+          if (writes.length > 0 && !dryRun) await db.batch(writes);
+        }
+      }
+    }
+  } finally {
+    await db.close();
+  }
+  return repair;
+}

@@ -1,0 +1,88 @@
+import { fork } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { localClients } from '../../infra/local/clients.js';
+import { OPEN_MARKER, repairIndexes } from '../../infra/local/dynalite-indexes.js';
+import { startEmulators } from '../../infra/local/emulators.js';
+import type { Logger } from '../../infra/local/logger.js';
+import { TABLE_SCHEMA } from '../../shared/adapters/dynamodb/table-schema.js';
+import { WRITER_JOBS, WRITER_RESOURCES } from './fixtures/dynalite-writer.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** Runs the writer on a fresh data directory and SIGKILLs it at a random moment of its writes. */
+async function killedWhileWriting(): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'partwise-dynalite-'));
+  dirs.push(dataDir);
+  const child = fork(new URL('./fixtures/dynalite-writer.ts', import.meta.url), ['--write', dataDir], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'ignore',
+  });
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`the writer exited with ${code} before it was ready`)));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 300));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  return dataDir;
+}
+
+function warnings(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log: Logger = { info: () => {}, warn: (message) => lines.push(message), error: () => {} };
+  return { log, lines };
+}
+
+describe("the local DynamoDB's indexes after a SIGKILL", () => {
+  it('are checked against the items at the next start, and every job is found in the active index again', async () => {
+    // Prepare: kills until one leaves an entry lost, as dynalite's separate writes allow.
+    let dataDir = '';
+    let lost = { restored: 0, removed: 0 };
+    for (let kill = 1; kill <= 10 && lost.restored === 0; kill++) {
+      dataDir = await killedWhileWriting();
+      lost = await repairIndexes(join(dataDir, 'dynamodb'), { dryRun: true });
+    }
+    expect(lost.restored, 'ten kills mid-write left every index entry in place').toBeGreaterThan(0);
+
+    // Act
+    const { log, lines } = warnings();
+    const emulators = await startEmulators(dataDir, log);
+    const clients = localClients(emulators);
+    let found: string[];
+    try {
+      const { Items } = await clients.dynamodb.send(
+        new QueryCommand({
+          TableName: WRITER_RESOURCES.tableName,
+          IndexName: TABLE_SCHEMA.indexes.active.indexName,
+          KeyConditionExpression: '#shard = :shard',
+          ExpressionAttributeNames: { '#shard': TABLE_SCHEMA.indexes.active.partitionKey },
+          ExpressionAttributeValues: { ':shard': { S: '0' } },
+        }),
+      );
+      found = (Items ?? []).map((item) => String(item[TABLE_SCHEMA.partitionKey]?.S));
+    } finally {
+      clients.destroy();
+      await emulators.stop();
+    }
+
+    // Assess
+    expect(found.sort()).toEqual(Array.from({ length: WRITER_JOBS }, (_, job) => `JOB#${job}`).sort());
+    expect(lines).toEqual([
+      `the local DynamoDB was not closed cleanly the last time; its indexes were checked against its items (entries put back: ${lost.restored}, removed: ${lost.removed})`,
+    ]);
+    expect(await repairIndexes(join(dataDir, 'dynamodb'), { dryRun: true })).toEqual({
+      restored: 0,
+      removed: 0,
+    });
+    // A clean stop leaves no marker: the next start reads no item to check.
+    expect(await readdir(join(dataDir, 'dynamodb'))).not.toContain(OPEN_MARKER);
+  }, 90_000);
+});
