@@ -72,8 +72,19 @@ const { default: S3Object } = (await import(
   // @ts-expect-error: s3rver's object model has no type declarations.
   's3rver/lib/models/object.js'
 )) as {
-  default: new (bucket: string, key: string, content: unknown, metadata: unknown) => { range?: unknown };
+  default: {
+    new (bucket: string, key: string, content: unknown, metadata: unknown): { range?: unknown };
+    /** The system metadata s3rver keeps beside an object's `x-amz-meta-*`. */
+    ALLOWED_METADATA: string[];
+  };
 };
+
+/** Replaces a small file whole: a kill mid-write leaves the old one, never an empty one. */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${randomUUID()}.partial`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
 
 export function makeS3rverWritesAtomic(store: S3rverStore): void {
   // As s3rver's getObject, with a larger read chunk.
@@ -116,6 +127,18 @@ export function makeS3rverWritesAtomic(store: S3rverStore): void {
     const written = await writeAtomically(path, object.content);
     await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
     return written;
+  };
+  // As s3rver's, each file replaced whole: its writeFile truncates first, and a stack killed
+  // in between left an empty metadata.json that every later GET of the key failed to parse.
+  store.putMetadata = async (bucket, key, metadata, md5) => {
+    const kept = Object.entries(metadata).filter(
+      ([name]) => S3Object.ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-'),
+    );
+    if (md5) await replaceFile(store.getResourcePath(bucket, key, 'object.md5'), md5);
+    await replaceFile(
+      store.getResourcePath(bucket, key, 'metadata.json'),
+      JSON.stringify(Object.fromEntries(kept), null, 2),
+    );
   };
   store.putPart = async (bucket, uploadId, partNumber, content) => {
     const path = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId, String(partNumber));
