@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, open, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -33,11 +33,13 @@ export interface BusEvent {
 }
 
 export class LocalEventBus extends EventEmitter<{ event: [BusEvent] }> {
-  private appending: Promise<void> = Promise.resolve();
+  /** The appends in order; the first one ends a torn last line that a killed run left. */
+  private appending: Promise<void>;
 
   constructor(readonly logPath: string) {
     super();
     this.setMaxListeners(0); // one listener per open SSE stream
+    this.appending = endTornLine(logPath).catch(() => {});
   }
 
   /** Appends the events to the log (in order, one line each), then notifies subscribers. */
@@ -69,6 +71,23 @@ export class LocalEventBus extends EventEmitter<{ event: [BusEvent] }> {
       }
     }
     return events;
+  }
+}
+
+/**
+ * A log whose last line has no newline (the process was killed mid-append) gets one, so the
+ * next event starts a line of its own instead of being glued to the torn one and lost with it.
+ */
+async function endTornLine(logPath: string): Promise<void> {
+  const file = await open(logPath, 'r').catch(() => undefined);
+  if (!file) return;
+  try {
+    const { size } = await file.stat();
+    if (size === 0) return;
+    const { buffer } = await file.read(Buffer.alloc(1), 0, 1, size - 1);
+    if (buffer[0] !== 0x0a) await appendFile(logPath, '\n');
+  } finally {
+    await file.close();
   }
 }
 

@@ -32,6 +32,21 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** An event as the bus logs it, with `detail.id` = `id`. */
+function busEvent(id: string): BusEvent {
+  return {
+    version: '0',
+    id: `bus-${id}`,
+    'detail-type': 'job:updated',
+    source: 'partwise',
+    account: '000000000000',
+    time: '2026-01-02T03:04:05Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: { id },
+  };
+}
+
 describe('the local EventBridge', () => {
   it('accepts PutEvents from the real SDK client, logs each event as a line and notifies subscribers', async () => {
     const received: BusEvent[] = [];
@@ -100,6 +115,19 @@ describe('the local EventBridge', () => {
     const history = await bus.history();
 
     expect(history.map((event) => event.detail.id)).toEqual(['evt_1']);
+  });
+
+  it('starts its next event on a line of its own after a restart on a torn log, so that event is kept', async () => {
+    // Prepare: the last run was killed mid-append.
+    await bus.publish([busEvent('evt_1')]);
+    await appendFile(bus.logPath, '{"version":"0","id":"torn');
+
+    // Act: a stack started again on the same log publishes.
+    const restarted = new LocalEventBus(bus.logPath);
+    await restarted.publish([busEvent('evt_2')]);
+
+    // Assess
+    expect((await restarted.history()).map((event) => event.detail.id)).toEqual(['evt_1', 'evt_2']);
   });
 
   it('keeps EventBridge’s size rule: a call of entries totalling 256 KB fails whole, one byte less is taken', async () => {
