@@ -31,6 +31,9 @@ export interface ChainResult {
 }
 
 const PATIENCE_MS = 180_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How often a wait for a job says where the job is, for a run that hangs to be read. */
+const WAIT_REPORT_MS = 60_000;
 const FINAL = ['COMPLETED', 'FAILED', 'CANCELED'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,6 +57,8 @@ export async function call<T = any>(
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         redirect: 'manual',
+        // A request the stack never answers is tried again, not waited on for good.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       const text = await response.text();
       if (response.status < 500) {
@@ -64,7 +69,8 @@ export async function call<T = any>(
         };
       }
     } catch (error) {
-      if (!(error instanceof TypeError) && !(error instanceof SyntaxError)) throw error;
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      if (!(error instanceof TypeError) && !(error instanceof SyntaxError) && !timedOut) throw error;
     }
     if (Date.now() > deadline)
       throw new Error(`${method} ${path}: the stack did not answer for ${PATIENCE_MS} ms`);
@@ -111,12 +117,23 @@ async function upload(target: Target, name: string, content: string | Buffer): P
   }
 }
 
-async function waitForJob(target: Target, id: string): Promise<Record<string, any>> {
+async function waitForJob(
+  target: Target,
+  id: string,
+  log: (line: string) => void,
+): Promise<Record<string, any>> {
   const deadline = Date.now() + 5 * PATIENCE_MS;
+  let report = Date.now() + WAIT_REPORT_MS;
   for (;;) {
     const job = await ok<Record<string, any>>(target, 'GET', `/jobs/${id}`);
     if (FINAL.includes(job.status)) return job;
     if (Date.now() > deadline) throw new Error(`job ${id} did not end: ${job.status}`);
+    if (Date.now() > report) {
+      report = Date.now() + WAIT_REPORT_MS;
+      log(
+        `still waiting for ${id}: ${job.status}, ${job.processed}/${job.parts} parts, updated ${job.updatedAt}`,
+      );
+    }
     await sleep(200);
   }
 }
@@ -147,7 +164,12 @@ async function download(target: Target, fileId: string): Promise<string> {
 }
 
 /** Runs one chain to its end; a job that ends otherwise than the chain needs stops the chain there. */
-export async function runChain(target: Target, chain: Chain, runId: string): Promise<ChainResult> {
+export async function runChain(
+  target: Target,
+  chain: Chain,
+  runId: string,
+  log: (line: string) => void = () => {},
+): Promise<ChainResult> {
   const result: ChainResult = { chain, jobs: [], outputs: {} };
   const job = async (step: string, body: Record<string, unknown>) => {
     const created = await ok<{ id: string }>(
@@ -159,7 +181,9 @@ export async function runChain(target: Target, chain: Chain, runId: string): Pro
         'idempotency-key': `${runId}-${chain.name}-${step}`,
       },
     );
-    const ended = await waitForJob(target, created.id);
+    const ended = await waitForJob(target, created.id, (line) =>
+      log(`${runId} ${chain.name} ${step}: ${line}`),
+    );
     result.jobs.push({
       step,
       id: ended.id,
@@ -264,7 +288,7 @@ export async function runChains(
   let done = 0;
   const worker = async () => {
     for (let i = next++; i < chains.length; i = next++) {
-      const result = await runChain(target, chains[i] as Chain, runId);
+      const result = await runChain(target, chains[i] as Chain, runId, log);
       results[i] = result;
       const steps = result.jobs.map((job) => `${job.step}:${job.status}`).join(' ');
       log(
