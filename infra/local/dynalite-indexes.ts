@@ -6,19 +6,23 @@
  * stalled jobs through the `active` index and undrained outboxes through `outbox`, so a
  * job whose entry was lost that way hung for good after a SIGKILL of the local stack.
  *
- * So the local stack marks its DynamoDB directory while dynalite has it open. Found marked
- * at start, the last run did not stop cleanly, and every table's index entries are derived
- * again from its items, with dynalite's own `getIndexActions`, before dynalite opens the
- * directory: entries missing are put back, entries no item accounts for are removed, and
- * the marker goes only after a clean close.
+ * So the local stack marks its DynamoDB directory open while dynalite has it, and closed
+ * after a clean stop. Unless it is found closed at start, every table's index entries are
+ * derived again from its items, with dynalite's own `getIndexActions`, before dynalite
+ * opens the directory: entries missing are put back, and entries no item accounts for are
+ * removed.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import dynaliteDb, { type DynaliteItem, type DynaliteTable } from 'dynalite/db/index.js';
 import { Level } from 'level';
 
-/** Present while dynalite has the directory open; left behind by a process that was killed. */
-export const OPEN_MARKER = 'partwise-open';
+/**
+ * `open` while dynalite has the directory open, `closed` after a clean stop. `open` at start
+ * means a killed run; none means a directory that no run of this check has closed (new, or
+ * written before the check existed, and perhaps by killed runs): both are checked.
+ */
+export const STATE_FILE = 'partwise-state';
 
 export interface IndexRepair {
   /** Index entries that were missing or stale (their item's projection changed), put again. */
@@ -36,23 +40,32 @@ const indexPrefix = (kind: 'global' | 'local', table: string, index: string) =>
 /** Every key that starts with `prefix`: `~` is the separator, and the next code point bounds it. */
 const range = (prefix: string) => ({ gte: prefix, lt: `${prefix.slice(0, -1)}\u007f` });
 
+/** What the start found: how the last run ended, and what the check of the indexes did. */
+export interface DirectoryOpened {
+  /** The last run was killed (or crashed) with the directory open. */
+  killed: boolean;
+  /** Absent when the last run closed the directory cleanly: nothing was checked. */
+  repair?: IndexRepair;
+}
+
 /**
- * Marks `directory` open, after repairing its indexes if the mark was already there. Call
- * before dynalite opens the directory; `markClosed` after it closed.
+ * Marks `directory` open, after repairing its indexes unless the last run closed it cleanly.
+ * Call before dynalite opens the directory, and `markDynaliteClosed` after it closed.
  */
-export async function openDynaliteDirectory(directory: string): Promise<IndexRepair | undefined> {
-  const marker = join(directory, OPEN_MARKER);
-  const unclean = await readFile(marker).then(
-    () => true,
-    () => false,
+export async function openDynaliteDirectory(directory: string): Promise<DirectoryOpened> {
+  const file = join(directory, STATE_FILE);
+  const state = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => undefined,
   );
-  const repair = unclean ? await repairIndexes(directory) : undefined;
-  await writeFile(marker, `${process.pid}\n`);
-  return repair;
+  const opened: DirectoryOpened = { killed: state === 'open' };
+  if (state !== 'closed') opened.repair = await repairIndexes(directory);
+  await writeFile(file, 'open\n');
+  return opened;
 }
 
 export async function markDynaliteClosed(directory: string): Promise<void> {
-  await rm(join(directory, OPEN_MARKER), { force: true });
+  await writeFile(join(directory, STATE_FILE), 'closed\n');
 }
 
 /**

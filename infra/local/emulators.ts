@@ -80,10 +80,11 @@ function countRequests(
 
 async function startDynamo(directory: string, log: Logger): Promise<Running> {
   // A killed run can leave index entries lost (dynalite-indexes.ts): repaired before opening.
-  const repair = await openDynaliteDirectory(directory);
-  if (repair)
+  const { killed, repair } = await openDynaliteDirectory(directory);
+  const changed = repair ? repair.restored + repair.removed : 0;
+  if (repair && (killed || changed > 0))
     log.warn(
-      `the local DynamoDB was not closed cleanly the last time; its indexes were checked against its items (entries put back: ${repair.restored}, removed: ${repair.removed})`,
+      `${killed ? 'the local DynamoDB was not closed cleanly the last time; ' : ''}its indexes were checked against its items (entries put back: ${repair.restored}, removed: ${repair.removed})`,
     );
   // Tables are ACTIVE at once: nothing waits for a CREATING state that only mimics AWS's delay.
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
