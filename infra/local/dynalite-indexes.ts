@@ -78,45 +78,50 @@ export async function repairIndexes(directory: string, { dryRun = false } = {}):
   await db.open();
   const repair: IndexRepair = { restored: 0, removed: 0 };
   try {
-    for await (const [, value] of db.iterator(range(TABLE_PREFIX))) {
-      const table = value as DynaliteTable;
-      const kinds = [
-        ['global', table.GlobalSecondaryIndexes ?? []],
-        ['local', table.LocalSecondaryIndexes ?? []],
-      ] as const;
-      for (const [kind, indexes] of kinds) {
-        if (indexes.length === 0) continue;
-        const wanted = new Map<string, string>();
-        for await (const [, item] of db.iterator(range(itemPrefix(table.TableName)))) {
-          for (const put of dynaliteDb.getIndexActions(indexes, undefined, item as DynaliteItem, table).puts)
-            wanted.set(indexPrefix(kind, table.TableName, put.index) + put.key, JSON.stringify(put.item));
+    for await (const [, table] of db.iterator(range(TABLE_PREFIX))) {
+      for (const [prefix, wanted] of await wantedEntries(db, table as DynaliteTable)) {
+        const writes: Array<{ type: 'put'; key: string; value: unknown } | { type: 'del'; key: string }> = [];
+        for await (const [key, entry] of db.iterator(range(prefix))) {
+          const expected = wanted.get(key);
+          if (expected === undefined) writes.push({ type: 'del', key });
+          else if (expected === JSON.stringify(entry)) wanted.delete(key); // in place already
         }
-        for (const index of indexes) {
-          const prefix = indexPrefix(kind, table.TableName, index.IndexName);
-          const writes: Array<{ type: 'put'; key: string; value: unknown } | { type: 'del'; key: string }> =
-            [];
-          for await (const [key, entry] of db.iterator(range(prefix))) {
-            const expected = wanted.get(key);
-            wanted.delete(key);
-            if (expected === undefined) {
-              writes.push({ type: 'del', key });
-              repair.removed++;
-            } else if (expected !== JSON.stringify(entry)) {
-              writes.push({ type: 'put', key, value: JSON.parse(expected) });
-              repair.restored++;
-            }
-          }
-          for (const [key, expected] of wanted) {
-            if (!key.startsWith(prefix)) continue;
-            writes.push({ type: 'put', key, value: JSON.parse(expected) });
-            repair.restored++;
-          }
-          if (writes.length > 0 && !dryRun) await db.batch(writes);
-        }
+        // What is left is missing, or stale (its item's projection changed): put again.
+        repair.removed += writes.length;
+        repair.restored += wanted.size;
+        for (const [key, expected] of wanted) writes.push({ type: 'put', key, value: JSON.parse(expected) });
+        if (writes.length > 0 && !dryRun) await db.batch(writes);
       }
     }
   } finally {
     await db.close();
   }
   return repair;
+}
+
+/**
+ * Every index entry the table's items call for, in one pass over them: by index (its key
+ * prefix), each entry's key to its value as JSON.
+ */
+async function wantedEntries(
+  db: Level<string, unknown>,
+  table: DynaliteTable,
+): Promise<Map<string, Map<string, string>>> {
+  const kinds = [
+    ['global', table.GlobalSecondaryIndexes ?? []],
+    ['local', table.LocalSecondaryIndexes ?? []],
+  ] as const;
+  const wanted = new Map<string, Map<string, string>>();
+  for (const [kind, indexes] of kinds)
+    for (const index of indexes) wanted.set(indexPrefix(kind, table.TableName, index.IndexName), new Map());
+  if (wanted.size === 0) return wanted;
+  for await (const [, item] of db.iterator(range(itemPrefix(table.TableName)))) {
+    for (const [kind, indexes] of kinds) {
+      for (const put of dynaliteDb.getIndexActions(indexes, undefined, item as DynaliteItem, table).puts) {
+        const prefix = indexPrefix(kind, table.TableName, put.index);
+        wanted.get(prefix)?.set(prefix + put.key, JSON.stringify(put.item));
+      }
+    }
+  }
+  return wanted;
 }

@@ -3,7 +3,8 @@
  * the local stack answers another machine) and a free port: dynalite (DynamoDB, LevelDB on
  * disk; dynalite-indexes.ts repairs the indexes a killed run left), s3rver (S3, files on
  * disk), fauxqs (SQS, in memory: the sweeper re-enqueues unfinished work after a restart)
- * and the local EventBridge (event-bus.ts, a JSONL log on disk). S3 keeps its port across restarts (startS3).
+ * and the local EventBridge (event-bus.ts, a JSONL log on disk). S3 keeps its port across
+ * restarts (startS3).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -81,8 +82,7 @@ function countRequests(
 async function startDynamo(directory: string, log: Logger): Promise<Running> {
   // A killed run can leave index entries lost (dynalite-indexes.ts): repaired before opening.
   const { killed, repair } = await openDynaliteDirectory(directory);
-  const changed = repair ? repair.restored + repair.removed : 0;
-  if (repair && (killed || changed > 0))
+  if (repair && (killed || repair.restored + repair.removed > 0))
     log.warn(
       `${killed ? 'the local DynamoDB was not closed cleanly the last time; ' : ''}its indexes were checked against its items (entries put back: ${repair.restored}, removed: ${repair.removed})`,
     );

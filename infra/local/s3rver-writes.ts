@@ -79,13 +79,6 @@ const { default: S3Object } = (await import(
   };
 };
 
-/** Replaces a small file whole: a kill mid-write leaves the old one, never an empty one. */
-async function replaceFile(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${randomUUID()}.partial`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
-}
-
 export function makeS3rverWritesAtomic(store: S3rverStore): void {
   // As s3rver's getObject, with a larger read chunk.
   store.getObject = async (bucket, key, options) => {
@@ -134,10 +127,10 @@ export function makeS3rverWritesAtomic(store: S3rverStore): void {
     const kept = Object.entries(metadata).filter(
       ([name]) => S3Object.ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-'),
     );
-    if (md5) await replaceFile(store.getResourcePath(bucket, key, 'object.md5'), md5);
-    await replaceFile(
+    if (md5) await writeAtomically(store.getResourcePath(bucket, key, 'object.md5'), Buffer.from(md5));
+    await writeAtomically(
       store.getResourcePath(bucket, key, 'metadata.json'),
-      JSON.stringify(Object.fromEntries(kept), null, 2),
+      Buffer.from(JSON.stringify(Object.fromEntries(kept), null, 2)),
     );
   };
   store.putPart = async (bucket, uploadId, partNumber, content) => {

@@ -42,7 +42,7 @@ declare module 'dynalite/db/index.js' {
   const db: {
     /** The index entries to put and delete when `existing` becomes `item` (either may be absent). */
     getIndexActions(
-      indexes: DynaliteIndex[],
+      indexes: readonly DynaliteIndex[],
       existing: DynaliteItem | undefined,
       item: DynaliteItem | undefined,
       table: DynaliteTable,

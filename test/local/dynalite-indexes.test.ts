@@ -7,9 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localClients } from '../../infra/local/clients.js';
 import { type IndexRepair, repairIndexes, STATE_FILE } from '../../infra/local/dynalite-indexes.js';
 import { startEmulators } from '../../infra/local/emulators.js';
+import { NAMES } from '../../infra/local/handler-environment.js';
 import type { Logger } from '../../infra/local/logger.js';
 import { TABLE_SCHEMA } from '../../shared/adapters/dynamodb/table-schema.js';
-import { WRITER_JOBS, WRITER_RESOURCES } from './fixtures/dynalite-writer.js';
+import { WRITER_JOBS } from './fixtures/dynalite-writer.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -59,7 +60,7 @@ async function activeJobsAtStart(dataDir: string): Promise<{ found: string[]; wa
   try {
     const { Items } = await clients.dynamodb.send(
       new QueryCommand({
-        TableName: WRITER_RESOURCES.tableName,
+        TableName: NAMES.table,
         IndexName: TABLE_SCHEMA.indexes.active.indexName,
         KeyConditionExpression: '#shard = :shard',
         ExpressionAttributeNames: { '#shard': TABLE_SCHEMA.indexes.active.partitionKey },
